@@ -1,0 +1,113 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+
+export const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+export function summarize(samples: number[]): { p50: number; p95: number; p99: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99) };
+}
+
+/** PostgreSQL for benches: a fresh database on TEST_DATABASE_URL's server (or the local default), if one answers. */
+export async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  const admin = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const name = `aw_bench_${randomBytes(4).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query(`create database ${name}`);
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export interface RunningServer {
+  url: string;
+  child: ChildProcess;
+  startMs: number;
+  stop(): Promise<void>;
+}
+
+export function tempDataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'warden-bench-'));
+}
+
+/** `npm run seed` into a data dir / database: a deterministic synthetic tenant of N agents. */
+export function seedTenant(env: Record<string, string>, agents: number): void {
+  const r = spawnSync(TSX, [path.join(ROOT, 'bot/scripts/seed.ts'), '--agents', String(agents), '--seed', '7'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`seed failed: ${r.stderr || r.stdout}`);
+}
+
+/** Starts the real server (bot/src/index.ts) as its own process and waits for /readyz. */
+export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const started = performance.now();
+  const child = spawn(TSX, [path.join(ROOT, 'bot/src/index.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', PLAYGROUND: '0', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) break;
+    if (performance.now() - started > 120_000) throw new Error('server did not become ready in 120 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const startMs = performance.now() - started;
+  return {
+    url,
+    child,
+    startMs,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Sequential requests, each timed: precise p50/p99 (autocannon rounds to whole milliseconds). */
+export async function timeRequests(count: number, request: (i: number) => Promise<Response>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    const res = await request(i);
+    await res.arrayBuffer();
+    if (res.status >= 400) throw new Error(`request ${i} answered ${res.status}`);
+    samples.push(performance.now() - t);
+  }
+  return samples;
+}

@@ -1,0 +1,172 @@
+import path from 'node:path';
+import { z } from 'zod/v4';
+
+// Every environment variable Agent Warden reads, validated once at start. Nothing else reads process.env.
+
+const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().optional(),
+  TENANT: z.enum(['embedded', 'graph']).default('embedded'),
+  AUTH: z.enum(['dev', 'entra']).optional(),
+  DATA_DIR: z.string().default('.data'),
+  DATABASE_URL: z.string().url().optional(),
+  PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Entra (tab SSO and API bearer tokens).
+  ENTRA_TENANT_ID: z.string().optional(),
+  ENTRA_CLIENT_ID: z.string().optional(),
+  ENTRA_AUDIENCE: z.string().optional(),
+  ENTRA_ISSUER: z.string().optional(),
+  ENTRA_JWKS_URL: z.string().url().optional(),
+  // Bot Framework identity (REFERENCE.md section 6).
+  BOT_ID: z.string().optional(),
+  BOT_PASSWORD: z.string().optional(),
+  BOT_TYPE: z.enum(['SingleTenant', 'UserAssignedMsi', 'MultiTenant']).default('SingleTenant'),
+  BOT_TENANT_ID: z.string().optional(),
+  TEAMS_APP_ID: z.string().default('00000000-0000-0000-0000-00000000a11d'),
+  // Threat-detection webhook (REFERENCE.md section 1).
+  WEBHOOK_AUDIENCE: z.string().optional(),
+  WEBHOOK_ISSUER: z.string().optional(),
+  WEBHOOK_JWKS_URL: z.string().url().optional(),
+  WEBHOOK_ALLOWED_APP_IDS: list.optional(),
+  WEBHOOK_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
+  PROTECTION_BUDGET_MS: z.coerce.number().int().min(50).max(5000).default(800),
+  PROTECTION_FAIL_MODE: z.enum(['open', 'closed']).default('open'),
+  PROTECTION_POLICY_FILE: z.string().default('config/protection-policy.json'),
+  // Graph mode.
+  GRAPH_CLIENT_ID: z.string().optional(),
+  GRAPH_CLIENT_SECRET: z.string().optional(),
+  // Local tooling.
+  PLAYGROUND: bool.default(true),
+  PLAYGROUND_PORT: z.coerce.number().int().default(56150),
+  PLAYGROUND_USER: z.string().default('megan'),
+});
+
+export type AuthMode = 'dev' | 'entra';
+
+export interface Config {
+  port: number;
+  host: string;
+  tenant: 'embedded' | 'graph';
+  auth: AuthMode;
+  dataDir: string;
+  databaseUrl: string | null;
+  publicUrl: string;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  entra: {
+    tenantId: string | null;
+    clientId: string | null;
+    audience: string | null;
+    issuer: string | null;
+    jwksUrl: string | null;
+  };
+  bot: { id: string | null; password: string | null; type: string; tenantId: string | null; teamsAppId: string };
+  webhook: {
+    audience: string;
+    issuer: string | null;
+    jwksUrl: string | null;
+    allowedAppIds: string[];
+    bodyLimit: number;
+    budgetMs: number;
+    failMode: 'open' | 'closed';
+    policyFile: string;
+  };
+  graph: { clientId: string | null; clientSecret: string | null };
+  playground: { enabled: boolean; port: number; user: string };
+}
+
+export class ConfigError extends Error {}
+
+/** The audience and app id the embedded key set signs webhook tokens for (simulator, tests, dev-token). */
+export const EMBEDDED_WEBHOOK_AUDIENCE = 'api://agent-warden/threat-detection';
+export const EMBEDDED_CALLER_APP_ID = 'e0f1a2b3-0000-4000-8000-c0f11075d10e';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(stripEmpty(env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const auth: AuthMode = e.AUTH ?? (e.TENANT === 'embedded' ? 'dev' : 'entra');
+  if (auth === 'dev' && e.TENANT === 'graph') {
+    throw new ConfigError('AUTH=dev cannot be used with TENANT=graph: set AUTH=entra and ENTRA_* variables.');
+  }
+  const need = (name: keyof typeof e, why: string): string => {
+    const v = e[name];
+    if (typeof v !== 'string' || v === '') throw new ConfigError(`${name} is required ${why}.`);
+    return v;
+  };
+  if (auth === 'entra') {
+    need('ENTRA_TENANT_ID', 'when AUTH=entra');
+    need('ENTRA_CLIENT_ID', 'when AUTH=entra');
+  }
+  if (e.TENANT === 'graph') {
+    need('WEBHOOK_JWKS_URL', 'when TENANT=graph (the Entra key set that signs Copilot Studio webhook tokens)');
+    need('WEBHOOK_AUDIENCE', 'when TENANT=graph');
+    need('WEBHOOK_ISSUER', 'when TENANT=graph');
+    if (!e.WEBHOOK_ALLOWED_APP_IDS?.length)
+      throw new ConfigError('WEBHOOK_ALLOWED_APP_IDS is required when TENANT=graph.');
+    need('GRAPH_CLIENT_ID', 'when TENANT=graph');
+  }
+  // A development sign-in must never be reachable from another machine.
+  const host = auth === 'dev' ? '127.0.0.1' : (e.HOST ?? '0.0.0.0');
+  if (auth === 'dev' && e.HOST && !['127.0.0.1', 'localhost', '::1'].includes(e.HOST)) {
+    throw new ConfigError(
+      `HOST=${e.HOST} is not allowed with AUTH=dev: the development sign-in listens on loopback only.`,
+    );
+  }
+  const tenantId = e.ENTRA_TENANT_ID ?? null;
+  return {
+    port: e.PORT,
+    host,
+    tenant: e.TENANT,
+    auth,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL ?? null,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    logLevel: e.LOG_LEVEL,
+    entra: {
+      tenantId,
+      clientId: e.ENTRA_CLIENT_ID ?? null,
+      audience: e.ENTRA_AUDIENCE ?? e.ENTRA_CLIENT_ID ?? null,
+      issuer: e.ENTRA_ISSUER ?? (tenantId ? `https://login.microsoftonline.com/${tenantId}/v2.0` : null),
+      jwksUrl:
+        e.ENTRA_JWKS_URL ?? (tenantId ? `https://login.microsoftonline.com/${tenantId}/discovery/v2.0/keys` : null),
+    },
+    bot: {
+      id: e.BOT_ID ?? null,
+      password: e.BOT_PASSWORD ?? null,
+      type: e.BOT_TYPE,
+      tenantId: e.BOT_TENANT_ID ?? tenantId,
+      teamsAppId: e.TEAMS_APP_ID,
+    },
+    webhook: {
+      audience: e.WEBHOOK_AUDIENCE ?? EMBEDDED_WEBHOOK_AUDIENCE,
+      issuer: e.WEBHOOK_ISSUER ?? null,
+      jwksUrl: e.WEBHOOK_JWKS_URL ?? null,
+      allowedAppIds: e.WEBHOOK_ALLOWED_APP_IDS ?? [EMBEDDED_CALLER_APP_ID],
+      bodyLimit: e.WEBHOOK_BODY_LIMIT,
+      budgetMs: e.PROTECTION_BUDGET_MS,
+      failMode: e.PROTECTION_FAIL_MODE,
+      policyFile: path.resolve(e.PROTECTION_POLICY_FILE),
+    },
+    graph: { clientId: e.GRAPH_CLIENT_ID ?? null, clientSecret: e.GRAPH_CLIENT_SECRET ?? null },
+    playground: { enabled: e.PLAYGROUND, port: e.PLAYGROUND_PORT, user: e.PLAYGROUND_USER },
+  };
+}
+
+// `FOO=` in a .env file means "not set", not "empty string".
+function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1] !== ''),
+  );
+}

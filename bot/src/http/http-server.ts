@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { DomainError } from '../domain/errors.js';
+import type { Principal } from '../domain/types.js';
+import type { TokenVerifier } from '../auth/token-verifier.js';
+import { TokenError } from '../auth/token-verifier.js';
+import { devPrincipal, principalFromClaims } from '../auth/principal-resolver.js';
+import { IdempotencyKeyReusedError } from '../store/idempotency.js';
+import type { AnyApiRoute, Authenticate } from './api-route.js';
+import { registerRoutes } from './api-route.js';
+import { buildOpenApi } from './openapi.js';
+import type { RouteDeps } from './routes/route-deps.js';
+import { agentRoutes } from './routes/agent-routes.js';
+import { incidentRoutes } from './routes/incident-routes.js';
+import { metaRoutes } from './routes/meta-routes.js';
+import { submissionRoutes } from './routes/submission-routes.js';
+
+export interface HttpServerOptions extends RouteDeps {
+  /** AUTH=entra: validates the tab's / API caller's bearer token. Null with AUTH=dev. */
+  apiTokenVerifier: TokenVerifier | null;
+  /** Readiness: store reachable and migrations done. */
+  ready: () => Promise<boolean>;
+  /** The built tab (vite's dist/); not served when absent. */
+  staticDir: string | null;
+  /** More routes from other rooms (webhook, bot, hunting), registered on the same server. */
+  plugins?: ((app: FastifyInstance, authenticate: Authenticate) => void | Promise<void>)[];
+  extraApiRoutes?: AnyApiRoute[];
+  logger?: boolean;
+}
+
+export class UnauthorizedError extends DomainError {
+  constructor(message: string) {
+    super('unauthorized', message, 401);
+  }
+}
+
+export async function buildHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            // Headers are never logged whole; these are named so that no future serializer leaks them.
+            redact: ['req.headers.authorization', 'req.headers["x-dev-user"]', 'req.headers.cookie'],
+          },
+    bodyLimit: 1_048_576,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'] ?? req.headers['x-ms-correlation-id'];
+      const id = Array.isArray(given) ? given[0] : given;
+      return id && /^[\w.:-]{1,100}$/.test(id) ? id : randomUUID();
+    },
+    disableRequestLogging: false,
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof DomainError) {
+      const issues = (error as DomainError & { issues?: unknown }).issues;
+      return reply.code(error.status).send({
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.field ? { field: error.field } : {}),
+          ...(issues ? { issues } : {}),
+        },
+      });
+    }
+    if (error instanceof TokenError) {
+      return reply.code(401).send({ error: { code: 'unauthorized', message: error.message } });
+    }
+    if (error instanceof IdempotencyKeyReusedError) {
+      return reply
+        .code(422)
+        .send({ error: { code: 'idempotency_key_reused', message: error.message, field: 'Idempotency-Key' } });
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ error: { code: 'payload_too_large', message: 'the request body is too large' } });
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.code(415).send({ error: { code: 'unsupported_media_type', message: 'send application/json' } });
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      // Fastify's own client errors: malformed JSON, empty JSON body.
+      return reply.code(error.statusCode).send({ error: { code: 'bad_request', message: error.message } });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: { code: 'internal', message: 'internal error', requestId: request.id } });
+  });
+
+  const authenticate = makeAuthenticator(options);
+  const apiRoutes = [
+    ...metaRoutes(options),
+    ...agentRoutes(options),
+    ...incidentRoutes(options),
+    ...submissionRoutes(options),
+    ...(options.extraApiRoutes ?? []),
+  ];
+  registerRoutes(app, apiRoutes, authenticate);
+  const openApi = buildOpenApi(apiRoutes, options.version);
+  app.get('/api/v1/openapi.json', async () => openApi);
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const ok = await options.ready().catch(() => false);
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready' });
+  });
+
+  for (const plugin of options.plugins ?? []) await plugin(app, authenticate);
+
+  const staticDir =
+    options.staticDir && fs.existsSync(path.join(options.staticDir, 'index.html')) ? options.staticDir : null;
+  if (staticDir) {
+    await app.register(fastifyStatic, { root: staticDir, wildcard: false, index: ['index.html'], maxAge: '1h' });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    // The tab is a single-page app: its routes (/agents/123) are answered with index.html.
+    if (staticDir && request.method === 'GET' && !request.url.startsWith('/api/')) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply
+      .code(404)
+      .send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+
+  return app;
+}
+
+function makeAuthenticator(options: HttpServerOptions): Authenticate {
+  const { config, store } = options;
+  return async (request: FastifyRequest): Promise<Principal> => {
+    if (config.auth === 'dev') {
+      const header = request.headers['x-dev-user'];
+      const who = Array.isArray(header) ? header[0] : header;
+      if (!who) throw new UnauthorizedError('sign in: AUTH=dev expects the header x-dev-user: <upn>');
+      const principal = await devPrincipal(store.users, who);
+      if (!principal) throw new UnauthorizedError(`unknown dev user '${who}'`);
+      return principal;
+    }
+    if (!options.apiTokenVerifier) throw new UnauthorizedError('no token verifier configured');
+    const payload = await options.apiTokenVerifier(request.headers.authorization);
+    return principalFromClaims(payload);
+  };
+}

@@ -1,0 +1,149 @@
+import type {
+  AgentDetail,
+  AgentSummary,
+  IncidentDetail,
+  IncidentSummary,
+  Page,
+  SecurityView,
+  SubmissionView,
+} from '../http/api-contract.js';
+import { NotFoundError } from '../domain/errors.js';
+import type { AgentDefinition, Alert, Incident, SubmissionStatus } from '../domain/types.js';
+import { severityRank } from '../domain/types.js';
+import type { AgentRisk } from '../domain/risk.js';
+import { assessAgentRisk } from '../domain/risk.js';
+import type { AgentListFilter, AgentListRow } from '../store/agent-repository.js';
+import type { IncidentListFilter } from '../store/incident-repository.js';
+import type { Store } from '../store/store.js';
+import { accountStateLookup } from './risk-refresher.js';
+
+/** The read side the tab, the API and the bot share: agents, incidents and submissions as people see them. */
+export class InventoryQueries {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => Date,
+  ) {}
+
+  async listAgents(filter: AgentListFilter): Promise<Page<AgentSummary>> {
+    const { rows, nextCursor } = await this.store.agents.list(filter);
+    return { items: rows.map(toAgentSummary), nextCursor };
+  }
+
+  async agentDetail(id: string, view: SecurityView): Promise<AgentDetail> {
+    const [agent, risk, alerts, incidents, pending] = await Promise.all([
+      this.store.agents.get(id),
+      this.store.agents.getRisk(id),
+      this.store.incidents.alertsOfAgent(id),
+      this.store.incidents.incidentsOfAgent(id),
+      this.store.submissions.pendingForAgent(id),
+    ]);
+    if (!agent || !risk) throw new NotFoundError('agent', id);
+    return {
+      agent,
+      risk,
+      view,
+      alerts: alerts.filter((a) => view === 'soc' || isUnresolvedHigh(a)),
+      incidents: incidents.filter((i) => view === 'soc' || isUnresolvedHigh(i)).map(toIncidentSummary),
+      pendingSubmission: pending,
+    };
+  }
+
+  async listIncidents(filter: IncidentListFilter): Promise<Page<IncidentSummary>> {
+    const { items, nextCursor } = await this.store.incidents.listIncidents(filter);
+    return { items: items.map(toIncidentSummary), nextCursor };
+  }
+
+  async incidentDetail(id: string): Promise<IncidentDetail> {
+    const [incident, alerts, timeline] = await Promise.all([
+      this.store.incidents.getIncident(id),
+      this.store.incidents.alertsOfIncident(id),
+      this.store.incidents.timeline(id),
+    ]);
+    if (!incident) throw new NotFoundError('incident', id);
+    return { incident, alerts, timeline };
+  }
+
+  async listSubmissions(filter: {
+    status?: SubmissionStatus;
+    limit: number;
+    cursor?: string | null;
+  }): Promise<Page<SubmissionView>> {
+    const { items, nextCursor } = await this.store.submissions.list(filter);
+    const riskOf = await this.riskAssessor();
+    const views = await Promise.all(
+      items.map(async (submission): Promise<SubmissionView | null> => {
+        const agent = await this.store.agents.get(submission.agentId);
+        if (!agent) return null;
+        const before: AgentDefinition = {
+          description: agent.description,
+          instructions: agent.instructions,
+          userAuthentication: agent.userAuthentication,
+          authenticationTrigger: agent.authenticationTrigger,
+          accessControl: agent.accessControl,
+          tools: agent.tools,
+          knowledgeSources: agent.knowledgeSources,
+          topics: agent.topics,
+          triggers: agent.triggers,
+        };
+        return {
+          submission,
+          agent: {
+            id: agent.id,
+            name: agent.name,
+            platform: agent.platform,
+            lifecycle: agent.lifecycle,
+            createdBy: agent.createdBy,
+          },
+          before,
+          riskBefore: riskOf({ ...agent, lifecycle: 'active' }),
+          riskAfter: riskOf({ ...agent, ...submission.proposed, lifecycle: 'active' }),
+        };
+      }),
+    );
+    return { items: views.filter((v): v is SubmissionView => v !== null), nextCursor };
+  }
+
+  /** Risk of a what-if agent definition, judged on the agent's own merits (no alert history). */
+  private async riskAssessor(): Promise<(agent: Parameters<typeof assessAgentRisk>[0]) => AgentRisk> {
+    const accountState = accountStateLookup(await this.store.users.all());
+    const now = this.clock();
+    return (agent) => assessAgentRisk(agent, { now, accountState, openAlerts: { high: 0, critical: 0 } });
+  }
+}
+
+const isUnresolvedHigh = (x: Pick<Alert | Incident, 'status' | 'severity'>) =>
+  x.status !== 'resolved' && severityRank(x.severity) >= severityRank('high');
+
+export function toAgentSummary(r: AgentListRow): AgentSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    platform: r.platform,
+    lifecycle: r.lifecycle,
+    publishStatus: r.publish_status,
+    createdBy: r.created_by,
+    owners: r.owners,
+    riskScore: r.risk_score,
+    riskLevel: r.risk_level,
+    signals: r.signals as AgentSummary['signals'],
+    toolCount: r.tool_count,
+    mcpOnMakerCredentials: r.mcp_maker,
+    lastModifiedAt: new Date(r.last_modified_at).toISOString(),
+  };
+}
+
+export function toIncidentSummary(i: Incident): IncidentSummary {
+  return {
+    id: i.id,
+    title: i.title,
+    severity: i.severity,
+    status: i.status,
+    assignedTo: i.assignedTo,
+    classification: i.classification,
+    entities: i.entities,
+    alertCount: i.alertCount,
+    eventCount: i.eventCount,
+    firstActivityAt: i.firstActivityAt,
+    lastActivityAt: i.lastActivityAt,
+  };
+}

@@ -1,0 +1,171 @@
+import type { Agent, Lifecycle, Platform } from '../domain/types.js';
+import type { AgentRisk, RiskLevel } from '../domain/risk.js';
+import type { Sql } from './db.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+
+export type AgentSort = 'risk' | 'name' | 'modified';
+
+export interface AgentListFilter {
+  search?: string;
+  riskLevels?: RiskLevel[];
+  platforms?: Platform[];
+  lifecycles?: Lifecycle[];
+  mcpOnMakerCredentials?: boolean;
+  sort: AgentSort;
+  limit: number;
+  cursor?: string | null;
+}
+
+export interface AgentListRow {
+  id: string;
+  name: string;
+  platform: Platform;
+  lifecycle: Lifecycle;
+  publish_status: Agent['publishStatus'];
+  created_by: string;
+  owners: string[];
+  risk_score: number;
+  risk_level: RiskLevel;
+  signals: { id: string; severity: string; title: string }[];
+  tool_count: number;
+  mcp_maker: boolean;
+  last_modified_at: Date | string;
+}
+
+const isMcpOnMaker = (a: Agent): boolean =>
+  a.tools.some((t) => t.kind === 'mcpServer' && t.connectionMode === 'maker') ||
+  a.knowledgeSources.some((k) => k.kind === 'mcpServer' && k.connectionMode === 'maker');
+
+/** The columns queries use, derived from the agent record in one place. */
+function agentColumns(a: Agent) {
+  return {
+    id: a.id,
+    name: a.name,
+    platform: a.platform,
+    lifecycle: a.lifecycle,
+    publish_status: a.publishStatus,
+    created_by: a.createdBy,
+    owners: a.owners,
+    last_modified_at: a.lastModifiedAt,
+    search: `${a.name} ${a.createdBy} ${a.owners.join(' ')} ${a.description}`.toLowerCase(),
+    tool_count: a.tools.length,
+    mcp_maker: isMcpOnMaker(a),
+    data: a,
+  };
+}
+
+const UPSERT = `
+  insert into agents (id, name, platform, lifecycle, publish_status, created_by, owners, last_modified_at, search,
+                      tool_count, mcp_maker, data)
+  select r->>'id', r->>'name', r->>'platform', r->>'lifecycle', r->>'publish_status', r->>'created_by',
+         array(select jsonb_array_elements_text(r->'owners')), (r->>'last_modified_at')::timestamptz, r->>'search',
+         (r->>'tool_count')::int, (r->>'mcp_maker')::boolean, r->'data'
+  from jsonb_array_elements($1::jsonb) as r
+  on conflict (id) do update set
+    name = excluded.name, platform = excluded.platform, lifecycle = excluded.lifecycle,
+    publish_status = excluded.publish_status, created_by = excluded.created_by, owners = excluded.owners,
+    last_modified_at = excluded.last_modified_at, search = excluded.search, tool_count = excluded.tool_count,
+    mcp_maker = excluded.mcp_maker, data = excluded.data`;
+
+const SORTS: Record<AgentSort, { key: string; dir: 'asc' | 'desc'; cursorKey: (r: AgentListRow) => string | number }> =
+  {
+    risk: { key: 'risk_score', dir: 'desc', cursorKey: (r) => r.risk_score },
+    name: { key: 'lower(name)', dir: 'asc', cursorKey: (r) => r.name.toLowerCase() },
+    modified: {
+      key: 'last_modified_at',
+      dir: 'desc',
+      cursorKey: (r) => new Date(r.last_modified_at).toISOString(),
+    },
+  };
+
+export class AgentRepository {
+  constructor(private readonly db: Sql) {}
+
+  async upsert(agents: Agent[], q: Sql = this.db): Promise<void> {
+    for (let i = 0; i < agents.length; i += 1000) {
+      await q.query(UPSERT, [JSON.stringify(agents.slice(i, i + 1000).map(agentColumns))]);
+    }
+  }
+
+  async get(id: string, q: Sql = this.db): Promise<Agent | null> {
+    const rows = await q.query<{ data: Agent }>('select data from agents where id = $1', [id]);
+    return rows[0]?.data ?? null;
+  }
+
+  /** Reads the agent and locks its row until the transaction ends, so concurrent actions take turns. */
+  async getForUpdate(tx: Sql, id: string): Promise<Agent | null> {
+    const rows = await tx.query<{ data: Agent }>('select data from agents where id = $1 for update', [id]);
+    return rows[0]?.data ?? null;
+  }
+
+  async findByName(name: string, q: Sql = this.db): Promise<Agent | null> {
+    const rows = await q.query<{ data: Agent }>(
+      `select data from agents where lower(name) = lower($1)
+       union all (select data from agents where search like '%' || lower($1) || '%' order by risk_score desc limit 1)
+       limit 1`,
+      [name],
+    );
+    return rows[0]?.data ?? null;
+  }
+
+  async getRisk(id: string, q: Sql = this.db): Promise<AgentRisk | null> {
+    const rows = await q.query<{ risk: AgentRisk }>('select risk from agents where id = $1', [id]);
+    return rows[0]?.risk ?? null;
+  }
+
+  async all(q: Sql = this.db): Promise<Agent[]> {
+    return (await q.query<{ data: Agent }>('select data from agents order by id')).map((r) => r.data);
+  }
+
+  async count(q: Sql = this.db): Promise<number> {
+    const rows = await q.query<{ n: number }>('select count(*)::int as n from agents');
+    return rows[0]?.n ?? 0;
+  }
+
+  async setRisks(risks: { id: string; risk: AgentRisk }[], q: Sql = this.db): Promise<void> {
+    for (let i = 0; i < risks.length; i += 2000) {
+      await q.query(
+        `update agents a set risk_score = (r->'risk'->>'score')::int, risk_level = r->'risk'->>'level', risk = r->'risk'
+         from jsonb_array_elements($1::jsonb) as r where a.id = r->>'id'`,
+        [JSON.stringify(risks.slice(i, i + 2000))],
+      );
+    }
+  }
+
+  async list(filter: AgentListFilter, q: Sql = this.db): Promise<{ rows: AgentListRow[]; nextCursor: string | null }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (filter.search) where.push(`search like ${p(`%${filter.search.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`)}`);
+    if (filter.riskLevels?.length) where.push(`risk_level = any(${p(filter.riskLevels)})`);
+    if (filter.platforms?.length) where.push(`platform = any(${p(filter.platforms)})`);
+    if (filter.lifecycles?.length) where.push(`lifecycle = any(${p(filter.lifecycles)})`);
+    if (filter.mcpOnMakerCredentials !== undefined) where.push(`mcp_maker = ${p(filter.mcpOnMakerCredentials)}`);
+    const sort = SORTS[filter.sort];
+    const after = decodeCursor(filter.cursor);
+    if (after) {
+      const cmp = sort.dir === 'desc' ? '<' : '>';
+      const keyParam = filter.sort === 'modified' ? `${p(after.key)}::timestamptz` : p(after.key);
+      where.push(`(${sort.key}, id) ${cmp} (${keyParam}, ${p(after.id)})`);
+    }
+    const rows = await q.query<AgentListRow>(
+      `select id, name, platform, lifecycle, publish_status, created_by, owners, risk_score, risk_level,
+              coalesce((select jsonb_agg(jsonb_build_object('id', s->'id', 'severity', s->'severity', 'title', s->'title'))
+                        from jsonb_array_elements(risk->'signals') s), '[]'::jsonb) as signals,
+              tool_count, mcp_maker, last_modified_at
+       from agents ${where.length ? `where ${where.join(' and ')}` : ''}
+       order by ${sort.key} ${sort.dir}, id ${sort.dir}
+       limit ${p(filter.limit + 1)}`,
+      params,
+    );
+    const page = rows.slice(0, filter.limit);
+    const last = page[page.length - 1];
+    return {
+      rows: page,
+      nextCursor: rows.length > filter.limit && last ? encodeCursor({ key: sort.cursorKey(last), id: last.id }) : null,
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import type { Sql } from './db.js';
+
+export type IdempotencyClaim<T> = { fresh: true } | { fresh: false; result: T };
+
+/**
+ * Claims an idempotency key inside the caller's transaction. A second request with the same key
+ * waits on the first one's row (PostgreSQL blocks on the unique index until it commits) and then
+ * reads its stored result; the first request stores its result with `record` before committing.
+ */
+export async function claimIdempotencyKey<T>(tx: Sql, key: string, action: string): Promise<IdempotencyClaim<T>> {
+  const inserted = await tx.query(
+    'insert into idempotency (key, action) values ($1, $2) on conflict do nothing returning key',
+    [key, action],
+  );
+  if (inserted.length === 1) return { fresh: true };
+  const rows = await tx.query<{ action: string; result: T }>('select action, result from idempotency where key = $1', [
+    key,
+  ]);
+  const row = rows[0];
+  if (!row || row.action !== action || row.result === null) {
+    throw new IdempotencyKeyReusedError(key);
+  }
+  return { fresh: false, result: row.result };
+}
+
+export async function recordIdempotentResult(tx: Sql, key: string, result: unknown): Promise<void> {
+  await tx.query('update idempotency set result = $2 where key = $1', [key, JSON.stringify(result)]);
+}
+
+export class IdempotencyKeyReusedError extends Error {
+  constructor(key: string) {
+    super(`Idempotency-Key '${key}' was already used for a different request`);
+  }
+}

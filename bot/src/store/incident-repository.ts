@@ -1,0 +1,219 @@
+import type { Alert, Incident, IncidentStatus, ProtectionEvent, Severity } from '../domain/types.js';
+import { SEVERITIES, severityRank } from '../domain/types.js';
+import type { Sql } from './db.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+
+export interface IncidentListFilter {
+  statuses?: IncidentStatus[];
+  severities?: Severity[];
+  userId?: string;
+  agentId?: string;
+  limit: number;
+  cursor?: string | null;
+}
+
+const evidenceIds = (alert: Alert) => ({
+  userIds: alert.evidence.flatMap((e) => (e.type === 'user' ? [e.userId] : [])),
+  agentIds: alert.evidence.flatMap((e) => (e.type === 'agent' ? [e.agentId] : [])),
+});
+
+/** Alerts, the incidents that group them, and the protection events behind them. */
+export class IncidentRepository {
+  constructor(private readonly db: Sql) {}
+
+  async saveIncidents(incidents: Incident[], q: Sql = this.db): Promise<void> {
+    for (let i = 0; i < incidents.length; i += 500) {
+      const rows = incidents.slice(i, i + 500).map((inc) => ({
+        id: inc.id,
+        severity_rank: severityRank(inc.severity),
+        status: inc.status,
+        assigned_to: inc.assignedTo,
+        last_activity_at: inc.lastActivityAt,
+        user_ids: inc.entities.users.map((u) => u.userId),
+        agent_ids: inc.entities.agents.map((a) => a.agentId),
+        data: inc,
+      }));
+      await q.query(
+        `insert into incidents (id, severity_rank, status, assigned_to, last_activity_at, user_ids, agent_ids, data)
+         select r->>'id', (r->>'severity_rank')::int, r->>'status', r->>'assigned_to', (r->>'last_activity_at')::timestamptz,
+                array(select jsonb_array_elements_text(r->'user_ids')), array(select jsonb_array_elements_text(r->'agent_ids')),
+                r->'data'
+         from jsonb_array_elements($1::jsonb) r
+         on conflict (id) do update set severity_rank = excluded.severity_rank, status = excluded.status,
+           assigned_to = excluded.assigned_to, last_activity_at = excluded.last_activity_at,
+           user_ids = excluded.user_ids, agent_ids = excluded.agent_ids, data = excluded.data`,
+        [JSON.stringify(rows)],
+      );
+    }
+  }
+
+  async saveAlerts(alerts: Alert[], q: Sql = this.db): Promise<void> {
+    for (let i = 0; i < alerts.length; i += 500) {
+      const rows = alerts.slice(i, i + 500).map((a) => ({
+        id: a.id,
+        incident_id: a.incidentId,
+        dedup_key: a.dedupKey,
+        status: a.status,
+        severity_rank: severityRank(a.severity),
+        last_activity_at: a.lastActivityAt,
+        user_ids: evidenceIds(a).userIds,
+        agent_ids: evidenceIds(a).agentIds,
+        data: a,
+      }));
+      await q.query(
+        `insert into alerts (id, incident_id, dedup_key, status, severity_rank, last_activity_at, user_ids, agent_ids, data)
+         select r->>'id', r->>'incident_id', r->>'dedup_key', r->>'status', (r->>'severity_rank')::int,
+                (r->>'last_activity_at')::timestamptz, array(select jsonb_array_elements_text(r->'user_ids')),
+                array(select jsonb_array_elements_text(r->'agent_ids')), r->'data'
+         from jsonb_array_elements($1::jsonb) r
+         on conflict (id) do update set incident_id = excluded.incident_id, status = excluded.status,
+           severity_rank = excluded.severity_rank, last_activity_at = excluded.last_activity_at,
+           user_ids = excluded.user_ids, agent_ids = excluded.agent_ids, data = excluded.data`,
+        [JSON.stringify(rows)],
+      );
+    }
+  }
+
+  async saveEvents(events: ProtectionEvent[], q: Sql = this.db): Promise<void> {
+    for (let i = 0; i < events.length; i += 1000) {
+      await q.query(
+        `insert into events (id, occurred_at, user_id, agent_id, tool_id, decision, data)
+         select r->>'id', (r->>'occurredAt')::timestamptz, r->>'userId', r->>'agentId', r->>'toolId', r->>'decision', r
+         from jsonb_array_elements($1::jsonb) r on conflict (id) do nothing`,
+        [JSON.stringify(events.slice(i, i + 1000))],
+      );
+    }
+  }
+
+  async linkEvents(links: { alertId: string; eventId: string }[], q: Sql = this.db): Promise<void> {
+    if (links.length === 0) return;
+    await q.query(
+      `insert into alert_events (alert_id, event_id)
+       select r->>'alertId', r->>'eventId' from jsonb_array_elements($1::jsonb) r on conflict do nothing`,
+      [JSON.stringify(links)],
+    );
+  }
+
+  async getIncident(id: string, q: Sql = this.db): Promise<Incident | null> {
+    const rows = await q.query<{ data: Incident }>('select data from incidents where id = $1', [id]);
+    return rows[0]?.data ?? null;
+  }
+
+  async getIncidentForUpdate(tx: Sql, id: string): Promise<Incident | null> {
+    const rows = await tx.query<{ data: Incident }>('select data from incidents where id = $1 for update', [id]);
+    return rows[0]?.data ?? null;
+  }
+
+  async alertsOfIncident(incidentId: string, q: Sql = this.db): Promise<Alert[]> {
+    const rows = await q.query<{ data: Alert }>(
+      'select data from alerts where incident_id = $1 order by last_activity_at desc, id',
+      [incidentId],
+    );
+    return rows.map((r) => r.data);
+  }
+
+  async timeline(incidentId: string, q: Sql = this.db): Promise<ProtectionEvent[]> {
+    const rows = await q.query<{ data: ProtectionEvent }>(
+      `select distinct on (e.occurred_at, e.id) e.data from events e
+       join alert_events ae on ae.event_id = e.id join alerts a on a.id = ae.alert_id
+       where a.incident_id = $1 order by e.occurred_at, e.id`,
+      [incidentId],
+    );
+    return rows.map((r) => r.data);
+  }
+
+  async alertsOfAgent(agentId: string, q: Sql = this.db): Promise<Alert[]> {
+    const rows = await q.query<{ data: Alert }>(
+      'select data from alerts where agent_ids @> array[$1]::text[] order by last_activity_at desc, id',
+      [agentId],
+    );
+    return rows.map((r) => r.data);
+  }
+
+  /** Open alerts whose evidence names an agent, counted per agent and severity, for agent risk. */
+  async openHighAlertCounts(q: Sql = this.db): Promise<Map<string, { high: number; critical: number }>> {
+    const rows = await q.query<{ agent_id: string; high: number; critical: number }>(
+      `select agent_id, count(*) filter (where severity_rank = $1)::int as high,
+              count(*) filter (where severity_rank = $2)::int as critical
+       from alerts, unnest(agent_ids) as agent_id
+       where status <> 'resolved' and severity_rank >= $1 group by agent_id`,
+      [SEVERITIES.indexOf('high'), SEVERITIES.indexOf('critical')],
+    );
+    return new Map(rows.map((r) => [r.agent_id, { high: r.high, critical: r.critical }]));
+  }
+
+  async openAlertByDedupKey(tx: Sql, dedupKey: string): Promise<Alert | null> {
+    const rows = await tx.query<{ data: Alert }>(
+      "select data from alerts where dedup_key = $1 and status <> 'resolved' order by last_activity_at desc limit 1 for update",
+      [dedupKey],
+    );
+    return rows[0]?.data ?? null;
+  }
+
+  /** The open incident that already involves this user or agent, active since `since`. */
+  async openIncidentFor(
+    tx: Sql,
+    userId: string | null,
+    agentId: string | null,
+    since: string,
+  ): Promise<Incident | null> {
+    const rows = await tx.query<{ data: Incident }>(
+      `select data from incidents
+       where status <> 'resolved' and last_activity_at >= $3::timestamptz
+         and (($1::text is not null and user_ids @> array[$1::text]) or ($2::text is not null and agent_ids @> array[$2::text]))
+       order by last_activity_at desc limit 1 for update`,
+      [userId, agentId, since],
+    );
+    return rows[0]?.data ?? null;
+  }
+
+  async incidentsOfAgent(agentId: string, q: Sql = this.db): Promise<Incident[]> {
+    const rows = await q.query<{ data: Incident }>(
+      'select data from incidents where agent_ids @> array[$1]::text[] order by last_activity_at desc limit 50',
+      [agentId],
+    );
+    return rows.map((r) => r.data);
+  }
+
+  async recentEvents(
+    q: Sql,
+    filter: { userId: string; agentId?: string; toolId?: string; since: string },
+  ): Promise<ProtectionEvent[]> {
+    const rows = await q.query<{ data: ProtectionEvent }>(
+      `select data from events where user_id = $1 and occurred_at >= $2::timestamptz
+         and ($3::text is null or agent_id = $3) and ($4::text is null or tool_id = $4)
+       order by occurred_at desc limit 500`,
+      [filter.userId, filter.since, filter.agentId ?? null, filter.toolId ?? null],
+    );
+    return rows.map((r) => r.data);
+  }
+
+  async listIncidents(
+    filter: IncidentListFilter,
+    q: Sql = this.db,
+  ): Promise<{ items: Incident[]; nextCursor: string | null }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (filter.statuses?.length) where.push(`status = any(${p(filter.statuses)})`);
+    if (filter.severities?.length) where.push(`severity_rank = any(${p(filter.severities.map(severityRank))})`);
+    if (filter.userId) where.push(`user_ids @> array[${p(filter.userId)}]::text[]`);
+    if (filter.agentId) where.push(`agent_ids @> array[${p(filter.agentId)}]::text[]`);
+    const after = decodeCursor(filter.cursor);
+    if (after) where.push(`(last_activity_at, id) < (${p(after.key)}::timestamptz, ${p(after.id)})`);
+    const rows = await q.query<{ data: Incident }>(
+      `select data from incidents ${where.length ? `where ${where.join(' and ')}` : ''}
+       order by last_activity_at desc, id desc limit ${p(filter.limit + 1)}`,
+      params,
+    );
+    const page = rows.slice(0, filter.limit).map((r) => r.data);
+    const last = page[page.length - 1];
+    return {
+      items: page,
+      nextCursor: rows.length > filter.limit && last ? encodeCursor({ key: last.lastActivityAt, id: last.id }) : null,
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import fs from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { Db, Sql } from './db.js';
+
+/** PGlite: PostgreSQL compiled to WebAssembly, in this process. One connection, so transactions serialize. */
+export async function openPglite(dataDir: string | null): Promise<Db> {
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  const pg = dataDir ? new PGlite(dataDir) : new PGlite();
+  await pg.waitReady;
+  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Sql => ({
+    async query<Row>(text: string, params?: unknown[]) {
+      const result = await q.query<Row>(text, params);
+      return result.rows;
+    },
+    async exec(script: string) {
+      await q.exec(script);
+    },
+  });
+  const root = wrap(pg);
+  return {
+    backend: 'pglite',
+    query: root.query,
+    exec: root.exec,
+    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    // A single in-process connection cannot race itself; the lock is still taken so the SQL is the same.
+    async withAdvisoryLock(key, fn) {
+      await pg.query('select pg_advisory_lock($1)', [key]);
+      try {
+        return await fn(root);
+      } finally {
+        await pg.query('select pg_advisory_unlock($1)', [key]);
+      }
+    },
+    close: () => pg.close(),
+  };
+}

@@ -1,0 +1,72 @@
+import type { AgentSnapshot } from '../domain/types.js';
+import type { Db, Sql } from './db.js';
+import { AgentRepository } from './agent-repository.js';
+import { AuditRepository } from './audit-repository.js';
+import { IncidentRepository } from './incident-repository.js';
+import { Outbox } from './outbox.js';
+import { SubmissionRepository } from './submission-repository.js';
+import { UserRepository } from './user-repository.js';
+
+/** The repositories over one database. */
+export interface Store {
+  db: Db;
+  agents: AgentRepository;
+  users: UserRepository;
+  incidents: IncidentRepository;
+  submissions: SubmissionRepository;
+  audit: AuditRepository;
+  outbox: Outbox;
+  snapshots: SnapshotRepository;
+  meta: MetaRepository;
+}
+
+export function createStore(db: Db): Store {
+  return {
+    db,
+    agents: new AgentRepository(db),
+    users: new UserRepository(db),
+    incidents: new IncidentRepository(db),
+    submissions: new SubmissionRepository(db),
+    audit: new AuditRepository(db),
+    outbox: new Outbox(db),
+    snapshots: new SnapshotRepository(db),
+    meta: new MetaRepository(db),
+  };
+}
+
+export class SnapshotRepository {
+  constructor(private readonly db: Sql) {}
+
+  async save(snapshots: AgentSnapshot[], q: Sql = this.db): Promise<void> {
+    for (let i = 0; i < snapshots.length; i += 1000) {
+      await q.query(
+        `insert into agent_snapshots (agent_id, taken_at, data)
+         select r->>'agentId', (r->>'takenAt')::timestamptz, r from jsonb_array_elements($1::jsonb) r
+         on conflict do nothing`,
+        [JSON.stringify(snapshots.slice(i, i + 1000))],
+      );
+    }
+  }
+
+  async all(q: Sql = this.db): Promise<AgentSnapshot[]> {
+    return (await q.query<{ data: AgentSnapshot }>('select data from agent_snapshots order by agent_id, taken_at')).map(
+      (r) => r.data,
+    );
+  }
+}
+
+export class MetaRepository {
+  constructor(private readonly db: Sql) {}
+
+  async get<T>(key: string, q: Sql = this.db): Promise<T | null> {
+    const rows = await q.query<{ value: T }>('select value from meta where key = $1', [key]);
+    return rows[0]?.value ?? null;
+  }
+
+  async set(key: string, value: unknown, q: Sql = this.db): Promise<void> {
+    await q.query(
+      'insert into meta (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value',
+      [key, JSON.stringify(value)],
+    );
+  }
+}

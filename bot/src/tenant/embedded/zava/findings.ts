@@ -1,0 +1,53 @@
+import type { RiskSignalId } from '../../../domain/risk.js';
+import type { ZavaAgentKey } from './ids.js';
+import { ZAVA_AGENT_IDS } from './ids.js';
+
+/**
+ * Findings the Zava agents are built to show: the risk signals of domain/risk.ts, and the history-based
+ * hunting checks that compare an agent's snapshots (AIAgentsInfo keeps several per agent):
+ * - `newly-seen-mcp-server`: the newest snapshot has an MCP server (tool or knowledge source, by URL)
+ *   that none of the agent's older snapshots has;
+ * - `instructions-changed-after-publish`: the agent is published and its newest snapshot's instructions
+ *   differ from those of the snapshot taken when the current version was published;
+ * - `sharing-widened-to-org`: shared with everyone (`any` or `anyMultitenant`) now, with less before.
+ */
+export type ZavaFinding =
+  RiskSignalId | 'newly-seen-mcp-server' | 'instructions-changed-after-publish' | 'sharing-widened-to-org';
+
+const FINDING_AGENTS: Record<ZavaFinding, ZavaAgentKey[]> = {
+  'mcp-maker-credentials': [
+    'customerBillingAgent',
+    'invoiceReconciliation',
+    'marketingCampaignPlanner',
+    'contractReview',
+    'engineeringRunbook',
+  ],
+  'no-user-auth': ['websiteAssistant', 'facilitiesRequest'],
+  'org-wide-sharing': [
+    'customerBillingAgent',
+    'marketingCampaignPlanner',
+    'websiteAssistant',
+    'partnerOnboarding',
+    'companyNewsDigest',
+    'salesPlaybook',
+  ],
+  'hardcoded-credential': ['shipmentTracker', 'dataWarehouseQa'],
+  'insecure-http': ['legacyErpLookup', 'inventorySync'],
+  orphaned: ['shiftScheduler', 'onboardingBuddy'],
+  dormant: ['onboardingBuddy', 'holidayPartyPlanner'],
+  'open-high-alerts': ['competitorResearch'],
+  'author-credentials': ['customerBillingAgent', 'facilitiesRequest', 'travelBooking', 'expensePolicy'],
+  'auth-as-needed': ['customerBillingAgent', 'itHelpdesk'],
+  'ai-controlled-email': ['customerBillingAgent', 'salesOutreach'],
+  'newly-seen-mcp-server': ['hrPolicy'],
+  'instructions-changed-after-publish': ['payrollQa'],
+  'sharing-widened-to-org': ['salesPlaybook'],
+};
+
+/** Finding -> ids of exactly the Zava agents that show it (tests hold this against the rules). */
+export const ZAVA_FINDINGS: Record<ZavaFinding, string[]> = Object.fromEntries(
+  Object.entries(FINDING_AGENTS).map(([finding, keys]) => [finding, keys.map((k) => ZAVA_AGENT_IDS[k])]),
+) as Record<ZavaFinding, string[]>;
+
+/** The same map by agent key, for people reading tests and docs. */
+export const ZAVA_FINDING_AGENT_KEYS: Readonly<Record<ZavaFinding, readonly ZavaAgentKey[]>> = FINDING_AGENTS;

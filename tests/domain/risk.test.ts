@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import type { RiskContext, RiskSignalId } from '../../bot/src/domain/risk.js';
+import { assessAgentRisk, isInsecureUrl } from '../../bot/src/domain/risk.js';
+import type { Agent } from '../../bot/src/domain/types.js';
+import { makeAgent, makeTool } from '../fakes/agent-factory.js';
+
+const NOW = new Date('2026-11-22T12:00:00.000Z');
+const ctx = (overrides: Partial<RiskContext> = {}): RiskContext => ({
+  now: NOW,
+  accountState: () => 'enabled',
+  openAlerts: { high: 0, critical: 0 },
+  ...overrides,
+});
+
+const mcpMaker = makeTool({
+  id: 'cr1_billing.mcp.BillingServer',
+  name: 'Billing MCP',
+  kind: 'mcpServer',
+  serverUrl: 'https://mcp.billing.zava.example/sse',
+  connectionMode: 'maker',
+  operations: [{ name: 'refund', access: 'write' }],
+});
+
+interface Case {
+  name: string;
+  agent: Partial<Agent>;
+  context?: Partial<RiskContext>;
+  fires: RiskSignalId | null;
+  absent?: RiskSignalId;
+}
+
+const cases: Case[] = [
+  { name: 'clean agent', agent: {}, fires: null },
+  { name: 'MCP tool on maker credentials', agent: { tools: [mcpMaker] }, fires: 'mcp-maker-credentials' },
+  {
+    name: 'MCP knowledge source on maker credentials',
+    agent: {
+      knowledgeSources: [{ name: 'Billing', kind: 'mcpServer', url: 'https://m.example', connectionMode: 'maker' }],
+    },
+    fires: 'mcp-maker-credentials',
+  },
+  {
+    name: 'MCP tool on user credentials is fine',
+    agent: { tools: [{ ...mcpMaker, connectionMode: 'user' }] },
+    fires: null,
+    absent: 'mcp-maker-credentials',
+  },
+  { name: 'no user authentication', agent: { userAuthentication: 'none' }, fires: 'no-user-auth' },
+  { name: 'shared with the whole org', agent: { accessControl: 'any' }, fires: 'org-wide-sharing' },
+  { name: 'shared with any tenant', agent: { accessControl: 'anyMultitenant' }, fires: 'org-wide-sharing' },
+  { name: 'copilot readers is not org-wide', agent: { accessControl: 'copilotReaders' }, fires: null },
+  {
+    name: 'API key in a header',
+    agent: { tools: [makeTool({ kind: 'http', headers: { 'x-api-key': 'a8f5f167f44f4964e6c998dee827110c' } })] },
+    fires: 'hardcoded-credential',
+  },
+  {
+    name: 'password in instructions',
+    agent: { instructions: 'Connect with password: Winter2026!Zava' },
+    fires: 'hardcoded-credential',
+  },
+  {
+    name: 'a mention of passwords is not a secret',
+    agent: { instructions: 'Never ask users for their password.' },
+    fires: null,
+  },
+  {
+    name: 'plain HTTP endpoint',
+    agent: { tools: [makeTool({ kind: 'http', serverUrl: 'http://erp.zava.example/api' })] },
+    fires: 'insecure-http',
+  },
+  {
+    name: 'non-standard HTTPS port',
+    agent: { tools: [makeTool({ kind: 'http', serverUrl: 'https://erp.zava.example:8443/api' })] },
+    fires: 'insecure-http',
+  },
+  {
+    name: 'owner disabled',
+    agent: {},
+    context: { accountState: () => 'disabled' },
+    fires: 'orphaned',
+  },
+  {
+    name: 'one active owner of two is enough',
+    agent: { owners: ['a@zava.example', 'b@zava.example'] },
+    context: { accountState: (upn) => (upn.startsWith('a') ? 'missing' : 'enabled') },
+    fires: null,
+  },
+  {
+    name: 'published, unused for 45 days',
+    agent: { lastActivityAt: '2026-10-08T12:00:00.000Z' },
+    fires: 'dormant',
+  },
+  {
+    name: 'a draft is not dormant',
+    agent: { publishStatus: 'draft', lastActivityAt: '2026-01-01T00:00:00.000Z' },
+    fires: null,
+  },
+  { name: 'open high alert', agent: {}, context: { openAlerts: { high: 1, critical: 0 } }, fires: 'open-high-alerts' },
+  {
+    name: 'tool on the author credentials',
+    agent: { tools: [makeTool({ connectionMode: 'maker' })] },
+    fires: 'author-credentials',
+  },
+  {
+    name: 'topic on the author credentials',
+    agent: { topics: [{ name: 'Lookup order', usesAuthorCredentials: true }] },
+    fires: 'author-credentials',
+  },
+  { name: 'auth only as needed', agent: { authenticationTrigger: 'asNeeded' }, fires: 'auth-as-needed' },
+  {
+    name: 'e-mail recipients from the model',
+    agent: { tools: [makeTool({ capability: 'email', recipientsFromModel: true })] },
+    fires: 'ai-controlled-email',
+  },
+];
+
+describe('agent risk signals', () => {
+  it.each(cases)('$name', ({ agent, context, fires, absent }) => {
+    const risk = assessAgentRisk(makeAgent(agent), ctx(context));
+    const ids = risk.signals.map((s) => s.id);
+    if (fires === null) expect(ids).toEqual([]);
+    else expect(ids).toContain(fires);
+    if (absent) expect(ids).not.toContain(absent);
+    for (const s of risk.signals) {
+      expect(s.evidence.length).toBeGreaterThan(0);
+      expect(s.owasp).toMatch(/^LLM\d\d:2025/);
+    }
+  });
+
+  it('scores by documented weights, capped at 100, level = worst signal', () => {
+    const breach = assessAgentRisk(makeAgent({ tools: [mcpMaker], userAuthentication: 'none' }), ctx());
+    expect(breach.score).toBe(40 + 25);
+    expect(breach.level).toBe('critical');
+    expect(breach.signals[0]?.id).toBe('mcp-maker-credentials');
+    const everything = assessAgentRisk(
+      makeAgent({ tools: [mcpMaker], userAuthentication: 'none', accessControl: 'anyMultitenant' }),
+      ctx({ openAlerts: { high: 0, critical: 2 } }),
+    );
+    expect(everything.score).toBe(100);
+    expect(assessAgentRisk(makeAgent(), ctx())).toEqual({ score: 0, level: 'none', signals: [] });
+  });
+
+  it.each([
+    ['http://a.example', true],
+    ['https://a.example', false],
+    ['https://a.example:443/x', false],
+    ['https://a.example:8080/x', true],
+    ['not a url', false],
+  ])('isInsecureUrl(%s) = %s', (url, expected) => {
+    expect(isInsecureUrl(url)).toBe(expected);
+  });
+});
