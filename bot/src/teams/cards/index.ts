@@ -1,0 +1,16 @@
+export * from './adaptive-card-types.js';
+export * from './card-views.js';
+export * from './card-verbs.js';
+export * from './card-refresh.js';
+export * from './deep-links.js';
+export { incidentCard, incidentActionPlan, isRevokedSinceIncident } from './incident-card.js';
+export type { IncidentActionPlan } from './incident-card.js';
+export { approvalCard } from './approval-card.js';
+export { definitionChanges } from './approval-changes.js';
+export { agentRiskCard } from './agent-risk-card.js';
+export { incidentListCard } from './incident-list-card.js';
+export { helpCard } from './help-card.js';
+export type { HelpCardOptions } from './help-card.js';
+export { statusCard } from './status-card.js';
+export { huntResultsCard } from './hunt-results-card.js';
+export { actionResultCard } from './action-result-card.js';

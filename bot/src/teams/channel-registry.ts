@@ -1,0 +1,118 @@
+// Where the bot may post: registered when the app is installed in a team or group chat, deactivated when
+// it is removed, the team is deleted or the channel is deleted.
+import { teamsGetChannelId, teamsGetTeamInfo, teamsGetTenant } from 'botbuilder';
+import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
+import { conversationIdOf } from './activity-identity.js';
+import type { BotLogger, ChannelDeactivationReason, ChannelRef, ChannelStore } from './ports.js';
+
+export interface ChannelRegistryDeps {
+  channels: ChannelStore;
+  clock: () => Date;
+  log: BotLogger;
+}
+
+/** The conversation an install or bot-membership event is about; null for personal chats (no SOC posts there). */
+export function channelRefFrom(activity: Activity, at: Date): ChannelRef | null {
+  const type = activity.conversation?.conversationType;
+  const team = teamsGetTeamInfo(activity);
+  const conversationType = type === 'channel' || team ? 'channel' : type === 'groupChat' ? 'groupChat' : null;
+  if (!conversationType || !activity.serviceUrl) return null;
+  const conversationId = (conversationType === 'channel' && teamsGetChannelId(activity)) || conversationIdOf(activity);
+  if (!conversationId) return null;
+  const tenantId = teamsGetTenant(activity)?.id ?? activity.conversation.tenantId ?? null;
+  const reference: Partial<ConversationReference> = {
+    channelId: activity.channelId,
+    serviceUrl: activity.serviceUrl,
+    bot: activity.recipient,
+    conversation: {
+      id: conversationId,
+      isGroup: true,
+      conversationType,
+      tenantId: tenantId ?? undefined,
+      name: activity.conversation.name ?? '',
+    },
+  };
+  return {
+    conversationId,
+    conversationType,
+    tenantId,
+    teamId: team?.id ?? null,
+    teamName: team?.name ?? null,
+    channelName: channelNameOf(activity),
+    serviceUrl: activity.serviceUrl,
+    reference,
+    registeredBy: activity.from?.aadObjectId ?? null,
+    registeredAt: at.toISOString(),
+  };
+}
+
+function channelNameOf(activity: Activity): string | null {
+  const data: unknown = activity.channelData;
+  if (data && typeof data === 'object' && 'channel' in data) {
+    const channel = (data as { channel?: { name?: unknown } }).channel;
+    if (typeof channel?.name === 'string') return channel.name;
+  }
+  return activity.conversation?.name ?? null;
+}
+
+const botIsAmong = (activity: Activity, members: Activity['membersAdded']): boolean =>
+  (members ?? []).some((m) => m.id === activity.recipient?.id);
+
+export interface ChannelRegistry {
+  /** installationUpdate: add (and add-upgrade) registers; remove (and remove-upgrade) deactivates. */
+  onInstallationUpdate(context: TurnContext): Promise<void>;
+  /** conversationUpdate membersAdded / membersRemoved: acts only when the member is the bot itself. */
+  onMembersAdded(context: TurnContext): Promise<void>;
+  onMembersRemoved(context: TurnContext): Promise<void>;
+  /** conversationUpdate teamDeleted / teamHardDeleted: every channel of the team. */
+  onTeamDeleted(context: TurnContext): Promise<void>;
+  onChannelDeleted(context: TurnContext): Promise<void>;
+}
+
+export function createChannelRegistry(deps: ChannelRegistryDeps): ChannelRegistry {
+  const register = async (context: TurnContext): Promise<ChannelRef | null> => {
+    const ref = channelRefFrom(context.activity, deps.clock());
+    if (!ref) return null;
+    await deps.channels.upsertChannel(ref);
+    deps.log.info('channel registered', { conversationId: ref.conversationId, teamId: ref.teamId });
+    return ref;
+  };
+
+  /** The conversation, and every other registered channel of the same team when the team goes. */
+  const deactivate = async (context: TurnContext, reason: ChannelDeactivationReason, wholeTeam: boolean) => {
+    const conversationId = teamsGetChannelId(context.activity) || conversationIdOf(context.activity);
+    const teamId = teamsGetTeamInfo(context.activity)?.id ?? null;
+    const ids = new Set<string>(conversationId ? [conversationId] : []);
+    if (wholeTeam && teamId) {
+      for (const c of await deps.channels.list()) if (c.teamId === teamId && c.active) ids.add(c.conversationId);
+    }
+    for (const id of ids) await deps.channels.deactivate(id, reason);
+    deps.log.info('channels deactivated', { reason, conversationIds: [...ids] });
+  };
+
+  return {
+    async onInstallationUpdate(context) {
+      const action = context.activity.action ?? '';
+      if (action.startsWith('remove')) return deactivate(context, 'uninstalled', true);
+      if (!action.startsWith('add')) return;
+      const ref = await register(context);
+      if (ref && action === 'add') {
+        await context.sendActivity(
+          'Agent Warden will post incident cards here. Mention me with **help** to see what I can do.',
+        );
+      }
+    },
+    async onMembersAdded(context) {
+      if (botIsAmong(context.activity, context.activity.membersAdded)) await register(context);
+    },
+    async onMembersRemoved(context) {
+      if (botIsAmong(context.activity, context.activity.membersRemoved)) await deactivate(context, 'botRemoved', true);
+    },
+    async onTeamDeleted(context) {
+      await deactivate(context, 'teamDeleted', true);
+    },
+    async onChannelDeleted(context) {
+      await deactivate(context, 'channelDeleted', false);
+    },
+  };
+}

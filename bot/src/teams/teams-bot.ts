@@ -1,0 +1,159 @@
+// The Teams bot: a teams-ai (v1) Application wired to the ports. Routes only; the decisions live in
+// card-actions.ts, bot-commands.ts and channel-registry.ts.
+import { Application } from '@microsoft/teams-ai';
+import type { TeamsAdapter } from '@microsoft/teams-ai';
+import { ActivityTypes, CardFactory, MessageFactory } from 'botbuilder';
+import type { Storage, TurnContext } from 'botbuilder';
+import type { Principal } from '../domain/types.js';
+import type { ResponseActions } from '../response/response-actions.js';
+import { conversationIdOf, resolvePrincipal } from './activity-identity.js';
+import { parseCommand, runCommand } from './bot-commands.js';
+import { handleCardAction } from './card-actions.js';
+import type { CardVerb } from './cards/card-verbs.js';
+import { ALL_CARD_VERBS } from './cards/card-verbs.js';
+import { createChannelRegistry } from './channel-registry.js';
+import type { InvokeAnswer } from './invoke-answer.js';
+import { answerWithin, errorAnswer, messageAnswer, sendInvokeAnswer } from './invoke-answer.js';
+import type { BotLogger, ChannelStore, HuntRunner, IncidentReader, PrincipalResolver } from './ports.js';
+
+/** Teams allows 5 s per invoke; answer before then whatever happens. */
+export const INVOKE_TIMEOUT_MS = 4_500;
+
+export const STILL_WORKING = 'Still working on it. The card will show the result for everyone as soon as it is done.';
+
+export interface TeamsBotDeps {
+  /** The CloudAdapter the server processes /api/messages with. Optional only for tests that call `app.run`. */
+  adapter?: TeamsAdapter;
+  /** MicrosoftAppId: needed by teams-ai for proactive calls. */
+  botAppId?: string;
+  /** teams-ai turn state storage. Agent Warden keeps no turn state; omit it. */
+  storage?: Storage;
+  channels: ChannelStore;
+  incidents: IncidentReader;
+  principals: PrincipalResolver;
+  actions: ResponseActions;
+  hunting: HuntRunner;
+  clock?: () => Date;
+  log?: BotLogger;
+  /** Tests only. */
+  invokeTimeoutMs?: number;
+}
+
+export interface TeamsBot {
+  app: Application;
+  /** The Action.Execute verbs the bot answers; any other verb gets a 400 error response. */
+  verbs: readonly CardVerb[];
+}
+
+const consoleLogger: BotLogger = {
+  info: (message, fields) => console.info(message, fields ?? {}),
+  error: (message, fields) => console.error(message, fields ?? {}),
+};
+
+function isCardActionInvoke(context: TurnContext): Promise<boolean> {
+  const a = context.activity;
+  return Promise.resolve(a.type === ActivityTypes.Invoke && a.name === 'adaptiveCard/action');
+}
+
+export function createTeamsBot(deps: TeamsBotDeps): TeamsBot {
+  const log = deps.log ?? consoleLogger;
+  const clock = deps.clock ?? (() => new Date());
+  const timeoutMs = deps.invokeTimeoutMs ?? INVOKE_TIMEOUT_MS;
+
+  const app = new Application({
+    adapter: deps.adapter,
+    botAppId: deps.botAppId,
+    storage: deps.storage,
+    // teams-ai v1 keeps the typing timer in one field shared by all turns: concurrent turns would trip
+    // over each other, and commands answer quickly anyway.
+    startTypingTimer: false,
+    removeRecipientMention: true,
+    longRunningMessages: false,
+  });
+
+  const cardDeps = { incidents: deps.incidents, actions: deps.actions, log };
+
+  const answerCardAction = async (context: TurnContext, verb: string, data: Record<string, unknown>) => {
+    const work = (async (): Promise<InvokeAnswer> => {
+      try {
+        const principal = await resolvePrincipal(context, deps.principals);
+        return await handleCardAction(cardDeps, {
+          verb,
+          data,
+          principal,
+          conversationId: conversationIdOf(context.activity) || null,
+        });
+      } catch (err) {
+        log.error('card action failed before it ran', {
+          verb,
+          error: err instanceof Error ? err.message : String(err),
+        });
+        return errorAnswer(500, 'InternalError', 'Agent Warden could not complete this action. Try again.');
+      }
+    })();
+    const { answer, timedOut } = await answerWithin(work, timeoutMs, messageAnswer(STILL_WORKING));
+    if (timedOut) {
+      log.info('card action answered before it finished', { verb });
+      void work.then((late) => log.info('card action finished after its answer', { verb, outcome: late.kind }));
+    }
+    // Answer here rather than return the card to teams-ai: given a card with `refresh`, teams-ai would
+    // also overwrite the channel's message with this user's view (buttons included) for everyone.
+    await sendInvokeAnswer(context, answer);
+    return '';
+  };
+
+  for (const verb of ALL_CARD_VERBS) {
+    app.adaptiveCards.actionExecute<Record<string, unknown>>(verb, (context, _state, data) =>
+      answerCardAction(context, verb, data),
+    );
+  }
+  // After the known verbs: any other card action is a bad request, never the adapter's 501.
+  app.addRoute(
+    isCardActionInvoke,
+    async (context) => {
+      const value: unknown = context.activity.value;
+      const action = value && typeof value === 'object' && 'action' in value ? value.action : null;
+      const verb = action && typeof action === 'object' && 'verb' in action ? String(action.verb) : '';
+      await sendInvokeAnswer(
+        context,
+        errorAnswer(400, 'BadRequest', `Agent Warden does not know the action '${verb}'.`),
+      );
+    },
+    true,
+  );
+
+  const registry = createChannelRegistry({ channels: deps.channels, clock, log });
+  app.activity(ActivityTypes.InstallationUpdate, (context) => registry.onInstallationUpdate(context));
+  app.conversationUpdate('teamDeleted', (context) => registry.onTeamDeleted(context));
+  app.conversationUpdate('teamHardDeleted', (context) => registry.onTeamDeleted(context));
+  app.conversationUpdate('channelDeleted', (context) => registry.onChannelDeleted(context));
+  app.conversationUpdate('membersAdded', (context) => registry.onMembersAdded(context));
+  app.conversationUpdate('membersRemoved', (context) => registry.onMembersRemoved(context));
+
+  app.message(
+    (context) => Promise.resolve(context.activity.type === ActivityTypes.Message),
+    async (context) => {
+      let principal: Principal | null;
+      try {
+        principal = await resolvePrincipal(context, deps.principals);
+      } catch (err) {
+        log.error('could not resolve who sent a command', { error: err instanceof Error ? err.message : String(err) });
+        await context.sendActivity('Agent Warden could not answer that just now. Try again, or open the tab.');
+        return;
+      }
+      const reply = await runCommand(
+        { incidents: deps.incidents, hunting: deps.hunting, log },
+        {
+          command: parseCommand(context.activity.text ?? ''),
+          principal,
+          conversationId: conversationIdOf(context.activity),
+        },
+      );
+      await context.sendActivity(
+        reply.kind === 'card' ? MessageFactory.attachment(CardFactory.adaptiveCard(reply.card)) : reply.text,
+      );
+    },
+  );
+
+  return { app, verbs: ALL_CARD_VERBS };
+}
