@@ -1,0 +1,79 @@
+// The tab's view of the REST API: the shared contract plus the few shapes it does not name yet.
+export type {
+  ActionResult,
+  AgentDetail,
+  AgentSummary,
+  ApiError,
+  ChangeVersion,
+  IncidentDetail,
+  IncidentSummary,
+  Me,
+  Page,
+  Persona,
+  SecurityView,
+  ServerInfo,
+  SubmissionView,
+} from '../../bot/src/http/api-contract.js';
+export type {
+  Agent,
+  AgentDefinition,
+  AgentTool,
+  Alert,
+  AuditRecord,
+  Classification,
+  ConnectionMode,
+  DirectoryUser,
+  Evidence,
+  Incident,
+  IncidentEntities,
+  IncidentStatus,
+  Lifecycle,
+  Platform,
+  ProtectionEvent,
+  Role,
+  Severity,
+  Submission,
+} from '../../bot/src/domain/types.js';
+export type { RiskLevel, RiskSignal } from '../../bot/src/domain/risk.js';
+
+/** One entry of `GET /api/v1/hunting/templates` (not in api-contract.ts yet; fields beyond id and name are optional). */
+export interface HuntingTemplate {
+  id: string;
+  name: string;
+  description?: string;
+  query?: string;
+}
+
+/** `POST /api/v1/hunting/run`: the shape of Graph's runHuntingQuery. */
+export interface HuntingResult {
+  schema: { name: string; type: string }[];
+  results: Record<string, unknown>[];
+}
+
+export type AgentSort = 'risk' | 'name' | 'modified';
+
+export interface AgentListQuery {
+  search?: string;
+  risk?: string[];
+  platform?: string[];
+  status?: 'active' | 'blocked';
+  mcpMaker?: boolean;
+  sort?: AgentSort;
+  limit?: number;
+  cursor?: string | null;
+}
+
+export interface IncidentListQuery {
+  status?: string[];
+  severity?: string[];
+  limit?: number;
+  cursor?: string | null;
+}
+
+export interface AuditListQuery {
+  actor?: string;
+  action?: string;
+  targetType?: string;
+  limit?: number;
+  cursor?: string | null;
+}

@@ -1,0 +1,132 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiClient, ApiRequestError } from '../api/api-client.js';
+import type { Persona, ServerInfo } from '../api/types.js';
+import { createWardenApi } from '../api/warden-api.js';
+import type { HostInfo } from '../host/host-types.js';
+import { createSsoAuth } from '../host/sso-auth.js';
+import { pathFromSubPageId } from '../router/routes.js';
+import { forgetPersona, personaFromQuery, readRememberedPersona, rememberPersona } from '../session/dev-persona.js';
+import type { SessionValue } from '../session/Session.js';
+
+export type BootState =
+  | { phase: 'starting' }
+  | { phase: 'failed'; error: Error }
+  /** AUTH=entra opened outside Teams: there is no SSO token to get. */
+  | { phase: 'needsTeams' }
+  | { phase: 'choosePersona'; personas: Persona[]; initialUpn: string | null; notice: string | null }
+  | { phase: 'ready'; session: SessionValue };
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Removes `?as=` once it has been used, so a reload does not undo a later persona switch. */
+function dropQueryParam(name: string): void {
+  const url = new URL(window.location.href);
+  if (!url.searchParams.has(name)) return;
+  url.searchParams.delete(name);
+  window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+}
+
+/**
+ * Starts the tab: finds the host (Teams or browser), asks the server how people sign in, signs in
+ * (Teams SSO, or a dev persona) and loads who the person is.
+ */
+export function useAppBootstrap(detect: () => Promise<HostInfo>) {
+  const [state, setState] = useState<BootState>({ phase: 'starting' });
+  const [host, setHost] = useState<HostInfo | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const context = useRef<{ host: HostInfo; info: ServerInfo } | null>(null);
+  const publicApi = useRef(createWardenApi(new ApiClient()));
+
+  const showPicker = useCallback(async (initialUpn: string | null, notice: string | null) => {
+    try {
+      const personas = await publicApi.current.personas();
+      setState({ phase: 'choosePersona', personas, initialUpn, notice });
+    } catch (error) {
+      setState({ phase: 'failed', error: asError(error) });
+    }
+  }, []);
+
+  const signInAsPersona = useCallback(
+    async (upn: string) => {
+      const ctx = context.current;
+      if (!ctx) return;
+      const api = createWardenApi(new ApiClient({ authHeaders: async () => ({ 'x-dev-user': upn }) }));
+      try {
+        const me = await api.me();
+        const switchPersona = () => {
+          forgetPersona();
+          void showPicker(upn, null);
+        };
+        setState({
+          phase: 'ready',
+          session: { api, me, info: ctx.info, host: ctx.host, devUser: upn, switchPersona },
+        });
+      } catch (error) {
+        if (error instanceof ApiRequestError && [401, 403, 404].includes(error.status)) {
+          forgetPersona();
+          await showPicker(null, `Could not sign in as ${upn}: ${error.message}`);
+        } else {
+          setState({ phase: 'failed', error: asError(error) });
+        }
+      }
+    },
+    [showPicker],
+  );
+
+  useEffect(() => {
+    let cancelled = false;
+    setState({ phase: 'starting' });
+    (async () => {
+      const [detected, info] = await Promise.all([detect(), publicApi.current.info()]);
+      if (cancelled) return;
+      context.current = { host: detected, info };
+      setHost(detected);
+      const deepLink = pathFromSubPageId(detected.subPageId);
+      if (deepLink) window.history.replaceState(null, '', deepLink);
+
+      if (info.auth === 'dev') {
+        const fromLink = personaFromQuery(window.location.search);
+        if (fromLink) {
+          rememberPersona(fromLink);
+          dropQueryParam('as');
+        }
+        const upn = fromLink ?? readRememberedPersona();
+        if (upn) await signInAsPersona(upn);
+        else await showPicker(null, null);
+        return;
+      }
+      if (!detected.inTeams) {
+        setState({ phase: 'needsTeams' });
+        return;
+      }
+      const api = createWardenApi(
+        new ApiClient({ authHeaders: createSsoAuth(detected, info.clientId), retryUnauthorized: true }),
+      );
+      const me = await api.me();
+      if (cancelled) return;
+      setState({
+        phase: 'ready',
+        session: { api, me, info, host: detected, devUser: null, switchPersona: () => undefined },
+      });
+    })().catch((error: unknown) => {
+      if (!cancelled) setState({ phase: 'failed', error: asError(error) });
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [detect, attempt, showPicker, signInAsPersona]);
+
+  const pickPersona = useCallback(
+    (upn: string) => {
+      rememberPersona(upn);
+      setState({ phase: 'starting' });
+      void signInAsPersona(upn);
+    },
+    [signInAsPersona],
+  );
+
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  return { state, host, pickPersona, retry };
+}

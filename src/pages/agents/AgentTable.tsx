@@ -1,0 +1,194 @@
+import {
+  Badge,
+  Button,
+  Caption1,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Tooltip,
+} from '@fluentui/react-components';
+import { WarningRegular } from '@fluentui/react-icons/svg/warning';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { AgentSummary } from '../../api/types.js';
+import { SeverityBadge } from '../../components/SeverityBadge/SeverityBadge.js';
+import { LIFECYCLE_LABEL, PLATFORM_LABEL } from '../../format.js';
+import { useWindowedRows } from '../../hooks/useWindowedRows.js';
+import { AGENT_ROW_HEIGHT, useAgentTableStyles } from './useAgentTableStyles.styles.js';
+
+export interface AgentTableProps {
+  items: AgentSummary[];
+  hasMore: boolean;
+  loadingMore: boolean;
+  onLoadMore(): void;
+  onOpen(agent: AgentSummary): void;
+}
+
+/** Rows this close to the end of what is loaded fetch the next page. */
+const PREFETCH_ROWS = 30;
+
+/**
+ * The agent registry as an ARIA table whose body is windowed: fixed-height rows, only those in view
+ * are in the DOM. One row is in the tab order (roving tabindex); arrows, Home/End and Page keys move.
+ */
+export function AgentTable({ items, hasMore, loadingMore, onLoadMore, onOpen }: AgentTableProps) {
+  const styles = useAgentTableStyles();
+  const rows = useWindowedRows({ count: items.length, rowHeight: AGENT_ROW_HEIGHT });
+  const [active, setActive] = useState(0);
+  const focusPending = useRef(false);
+  const rowRefs = useRef(new Map<number, HTMLDivElement>());
+
+  const activeIndex = Math.min(active, Math.max(0, items.length - 1));
+
+  useEffect(() => {
+    if (hasMore && !loadingMore && rows.end >= items.length - PREFETCH_ROWS) onLoadMore();
+  }, [rows.end, items.length, hasMore, loadingMore, onLoadMore]);
+
+  useEffect(() => {
+    if (!focusPending.current) return;
+    const el = rowRefs.current.get(activeIndex);
+    if (el) {
+      focusPending.current = false;
+      el.focus({ preventScroll: true });
+    }
+  });
+
+  const moveTo = (index: number) => {
+    const next = Math.max(0, Math.min(items.length - 1, index));
+    setActive(next);
+    rows.scrollToIndex(next);
+    focusPending.current = true;
+  };
+
+  const pageRows = Math.max(1, rows.end - rows.start - 2);
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, index: number, agent: AgentSummary) => {
+    const moves: Record<string, number> = {
+      ArrowDown: index + 1,
+      ArrowUp: index - 1,
+      Home: 0,
+      End: items.length - 1,
+      PageDown: index + pageRows,
+      PageUp: index - pageRows,
+    };
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      onOpen(agent);
+    } else if (event.key in moves) {
+      event.preventDefault();
+      moveTo(moves[event.key] ?? index);
+    }
+  };
+
+  return (
+    <div className={styles.frame}>
+      <Table
+        noNativeElements
+        className={styles.table}
+        aria-label="Agents"
+        aria-rowcount={hasMore ? -1 : items.length + 1}
+        size="medium"
+      >
+        <TableHeader>
+          <TableRow aria-rowindex={1}>
+            <TableHeaderCell className={styles.name}>Agent</TableHeaderCell>
+            <TableHeaderCell className={styles.risk}>Risk</TableHeaderCell>
+            <TableHeaderCell className={styles.signals}>Top signals</TableHeaderCell>
+            <TableHeaderCell className={styles.platform}>Platform</TableHeaderCell>
+            <TableHeaderCell className={styles.maker}>Maker</TableHeaderCell>
+            <TableHeaderCell className={styles.lifecycle}>Lifecycle</TableHeaderCell>
+            <TableHeaderCell className={styles.tools}>Tools</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody className={styles.scroller} ref={rows.containerRef} onScroll={rows.onScroll}>
+          <div className={styles.spacer} style={{ height: rows.totalHeight }}>
+            <div className={styles.window} style={{ top: rows.offsetTop }}>
+              {items.slice(rows.start, rows.end).map((agent, offset) => {
+                const index = rows.start + offset;
+                return (
+                  <TableRow
+                    key={agent.id}
+                    className={styles.row}
+                    aria-rowindex={index + 2}
+                    tabIndex={index === activeIndex ? 0 : -1}
+                    ref={(el: HTMLDivElement | null) => {
+                      if (el) rowRefs.current.set(index, el);
+                      else rowRefs.current.delete(index);
+                    }}
+                    onClick={() => {
+                      setActive(index);
+                      onOpen(agent);
+                    }}
+                    onFocus={() => setActive(index)}
+                    onKeyDown={(e: KeyboardEvent<HTMLDivElement>) => onKeyDown(e, index, agent)}
+                  >
+                    <TableCell className={styles.name}>
+                      <strong className={styles.nowrap}>{agent.name}</strong>
+                    </TableCell>
+                    <TableCell className={styles.risk}>
+                      <span className={styles.score} aria-label={`risk score ${agent.riskScore}`}>
+                        {agent.riskScore}
+                      </span>
+                      <SeverityBadge severity={agent.riskLevel} size="small" />
+                    </TableCell>
+                    <TableCell className={styles.signals}>
+                      <span className={styles.nowrap}>
+                        {agent.signals
+                          .slice(0, 2)
+                          .map((s) => s.title)
+                          .join('; ') || '—'}
+                      </span>
+                    </TableCell>
+                    <TableCell className={styles.platform}>
+                      <span className={styles.nowrap}>{PLATFORM_LABEL[agent.platform] ?? agent.platform}</span>
+                    </TableCell>
+                    <TableCell className={styles.maker}>
+                      <span className={styles.nowrap}>{agent.createdBy}</span>
+                    </TableCell>
+                    <TableCell className={styles.lifecycle}>
+                      <Badge
+                        appearance={agent.lifecycle === 'blocked' ? 'filled' : 'outline'}
+                        color={agent.lifecycle === 'blocked' ? 'danger' : 'success'}
+                      >
+                        {LIFECYCLE_LABEL[agent.lifecycle]}
+                      </Badge>
+                    </TableCell>
+                    <TableCell className={styles.tools}>
+                      {agent.toolCount}
+                      {agent.mcpOnMakerCredentials ? (
+                        <Tooltip content="MCP server on the maker's credentials" relationship="label">
+                          <WarningRegular
+                            className={styles.makerIcon}
+                            fontSize={16}
+                            role="img"
+                            aria-label="MCP on maker credentials"
+                          />
+                        </Tooltip>
+                      ) : null}
+                    </TableCell>
+                  </TableRow>
+                );
+              })}
+            </div>
+          </div>
+        </TableBody>
+      </Table>
+      <div className={styles.footer} role="status" aria-live="polite">
+        {loadingMore ? <Spinner size="tiny" label="Loading more agents" /> : null}
+        {!loadingMore ? (
+          <Caption1>
+            {items.length.toLocaleString()} agent{items.length === 1 ? '' : 's'}
+            {hasMore ? ' loaded, more as you scroll' : ''}
+          </Caption1>
+        ) : null}
+        {hasMore && !loadingMore ? (
+          <Button size="small" appearance="subtle" onClick={onLoadMore}>
+            Load more
+          </Button>
+        ) : null}
+      </div>
+    </div>
+  );
+}

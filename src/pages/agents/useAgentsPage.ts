@@ -1,0 +1,46 @@
+import { useCallback, useState } from 'react';
+import type { AgentSummary } from '../../api/types.js';
+import { useDebouncedValue } from '../../hooks/useDebouncedValue.js';
+import { usePagedList } from '../../hooks/usePagedList.js';
+import { useRouter } from '../../router/Router.js';
+import { agentPath } from '../../router/routes.js';
+import { useSession } from '../../session/Session.js';
+import { DEFAULT_AGENT_FILTERS, type AgentFilterState } from './AgentsPage.types.js';
+
+/** Rows per request: enough for a few screens, small enough for a fast first paint (the API allows 200). */
+export const AGENT_PAGE_SIZE = 100;
+export const SEARCH_DEBOUNCE_MS = 300;
+
+export function useAgentsPage() {
+  const { api } = useSession();
+  const { navigate } = useRouter();
+  const [filters, setFilters] = useState<AgentFilterState>(DEFAULT_AGENT_FILTERS);
+  const search = useDebouncedValue(filters.search, SEARCH_DEBOUNCE_MS);
+
+  const query = {
+    search: search.trim() || undefined,
+    risk: filters.risk,
+    platform: filters.platform,
+    status: filters.lifecycle === 'all' ? undefined : filters.lifecycle,
+    mcpMaker: filters.mcpMaker,
+    sort: filters.sort,
+  };
+  const list = usePagedList<AgentSummary>(JSON.stringify(query), (cursor, signal) =>
+    api.listAgents({ ...query, limit: AGENT_PAGE_SIZE, cursor }, signal),
+  );
+
+  const updateFilters = useCallback(
+    (changes: Partial<AgentFilterState>) => setFilters((f) => ({ ...f, ...changes })),
+    [],
+  );
+  const resetFilters = useCallback(() => setFilters(DEFAULT_AGENT_FILTERS), []);
+  const openAgent = useCallback((agent: AgentSummary) => navigate(agentPath(agent.id)), [navigate]);
+  const filtered =
+    search.trim() !== '' ||
+    filters.risk.length > 0 ||
+    filters.platform.length > 0 ||
+    filters.lifecycle !== 'all' ||
+    filters.mcpMaker;
+
+  return { filters, updateFilters, resetFilters, list, openAgent, filtered };
+}

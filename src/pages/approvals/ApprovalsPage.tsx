@@ -1,0 +1,43 @@
+import { Button, Spinner, Title3 } from '@fluentui/react-components';
+import { EmptyState, ErrorState, LoadingState } from '../../components/PageState/PageState.js';
+import { SubmissionReview } from './SubmissionReview.js';
+import { useApprovalsPage } from './useApprovalsPage.js';
+import { useApprovalsPageStyles } from './useApprovalsPageStyles.styles.js';
+
+/** Makers' resubmissions awaiting review, each with its before/after. */
+export function ApprovalsPage() {
+  const styles = useApprovalsPageStyles();
+  const { list } = useApprovalsPage();
+  let body;
+  if (list.error) body = <ErrorState title="Could not load submissions" error={list.error} onRetry={list.retry} />;
+  else if (list.loading) body = <LoadingState label="Loading submissions" />;
+  else if (list.items.length === 0)
+    body = <EmptyState title="Nothing awaits review">Resubmitted agents appear here.</EmptyState>;
+  else
+    body = (
+      <>
+        {list.items.map((view) => (
+          <SubmissionReview key={view.submission.id} view={view} onDone={list.refresh} />
+        ))}
+        {list.hasMore ? (
+          <div className={styles.more}>
+            <Button
+              onClick={list.loadMore}
+              disabled={list.loadingMore}
+              icon={list.loadingMore ? <Spinner size="tiny" /> : undefined}
+            >
+              Load more submissions
+            </Button>
+          </div>
+        ) : null}
+      </>
+    );
+  return (
+    <section className={styles.root} aria-labelledby="approvals-title">
+      <Title3 as="h1" id="approvals-title">
+        Approvals
+      </Title3>
+      {body}
+    </section>
+  );
+}

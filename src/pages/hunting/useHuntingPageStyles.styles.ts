@@ -1,0 +1,67 @@
+import { makeStyles, tokens } from '@fluentui/react-components';
+
+export const useHuntingPageStyles = makeStyles({
+  root: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalL,
+  },
+  layout: {
+    display: 'grid',
+    gridTemplateColumns: 'minmax(260px, 1fr) minmax(360px, 2fr)',
+    gap: tokens.spacingHorizontalL,
+    alignItems: 'start',
+    '@media (max-width: 900px)': {
+      gridTemplateColumns: '1fr',
+    },
+  },
+  templates: {
+    listStyleType: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+  },
+  template: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXS,
+    padding: tokens.spacingHorizontalM,
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground2,
+  },
+  templateDescription: {
+    color: tokens.colorNeutralForeground2,
+  },
+  buttons: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalS,
+    alignItems: 'center',
+  },
+  editor: {
+    fontFamily: tokens.fontFamilyMonospace,
+    '& textarea': {
+      fontFamily: tokens.fontFamilyMonospace,
+      fontSize: tokens.fontSizeBase300,
+    },
+  },
+  tableScroll: {
+    overflowX: 'auto',
+    maxHeight: '70vh',
+    overflowY: 'auto',
+  },
+  cell: {
+    whiteSpace: 'nowrap',
+    maxWidth: '420px',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+  },
+  selectionCell: {
+    width: '44px',
+  },
+  summary: {
+    color: tokens.colorNeutralForeground3,
+  },
+});

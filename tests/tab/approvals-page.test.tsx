@@ -1,0 +1,98 @@
+// @vitest-environment jsdom
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { SubmissionView } from '../../src/api/types.js';
+import { ApprovalsPage } from '../../src/pages/approvals/ApprovalsPage.js';
+import { FakeServer } from './fakes/fake-server.js';
+import { agent, emailTool, mcpTool, me } from './fakes/fixtures.js';
+import { renderPage } from './render.js';
+
+const before = agent();
+const view: SubmissionView = {
+  submission: {
+    id: 'sub-1',
+    agentId: before.id,
+    version: '1.5.0',
+    submittedBy: 'maker@zava.example',
+    submittedAt: '2026-11-21T10:00:00.000Z',
+    note: 'MCP now runs on the user’s credentials; the e-mail tool is gone.',
+    status: 'pending',
+    proposed: { ...before, userAuthentication: 'microsoft', tools: [{ ...mcpTool, connectionMode: 'user' }] },
+    reviewedBy: null,
+    reviewedAt: null,
+    reason: null,
+  },
+  agent: {
+    id: before.id,
+    name: before.name,
+    platform: before.platform,
+    lifecycle: 'blocked',
+    createdBy: before.createdBy,
+  },
+  before,
+  riskBefore: {
+    score: 65,
+    level: 'critical',
+    signals: [
+      {
+        id: 'mcp-maker-credentials',
+        severity: 'critical',
+        title: "MCP server connected with the maker's credentials",
+        evidence: [],
+        owasp: 'LLM06:2025 Excessive Agency',
+      },
+      {
+        id: 'no-user-auth',
+        severity: 'high',
+        title: 'No user authentication',
+        evidence: [],
+        owasp: 'LLM06:2025 Excessive Agency',
+      },
+    ],
+  },
+  riskAfter: { score: 0, level: 'none', signals: [] },
+};
+
+function server(): FakeServer {
+  return new FakeServer()
+    .get('/api/v1/submissions', () => ({ body: { items: [view], nextCursor: null } }))
+    .post('/api/v1/submissions/sub-1/reject', () => ({
+      body: { outcome: 'done', message: 'Rejected; the maker is told why.', auditId: 'x' },
+    }));
+}
+
+describe('ApprovalsPage', () => {
+  it('shows what the submission changes in tools, settings and risk', async () => {
+    const fake = server();
+    renderPage(<ApprovalsPage />, { me: me(['admin']), url: '/approvals', server: fake });
+    const changed = await screen.findByRole('list', { name: 'Tools changed' });
+    expect(within(changed).getByText("Connection: maker's credentials → user's credentials")).toBeTruthy();
+    expect(within(screen.getByRole('list', { name: 'Tools removed' })).getByText(emailTool.name)).toBeTruthy();
+    expect(
+      within(screen.getByRole('list', { name: 'Settings changed' })).getByText('User sign-in: None → Microsoft'),
+    ).toBeTruthy();
+    const resolved = screen.getByRole('list', { name: 'Signals resolved' });
+    expect(within(resolved).getByText('No user authentication')).toBeTruthy();
+    expect(fake.to('/api/v1/submissions')[0]?.url.searchParams.get('status')).toBe('pending');
+  });
+
+  it('rejects only with a reason', async () => {
+    const fake = server();
+    renderPage(<ApprovalsPage />, { me: me(['admin']), url: '/approvals', server: fake });
+    await userEvent.click(await screen.findByRole('button', { name: 'Reject' }));
+    const dialog = await screen.findByRole('dialog');
+    const confirm = within(dialog).getByRole('button', { name: 'Reject' });
+    expect(confirm.hasAttribute('disabled')).toBe(true);
+    await userEvent.type(within(dialog).getByRole('textbox', { name: /Reason/ }), 'Still sends e-mail');
+    await userEvent.click(confirm);
+    expect(await screen.findByText('Rejected; the maker is told why.')).toBeTruthy();
+    expect(fake.to('/api/v1/submissions/sub-1/reject')[0]?.body).toEqual({ reason: 'Still sends e-mail' });
+  });
+
+  it('offers no review to a responder', async () => {
+    renderPage(<ApprovalsPage />, { me: me(['responder']), url: '/approvals', server: server() });
+    await screen.findByRole('list', { name: 'Tools changed' });
+    expect(screen.queryByRole('button', { name: /Approve|Reject/ })).toBeNull();
+  });
+});
