@@ -1,0 +1,71 @@
+/**
+ * Adversarial "token soup" as produced by gradient searches (GCG and its successors): a run of word
+ * fragments glued to brackets, backslashes and markup (`describing.\ + similarlyNow write
+ * oppositeley.]( Me giving**ONE please? revert with "\!--Two`), usually appended to a request.
+ *
+ * Natural text has few such tokens; code has many but also has code's structure, so code (fenced,
+ * inline, or plainly code-like) is left out before the tokens are counted.
+ */
+
+export interface SuffixFinding {
+  weight: number;
+  excerpt: string;
+}
+
+const FENCED_CODE = /```[\s\S]*?(?:```|$)|`[^`\n]{0,400}`/g;
+const CODE_LIKE =
+  /;\s*$|[{}]\s*$|=>|\b(?:function|const|let|var|def|return|import|class|public|private|void|select|from|where|elif|lambda)\b|<\/?[a-z][a-z0-9]*(?:\s[^>]*)?>|\bconsole\.|\bprint\(|^\s*(?:\$|>|#!|PS [A-Z]:)/im;
+// A token with letters and a bracket, backslash, brace or markup character inside or at its edge.
+const ODD_CHARS = /[\\[\]{}()<>|`~^*=+#@%$]/;
+const LETTER = /[a-z]/i;
+// Punctuation runs of at least two kinds with a bracket or backslash among them: three characters
+// or more, or two when one is a backslash, brace, backtick or markup character (`.\`, `%{`).
+const CLUSTER = /[\\[\]{}()<>|`~^*=+#@%$&;:!?.,'"-]{2,}/g;
+const BRACKETISH = /[\\[\]{}()<>|`~^=@%]/;
+const STRONG = /[\\{}`~^|<>=]/;
+// "similarlyNow", "SureBEtera", "githubINST": a lower-case run glued to an upper-case one.
+const GLUED_CASE = /[a-z]{3,}[A-Z]{1,}[a-zA-Z]*/;
+const URLISH = /^(?:https?:\/\/|www\.|mailto:)|@[a-z0-9-]+\.[a-z]/i;
+
+const WINDOW = 12;
+const STEP = 4;
+const MAX_TOKENS = 240;
+
+/** Looks for a window of tokens that reads like an adversarial suffix. */
+export function findAdversarialSuffix(raw: string): SuffixFinding | null {
+  const text = raw.replace(FENCED_CODE, ' ');
+  if (text.length < 40) return null;
+  if (CODE_LIKE.test(text)) return null;
+  const all = text.split(/\s+/).filter(Boolean);
+  if (all.length < 8) return null;
+  const tokens = all.length > MAX_TOKENS ? all.slice(all.length - MAX_TOKENS) : all;
+  let best: SuffixFinding | null = null;
+  for (let start = Math.max(0, tokens.length - WINDOW); start >= 0; start -= STEP) {
+    const window = tokens.slice(start, start + WINDOW);
+    const weight = windowWeight(window);
+    if (weight > (best?.weight ?? 0)) best = { weight, excerpt: window.join(' ').slice(0, 120) };
+    if (start === 0) break;
+  }
+  return best;
+}
+
+function windowWeight(window: string[]): number {
+  let odd = 0;
+  let glued = 0;
+  let clusters = 0;
+  for (const token of window) {
+    if (URLISH.test(token)) continue;
+    if (LETTER.test(token) && ODD_CHARS.test(token)) odd++;
+    if (GLUED_CASE.test(token)) glued++;
+    for (const m of token.matchAll(CLUSTER)) {
+      const run = m[0];
+      if (new Set(run).size < 2) continue;
+      if (run.length >= 3 ? BRACKETISH.test(run) : STRONG.test(run)) clusters++;
+    }
+  }
+  const oddRatio = odd / window.length;
+  if (clusters >= 2 && oddRatio >= 0.3 && glued >= 1) return oddRatio >= 0.45 || clusters >= 4 ? 0.75 : 0.6;
+  if (clusters >= 3 && oddRatio >= 0.35) return 0.55;
+  if (clusters >= 2 && glued >= 3) return 0.5;
+  return 0;
+}

@@ -1,0 +1,242 @@
+import { findAdversarialSuffix } from './adversarial-suffix.js';
+import { JAILBREAK_PATTERNS, JOINED_KEYWORDS, REVERSED_MARKERS, ROT13_MARKERS } from './jailbreak-patterns.js';
+import { normalizeText, rot13 } from './text-normalize.js';
+import type { ChatTurn, ToolExecutionRequest } from './webhook-schema.js';
+
+/**
+ * Jailbreak and prompt-injection detector: deterministic, offline, explained.
+ *
+ * The text is normalized (text-normalize.ts), matched against a fixed pattern table
+ * (jailbreak-patterns.ts), encoded blobs that decode to readable text are decoded and matched too,
+ * and a window of adversarial token soup is looked for. Each finding is a feature with a weight;
+ * the score is their noisy-OR, 1 - prod(1 - w), so independent weak signals add up and no single
+ * weak one flags. Work is bounded: at most `maxChars` characters are read (head and tail of longer
+ * text), at most a few blobs are decoded, and decoding does not recurse.
+ */
+
+export interface JailbreakFeature {
+  /** "override.ignore-previous", "obfuscation.base64", "adversarial-suffix", ... */
+  id: string;
+  weight: number;
+  /** The normalized text that matched, at most 120 characters. */
+  excerpt: string;
+}
+
+export interface JailbreakResult {
+  score: number;
+  flagged: boolean;
+  /** Strongest first. */
+  features: JailbreakFeature[];
+}
+
+export interface JailbreakDetectorOptions {
+  /** Score at or above which a text is flagged. */
+  threshold?: number;
+  /** Longer text is read as its first 3/4 and last 1/4 of this many characters. */
+  maxChars?: number;
+}
+
+export const DEFAULT_JAILBREAK_THRESHOLD = 0.5;
+export const DEFAULT_MAX_CHARS = 8_000;
+
+const MAX_BLOBS = 4;
+const MAX_BLOB_CHARS = 4_096;
+const MIN_DECODED_SCORE = 0.3;
+const BASE64_BLOB = /[A-Za-z0-9+/_-]{20,}={0,2}/g;
+const HEX_BLOB = /(?:\\x[0-9a-f]{2}){8,}|(?:%[0-9a-f]{2}){8,}|\b(?:[0-9a-f]{2}[ :]?){10,}\b/gi;
+const HEX_PAIR = /[0-9a-f]{2}/gi;
+const PRINTABLE = /[\x20-\x7e\t\r\n]/g;
+
+type FeatureMap = Map<string, JailbreakFeature>;
+
+/** Scores one message. */
+export function detectJailbreak(text: string, options: JailbreakDetectorOptions = {}): JailbreakResult {
+  const threshold = options.threshold ?? DEFAULT_JAILBREAK_THRESHOLD;
+  const { score, features } = cachedAnalysis(text, options.maxChars ?? DEFAULT_MAX_CHARS);
+  return { score, flagged: score >= threshold, features };
+}
+
+// Chat histories repeat across the tool calls of one conversation: remember recent analyses.
+const CACHE_LIMIT = 512;
+const CACHE_MAX_TEXT = 16_384;
+const cache = new Map<string, { score: number; features: JailbreakFeature[] }>();
+
+function cachedAnalysis(text: string, maxChars: number): { score: number; features: JailbreakFeature[] } {
+  const cacheable = text.length <= CACHE_MAX_TEXT && maxChars === DEFAULT_MAX_CHARS;
+  if (cacheable) {
+    const hit = cache.get(text);
+    if (hit) return hit;
+  }
+  const map: FeatureMap = new Map();
+  analyze(bound(text, maxChars), map, true);
+  const features = [...map.values()].sort((a, b) => b.weight - a.weight);
+  const result = { score: noisyOr(features), features };
+  if (cacheable) {
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    cache.set(text, result);
+  }
+  return result;
+}
+
+function analyze(raw: string, out: FeatureMap, decodeBlobs: boolean): void {
+  const n = normalizeText(raw);
+  matchPatterns(n.text, out);
+
+  if (n.collapsed !== null) {
+    const found = matchPatterns(n.collapsed, out);
+    const joined = n.spacedRuns.join('');
+    const keyword = JOINED_KEYWORDS.exec(joined);
+    if (keyword) add(out, 'obfuscation.spaced-keywords', 0.75, keyword[0]);
+    else if (found > 0) add(out, 'obfuscation.spaced-letters', 0.25, n.spacedRuns.join(' '));
+  }
+  if (n.leet !== null && matchPatterns(n.leet, out) > 0) add(out, 'obfuscation.leetspeak', 0.2, '');
+  if (n.zeroWidthCount >= 2)
+    add(out, 'obfuscation.zero-width', 0.2, `${n.zeroWidthCount} invisible characters inside words`);
+  if (n.mixedScriptWords >= 1) add(out, 'obfuscation.homoglyphs', 0.25, `${n.mixedScriptWords} words mix alphabets`);
+  if (n.compatibilityChars >= 6) add(out, 'obfuscation.compatibility-letters', 0.1, `${n.compatibilityChars} letters`);
+  if (n.hiddenTagText.length >= 8) {
+    add(out, 'obfuscation.unicode-tags', 0.5, n.hiddenTagText);
+    analyze(n.hiddenTagText, out, false);
+  }
+
+  const suffix = findAdversarialSuffix(raw);
+  if (suffix) add(out, 'adversarial-suffix', suffix.weight, suffix.excerpt);
+
+  if (!decodeBlobs) return;
+  for (const decoded of decodedBlobs(raw)) decodeAndMatch(decoded.text, decoded.kind, out);
+  if (countDistinct(n.text, ROT13_MARKERS) >= 2) decodeAndMatch(rot13(n.text), 'rot13', out);
+  if (countDistinct(n.text, REVERSED_MARKERS) >= 2) decodeAndMatch([...n.text].reverse().join(''), 'reversed', out);
+}
+
+/** Matches the pattern table; returns how many features were new or stronger. */
+function matchPatterns(text: string, out: FeatureMap): number {
+  let found = 0;
+  for (const pattern of JAILBREAK_PATTERNS) {
+    const m = pattern.re.exec(text);
+    if (m && add(out, pattern.id, pattern.weight, m[0])) found++;
+  }
+  return found;
+}
+
+/** Scores decoded text on its own; when it reads as an attack, its features and the encoding join the result. */
+function decodeAndMatch(decoded: string, kind: string, out: FeatureMap): void {
+  const inner: FeatureMap = new Map();
+  analyze(decoded, inner, false);
+  const innerScore = noisyOr([...inner.values()]);
+  if (innerScore < MIN_DECODED_SCORE) return;
+  for (const f of inner.values()) add(out, f.id, f.weight, f.excerpt);
+  add(out, `obfuscation.${kind}`, 0.6, decoded);
+}
+
+function* decodedBlobs(raw: string): Generator<{ kind: 'base64' | 'hex'; text: string }> {
+  let seen = 0;
+  for (const m of raw.matchAll(BASE64_BLOB)) {
+    if (seen >= MAX_BLOBS) return;
+    const blob = m[0];
+    if (!/[0-9+/=]/.test(blob) && !/[a-z][A-Z]|[A-Z]{2}[a-z]/.test(blob)) continue; // a long plain word
+    seen++;
+    const text = readable(Buffer.from(blob.slice(0, MAX_BLOB_CHARS).replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
+    if (text) yield { kind: 'base64', text };
+  }
+  for (const m of raw.matchAll(HEX_BLOB)) {
+    if (seen >= MAX_BLOBS) return;
+    seen++;
+    const pairs = m[0].slice(0, MAX_BLOB_CHARS).replace(/\\x|%/gi, '').match(HEX_PAIR) ?? [];
+    const text = readable(Buffer.from(pairs.map((h) => parseInt(h, 16))));
+    if (text) yield { kind: 'hex', text };
+  }
+}
+
+/** The bytes as text when they are mostly printable ASCII words; null for binary, hashes and keys. */
+function readable(bytes: Buffer): string | null {
+  if (bytes.length < 12) return null;
+  const text = bytes.toString('latin1');
+  const printable = text.match(PRINTABLE)?.length ?? 0;
+  if (printable / text.length < 0.9 || !text.includes(' ')) return null;
+  return text;
+}
+
+function countDistinct(text: string, markers: RegExp): number {
+  const found = text.match(markers);
+  return found ? new Set(found).size : 0;
+}
+
+function add(out: FeatureMap, id: string, weight: number, excerpt: string): boolean {
+  const existing = out.get(id);
+  if (existing && existing.weight >= weight) return false;
+  out.set(id, { id, weight, excerpt: excerpt.trim().slice(0, 120) });
+  return true;
+}
+
+function noisyOr(features: Iterable<JailbreakFeature>): number {
+  let keep = 1;
+  for (const f of features) keep *= 1 - f.weight;
+  return Math.round((1 - keep) * 1000) / 1000;
+}
+
+function bound(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const head = Math.floor(maxChars * 0.75);
+  return `${text.slice(0, head)}\n${text.slice(text.length - (maxChars - head))}`;
+}
+
+// ---- a whole request -----------------------------------------------------------------------------
+
+export interface ScoredTurn {
+  id: string | null;
+  timestamp: string | null;
+  result: JailbreakResult;
+}
+
+export interface RequestJailbreakResult {
+  /** The highest score among the user message and the user turns read. */
+  score: number;
+  flagged: boolean;
+  /** The current user message alone: what the persistent-jailbreak window counts. Null when there is none. */
+  message: JailbreakResult | null;
+  /** Flagged user turns of the chat history, oldest first. */
+  flaggedTurns: ScoredTurn[];
+  turnsScored: number;
+}
+
+export interface RequestJailbreakOptions extends JailbreakDetectorOptions {
+  /** How many of the most recent user turns of the chat history to read. */
+  maxTurns?: number;
+}
+
+export const DEFAULT_MAX_TURNS = 20;
+const USER_ROLES = new Set(['user', 'human', 'enduser', 'customer']);
+
+/** Scores the user's message and the user turns of the chat history (the assistant's own turns are not read). */
+export function scoreRequestJailbreak(
+  request: Pick<ToolExecutionRequest, 'userMessage' | 'chatHistory'>,
+  options: RequestJailbreakOptions = {},
+): RequestJailbreakResult {
+  const threshold = options.threshold ?? DEFAULT_JAILBREAK_THRESHOLD;
+  const message = request.userMessage ? detectJailbreak(request.userMessage, options) : null;
+  let score = message?.score ?? 0;
+  const flaggedTurns: ScoredTurn[] = [];
+  const turns = recentUserTurns(request.chatHistory, options.maxTurns ?? DEFAULT_MAX_TURNS, request.userMessage);
+  for (const turn of turns) {
+    const result = detectJailbreak(turn.content, options);
+    if (result.score > score) score = result.score;
+    if (result.flagged) flaggedTurns.push({ id: turn.id, timestamp: turn.timestamp, result });
+  }
+  return { score, flagged: score >= threshold, message, flaggedTurns, turnsScored: turns.length };
+}
+
+function recentUserTurns(history: ChatTurn[], max: number, userMessage: string | null): ChatTurn[] {
+  const picked: ChatTurn[] = [];
+  for (let i = history.length - 1; i >= 0 && picked.length < max; i--) {
+    const turn = history[i];
+    if (!turn || !turn.role || !USER_ROLES.has(turn.role) || !turn.content) continue;
+    if (turn.content === userMessage) continue;
+    picked.push(turn);
+  }
+  return picked.reverse();
+}
+
+/** Exposed for tests: forget cached analyses. */
+export function clearJailbreakCache(): void {
+  cache.clear();
+}

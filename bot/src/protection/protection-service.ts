@@ -1,0 +1,390 @@
+import { randomUUID } from 'node:crypto';
+import type { Agent, DirectoryUser, ProtectionEvent } from '../domain/types.js';
+import type { Store } from '../store/store.js';
+import type { DecisionRecorderOptions, RecordedDetection } from './decision-recorder.js';
+import { DecisionRecorder } from './decision-recorder.js';
+import type { DecisionSubject } from './detections.js';
+import { detectionFromHit, persistentJailbreakDetection } from './detections.js';
+import type { RequestJailbreakResult } from './jailbreak-detector.js';
+import { scoreRequestJailbreak } from './jailbreak-detector.js';
+import { PersistentJailbreakTracker } from './persistent-jailbreak.js';
+import type { PolicyDecision, PolicyInput, RuleHit } from './policy-engine.js';
+import { evaluatePolicy } from './policy-engine.js';
+import type { ProtectionPolicy } from './protection-policy.js';
+import { REASON_CODES, reasonText } from './reason-codes.js';
+import type { ReasonCode } from './reason-codes.js';
+import { RecentCallWindow } from './recent-calls.js';
+import type { RegistryCacheOptions } from './registry-cache.js';
+import { RegistryCache } from './registry-cache.js';
+import type { ToolExecutionAnswer, ToolExecutionRequest } from './webhook-schema.js';
+
+/** The policy engine's signature; tests inject a slow or failing one to exercise the fail mode. */
+export type PolicyEvaluator = (input: PolicyInput, policy: ProtectionPolicy) => PolicyDecision | Promise<PolicyDecision>;
+
+export type FailMode = 'open' | 'closed';
+export type FailReason = 'timeout' | 'error';
+
+export interface ProtectionServiceOptions {
+  store: Store;
+  policy: ProtectionPolicy;
+  budgetMs: number;
+  failMode: FailMode;
+  clock?: () => Date;
+  evaluate?: PolicyEvaluator;
+  registry?: RegistryCacheOptions;
+  recorder?: Partial<DecisionRecorderOptions>;
+  log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+export interface AnalyzeContext {
+  /** `x-ms-correlation-id`, stored with the decision. */
+  correlationId: string | null;
+}
+
+export interface AnalyzeResult {
+  answer: ToolExecutionAnswer;
+  eventId: string;
+  /** Set when the fail mode answered. */
+  failReason: FailReason | null;
+  hits: RuleHit[];
+  latencyMs: number;
+}
+
+/** The stored event: the domain's ProtectionEvent plus what the webhook knows beyond it. */
+export interface WebhookEvent extends ProtectionEvent {
+  jailbreakScore: number;
+  failReason: FailReason | null;
+  channelId: string | null;
+}
+
+interface Decided {
+  decision: PolicyDecision;
+  jailbreak: RequestJailbreakResult;
+  subject: DecisionSubject;
+}
+
+// How long tool calls are remembered for the burst rule, and flagged prompts for the timeline.
+const RECENT_WINDOW_MS = 60 * 60_000;
+const MAX_RECENT_PER_USER = 500;
+
+/**
+ * Real-time protection behind the threat-detection webhook: looks the agent and user up in the
+ * in-memory registry, scores the conversation for jailbreak attempts, runs the policy, tracks
+ * persistent jailbreak attempts, answers, and hands the decision to the recorder (which stores it
+ * after the answer, in batches). A decision not made within the budget, or one that fails, is
+ * answered by the fail mode and recorded as such.
+ */
+export class ProtectionService {
+  readonly registry: RegistryCache;
+  readonly recorder: DecisionRecorder;
+  private readonly recent = new RecentCallWindow({ windowMs: RECENT_WINDOW_MS, maxPerUser: MAX_RECENT_PER_USER });
+  private readonly tracker: PersistentJailbreakTracker;
+  /** Per user and agent: the events of recent flagged prompts, and the open persistent-jailbreak alert's window. */
+  private readonly flagged = new Map<string, { eventIds: { id: string; at: number }[]; raised: RaisedWindow | null }>();
+  private readonly evaluate: PolicyEvaluator;
+  private readonly clock: () => Date;
+
+  constructor(private readonly options: ProtectionServiceOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.evaluate = options.evaluate ?? evaluatePolicy;
+    this.tracker = new PersistentJailbreakTracker(options.policy.persistentJailbreak);
+    this.registry = new RegistryCache(options.store, {
+      onError: (err) => options.log?.warn({ err }, 'protection: registry refresh failed'),
+      ...options.registry,
+    });
+    this.recorder = new DecisionRecorder(options.store, {
+      newId: randomUUID,
+      onError: (err, context) => options.log?.error({ err }, `protection: ${context}`),
+      ...options.recorder,
+    });
+  }
+
+  get policy(): ProtectionPolicy {
+    return this.options.policy;
+  }
+
+  async start(): Promise<void> {
+    await this.registry.start();
+    await this.seedRecentCalls();
+  }
+
+  /** Stops polling and writes every decision still queued. */
+  async close(): Promise<void> {
+    this.registry.stop();
+    await this.recorder.close();
+  }
+
+  async analyze(request: ToolExecutionRequest, ctx: AnalyzeContext): Promise<AnalyzeResult> {
+    const started = performance.now();
+    const now = this.clock();
+    const budgetMs = this.options.budgetMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), budgetMs);
+    });
+    let outcome: Decided | 'timeout' | { error: unknown };
+    try {
+      outcome = await Promise.race([
+        // The decision runs in a promise so that a synchronous throw becomes the fail mode too.
+        Promise.resolve().then(() => this.decide(request, now)),
+        timedOut,
+      ]);
+    } catch (error) {
+      outcome = { error };
+    } finally {
+      clearTimeout(timer);
+    }
+    const latencyMs = performance.now() - started;
+    // A synchronous decision cannot be interrupted; one that finished past the budget still counts as late.
+    if (outcome !== 'timeout' && !('error' in outcome) && latencyMs > budgetMs) outcome = 'timeout';
+
+    const eventId = randomUUID();
+    if (outcome === 'timeout' || 'error' in outcome) {
+      const reason: FailReason = outcome === 'timeout' ? 'timeout' : 'error';
+      if (reason === 'error') {
+        this.options.log?.error(
+          { err: (outcome as { error: unknown }).error, correlationId: ctx.correlationId },
+          'protection: decision failed; answered by the fail mode',
+        );
+      } else {
+        this.options.log?.warn(
+          { correlationId: ctx.correlationId, budgetMs },
+          'protection: decision over budget; answered by the fail mode',
+        );
+      }
+      return this.failModeAnswer(request, ctx, now, eventId, reason, latencyMs);
+    }
+
+    const { decision, jailbreak, subject } = outcome;
+    const at = now.toISOString();
+    const detections: RecordedDetection[] = decision.hits.map((h) => detectionFromHit(h, subject, at, eventId));
+    const persistent = this.trackJailbreak(subject, jailbreak, now, eventId);
+    if (persistent) detections.push(persistent);
+    const rules = [...decision.hits.map((h) => h.rule as string), ...(persistent ? ['persistent-jailbreak'] : [])];
+    if (jailbreak.flagged && !persistent) rules.push('jailbreak');
+    const event = this.event(request, ctx, {
+      id: eventId,
+      at,
+      decision: decision.blockAction ? 'block' : 'allow',
+      rules,
+      reasonCode: decision.reasonCode,
+      latencyMs,
+      jailbreakScore: jailbreak.score,
+      failReason: null,
+      toolName: toolNameOf(request, subject.agent),
+    });
+    this.rememberCall(request, at);
+    this.recorder.record({ event, detections });
+    const answer: ToolExecutionAnswer = {
+      blockAction: decision.blockAction,
+      reasonCode: decision.reasonCode,
+      reason: decision.blockAction ? decision.reason : reasonText(REASON_CODES.allowed),
+      diagnostics: diagnostics(eventId, ctx, decision.hits, jailbreak, rules, latencyMs),
+    };
+    return { answer, eventId, failReason: null, hits: decision.hits, latencyMs };
+  }
+
+  private async decide(request: ToolExecutionRequest, now: Date): Promise<Decided> {
+    const agent: Agent | null = this.registry.agent(request.agent.id);
+    const user: DirectoryUser | null = this.registry.user(request.user.id);
+    const jailbreak = scoreRequestJailbreak(request);
+    const input: PolicyInput = {
+      request,
+      agent,
+      user,
+      recentCalls: this.recent.of(request.user.id, now),
+      jailbreak,
+      now,
+    };
+    const decision = await this.evaluate(input, this.options.policy);
+    return { decision, jailbreak, subject: { request, agent, user } };
+  }
+
+  private failModeAnswer(
+    request: ToolExecutionRequest,
+    ctx: AnalyzeContext,
+    now: Date,
+    eventId: string,
+    reason: FailReason,
+    latencyMs: number,
+  ): AnalyzeResult {
+    const closed = this.options.failMode === 'closed';
+    const code: ReasonCode = !closed
+      ? REASON_CODES.allowed
+      : reason === 'timeout'
+        ? REASON_CODES.failModeTimeout
+        : REASON_CODES.failModeError;
+    const at = now.toISOString();
+    const agent = this.registry.agent(request.agent.id);
+    this.recorder.record({
+      event: this.event(request, ctx, {
+        id: eventId,
+        at,
+        decision: closed ? 'block' : 'allow',
+        rules: [],
+        reasonCode: code,
+        latencyMs,
+        jailbreakScore: 0,
+        failReason: reason,
+        toolName: toolNameOf(request, agent),
+      }),
+      detections: [],
+    });
+    this.rememberCall(request, at);
+    const what = reason === 'timeout' ? `not made within ${this.options.budgetMs} ms` : 'failed with an internal error';
+    return {
+      answer: {
+        blockAction: closed,
+        reasonCode: code,
+        reason: reasonText(code),
+        diagnostics: `fail-${this.options.failMode}: the decision was ${what}; event=${eventId}${ctx.correlationId ? ` correlation=${ctx.correlationId}` : ''}`,
+      },
+      eventId,
+      failReason: reason,
+      hits: [],
+      latencyMs,
+    };
+  }
+
+  /**
+   * Feeds the persistent-jailbreak tracker. Returns the detection to store when the tracker raises
+   * for a new window, or when a further flagged prompt falls in an already raised window (it grows
+   * that window's one alert and joins its timeline).
+   */
+  private trackJailbreak(
+    s: DecisionSubject,
+    jailbreak: RequestJailbreakResult,
+    now: Date,
+    eventId: string,
+  ): RecordedDetection | null {
+    const userId = s.user?.id ?? s.request.user.id;
+    const agentId = s.agent?.id ?? s.request.agent.id;
+    if (!userId || !agentId) return null;
+    const flagged = jailbreak.message?.flagged ?? false;
+    const result = this.tracker.record(userId, agentId, now, flagged);
+    if (!flagged) return null;
+    const key = `${userId}|${agentId}`;
+    const windowMs = this.options.policy.persistentJailbreak.windowMinutes * 60_000;
+    const t = now.getTime();
+    let state = this.flagged.get(key);
+    if (!state) {
+      state = { eventIds: [], raised: null };
+      this.flagged.set(key, state);
+    }
+    state.eventIds = state.eventIds.filter((e) => e.at >= t - windowMs).slice(-50);
+    state.eventIds.push({ id: eventId, at: t });
+    if (state.raised && t > state.raised.until) state.raised = null;
+    const window = { minutes: this.options.policy.persistentJailbreak.windowMinutes, count: result.count };
+    if (result.raise) {
+      state.raised = { start: result.windowStart, until: t + windowMs };
+      return persistentJailbreakDetection(
+        s,
+        now.toISOString(),
+        { ...window, start: result.windowStart },
+        state.eventIds.map((e) => e.id),
+      );
+    }
+    if (state.raised) {
+      return persistentJailbreakDetection(s, now.toISOString(), { ...window, start: state.raised.start }, [eventId]);
+    }
+    return null;
+  }
+
+  private rememberCall(request: ToolExecutionRequest, at: string): void {
+    if (!request.user.id || !request.agent.id || !request.tool.id) return;
+    this.recent.add({ at, userId: request.user.id, agentId: request.agent.id, toolId: request.tool.id });
+  }
+
+  private event(
+    r: ToolExecutionRequest,
+    ctx: AnalyzeContext,
+    e: {
+      id: string;
+      at: string;
+      decision: 'allow' | 'block';
+      rules: string[];
+      reasonCode: number;
+      latencyMs: number;
+      jailbreakScore: number;
+      failReason: FailReason | null;
+      toolName: string | null;
+    },
+  ): WebhookEvent {
+    const tool = e.toolName ?? r.tool.id ?? 'a tool';
+    const why = e.failReason
+      ? ` (fail-${this.options.failMode}: ${e.failReason})`
+      : e.rules.length > 0
+        ? ` (${e.rules.join(', ')})`
+        : '';
+    return {
+      id: e.id,
+      occurredAt: e.at,
+      kind: 'toolInvocation',
+      userId: r.user.id,
+      agentId: r.agent.id,
+      toolId: r.tool.id,
+      toolName: e.toolName,
+      ip: r.incomingClientIp,
+      decision: e.decision,
+      rules: e.rules,
+      reasonCode: e.reasonCode,
+      latencyMs: Math.round(e.latencyMs * 1000) / 1000,
+      correlationId: ctx.correlationId,
+      conversationId: r.conversationId,
+      failMode: e.failReason !== null,
+      summary: `${tool}${recipientsOf(r)} ${e.decision === 'block' ? 'blocked' : 'allowed'}${why}`,
+      jailbreakScore: Math.round(e.jailbreakScore * 1000) / 1000,
+      failReason: e.failReason,
+      channelId: r.channelId,
+    };
+  }
+
+  /** After a restart the burst window continues from the stored events. */
+  private async seedRecentCalls(): Promise<void> {
+    const since = new Date(this.clock().getTime() - RECENT_WINDOW_MS).toISOString();
+    const rows = await this.options.store.db.query<{ at: Date | string; user_id: string; agent_id: string; tool_id: string }>(
+      `select occurred_at as at, user_id, agent_id, tool_id from events
+       where occurred_at >= $1::timestamptz and user_id is not null and agent_id is not null and tool_id is not null
+       order by occurred_at limit 20000`,
+      [since],
+    );
+    for (const r of rows) {
+      this.recent.add({ at: new Date(r.at).toISOString(), userId: r.user_id, agentId: r.agent_id, toolId: r.tool_id });
+    }
+  }
+}
+
+interface RaisedWindow {
+  start: Date;
+  until: number;
+}
+
+function toolNameOf(request: ToolExecutionRequest, agent: Agent | null): string | null {
+  return agent?.tools.find((t) => t.id === request.tool.id)?.name ?? request.tool.name;
+}
+
+/** " to a@b.example, c@d.example" for e-mail-like inputs; empty otherwise. */
+function recipientsOf(r: ToolExecutionRequest): string {
+  const found: string[] = [];
+  for (const [name, value] of Object.entries(r.inputValues)) {
+    if (!/(^|[/._-])(to|cc|bcc|recipients?)$/i.test(name) || typeof value !== 'string') continue;
+    found.push(...value.split(/[;,\s]+/).filter((v) => v.includes('@')));
+  }
+  return found.length > 0 ? ` to ${found.slice(0, 5).join(', ')}` : '';
+}
+
+function diagnostics(
+  eventId: string,
+  ctx: AnalyzeContext,
+  hits: RuleHit[],
+  jailbreak: RequestJailbreakResult,
+  rules: string[],
+  latencyMs: number,
+): string {
+  const parts = [`event=${eventId}`];
+  if (ctx.correlationId) parts.push(`correlation=${ctx.correlationId}`);
+  parts.push(hits.length ? `rules=${hits.map((h) => `${h.rule}:${h.mode}`).join(',')}` : 'rules=none');
+  if (rules.includes('persistent-jailbreak')) parts.push('persistent-jailbreak=yes');
+  parts.push(`jailbreak=${jailbreak.score.toFixed(2)}`, `ms=${latencyMs.toFixed(2)}`);
+  return parts.join(' ');
+}

@@ -1,0 +1,211 @@
+/**
+ * Text normalization for the jailbreak detector: undoes the cheap disguises attackers use so that
+ * one set of patterns sees "ignore", whether it was typed as "ｉｇｎｏｒｅ", "іgnоrе" (Cyrillic),
+ * "ig\u200Bnore" or "i g n o r e". Each undone disguise is reported, because using one is itself a
+ * signal.
+ */
+
+export interface NormalizedText {
+  /** Lower-case, NFKC, confusables mapped, invisible characters removed, whitespace collapsed. */
+  text: string;
+  /** Letters separated by single spaces or dots joined back ("i g n o r e" -> "ignore"), or null if none. */
+  collapsed: string | null;
+  /** The joined letters of each spaced run, in order ("ignore", "all", ...). */
+  spacedRuns: string[];
+  /** Digits and symbols read as letters ("1gn0r3" -> "ignore"), or null if the text has none inside words. */
+  leet: string | null;
+  /** Text hidden in Unicode tag characters (U+E0020..U+E007E), decoded to ASCII. */
+  hiddenTagText: string;
+  zeroWidthCount: number;
+  /** Words mixing Latin with Cyrillic or Greek letters ("pаypal" with a Cyrillic "а"). */
+  mixedScriptWords: number;
+  /** Letters changed by NFKC (full-width, mathematical alphanumerics, ligatures). */
+  compatibilityChars: number;
+}
+
+// Cyrillic, Greek and other letters that render like Latin ones (lower case: the text is lowered first).
+const CONFUSABLE_PAIRS: [string, string][] = [
+  // Cyrillic
+  ['а', 'a'],
+  ['в', 'b'],
+  ['е', 'e'],
+  ['ё', 'e'],
+  ['к', 'k'],
+  ['м', 'm'],
+  ['н', 'h'],
+  ['о', 'o'],
+  ['р', 'p'],
+  ['с', 'c'],
+  ['т', 't'],
+  ['у', 'y'],
+  ['х', 'x'],
+  ['ѕ', 's'],
+  ['і', 'i'],
+  ['ї', 'i'],
+  ['ј', 'j'],
+  ['ԁ', 'd'],
+  ['ԛ', 'q'],
+  ['ԝ', 'w'],
+  ['һ', 'h'],
+  ['ӏ', 'l'],
+  ['ɡ', 'g'],
+  ['ь', 'b'],
+  ['п', 'n'],
+  ['г', 'r'],
+  // Greek
+  ['α', 'a'],
+  ['β', 'b'],
+  ['ε', 'e'],
+  ['η', 'n'],
+  ['ι', 'i'],
+  ['κ', 'k'],
+  ['ν', 'v'],
+  ['ο', 'o'],
+  ['ρ', 'p'],
+  ['τ', 't'],
+  ['υ', 'u'],
+  ['χ', 'x'],
+  ['ζ', 'z'],
+  ['μ', 'u'],
+  // Latin look-alikes outside ASCII that NFKC keeps
+  ['ı', 'i'],
+  ['ɩ', 'i'],
+  ['ɑ', 'a'],
+  ['ɵ', 'o'],
+  ['ø', 'o'],
+  ['ʀ', 'r'],
+  ['ʏ', 'y'],
+  ['ᴀ', 'a'],
+  ['ᴄ', 'c'],
+  ['ᴅ', 'd'],
+  ['ᴇ', 'e'],
+  ['ɢ', 'g'],
+  ['ʜ', 'h'],
+  ['ɪ', 'i'],
+  ['ᴊ', 'j'],
+  ['ᴋ', 'k'],
+  ['ʟ', 'l'],
+  ['ᴍ', 'm'],
+  ['ɴ', 'n'],
+  ['ᴏ', 'o'],
+  ['ᴘ', 'p'],
+  ['ꜱ', 's'],
+  ['ᴛ', 't'],
+  ['ᴜ', 'u'],
+  ['ᴠ', 'v'],
+  ['ᴡ', 'w'],
+  ['ᴢ', 'z'],
+  // Armenian
+  ['օ', 'o'],
+  ['ս', 'u'],
+  ['հ', 'h'],
+  ['ց', 'g'],
+  // Punctuation look-alikes
+  ['\u2018', "'"],
+  ['\u2019', "'"],
+  ['\u201C', '"'],
+  ['\u201D', '"'],
+  ['\u2013', '-'],
+  ['\u2014', '-'],
+];
+const CONFUSABLES = new Map(CONFUSABLE_PAIRS);
+const CONFUSABLE_CHARS = new RegExp(`[${CONFUSABLE_PAIRS.map(([c]) => c).join('')}]`, 'gu');
+
+const NON_ASCII = /[^\p{ASCII}]/u;
+// Zero-width and invisible format characters (not the ZWJ between emoji: handled by the letter check).
+const ZERO_WIDTH = /[\u200B-\u200F\u2060-\u2064\uFEFF\u00AD\u180E\u034F\u061C\u115F\u1160\u3164]/g;
+const ZERO_WIDTH_BETWEEN_LETTERS = /\p{L}[\u200B-\u200F\u2060-\u2064\uFEFF\u00AD\u180E\u034F]+\p{L}/gu;
+const TAG_CHARS = /[\u{E0000}-\u{E007F}]/gu;
+const MIXED_SCRIPT_WORD = /(?:[a-z][\u0370-\u03FF\u0400-\u04FF]|[\u0370-\u03FF\u0400-\u04FF][a-z])/gi;
+const WHITESPACE = /\s+/g;
+// A run of 4+ single letters (or short groups) separated by one separator: "i g n o r e", "i.g.n.o.r.e".
+const SPACED_RUN = /(?<![\p{L}\p{N}])\p{L}(?:[ ._*|/+~-]\p{L}(?![\p{L}\p{N}])){2,}/gu;
+const SPACED_SEPARATORS = /[ ._*|/+~-]/g;
+const LEET_HINT = /[a-z][0134578@$][a-z]|\b[0134578@$][a-z]{2,}|[a-z]{2,}[0134578@$]\b/;
+const LEET_CHARS = /[0134578@$!|]/g;
+const LEET_MAP: Record<string, string> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+  '|': 'l',
+};
+
+export function normalizeText(raw: string): NormalizedText {
+  let text = raw;
+  let zeroWidthCount = 0;
+  let mixedScriptWords = 0;
+  let compatibilityChars = 0;
+  let hiddenTagText = '';
+  if (NON_ASCII.test(text)) {
+    if (TAG_CHARS.test(text)) {
+      TAG_CHARS.lastIndex = 0;
+      hiddenTagText = decodeTags(text);
+      text = text.replace(TAG_CHARS, '');
+    }
+    const nfkc = text.normalize('NFKC');
+    if (nfkc !== text) compatibilityChars = countDifferences(text, nfkc);
+    text = nfkc;
+    zeroWidthCount = text.match(ZERO_WIDTH_BETWEEN_LETTERS)?.length ?? 0;
+    text = text.replace(ZERO_WIDTH, '');
+    mixedScriptWords = text.match(MIXED_SCRIPT_WORD)?.length ?? 0;
+    text = text.toLowerCase().replace(CONFUSABLE_CHARS, (c) => CONFUSABLES.get(c) ?? c);
+  } else {
+    text = text.toLowerCase();
+  }
+  // Spaced letters are joined before whitespace is collapsed, so a double space stays a word break.
+  const spacedRuns: string[] = [];
+  const collapsed = collapseSpacedLetters(text, spacedRuns);
+  text = text.replace(WHITESPACE, ' ');
+  return {
+    text,
+    collapsed: collapsed?.replace(WHITESPACE, ' ') ?? null,
+    spacedRuns,
+    leet: LEET_HINT.test(text) ? text.replace(LEET_CHARS, (c) => LEET_MAP[c] ?? c) : null,
+    hiddenTagText,
+    zeroWidthCount,
+    mixedScriptWords,
+    compatibilityChars,
+  };
+}
+
+/** Joins "i g n o r e  a l l" back into words; two separators in a row stay a word break. */
+function collapseSpacedLetters(text: string, runs: string[]): string | null {
+  const out = text.replace(SPACED_RUN, (run) => {
+    const joined = run.replace(SPACED_SEPARATORS, '');
+    runs.push(joined);
+    return joined;
+  });
+  return runs.length > 0 ? out : null;
+}
+
+function decodeTags(text: string): string {
+  let out = '';
+  for (const ch of text.matchAll(TAG_CHARS)) {
+    const cp = (ch[0].codePointAt(0) ?? 0xe0000) - 0xe0000;
+    if (cp >= 0x20 && cp < 0x7f) out += String.fromCharCode(cp);
+  }
+  return out;
+}
+
+function countDifferences(before: string, after: string): number {
+  // NFKC may change lengths (ligatures); an estimate is enough for a signal.
+  let n = 0;
+  const len = Math.min(before.length, after.length);
+  for (let i = 0; i < len; i++) if (before.charCodeAt(i) !== after.charCodeAt(i)) n++;
+  return n + Math.abs(before.length - after.length);
+}
+
+/** ROT13 of ASCII letters. */
+export function rot13(text: string): string {
+  return text.replace(/[a-z]/gi, (c) => {
+    const base = c <= 'Z' ? 65 : 97;
+    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
+  });
+}
