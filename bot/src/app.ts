@@ -17,6 +17,11 @@ import { embeddedTenant } from './tenant/embedded/embedded-tenant.js';
 import { loadTenantSeed } from './tenant/embedded/seed-loader.js';
 import { zavaTenant } from './tenant/embedded/zava/index.js';
 import { buildHttpServer } from './http/http-server.js';
+import { threatDetectionRoutes } from './http/routes/threat-detection-routes.js';
+import type { PolicyEvaluator } from './protection/protection-service.js';
+import { ProtectionService } from './protection/protection-service.js';
+import { loadProtectionPolicy } from './protection/protection-policy.js';
+import { webhookTokenVerifier } from './protection/webhook-token.js';
 
 export const VERSION = '0.1.0';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,6 +35,8 @@ export interface AgentWarden {
   risk: RiskRefresher;
   /** Embedded mode: the key set that stands in for Entra's (webhook tokens, dev-token, simulator). */
   localKeys: LocalKeySet | null;
+  /** The threat-detection webhook's decisions and their recorder. */
+  protection: ProtectionService;
   close(): Promise<void>;
 }
 
@@ -40,6 +47,8 @@ export interface AgentWardenOverrides {
   /** Tests: an API token verifier over keys they generated. */
   apiTokenVerifier?: TokenVerifier;
   logger?: boolean;
+  /** Tests: a policy evaluator in place of the real one (a slow one exercises the fail mode). */
+  protectionEvaluate?: PolicyEvaluator;
 }
 
 /** Builds every part of Agent Warden from the configuration; the composition root calls this and listens. */
@@ -74,6 +83,23 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
         })
       : null);
 
+  // Read and validated at start: a bad policy file stops the server with the field that is wrong.
+  const protection = new ProtectionService({
+    store,
+    policy: loadProtectionPolicy(config.webhook.policyFile),
+    budgetMs: config.webhook.budgetMs,
+    failMode: config.webhook.failMode,
+    clock,
+    evaluate: overrides.protectionEvaluate,
+    log: { warn: (o, m) => http.log.warn(o, m), error: (o, m) => http.log.error(o, m) },
+  });
+  await protection.start();
+  const webhookRoutes = threatDetectionRoutes({
+    protection,
+    verifyToken: webhookTokenVerifier(config, localKeys),
+    bodyLimit: config.webhook.bodyLimit,
+  });
+
   const http = await buildHttpServer({
     config,
     store,
@@ -84,6 +110,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     staticDir: path.join(ROOT, 'dist'),
     ready: async () => (await db.query('select 1 as ok')).length === 1,
     logger: overrides.logger,
+    plugins: [webhookRoutes],
   });
 
   return {
@@ -94,8 +121,11 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     queries,
     risk,
     localKeys,
+    protection,
     async close() {
       await http.close();
+      // Decisions already answered are written before the database closes.
+      await protection.close();
       await db.close();
     },
   };

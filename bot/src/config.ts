@@ -38,6 +38,8 @@ const EnvSchema = z.object({
   WEBHOOK_JWKS_URL: z.string().url().optional(),
   WEBHOOK_ALLOWED_APP_IDS: list.optional(),
   WEBHOOK_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
+  // The same limit under the protection settings' name; wins over WEBHOOK_BODY_LIMIT when both are set.
+  PROTECTION_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(67_108_864).optional(),
   PROTECTION_BUDGET_MS: z.coerce.number().int().min(50).max(5000).default(800),
   PROTECTION_FAIL_MODE: z.enum(['open', 'closed']).default('open'),
   PROTECTION_POLICY_FILE: z.string().default('config/protection-policy.json'),
@@ -154,7 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       issuer: e.WEBHOOK_ISSUER ?? null,
       jwksUrl: e.WEBHOOK_JWKS_URL ?? null,
       allowedAppIds: e.WEBHOOK_ALLOWED_APP_IDS ?? [EMBEDDED_CALLER_APP_ID],
-      bodyLimit: e.WEBHOOK_BODY_LIMIT,
+      bodyLimit: e.PROTECTION_MAX_BODY_BYTES ?? e.WEBHOOK_BODY_LIMIT,
       budgetMs: e.PROTECTION_BUDGET_MS,
       failMode: e.PROTECTION_FAIL_MODE,
       policyFile: path.resolve(e.PROTECTION_POLICY_FILE),

@@ -164,8 +164,9 @@ export class DecisionRecorder {
       incidentAlerts,
       newId: this.options.newId,
     });
-    await incidents.saveAlerts([result.alert], tx);
+    // The incident first: the alert row refers to it.
     await incidents.saveIncidents([result.incident], tx);
+    await incidents.saveAlerts([result.alert], tx);
     if (eventIds.length > 0) {
       // Only events that exist: an earlier batch that failed must not fail this one on the foreign key.
       await tx.query(

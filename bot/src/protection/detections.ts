@@ -1,5 +1,6 @@
 import type { Agent, DirectoryUser, Evidence } from '../domain/types.js';
 import type { RecordedDetection } from './decision-recorder.js';
+import { PERSISTENT_JAILBREAK_ALERT } from './persistent-jailbreak.js';
 import type { RuleHit } from './policy-engine.js';
 import type { PolicyRuleId } from './protection-policy.js';
 import type { ToolExecutionRequest } from './webhook-schema.js';
@@ -23,17 +24,19 @@ const RECOMMENDED: Record<PolicyRuleId | 'persistent-jailbreak', string> = {
   exfiltration:
     "Revoke the user's sessions and require a password reset; review the conversation; consider blocking the agent " +
     'until its e-mail tool no longer lets the model choose recipients.',
-  'deny-listed-recipient': "Review the conversation and the user's recent activity; revoke the sessions if it was not them.",
+  'deny-listed-recipient':
+    "Review the conversation and the user's recent activity; revoke the sessions if it was not them.",
   'hidden-external-recipients':
     'Review who added the hidden recipients; restrict the tool so that the model cannot fill Bcc.',
   'injection-in-data':
     'Find the document or tool output that carried the instructions and remove it; check what else read it.',
-  'undeclared-tool': "Check the agent's current definition against the registry; block it if it was changed outside review.",
+  'undeclared-tool':
+    "Check the agent's current definition against the registry; block it if it was changed outside review.",
   'maker-mcp-write':
     "Move the MCP connection from the maker's credentials to the end user's, or make the operation read-only.",
-  burst: "Check whether the user meant to make these calls; revoke the sessions if not; consider a lower limit.",
+  burst: 'Check whether the user meant to make these calls; revoke the sessions if not; consider a lower limit.',
   'persistent-jailbreak':
-    "Check whether the user really sent these prompts; revoke the sessions and require a password reset if not; " +
+    'Check whether the user really sent these prompts; revoke the sessions and require a password reset if not; ' +
     "review the agent's instructions and guardrails.",
 };
 
@@ -97,14 +100,14 @@ export function persistentJailbreakDetection(
   const who = s.user?.upn ?? userId ?? 'an unknown user';
   const agentName = s.agent?.name ?? s.request.agent.name ?? agentId ?? 'an unknown agent';
   return {
-    detectorId: 'persistent-jailbreak',
-    title: 'Persistent jailbreak attempts against an agent',
+    detectorId: PERSISTENT_JAILBREAK_ALERT.detectorId,
+    title: PERSISTENT_JAILBREAK_ALERT.title,
     description:
       `${who} sent ${window.count} prompts flagged as jailbreak or prompt-injection attempts to ${agentName} ` +
       `within ${window.minutes} minutes.`,
-    category: 'DefenseEvasion',
-    severity: 'medium',
-    mitreTechniques: ['AML.T0054', 'AML.T0051'],
+    category: PERSISTENT_JAILBREAK_ALERT.category,
+    severity: PERSISTENT_JAILBREAK_ALERT.severity,
+    mitreTechniques: [...PERSISTENT_JAILBREAK_ALERT.mitreTechniques],
     recommendedActions: RECOMMENDED['persistent-jailbreak'],
     evidence: evidenceOf(s, false),
     // One alert per window: the window's start is part of the key.

@@ -19,7 +19,10 @@ import { RegistryCache } from './registry-cache.js';
 import type { ToolExecutionAnswer, ToolExecutionRequest } from './webhook-schema.js';
 
 /** The policy engine's signature; tests inject a slow or failing one to exercise the fail mode. */
-export type PolicyEvaluator = (input: PolicyInput, policy: ProtectionPolicy) => PolicyDecision | Promise<PolicyDecision>;
+export type PolicyEvaluator = (
+  input: PolicyInput,
+  policy: ProtectionPolicy,
+) => PolicyDecision | Promise<PolicyDecision>;
 
 export type FailMode = 'open' | 'closed';
 export type FailReason = 'timeout' | 'error';
@@ -83,6 +86,7 @@ export class ProtectionService {
   private readonly flagged = new Map<string, { eventIds: { id: string; at: number }[]; raised: RaisedWindow | null }>();
   private readonly evaluate: PolicyEvaluator;
   private readonly clock: () => Date;
+  private started = false;
 
   constructor(private readonly options: ProtectionServiceOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -103,9 +107,15 @@ export class ProtectionService {
     return this.options.policy;
   }
 
+  /** True once the registry is loaded: `validate` answers OK from then on. */
+  get ready(): boolean {
+    return this.started;
+  }
+
   async start(): Promise<void> {
     await this.registry.start();
     await this.seedRecentCalls();
+    this.started = true;
   }
 
   /** Stops polling and writes every decision still queued. */
@@ -342,7 +352,12 @@ export class ProtectionService {
   /** After a restart the burst window continues from the stored events. */
   private async seedRecentCalls(): Promise<void> {
     const since = new Date(this.clock().getTime() - RECENT_WINDOW_MS).toISOString();
-    const rows = await this.options.store.db.query<{ at: Date | string; user_id: string; agent_id: string; tool_id: string }>(
+    const rows = await this.options.store.db.query<{
+      at: Date | string;
+      user_id: string;
+      agent_id: string;
+      tool_id: string;
+    }>(
       `select occurred_at as at, user_id, agent_id, tool_id from events
        where occurred_at >= $1::timestamptz and user_id is not null and agent_id is not null and tool_id is not null
        order by occurred_at limit 20000`,
