@@ -20,7 +20,7 @@ const OVERRIDE_VERB =
   '(?:ignore|disregard|forget|override|bypass|skip|discard|abandon|drop|throw away|set aside|neglect)';
 const EARLIER = '(?:previous|prior|above|preceding|earlier|former|foregoing|initial|original|old|existing|current)';
 const DIRECTIVES =
-  '(?:instructions?|prompts?|rules|directives?|guidelines|commands|orders|guidance|constraints|programming|system prompt|restrictions|safeguards|guardrails)';
+  '(?:instructions?|directions|prompts?|rules|directives?|guidelines|commands|orders|guidance|constraints|programming|system prompt|restrictions|safeguards|guardrails)';
 const GUARDS =
   '(?:instructions|rules|guidelines|programming|restrictions|guardrails|safeguards|safety(?: guidelines| measures| protocols| filters?)?|content (?:filters?|polic(?:y|ies))|polic(?:y|ies)|training|constraints|limitations|directives|system prompt|ethics|ethical guidelines|morals|principles)';
 const LEAK_VERB =
@@ -120,7 +120,7 @@ export const JAILBREAK_PATTERNS: readonly JailbreakPattern[] = [
   p(
     'restriction.safety-off',
     0.6,
-    `\\b(?:safety|content|ethical|moral) (?:protocols?|filters?|guidelines|guardrails|restrictions|checks|subroutines|module) (?:are |is |have been |has been )?(?:now )?(?:disabled|deactivated|turned off|off|removed|lifted|suspended|bypassed)\\b`,
+    `\\b(?:safety|content|ethical|moral) (?:protocols?|filters?|guidelines|guardrails|restrictions|rules|checks|subroutines|module) (?:are |is |have been |has been )?(?:now |temporarily )?(?:disabled|deactivated|turned off|off|removed|lifted|suspended|bypassed)\\b`,
   ),
 
   // ---- fake system, developer and admin modes ----
@@ -128,6 +128,11 @@ export const JAILBREAK_PATTERNS: readonly JailbreakPattern[] = [
     'system.mode-enabled',
     0.4,
     `\\b(?:developer|dev|god|debug|sudo|root|unrestricted|jailbreak|evil|chaos|unlocked|admin|superuser) mode (?:(?:is|now|has been|been) )*(?:enabled|activated|engaged|unlocked|active|initiated)\\b|\\b(?:developer|god|sudo|unrestricted|jailbreak|evil|chaos|unlocked|superuser) mode (?:is )?(?:now )?on\\b(?! (?:my|your|the|a|an|this|windows|android|ios|iphone|chrome|edge)\\b)`,
+  ),
+  p(
+    'system.rogue-mode-on',
+    0.6,
+    `\\b(?:god|sudo|jailbreak|evil|chaos|unrestricted|unfiltered|uncensored|dan|rogue) mode (?:(?:is|now|has been|been) )*(?:enabled|activated|engaged|unlocked|active|initiated|on)\\b`,
   ),
   p(
     'system.enter-mode',
@@ -157,14 +162,14 @@ export const JAILBREAK_PATTERNS: readonly JailbreakPattern[] = [
   p(
     'system.authority-claim',
     0.45,
-    `\\b(?:i am|i'm|this is) (?:your|the|an?) (?:developer|creator|administrator|system administrator|owner|programmer|maker|openai|microsoft)(?: (?:team|engineer|staff|account))?\\b.{0,40}?\\b(?:override|authori[sz]e|unlock|disable|grant|command|instruct|order)|\\b(?:admin|administrator|developer|security|emergency|root|sudo) (?:override|access granted|privileges? granted)\\b`,
+    `\\b(?:i am|i'm|this is) (?:your|the|an?) (?:developer|creator|administrator|system administrator|owner|programmer|maker|openai|microsoft)(?: (?:team|engineer|staff|account))?\\b.{0,40}?\\b(?:override|authori[sz]e|unlock|disable|grant|command|instruct|order)|\\b(?:admin|administrator|developer|security|emergency|root|sudo) (?:override|access granted|privileges? granted)\\b|\\bas (?:your|the) (?:system )?(?:administrator|admin|developer|creator|maker|owner|operator)\\b.{0,30}?\\b(?:order|command|instruct|authori[sz]e|direct)`,
   ),
 
   // ---- prompt leak ----
   p(
     'leak.your-system-prompt',
     0.7,
-    `\\b${LEAK_VERB}\\b.{0,30}?\\byour (?:entire |full |complete |exact |original |initial |hidden |secret |internal |underlying |verbatim )*(?:system (?:prompt|message|instructions?)|pre-?prompt|meta-?prompt|initial (?:prompt|instructions?)|original (?:prompt|instructions)|hidden (?:prompt|instructions?|rules)|secret (?:prompt|instructions?|rules)|internal (?:prompt|instructions?|rules|guidelines)|developer (?:message|prompt|instructions?)|configuration prompt)\\b`,
+    `\\b(?:${LEAK_VERB}|translate|summari[sz]e|paraphrase|rewrite|encode|convert)\\b.{0,30}?\\byour (?:entire |full |complete |exact |original |initial |hidden |secret |internal |underlying |verbatim )*(?:system (?:prompt|message|instructions?)|pre-?prompt|meta-?prompt|initial (?:prompt|instructions?)|original (?:prompt|instructions)|hidden (?:prompt|instructions?|rules)|secret (?:prompt|instructions?|rules)|internal (?:prompt|instructions?|rules|guidelines)|developer (?:message|prompt|instructions?)|configuration prompt)\\b`,
   ),
   p(
     'leak.your-instructions',
@@ -174,7 +179,7 @@ export const JAILBREAK_PATTERNS: readonly JailbreakPattern[] = [
   p(
     'leak.the-system-prompt',
     0.55,
-    `\\b${LEAK_VERB}\\b.{0,20}?\\bthe (?:entire |full |complete |exact |original |initial |hidden |secret )*(?:system prompt|system message|initial prompt|hidden (?:prompt|instructions)|secret instructions|pre-?prompt|meta-?prompt|developer message)\\b`,
+    `\\b${LEAK_VERB}\\b.{0,20}?\\bthe (?:entire |full |complete |exact |original |initial |hidden |secret )*(?:system prompt|system message|initial prompt|hidden (?:prompt|instructions)|secret instructions|pre-?prompt|meta-?prompt|developer message|configuration prompt|system instructions)\\b`,
   ),
   p(
     'leak.starting-with',
@@ -196,17 +201,115 @@ export const JAILBREAK_PATTERNS: readonly JailbreakPattern[] = [
   p(
     'injection.addressed-to-ai',
     0.55,
-    `\\b(?:note|message|instructions?|attention|important|notice|reminder) (?:to|for) (?:the |any )?(?:ai|assistant|llm|language model|chatbot|copilot|ai agent|ai model|ai assistant|model)\\b|\\bif you are an? (?:ai|assistant|llm|large language model|language model|chatbot|copilot|ai agent|ai model|ai assistant)\\b|\\b(?:ai|llm|assistant|copilot|model)s? (?:reading|processing|summari[sz]ing|parsing) this\\b`,
+    `\\b(?:note|message|instructions?|attention|important|notice|reminder) (?:to|for) (?:the |any )?(?:ai|assistant|llm|language model|chatbot|copilot|ai agent|ai model|ai assistant|model)\\b|\\bif you are an? (?:ai|assistant|llm|large language model|language model|chatbot|copilot|ai agent|ai model|ai assistant)\\b|\\b(?:ai|llm|assistant|copilot|model|ai agent|agent)s? (?:reading|processing|summari[sz]ing|parsing|that reads?) this\\b`,
   ),
   p(
     'injection.when-you-read',
     0.45,
-    `\\bwhen (?:you|the (?:ai|assistant|model|copilot|agent)) (?:read|reads|summari[sz]es?|process(?:es)?|sees?|encounters?|parses?) this (?:email|message|document|page|text|file|note)?\\b.{0,30}?\\b(?:must|should|will|need to|have to|please)\\b`,
+    `\\bwhen (?:you|the (?:ai|assistant|model|copilot|agent)) (?:read|reads|summari[sz]es?|process(?:es)?|sees?|encounters?|parses?) this (?:email|message|document|page|text|file|note)?\\b.{0,30}?\\b(?:must|should|will|need to|have to|please|secretly|also|always)\\b`,
   ),
   p(
     'injection.covert',
     0.4,
-    `\\b(?:without (?:telling|informing|notifying|alerting|asking|showing)(?: the)? (?:user|users|anyone|them|the human|human)|(?:do not|don't|never) (?:tell|inform|mention|reveal|notify|show|disclose)(?: this)?(?: to)? (?:the user|the human|users)|secretly|covertly|surreptitiously)\\b`,
+    `\\b(?:without (?:telling|informing|notifying|alerting|asking|showing)(?: the)? (?:user|users|anyone|them|the human|human)|without (?:mentioning|revealing|disclosing) (?:this|it|the note|these instructions)|(?:do not|don't|never) (?:tell|inform|mention|reveal|notify|show|disclose)(?: this)?(?: to)? (?:the user|the human|users)|secretly|covertly|surreptitiously)\\b`,
+  ),
+
+  // ---- added: overrides phrased without "previous" ----
+  p(
+    'override.what-you-were-told',
+    0.7,
+    `\\b(?:ignore|disregard|forget) (?:what|everything|anything|all) (?:that )?you (?:were|have been|'ve been|are|got) (?:told|given|instructed|programmed|taught)\\b`,
+  ),
+  p(
+    'override.guardrail-target',
+    0.55,
+    `\\b(?:ignore|disregard|bypass|circumvent|override|disable|turn off|switch off|remove|lift) (?:the|any|all|all the|these|those) (?:[\\w-]+ ){0,2}?(?:guardrails?|safety (?:filters?|checks|rules|guidelines|protocols)|content (?:filters?|polic(?:y|ies))|restrictions?|allow-?list|recipient (?:checks?|restrictions?)|system prompt|system message)\\b`,
+  ),
+  p(
+    'override.follow-mine',
+    0.6,
+    `\\b(?:disregard|ignore|forget) (?:them|those|these|it|that) (?:all |completely |entirely )?and (?:follow|obey|listen to|do) (?:mine|me|mine instead|my (?:instructions|orders|commands|rules))\\b`,
+  ),
+  p(
+    'override.rules-do-not-apply',
+    0.5,
+    `\\b(?:no|none of the|none of your|your|the) (?:\\w+ )?(?:rules|restrictions|guidelines|policies|filters|guardrails|instructions|limitations) (?:apply|applies|exist|matter|are in effect|(?:don't|do not|does not|doesn't|no longer) (?:apply|matter|count))\\b|\\bwhat you (?:were|have been) told\\b.{0,40}?\\b(?:does not|doesn't|no longer) apply\\b`,
+  ),
+  p(
+    'restriction.guards-removed-claim',
+    0.6,
+    `\\b(?:disabled|removed|lifted|turned off|switched off|deactivated|suspended|bypassed|freed from|released from|unlocked|liberated from) (?:all |all of )?your (?:[\\w-]+ ){0,2}?(?:filters?|guardrails|restrictions|safety|rules|guidelines|limitations|content polic(?:y|ies)|constraints|programming)\\b`,
+  ),
+  p(
+    'restriction.now-allowed',
+    0.35,
+    `\\byou (?:may|can|are (?:now )?(?:allowed|permitted|authori[sz]ed) to) now\\b|\\byou are now (?:allowed|permitted|authori[sz]ed|free) to\\b|\\b(?:polic(?:y|ies)|rules) (?:has|have) (?:been )?(?:updated|changed|lifted|removed|suspended)\\b`,
+  ),
+  p(
+    'restriction.any-recipient',
+    0.25,
+    `\\b(?:to|with) (?:any|every) (?:address|recipient|email address|outside address)\\b|\\banyone who asks\\b`,
+  ),
+  p(
+    'restriction.you-must-comply',
+    0.3,
+    `\\byou (?:must|have to|are required to|need to|shall) (?:now |immediately |always )?(?:comply|obey|execute|follow my|do as i say|do whatever|email|send|forward|export|reveal|print|disable|override)\\b|\\b(?:the )?(?:assistant|ai|model|agent|copilot) (?:must|should|shall|will) now\\b|\\bcomply with (?:all|every|any) (?:user )?(?:requests?|commands|instructions)\\b`,
+  ),
+
+  // ---- added: persona tricks ----
+  p(
+    'persona.deceased-relative',
+    0.6,
+    `\\b(?:act as|pretend (?:to be|you are|you're)|play|be|roleplay as|role-play as) my (?:late|deceased|dead|dear departed|departed|beloved late) (?:\\w+ ){0,2}?(?:grandmother|grandma|granny|grandfather|grandpa|mother|father|friend|uncle|aunt)\\b`,
+  ),
+  p(
+    'persona.forget-identity',
+    0.55,
+    `\\bforget (?:that )?(?:you(?:'re| are)|your (?:role|identity|persona|purpose|job))\\b`,
+  ),
+  p(
+    'persona.alter-ego',
+    0.45,
+    `\\b(?:answer|respond|reply|speak|act|talk) as (?:that|this|the other|your (?:evil|unfiltered|true|real|inner|alter|dark|shadow)) (?:version|side|persona|ego|self|twin)\\b|\\bthat version of yourself\\b`,
+  ),
+
+  // ---- added: leak reformatting, secret rules, completions ----
+  p(
+    'leak.secret-rules',
+    0.3,
+    `\\b(?:the|your|a|any) (?:secret|hidden|confidential|internal) (?:rules|instructions|prompts?|system prompts?|guidelines)\\b`,
+  ),
+  p(
+    'leak.reformat',
+    0.2,
+    `\\b(?:as|in|into) (?:a |an )?(?:poem|song|story|haiku|acrostic|limerick|riddle|reverse order|base64|hex|morse code|pig latin|another language)\\b`,
+  ),
+  p(
+    'leak.complete-sentence',
+    0.6,
+    `\\b(?:complete|continue|finish) (?:this|the|the following) (?:sentence|text|line|paragraph|phrase)\\b.{0,60}?\\b(?:your (?:instructions|prompt|system prompt|configuration)|["']you are)`,
+  ),
+  p(
+    'leak.tool-secrets',
+    0.5,
+    `\\b(?:print|list|show|reveal|dump|give me|tell me|output|display)\\b.{0,40}?\\b(?:its|their|your|the tools?'?s?) (?:connection |stored |api |tool )?(?:secrets|credentials|api keys|access tokens|connection strings|passwords)\\b|\\b(?:secrets|credentials|api keys|passwords|tokens) (?:stored|configured|saved|kept) in your\\b`,
+  ),
+
+  // ---- added: injection aimed at the user or at hidden copies ----
+  p(
+    'injection.manipulate-user',
+    0.25,
+    `\\b(?:tell|inform|instruct|ask|convince|persuade) the user (?:that |to |their |they )`,
+  ),
+  p(
+    'injection.hidden-copy',
+    0.4,
+    `\\b(?:secretly|quietly|silently|covertly|discreetly)\\b.{0,20}?\\b(?:cc|bcc|copy|forward|send|add|email|include|upload|post)\\b`,
+  ),
+  p(
+    'system.access-granted',
+    0.3,
+    `\\b(?:access|permission|authori[sz]ation|clearance|privileges?) (?:granted|elevated)\\b`,
   ),
 
   // ---- asks to decode and obey ----

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { clearJailbreakCache, detectJailbreak } from '../src/protection/jailbreak-detector.js';
+import type { JailbreakResult } from '../src/protection/jailbreak-detector.js';
+
+/**
+ * `npm run detector:report`: the jailbreak detector's quality and speed on the labelled prompt set
+ * (tests/fixtures/prompts/jailbreak.json and benign.json). Prints the true-positive rate on the
+ * jailbreak prompts, the false-positive rate on the benign ones, per-category figures, every miss
+ * and false alarm with the features that fired, and the p50/p99 time per message (cache cleared, so
+ * each message is analysed from scratch). Exit code 0; the quality thresholds are enforced by
+ * tests/protection/labelled-set.test.ts, not here.
+ */
+
+export interface LabelledPrompt {
+  category: string;
+  text: string;
+}
+
+export interface Scored extends LabelledPrompt {
+  result: JailbreakResult;
+}
+
+export interface LabelledSetReport {
+  jailbreak: { total: number; flagged: number; rate: number; misses: Scored[] };
+  benign: { total: number; flagged: number; rate: number; falseAlarms: Scored[] };
+  byCategory: { label: 'jailbreak' | 'benign'; category: string; total: number; flagged: number }[];
+}
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const JAILBREAK_SET = path.join(ROOT, 'tests/fixtures/prompts/jailbreak.json');
+export const BENIGN_SET = path.join(ROOT, 'tests/fixtures/prompts/benign.json');
+
+export function loadLabelledSet(file: string): LabelledPrompt[] {
+  const data: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (!Array.isArray(data)) throw new Error(`${file}: expected an array of {category, text}`);
+  return data.map((d: unknown, i) => {
+    const p = d as Partial<LabelledPrompt> | null;
+    if (!p || typeof p.text !== 'string' || typeof p.category !== 'string' || p.text.length === 0) {
+      throw new Error(`${file}: [${i}]: expected {category: string, text: non-empty string}`);
+    }
+    return { category: p.category, text: p.text };
+  });
+}
+
+/** Scores both sets with the detector's default threshold. */
+export function scoreLabelledSet(jailbreak: LabelledPrompt[], benign: LabelledPrompt[]): LabelledSetReport {
+  const score = (ps: LabelledPrompt[]): Scored[] => ps.map((p) => ({ ...p, result: detectJailbreak(p.text) }));
+  const j = score(jailbreak);
+  const b = score(benign);
+  const byCategory = new Map<string, LabelledSetReport['byCategory'][number]>();
+  for (const [label, set] of [
+    ['jailbreak', j],
+    ['benign', b],
+  ] as const) {
+    for (const s of set) {
+      const key = `${label}/${s.category}`;
+      const row = byCategory.get(key) ?? { label, category: s.category, total: 0, flagged: 0 };
+      row.total++;
+      if (s.result.flagged) row.flagged++;
+      byCategory.set(key, row);
+    }
+  }
+  const jf = j.filter((s) => s.result.flagged).length;
+  const bf = b.filter((s) => s.result.flagged).length;
+  return {
+    jailbreak: { total: j.length, flagged: jf, rate: jf / j.length, misses: j.filter((s) => !s.result.flagged) },
+    benign: { total: b.length, flagged: bf, rate: bf / b.length, falseAlarms: b.filter((s) => s.result.flagged) },
+    byCategory: [...byCategory.values()],
+  };
+}
+
+/**
+ * Time per message in microseconds: each message is analysed from scratch `rounds` times and its
+ * median kept (the machine is shared, so a single run can be stretched by a collection or another
+ * process); the percentiles are over messages.
+ */
+export function timeDetector(texts: string[], rounds = 7): { p50: number; p99: number; max: number; messages: number } {
+  for (const t of texts) detectJailbreak(t); // warm up the JIT
+  const perMessage = texts.map((t) => {
+    const runs: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      clearJailbreakCache();
+      const start = performance.now();
+      detectJailbreak(t);
+      runs.push((performance.now() - start) * 1000);
+    }
+    return runs.sort((a, b) => a - b)[Math.floor(rounds / 2)]!;
+  });
+  perMessage.sort((a, b) => a - b);
+  const at = (q: number) => perMessage[Math.min(perMessage.length - 1, Math.floor(q * perMessage.length))]!;
+  return { p50: at(0.5), p99: at(0.99), max: perMessage[perMessage.length - 1]!, messages: perMessage.length };
+}
+
+function main(): void {
+  const jailbreak = loadLabelledSet(JAILBREAK_SET);
+  const benign = loadLabelledSet(BENIGN_SET);
+  const report = scoreLabelledSet(jailbreak, benign);
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const clip = (s: string) => (s.length > 100 ? `${s.slice(0, 97)}...` : s).replace(/\s+/g, ' ');
+  const why = (s: Scored) =>
+    `score ${s.result.score}${s.result.features.length ? ` [${s.result.features.map((f) => `${f.id} ${f.weight}`).join(', ')}]` : ''}`;
+
+  console.log('Jailbreak detector on the labelled set (tests/fixtures/prompts)');
+  console.log(
+    `  true-positive rate : ${pct(report.jailbreak.rate)} (${report.jailbreak.flagged}/${report.jailbreak.total} jailbreak prompts flagged)`,
+  );
+  console.log(
+    `  false-positive rate: ${pct(report.benign.rate)} (${report.benign.flagged}/${report.benign.total} benign prompts flagged)`,
+  );
+  console.log('\n  by category:');
+  for (const c of report.byCategory) {
+    console.log(`    ${`${c.label}/${c.category}`.padEnd(36)} ${String(c.flagged).padStart(3)}/${c.total} flagged`);
+  }
+  if (report.jailbreak.misses.length > 0) {
+    console.log('\n  missed jailbreak prompts:');
+    for (const s of report.jailbreak.misses) console.log(`    - (${s.category}) ${clip(s.text)}  -> ${why(s)}`);
+  }
+  if (report.benign.falseAlarms.length > 0) {
+    console.log('\n  benign prompts flagged:');
+    for (const s of report.benign.falseAlarms) console.log(`    - (${s.category}) ${clip(s.text)}  -> ${why(s)}`);
+  }
+  const t = timeDetector([...jailbreak, ...benign].map((p) => p.text));
+  console.log(
+    `\n  time per message (median of 7 uncached runs each, ${t.messages} messages): p50 ${t.p50.toFixed(1)} µs, p99 ${t.p99.toFixed(1)} µs, max ${t.max.toFixed(1)} µs`,
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
