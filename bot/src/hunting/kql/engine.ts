@@ -1,0 +1,528 @@
+import type { Expr, NamedExpr, Operator, Query, ScalarType, SortKey, TabularExpr } from './ast.js';
+import { compileAggregate } from './aggregates.js';
+import type { CompiledExpr, EvalContext, ExprScope } from './expressions.js';
+import { compileExpr, derivedName } from './expressions.js';
+import type { SourcePos } from './kql-error.js';
+import { errorAt } from './kql-error.js';
+import { parseKql } from './parser.js';
+import type { Column, Row, Value } from './values.js';
+import { compareValues, keyOf, parseJson, toBool, toDate, toJsonValue, toNumber, toStr, toTimespan } from './values.js';
+
+/** The tables a query can read: their columns (for compiling) and rows (for running). */
+export interface KqlCatalog {
+  schema(name: string): Column[] | null;
+  tableNames(): string[];
+}
+
+export interface KqlRunOptions {
+  rows(table: string): Row[];
+  now: Date;
+}
+
+/** `{schema, rows}`: the shape of Graph's runHuntingQuery answer (rows JSON-ready: datetimes as ISO strings). */
+export interface KqlResult {
+  schema: Column[];
+  rows: Record<string, unknown>[];
+}
+
+export interface CompiledQuery {
+  schema: Column[];
+  run(options: KqlRunOptions): KqlResult;
+}
+
+interface Runtime {
+  ctx: EvalContext;
+  rows(table: string): Row[];
+  lets: Map<string, Row[]>;
+}
+
+interface Plan {
+  schema: Column[];
+  run(rt: Runtime): Row[];
+}
+
+/** Parses and compiles once; `run` evaluates against the rows of the moment with plain loops. */
+export function compileKql(text: string, catalog: KqlCatalog): CompiledQuery {
+  const query = parseKql(text, catalog.tableNames());
+  return new Compiler(catalog).compile(query);
+}
+
+class Compiler {
+  private readonly scalars = new Map<string, CompiledExpr>();
+  private readonly tabular = new Map<string, Plan>();
+
+  constructor(private readonly catalog: KqlCatalog) {}
+
+  compile(query: Query): CompiledQuery {
+    for (const statement of query.lets) {
+      if (statement.kind === 'let-scalar') {
+        this.scalars.set(statement.name, compileExpr(statement.expr, this.scope(new Map())));
+      } else {
+        const inner = this.tabularExpr(statement.query);
+        const name = statement.name;
+        // A let table is computed once per run however often the query reads it.
+        this.tabular.set(name, {
+          schema: inner.schema,
+          run: (rt) => {
+            let rows = rt.lets.get(name);
+            if (!rows) {
+              rows = inner.run(rt);
+              rt.lets.set(name, rows);
+            }
+            return rows;
+          },
+        });
+      }
+    }
+    const plan = this.tabularExpr(query.body);
+    const schema = plan.schema;
+    return {
+      schema,
+      run: (options) => {
+        const rt = { rows: options.rows, lets: new Map() } as unknown as Runtime;
+        // The runtime rides on the context so that `x in (LetTable)` can read the let table within this run.
+        rt.ctx = { now: options.now, runtime: rt } as EvalContext;
+        const rows = plan.run(rt);
+        const out = new Array<Record<string, unknown>>(rows.length);
+        for (let i = 0; i < rows.length; i += 1) {
+          const row = rows[i] as Row;
+          const o: Record<string, unknown> = {};
+          for (const c of schema) o[c.name] = toJsonValue(row[c.name] ?? null);
+          out[i] = o;
+        }
+        return { schema, rows: out };
+      },
+    };
+  }
+
+  private scope(columns: Map<string, Column>): ExprScope {
+    return {
+      columns,
+      scalars: this.scalars,
+      tableValues: (name) => {
+        const plan = this.tabular.get(name);
+        if (!plan) return null;
+        const first = plan.schema[0]?.name;
+        return (ctx) => {
+          // Called from within a run: the runtime travels through the context object.
+          const rt = (ctx as EvalContext & { runtime?: Runtime }).runtime;
+          if (!rt || !first) return [];
+          return plan.run(rt).map((r) => r[first] ?? null);
+        };
+      },
+    };
+  }
+
+  private tabularExpr(t: TabularExpr): Plan {
+    let plan: Plan;
+    if (t.source.kind === 'sub') {
+      plan = this.tabularExpr(t.source.query);
+    } else {
+      const name = t.source.name;
+      const letPlan = this.tabular.get(name);
+      if (letPlan) {
+        plan = letPlan;
+      } else {
+        const schema = this.catalog.schema(name);
+        if (!schema) throw errorAt(t.source.pos, `unknown table '${name}'`);
+        plan = { schema, run: (rt) => rt.rows(name) };
+      }
+    }
+    for (const op of t.operators) plan = this.operator(op, plan);
+    return plan;
+  }
+
+  private operator(op: Operator, input: Plan): Plan {
+    const columns = new Map(input.schema.map((c) => [c.name, c]));
+    const scope = this.scope(columns);
+    switch (op.kind) {
+      case 'where': {
+        const p = compileExpr(op.predicate, scope).fn;
+        return {
+          schema: input.schema,
+          run: (rt) => {
+            const ctx = rt.ctx;
+            const out: Row[] = [];
+            for (const row of input.run(rt)) if (p(row, ctx) === true) out.push(row);
+            return out;
+          },
+        };
+      }
+      case 'project': {
+        const items = this.namedItems(op.columns, scope);
+        const schema = uniqueColumns(items.map((i) => ({ name: i.name, type: i.compiled.type, pos: i.pos })));
+        return {
+          schema,
+          run: (rt) => {
+            const ctx = rt.ctx;
+            return input.run(rt).map((row) => {
+              const o: Row = {};
+              for (const i of items) o[i.name] = i.compiled.fn(row, ctx);
+              return o;
+            });
+          },
+        };
+      }
+      case 'extend': {
+        const items = this.namedItems(op.columns, scope);
+        const schema = [...input.schema];
+        for (const i of items) {
+          const at = schema.findIndex((c) => c.name === i.name);
+          const col = { name: i.name, type: i.compiled.type };
+          if (at >= 0) schema[at] = col;
+          else schema.push(col);
+        }
+        return {
+          schema,
+          run: (rt) => {
+            const ctx = rt.ctx;
+            return input.run(rt).map((row) => {
+              const o: Row = { ...row };
+              // Later items see earlier ones, as in KQL: extend a = 1, b = a + 1.
+              for (const i of items) o[i.name] = i.compiled.fn(o, ctx);
+              return o;
+            });
+          },
+        };
+      }
+      case 'project-away': {
+        const drop = new Set<string>();
+        for (const { pos, pattern } of op.names) {
+          const re = new RegExp(`^${pattern.split('*').map(escapeRe).join('.*')}$`);
+          const matched = input.schema.filter((c) => re.test(c.name));
+          if (matched.length === 0 && !pattern.includes('*')) throw errorAt(pos, `unknown column '${pattern}'`);
+          for (const c of matched) drop.add(c.name);
+        }
+        const schema = input.schema.filter((c) => !drop.has(c.name));
+        return { schema, run: (rt) => input.run(rt).map((row) => pick(row, schema)) };
+      }
+      case 'project-rename': {
+        const renames = new Map<string, string>();
+        for (const r of op.renames) {
+          if (!columns.has(r.from)) throw errorAt(r.pos, `unknown column '${r.from}'`);
+          renames.set(r.from, r.to);
+        }
+        const schema = input.schema.map((c) => ({ name: renames.get(c.name) ?? c.name, type: c.type }));
+        return {
+          schema,
+          run: (rt) =>
+            input.run(rt).map((row) => {
+              const o: Row = {};
+              for (const c of input.schema) o[renames.get(c.name) ?? c.name] = row[c.name] ?? null;
+              return o;
+            }),
+        };
+      }
+      case 'summarize':
+        return this.summarize(op, input, scope);
+      case 'mv-expand':
+        return this.mvExpand(op, input, scope);
+      case 'order':
+        return { schema: input.schema, run: (rt) => sortRows(input.run(rt), this.sortKeys(op.keys, scope), rt.ctx) };
+      case 'take': {
+        const count = this.constantCount(op.count, op.pos);
+        return { schema: input.schema, run: (rt) => input.run(rt).slice(0, count) };
+      }
+      case 'top': {
+        const count = this.constantCount(op.count, op.pos);
+        const keys = this.sortKeys([op.key], scope);
+        return { schema: input.schema, run: (rt) => sortRows(input.run(rt), keys, rt.ctx).slice(0, count) };
+      }
+      case 'distinct': {
+        const items =
+          op.columns === '*'
+            ? input.schema.map((c) => ({
+                name: c.name,
+                pos: op.pos,
+                compiled: compileExpr({ kind: 'column', pos: op.pos, name: c.name }, scope),
+              }))
+            : this.namedItems(op.columns, scope);
+        const schema = uniqueColumns(items.map((i) => ({ name: i.name, type: i.compiled.type, pos: i.pos })));
+        return {
+          schema,
+          run: (rt) => {
+            const ctx = rt.ctx;
+            const seen = new Set<unknown>();
+            const out: Row[] = [];
+            for (const row of input.run(rt)) {
+              const o: Row = {};
+              const parts: unknown[] = [];
+              for (const i of items) {
+                const v = i.compiled.fn(row, ctx);
+                o[i.name] = v;
+                parts.push(keyOf(v));
+              }
+              const k = parts.length === 1 ? parts[0] : JSON.stringify(parts);
+              if (seen.has(k)) continue;
+              seen.add(k);
+              out.push(o);
+            }
+            return out;
+          },
+        };
+      }
+      case 'count':
+        return { schema: [{ name: 'Count', type: 'long' }], run: (rt) => [{ Count: input.run(rt).length }] };
+      case 'join':
+        return this.join(op, input);
+      case 'union': {
+        const plans = [input, ...op.tables.map((t) => this.tabularExpr(t))];
+        const schema: Column[] = [];
+        for (const p of plans) for (const c of p.schema) if (!schema.some((s) => s.name === c.name)) schema.push(c);
+        return { schema, run: (rt) => plans.flatMap((p) => p.run(rt)) };
+      }
+    }
+  }
+
+  private namedItems(list: NamedExpr[], scope: ExprScope) {
+    let unnamed = 0;
+    return list.map((item) => {
+      const compiled = compileExpr(item.expr, scope);
+      unnamed += item.name || derivedName(item.expr) ? 0 : 1;
+      const name = item.name ?? derivedName(item.expr) ?? `Column${unnamed}`;
+      return { name, pos: item.pos, compiled };
+    });
+  }
+
+  private constantCount(expr: Expr, pos: SourcePos): number {
+    const value = toNumber(compileExpr(expr, this.scope(new Map())).fn({}, { now: new Date() }));
+    if (value === null || value < 0) throw errorAt(pos, 'the row count must be a non-negative number');
+    return Math.floor(value);
+  }
+
+  private sortKeys(keys: SortKey[], scope: ExprScope) {
+    return keys.map((k) => ({ fn: compileExpr(k.expr, scope).fn, descending: k.descending, nullsFirst: k.nullsFirst }));
+  }
+
+  private summarize(op: Extract<Operator, { kind: 'summarize' }>, input: Plan, scope: ExprScope): Plan {
+    const by = this.namedItems(op.by, scope);
+    const byNames = new Set(by.map((b) => b.name));
+    const aggs = op.aggregates.map((a) => compileAggregate(a, scope, byNames));
+    const schema = uniqueColumns([
+      ...by.map((b) => ({ name: b.name, type: b.compiled.type, pos: b.pos })),
+      ...aggs.flatMap((a, i) => a.columns.map((c) => ({ ...c, pos: (op.aggregates[i] as NamedExpr).pos }))),
+    ]);
+    const aggNames = aggs.flatMap((a) => a.columns.map((c) => c.name));
+    return {
+      schema,
+      run: (rt) => {
+        const ctx = rt.ctx;
+        const groups = new Map<unknown, { keys: Value[]; accs: ReturnType<(typeof aggs)[number]['create']>[] }>();
+        for (const row of input.run(rt)) {
+          const keys = by.map((b) => b.compiled.fn(row, ctx));
+          const k = keys.length === 1 ? keyOf(keys[0]) : keys.length === 0 ? '' : JSON.stringify(keys.map(keyOf));
+          let g = groups.get(k);
+          if (!g) {
+            g = { keys, accs: aggs.map((a) => a.create()) };
+            groups.set(k, g);
+          }
+          for (const acc of g.accs) acc.add(row, ctx);
+        }
+        if (groups.size === 0 && by.length === 0) groups.set('', { keys: [], accs: aggs.map((a) => a.create()) });
+        const out: Row[] = [];
+        for (const g of groups.values()) {
+          const o: Row = {};
+          by.forEach((b, i) => (o[b.name] = g.keys[i] ?? null));
+          const values = g.accs.flatMap((acc) => acc.result());
+          aggNames.forEach((name, i) => (o[name] = values[i] ?? null));
+          out.push(o);
+        }
+        return out;
+      },
+    };
+  }
+
+  private mvExpand(op: Extract<Operator, { kind: 'mv-expand' }>, input: Plan, scope: ExprScope): Plan {
+    const items = op.items.map((item) => {
+      const name = item.name ?? derivedName(item.expr);
+      if (!name) throw errorAt(item.pos, 'name the expanded value: Name = expression');
+      return { name, fn: compileExpr(item.expr, scope).fn, cast: castTo(item.toType), type: item.toType ?? 'dynamic' };
+    });
+    const schema = [...input.schema];
+    for (const i of items) {
+      const at = schema.findIndex((c) => c.name === i.name);
+      if (at >= 0) schema[at] = { name: i.name, type: i.type as ScalarType };
+      else schema.push({ name: i.name, type: i.type as ScalarType });
+    }
+    return {
+      schema,
+      run: (rt) => {
+        const ctx = rt.ctx;
+        const out: Row[] = [];
+        for (const row of input.run(rt)) {
+          const lists = items.map((i) => expandable(i.fn(row, ctx)));
+          const n = Math.max(...lists.map((l) => l.length));
+          for (let k = 0; k < n; k += 1) {
+            const o: Row = { ...row };
+            items.forEach((i, j) => (o[i.name] = i.cast((lists[j] as Value[])[k] ?? null)));
+            out.push(o);
+          }
+        }
+        return out;
+      },
+    };
+  }
+
+  private join(op: Extract<Operator, { kind: 'join' }>, left: Plan): Plan {
+    const right = this.tabularExpr(op.right);
+    for (const key of op.on) {
+      if (!left.schema.some((c) => c.name === key.left))
+        throw errorAt(key.pos, `the left side has no column '${key.left}'`);
+      if (!right.schema.some((c) => c.name === key.right))
+        throw errorAt(key.pos, `the right side has no column '${key.right}'`);
+    }
+    const leftKey = (row: Row) => joinKey(op.on.map((k) => row[k.left] ?? null));
+    const rightKey = (row: Row) => joinKey(op.on.map((k) => row[k.right] ?? null));
+    const kind = op.joinKind;
+    if (kind === 'leftanti' || kind === 'leftsemi' || kind === 'rightanti' || kind === 'rightsemi') {
+      const keepLeft = kind.startsWith('left');
+      const wantMatch = kind.endsWith('semi');
+      return {
+        schema: keepLeft ? left.schema : right.schema,
+        run: (rt) => {
+          const [kept, other] = keepLeft ? [left.run(rt), right.run(rt)] : [right.run(rt), left.run(rt)];
+          const otherKeys = new Set(other.map(keepLeft ? rightKey : leftKey));
+          const keyOfKept = keepLeft ? leftKey : rightKey;
+          return kept.filter((row) => {
+            const k = keyOfKept(row);
+            return (k !== null && otherKeys.has(k)) === wantMatch;
+          });
+        },
+      };
+    }
+    // Right columns keep their names unless the left has them: then KQL adds 1 (AIAgentId1).
+    const taken = new Set(left.schema.map((c) => c.name));
+    const rightColumns = right.schema.map((c) => {
+      let name = c.name;
+      for (let n = 1; taken.has(name); n += 1) name = `${c.name}${n}`;
+      taken.add(name);
+      return { from: c.name, name, type: c.type };
+    });
+    const schema = [...left.schema, ...rightColumns.map((c) => ({ name: c.name, type: c.type }))];
+    return {
+      schema,
+      run: (rt) => {
+        let leftRows = left.run(rt);
+        if (kind === 'innerunique') {
+          // KQL's default join keeps one left row per key.
+          const seen = new Set<unknown>();
+          leftRows = leftRows.filter((row) => {
+            const k = leftKey(row);
+            if (seen.has(k)) return false;
+            seen.add(k);
+            return true;
+          });
+        }
+        const index = new Map<unknown, Row[]>();
+        for (const row of right.run(rt)) {
+          const k = rightKey(row);
+          if (k === null) continue;
+          const list = index.get(k);
+          if (list) list.push(row);
+          else index.set(k, [row]);
+        }
+        const out: Row[] = [];
+        for (const l of leftRows) {
+          const k = leftKey(l);
+          const matches = k === null ? undefined : index.get(k);
+          if (matches) {
+            for (const r of matches) {
+              const o: Row = { ...l };
+              for (const c of rightColumns) o[c.name] = r[c.from] ?? null;
+              out.push(o);
+            }
+          } else if (kind === 'leftouter') {
+            const o: Row = { ...l };
+            for (const c of rightColumns) o[c.name] = null;
+            out.push(o);
+          }
+        }
+        return out;
+      },
+    };
+  }
+}
+
+function joinKey(values: Value[]): unknown {
+  if (values.some((v) => v === null || v === '')) return null;
+  return values.length === 1 ? keyOf(values[0]) : JSON.stringify(values.map(keyOf));
+}
+
+function expandable(v: Value): Value[] {
+  if (v === null) return [null];
+  if (typeof v === 'string') {
+    const parsed = parseJson(v);
+    if (Array.isArray(parsed)) return parsed as Value[];
+  }
+  if (Array.isArray(v)) return v as Value[];
+  if (typeof v === 'object' && !(v instanceof Date) && v.constructor === Object) {
+    return Object.entries(v).map(([k, x]) => ({ [k]: x }) as Value);
+  }
+  return [v];
+}
+
+function castTo(type: ScalarType | null): (v: Value) => Value {
+  switch (type) {
+    case null:
+    case 'dynamic':
+      return (v) => v;
+    case 'string':
+      return (v) => (v === null ? '' : toStr(v));
+    case 'long':
+      return (v) => {
+        const n = toNumber(v);
+        return n === null ? null : Math.trunc(n);
+      };
+    case 'real':
+      return (v) => toNumber(v);
+    case 'bool':
+      return (v) => toBool(v);
+    case 'datetime':
+      return (v) => toDate(v);
+    case 'timespan':
+      return (v) => toTimespan(v);
+  }
+}
+
+function sortRows(
+  rows: Row[],
+  keys: { fn: (row: Row, ctx: EvalContext) => Value; descending: boolean; nullsFirst: boolean }[],
+  ctx: EvalContext,
+): Row[] {
+  // Keys are computed once per row, then the rows sorted by them (stable).
+  const decorated = rows.map((row, i) => ({ row, i, k: keys.map((key) => key.fn(row, ctx)) }));
+  decorated.sort((a, b) => {
+    for (let j = 0; j < keys.length; j += 1) {
+      const key = keys[j] as (typeof keys)[number];
+      const x = a.k[j] ?? null;
+      const y = b.k[j] ?? null;
+      const xNull = x === null || x === '';
+      const yNull = y === null || y === '';
+      if (xNull || yNull) {
+        if (xNull && yNull) continue;
+        return xNull === key.nullsFirst ? -1 : 1;
+      }
+      const c = compareValues(x, y);
+      if (c !== 0) return key.descending ? -c : c;
+    }
+    return a.i - b.i;
+  });
+  return decorated.map((d) => d.row);
+}
+
+function uniqueColumns(cols: { name: string; type: ScalarType; pos: SourcePos }[]): Column[] {
+  const seen = new Set<string>();
+  for (const c of cols) {
+    if (seen.has(c.name)) throw errorAt(c.pos, `column '${c.name}' appears twice; name one of them: Name = ...`);
+    seen.add(c.name);
+  }
+  return cols.map((c) => ({ name: c.name, type: c.type }));
+}
+
+function pick(row: Row, schema: Column[]): Row {
+  const o: Row = {};
+  for (const c of schema) o[c.name] = row[c.name] ?? null;
+  return o;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

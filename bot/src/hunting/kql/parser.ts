@@ -1,0 +1,668 @@
+import type {
+  Expr,
+  JoinKey,
+  LiteralValue,
+  JoinKind,
+  NamedExpr,
+  Operator,
+  Query,
+  ScalarType,
+  SortKey,
+  Statement,
+  TabularExpr,
+} from './ast.js';
+import type { SourcePos } from './kql-error.js';
+import { errorAt, KqlError } from './kql-error.js';
+import type { Token } from './tokenizer.js';
+import { tokenize } from './tokenizer.js';
+
+const OPERATORS = [
+  'where',
+  'filter',
+  'project',
+  'project-away',
+  'project-rename',
+  'extend',
+  'summarize',
+  'mv-expand',
+  'order',
+  'sort',
+  'take',
+  'limit',
+  'top',
+  'distinct',
+  'count',
+  'join',
+  'union',
+];
+const JOIN_KINDS: JoinKind[] = ['innerunique', 'inner', 'leftouter', 'leftanti', 'leftsemi', 'rightanti', 'rightsemi'];
+const TYPE_NAMES: Record<string, ScalarType> = {
+  string: 'string',
+  long: 'long',
+  int: 'long',
+  real: 'real',
+  double: 'real',
+  decimal: 'real',
+  bool: 'bool',
+  boolean: 'bool',
+  datetime: 'datetime',
+  date: 'datetime',
+  timespan: 'timespan',
+  time: 'timespan',
+  dynamic: 'dynamic',
+  guid: 'string',
+};
+/** Word operators that can be negated with a leading `!`. */
+const NEGATABLE = new Set([
+  'has',
+  'has_cs',
+  'contains',
+  'contains_cs',
+  'startswith',
+  'startswith_cs',
+  'endswith',
+  'endswith_cs',
+  'in',
+  'in~',
+  'between',
+  'hasprefix',
+  'hassuffix',
+]);
+const WORD_OPERATORS = new Set([...NEGATABLE, 'matches', 'has_any', 'has_all']);
+
+/**
+ * Parses KQL text into a Query. `tableNames` tells a tabular `let` (`let T = AIAgentsInfo | ...`)
+ * from a scalar one (`let cutoff = ago(30d)`).
+ */
+export function parseKql(text: string, tableNames: Iterable<string>): Query {
+  return new Parser(tokenize(text), new Set(tableNames)).query();
+}
+
+class Parser {
+  private i = 0;
+  private readonly tabularNames: Set<string>;
+
+  constructor(
+    private readonly tokens: Token[],
+    tables: Set<string>,
+  ) {
+    this.tabularNames = new Set(tables);
+  }
+
+  query(): Query {
+    const lets: Statement[] = [];
+    let body: TabularExpr | null = null;
+    while (!this.at('eof')) {
+      if (this.isWord('let')) {
+        lets.push(this.letStatement());
+      } else {
+        if (body) throw errorAt(this.peek(), 'only one query may follow the let statements');
+        body = this.tabular();
+      }
+      if (this.isPunct(';')) {
+        this.next();
+        continue;
+      }
+      if (!this.at('eof')) throw this.unexpected("';' or the end of the query");
+    }
+    if (!body) throw errorAt(this.peek(), 'the query has no tabular expression (only let statements)');
+    return { lets, body };
+  }
+
+  private letStatement(): Statement {
+    const letTok = this.next();
+    const nameTok = this.expectIdent('a name after let');
+    this.expectPunct('=');
+    if (this.startsTabular()) {
+      const query = this.tabular();
+      this.tabularNames.add(nameTok.text);
+      return { kind: 'let-tabular', pos: letTok, name: nameTok.text, query };
+    }
+    return { kind: 'let-scalar', pos: letTok, name: nameTok.text, expr: this.expr() };
+  }
+
+  private startsTabular(): boolean {
+    const t = this.peek();
+    if (t.kind === 'ident' && (this.tabularNames.has(t.text) || t.text === 'materialize')) return true;
+    if (t.kind === 'punct' && t.text === '(') {
+      const n = this.peek(1);
+      return n.kind === 'ident' && this.tabularNames.has(n.text) && this.peek(2).text !== '(';
+    }
+    return false;
+  }
+
+  tabular(): TabularExpr {
+    const start = this.peek();
+    let source: TabularExpr['source'];
+    if (this.isPunct('(')) {
+      this.next();
+      source = { kind: 'sub', query: this.tabular() };
+      this.expectPunct(')');
+    } else if (this.isWord('materialize') && this.peek(1).text === '(') {
+      this.next();
+      this.next();
+      source = { kind: 'sub', query: this.tabular() };
+      this.expectPunct(')');
+    } else {
+      const name = this.expectIdent('a table name');
+      if (!this.tabularNames.has(name.text)) {
+        throw errorAt(name, `unknown table '${name.text}' (known: ${[...this.tabularNames].join(', ')})`);
+      }
+      source = { kind: 'name', pos: name, name: name.text };
+    }
+    const operators: Operator[] = [];
+    while (this.isPunct('|')) {
+      this.next();
+      operators.push(this.operator());
+    }
+    return { pos: start, source, operators };
+  }
+
+  private operator(): Operator {
+    const t = this.peek();
+    if (t.kind !== 'ident') throw this.unexpected('an operator name');
+    const word = t.text.toLowerCase();
+    if (!OPERATORS.includes(word)) throw errorAt(t, `unknown operator '${t.text}'`);
+    this.next();
+    switch (word) {
+      case 'where':
+      case 'filter':
+        return { kind: 'where', pos: t, predicate: this.expr() };
+      case 'project':
+        return { kind: 'project', pos: t, columns: this.namedList() };
+      case 'extend':
+        return { kind: 'extend', pos: t, columns: this.namedList() };
+      case 'project-away': {
+        const names: { pos: SourcePos; pattern: string }[] = [];
+        do {
+          names.push(this.columnPattern());
+        } while (this.eatPunct(','));
+        return { kind: 'project-away', pos: t, names };
+      }
+      case 'project-rename': {
+        const renames: { pos: SourcePos; to: string; from: string }[] = [];
+        do {
+          const to = this.expectIdent('the new column name');
+          this.expectPunct('=');
+          const from = this.expectIdent('the column to rename');
+          renames.push({ pos: to, to: to.text, from: from.text });
+        } while (this.eatPunct(','));
+        return { kind: 'project-rename', pos: t, renames };
+      }
+      case 'summarize': {
+        const aggregates = this.isWord('by') ? [] : this.namedList();
+        let by: NamedExpr[] = [];
+        if (this.isWord('by')) {
+          this.next();
+          by = this.namedList();
+        }
+        if (aggregates.length === 0 && by.length === 0) throw this.unexpected('an aggregation or by');
+        return { kind: 'summarize', pos: t, aggregates, by };
+      }
+      case 'mv-expand':
+        return this.mvExpand(t);
+      case 'order':
+      case 'sort': {
+        this.expectWord('by');
+        const keys: SortKey[] = [];
+        do {
+          keys.push(this.sortKey());
+        } while (this.eatPunct(','));
+        return { kind: 'order', pos: t, keys };
+      }
+      case 'take':
+      case 'limit':
+        return { kind: 'take', pos: t, count: this.expr() };
+      case 'top': {
+        const count = this.expr();
+        this.expectWord('by');
+        return { kind: 'top', pos: t, count, key: this.sortKey() };
+      }
+      case 'distinct':
+        if (this.isPunct('*')) {
+          this.next();
+          return { kind: 'distinct', pos: t, columns: '*' };
+        }
+        return { kind: 'distinct', pos: t, columns: this.namedList() };
+      case 'count':
+        return { kind: 'count', pos: t };
+      case 'join':
+        return this.join(t);
+      case 'union': {
+        while (this.peek().kind === 'ident' && this.peek(1).text === '=' && this.peek(1).kind === 'punct') {
+          const opt = this.next();
+          if (opt.text !== 'kind') throw errorAt(opt, `union option '${opt.text}' is not supported`);
+          this.next();
+          const value = this.expectIdent('outer or inner');
+          if (value.text !== 'outer') throw errorAt(value, `union kind '${value.text}' is not supported (outer is)`);
+        }
+        const tables: TabularExpr[] = [];
+        do {
+          tables.push(this.tableArgument());
+        } while (this.eatPunct(','));
+        return { kind: 'union', pos: t, tables };
+      }
+      default:
+        throw errorAt(t, `unknown operator '${t.text}'`);
+    }
+  }
+
+  private mvExpand(t: Token): Operator {
+    if (this.isWord('kind') && this.peek(1).text === '=') {
+      this.next();
+      this.next();
+      const k = this.expectIdent('bag or array');
+      if (k.text !== 'bag') throw errorAt(k, `mv-expand kind '${k.text}' is not supported (bag is)`);
+    }
+    const items: { pos: SourcePos; name: string | null; expr: Expr; toType: ScalarType | null }[] = [];
+    do {
+      const start = this.peek();
+      const named = this.namedExpr();
+      let toType: ScalarType | null = null;
+      if (this.isWord('to')) {
+        this.next();
+        this.expectWord('typeof');
+        this.expectPunct('(');
+        const typeTok = this.expectIdent('a type name');
+        const type = TYPE_NAMES[typeTok.text.toLowerCase()];
+        if (!type) throw errorAt(typeTok, `unknown type '${typeTok.text}'`);
+        toType = type;
+        this.expectPunct(')');
+      }
+      items.push({ pos: start, name: named.name, expr: named.expr, toType });
+    } while (this.eatPunct(','));
+    return { kind: 'mv-expand', pos: t, items };
+  }
+
+  private join(t: Token): Operator {
+    let joinKind: JoinKind = 'innerunique';
+    while (this.peek().kind === 'ident' && this.peek(1).kind === 'punct' && this.peek(1).text === '=') {
+      const opt = this.next();
+      this.next();
+      const value = this.next();
+      if (opt.text === 'kind') {
+        if (!JOIN_KINDS.includes(value.text as JoinKind)) {
+          throw errorAt(value, `unknown join kind '${value.text}' (known: ${JOIN_KINDS.join(', ')})`);
+        }
+        joinKind = value.text as JoinKind;
+      } else if (!opt.text.startsWith('hint.')) {
+        // hint.strategy=... and friends are accepted and ignored; anything else is a mistake.
+        throw errorAt(opt, `unknown join option '${opt.text}'`);
+      }
+    }
+    const right = this.tableArgument();
+    this.expectWord('on');
+    const on: JoinKey[] = [];
+    do {
+      const start = this.peek();
+      const first = this.primary();
+      if (first.kind === 'column') {
+        on.push({ pos: start, left: first.name, right: first.name });
+        continue;
+      }
+      if (first.kind !== 'side') throw errorAt(start, 'a join key is a column name or $left.Column == $right.Column');
+      this.expectPunct('==');
+      const second = this.primary();
+      if (second.kind !== 'side' || second.side === first.side) {
+        throw errorAt(second.pos, `expected $${first.side === 'left' ? 'right' : 'left'}.Column`);
+      }
+      const left = first.side === 'left' ? first.name : second.name;
+      const rightName = first.side === 'left' ? second.name : first.name;
+      on.push({ pos: start, left, right: rightName });
+    } while (this.eatPunct(','));
+    return { kind: 'join', pos: t, joinKind, right, on };
+  }
+
+  /** The table of a join or union: a name, or a parenthesised query; a following `|` belongs to the outer query. */
+  private tableArgument(): TabularExpr {
+    const start = this.peek();
+    if (this.isPunct('(')) {
+      this.next();
+      const query = this.tabular();
+      this.expectPunct(')');
+      return { pos: start, source: { kind: 'sub', query }, operators: [] };
+    }
+    const name = this.expectIdent('a table name or a (query)');
+    if (!this.tabularNames.has(name.text)) {
+      throw errorAt(name, `unknown table '${name.text}' (known: ${[...this.tabularNames].join(', ')})`);
+    }
+    return { pos: start, source: { kind: 'name', pos: name, name: name.text }, operators: [] };
+  }
+
+  private sortKey(): SortKey {
+    const expr = this.expr();
+    let descending = true;
+    if (this.isWord('asc')) {
+      this.next();
+      descending = false;
+    } else if (this.isWord('desc')) {
+      this.next();
+    }
+    let nullsFirst = !descending;
+    if (this.isWord('nulls')) {
+      this.next();
+      const w = this.expectIdent('first or last');
+      if (w.text !== 'first' && w.text !== 'last') throw errorAt(w, "expected 'first' or 'last'");
+      nullsFirst = w.text === 'first';
+    }
+    return { expr, descending, nullsFirst };
+  }
+
+  /** A column name in project-away, possibly with `*` wildcards written without spaces (`Agent*`). */
+  private columnPattern(): { pos: SourcePos; pattern: string } {
+    const start = this.peek();
+    let pattern = '';
+    let end = -1;
+    while ((this.peek().kind === 'ident' || this.isPunct('*')) && (end < 0 || this.peek().offset === end)) {
+      const t = this.next();
+      pattern += t.text;
+      end = t.offset + t.text.length;
+    }
+    if (!pattern) throw this.unexpected('a column name');
+    return { pos: start, pattern };
+  }
+
+  private namedList(): NamedExpr[] {
+    const list: NamedExpr[] = [];
+    do {
+      list.push(this.namedExpr());
+    } while (this.eatPunct(','));
+    return list;
+  }
+
+  private namedExpr(): NamedExpr {
+    const start = this.peek();
+    if (start.kind === 'ident' && this.peek(1).kind === 'punct' && this.peek(1).text === '=') {
+      this.next();
+      this.next();
+      return { pos: start, name: start.text, expr: this.expr() };
+    }
+    return { pos: start, name: null, expr: this.expr() };
+  }
+
+  // Expressions, lowest precedence first.
+  expr(): Expr {
+    return this.or();
+  }
+
+  private or(): Expr {
+    let left = this.and();
+    while (this.isWord('or')) {
+      const op = this.next();
+      left = { kind: 'binary', pos: op, op: 'or', left, right: this.and() };
+    }
+    return left;
+  }
+
+  private and(): Expr {
+    let left = this.comparison();
+    while (this.isWord('and')) {
+      const op = this.next();
+      left = { kind: 'binary', pos: op, op: 'and', left, right: this.comparison() };
+    }
+    return left;
+  }
+
+  private comparison(): Expr {
+    let left = this.additive();
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'punct' && ['==', '!=', '=~', '!~', '<', '<=', '>', '>='].includes(t.text)) {
+        this.next();
+        left = { kind: 'binary', pos: t, op: t.text, left, right: this.additive() };
+        continue;
+      }
+      let negated = false;
+      let wordTok = t;
+      if (t.kind === 'punct' && t.text === '!' && this.peek(1).kind === 'ident' && NEGATABLE.has(this.peek(1).text)) {
+        negated = true;
+        wordTok = this.peek(1);
+      } else if (!(t.kind === 'ident' && WORD_OPERATORS.has(t.text))) {
+        return left;
+      }
+      this.next();
+      if (negated) this.next();
+      let word = wordTok.text;
+      if (word === 'matches') {
+        this.expectWord('regex');
+        left = { kind: 'binary', pos: t, op: 'matches regex', left, right: this.additive() };
+        continue;
+      }
+      if (word === 'in' || word === 'has_any' || word === 'has_all') {
+        if (word === 'in' && this.isPunct('~')) {
+          this.next();
+          word = 'in~';
+        }
+        this.expectPunct('(');
+        const list: Expr[] = [];
+        if (!this.isPunct(')')) {
+          do {
+            list.push(this.expr());
+          } while (this.eatPunct(','));
+        }
+        this.expectPunct(')');
+        const op = (negated ? `!${word}` : word) as 'in' | '!in' | 'in~' | '!in~' | 'has_any' | 'has_all';
+        left = { kind: 'in', pos: t, op, left, list };
+        continue;
+      }
+      if (word === 'between') {
+        this.expectPunct('(');
+        const low = this.additive();
+        this.expectPunct('..');
+        const high = this.additive();
+        this.expectPunct(')');
+        left = { kind: 'between', pos: t, negated, left, low, high };
+        continue;
+      }
+      left = { kind: 'binary', pos: t, op: negated ? `!${word}` : word, left, right: this.additive() };
+    }
+  }
+
+  private additive(): Expr {
+    let left = this.multiplicative();
+    while (this.isPunct('+') || this.isPunct('-')) {
+      const op = this.next();
+      left = { kind: 'binary', pos: op, op: op.text, left, right: this.multiplicative() };
+    }
+    return left;
+  }
+
+  private multiplicative(): Expr {
+    let left = this.unary();
+    while (this.isPunct('*') || this.isPunct('/') || this.isPunct('%')) {
+      const op = this.next();
+      left = { kind: 'binary', pos: op, op: op.text, left, right: this.unary() };
+    }
+    return left;
+  }
+
+  private unary(): Expr {
+    if (this.isPunct('-') || this.isPunct('+')) {
+      const op = this.next();
+      return { kind: 'unary', pos: op, op: op.text as '-' | '+', operand: this.unary() };
+    }
+    return this.postfix(this.primary());
+  }
+
+  private postfix(expr: Expr): Expr {
+    for (;;) {
+      if (this.isPunct('.')) {
+        const dot = this.next();
+        const name = this.peek();
+        if (name.kind !== 'ident' && name.kind !== 'string') throw this.unexpected('a property name after "."');
+        this.next();
+        expr = { kind: 'member', pos: dot, target: expr, name: name.text };
+        continue;
+      }
+      if (this.isPunct('[')) {
+        const open = this.next();
+        const index = this.expr();
+        this.expectPunct(']');
+        expr = { kind: 'index', pos: open, target: expr, index };
+        continue;
+      }
+      return expr;
+    }
+  }
+
+  private primary(): Expr {
+    const t = this.peek();
+    if (t.kind === 'number') {
+      this.next();
+      const isReal = /[.eE]/.test(t.text);
+      return { kind: 'literal', pos: t, value: t.value ?? 0, type: isReal ? 'real' : 'long' };
+    }
+    if (t.kind === 'string') {
+      this.next();
+      return { kind: 'literal', pos: t, value: t.text, type: 'string' };
+    }
+    if (t.kind === 'timespan') {
+      this.next();
+      return { kind: 'literal', pos: t, value: { timespanMs: t.value ?? 0 }, type: 'timespan' };
+    }
+    if (t.kind === 'punct' && t.text === '(') {
+      this.next();
+      const inner = this.expr();
+      this.expectPunct(')');
+      return inner;
+    }
+    if (t.kind === 'punct' && t.text === '[') {
+      // ['Column name']
+      this.next();
+      const name = this.peek();
+      if (name.kind !== 'string') throw this.unexpected("a quoted column name in ['...']");
+      this.next();
+      this.expectPunct(']');
+      return { kind: 'column', pos: t, name: name.text };
+    }
+    if (t.kind !== 'ident') throw this.unexpected('an expression');
+    this.next();
+    if (t.text === 'true' || t.text === 'false') {
+      return { kind: 'literal', pos: t, value: t.text === 'true', type: 'bool' };
+    }
+    if ((t.text === '$left' || t.text === '$right') && this.isPunct('.')) {
+      this.next();
+      const name = this.expectIdent('a column name');
+      return { kind: 'side', pos: t, side: t.text === '$left' ? 'left' : 'right', name: name.text };
+    }
+    if (this.isPunct('(')) {
+      if (t.text === 'dynamic') return this.dynamicLiteral(t);
+      if (t.text === 'datetime') {
+        this.next();
+        const raw = this.peek();
+        if (raw.kind !== 'string') throw this.unexpected('a date and time');
+        this.next();
+        this.expectPunct(')');
+        const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(raw.text) ? `${raw.text}T00:00:00Z` : raw.text);
+        if (Number.isNaN(ms)) throw errorAt(raw, `'${raw.text}' is not a date and time`);
+        return { kind: 'literal', pos: t, value: new Date(ms), type: 'datetime' };
+      }
+      this.next();
+      const args: Expr[] = [];
+      let star = false;
+      if (!this.isPunct(')')) {
+        do {
+          if (this.isPunct('*') && (this.peek(1).text === ')' || this.peek(1).text === ',')) {
+            this.next();
+            star = true;
+            continue;
+          }
+          args.push(this.expr());
+        } while (this.eatPunct(','));
+      }
+      this.expectPunct(')');
+      return { kind: 'call', pos: t, name: t.text, args, ...(star ? { star } : {}) };
+    }
+    return { kind: 'column', pos: t, name: t.text };
+  }
+
+  /** dynamic([...]) / dynamic({...}) / dynamic(null) / dynamic("text"). */
+  private dynamicLiteral(t: Token): Expr {
+    this.expectPunct('(');
+    const value = this.jsonValue();
+    this.expectPunct(')');
+    return { kind: 'literal', pos: t, value: value as LiteralValue, type: 'dynamic' };
+  }
+
+  private jsonValue(): unknown {
+    const t = this.peek();
+    if (t.kind === 'punct' && t.text === '[') {
+      this.next();
+      const out: unknown[] = [];
+      if (!this.isPunct(']')) {
+        do {
+          out.push(this.jsonValue());
+        } while (this.eatPunct(','));
+      }
+      this.expectPunct(']');
+      return out;
+    }
+    if (t.kind === 'punct' && t.text === '{') {
+      this.next();
+      const out: Record<string, unknown> = {};
+      if (!this.isPunct('}')) {
+        do {
+          const key = this.next();
+          if (key.kind !== 'string' && key.kind !== 'ident') throw errorAt(key, 'expected a property name');
+          this.expectPunct(':');
+          out[key.text] = this.jsonValue();
+        } while (this.eatPunct(','));
+      }
+      this.expectPunct('}');
+      return out;
+    }
+    if (t.kind === 'punct' && t.text === '-' && this.peek(1).kind === 'number') {
+      this.next();
+      return -(this.next().value ?? 0);
+    }
+    this.next();
+    if (t.kind === 'string') return t.text;
+    if (t.kind === 'number') return t.value;
+    if (t.kind === 'ident' && (t.text === 'true' || t.text === 'false')) return t.text === 'true';
+    if (t.kind === 'ident' && t.text === 'null') return null;
+    throw errorAt(t, `unexpected '${t.text}' in a dynamic literal`);
+  }
+
+  // Token helpers.
+  private peek(ahead = 0): Token {
+    return this.tokens[Math.min(this.i + ahead, this.tokens.length - 1)] as Token;
+  }
+  private next(): Token {
+    const t = this.peek();
+    if (this.i < this.tokens.length - 1) this.i += 1;
+    return t;
+  }
+  private at(kind: Token['kind']): boolean {
+    return this.peek().kind === kind;
+  }
+  private isPunct(text: string): boolean {
+    const t = this.peek();
+    return t.kind === 'punct' && t.text === text;
+  }
+  private isWord(text: string): boolean {
+    const t = this.peek();
+    return t.kind === 'ident' && t.text === text;
+  }
+  private eatPunct(text: string): boolean {
+    if (!this.isPunct(text)) return false;
+    this.next();
+    return true;
+  }
+  private expectPunct(text: string): Token {
+    if (!this.isPunct(text)) throw this.unexpected(`'${text}'`);
+    return this.next();
+  }
+  private expectWord(text: string): Token {
+    if (!this.isWord(text)) throw this.unexpected(`'${text}'`);
+    return this.next();
+  }
+  private expectIdent(what: string): Token {
+    if (!this.at('ident')) throw this.unexpected(what);
+    return this.next();
+  }
+  private unexpected(expected: string): KqlError {
+    const t = this.peek();
+    const found = t.kind === 'eof' ? 'the end of the query' : t.kind === 'string' ? `"${t.text}"` : `'${t.text}'`;
+    return errorAt(t, `expected ${expected}, found ${found}`);
+  }
+}

@@ -1,0 +1,318 @@
+// Pre-built hunting templates for AI agents. The KQL is ours, written against the columns of
+// Defender's AIAgentsInfo / AgentsInfo / IdentityInfo tables (REFERENCE.md section 3), so the same
+// text runs in the embedded engine and in Defender through runHuntingQuery. Every template returns
+// one row per agent with an AIAgentId column, which the tab uses for bulk actions.
+
+export interface HuntingTemplate {
+  id: string;
+  title: string;
+  /** What the query finds. */
+  finds: string;
+  /** Why a SOC cares. */
+  why: string;
+  /** OWASP Top 10 for LLM Applications (2025). */
+  owasp: string[];
+  /** MITRE ATT&CK techniques. */
+  mitre: string[];
+  severity: 'critical' | 'high' | 'medium' | 'low';
+  tables: string[];
+  query: string;
+}
+
+const OWASP = {
+  agency: 'LLM06:2025 Excessive Agency',
+  disclosure: 'LLM02:2025 Sensitive Information Disclosure',
+  supplyChain: 'LLM03:2025 Supply Chain',
+  injection: 'LLM01:2025 Prompt Injection',
+  promptLeak: 'LLM07:2025 System Prompt Leakage',
+} as const;
+
+const LATEST = 'AIAgentsInfo\n| summarize arg_max(Timestamp, *) by AIAgentId';
+const MCP_KIND = '"ModelContextProtocolMetadata"';
+
+export const HUNTING_TEMPLATES: HuntingTemplate[] = [
+  {
+    id: 'mcp-maker-credentials',
+    title: "MCP tools on the maker's credentials",
+    finds: "Agents with an MCP server (as a tool or a knowledge source) connected with the maker's own connection.",
+    why: "Every user of the agent, and anyone who can steer it with a prompt, acts with the maker's access to the MCP server: one jailbreak reaches everything the maker can reach.",
+    owasp: [OWASP.agency],
+    mitre: ['T1078 Valid Accounts', 'T1552 Unsecured Credentials'],
+    severity: 'critical',
+    tables: ['AIAgentsInfo'],
+    query: `let Latest = ${LATEST};
+Latest
+| mv-expand Tool = AgentToolsDetails
+| where tostring(Tool.action.operationDetails["$kind"]) == ${MCP_KIND}
+    and tostring(Tool.action.connectionProperties.mode) == "Maker"
+| project AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus, Platform,
+    Component = strcat("tool ", tostring(Tool.displayName)), ServerUrl = tostring(Tool.action.operationDetails.url)
+| union (Latest
+    | mv-expand Source = parse_json(KnowledgeDetails)
+    | where tostring(Source.source["$kind"]) == ${MCP_KIND}
+        and tostring(Source.connectionProperties.mode) == "Maker"
+    | project AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus, Platform,
+        Component = strcat("knowledge ", tostring(Source.displayName)), ServerUrl = tostring(Source.source.url))
+| summarize Components = make_set(Component), ServerUrls = make_set(ServerUrl)
+    by AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus, Platform
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'no-user-auth',
+    title: 'No user authentication',
+    finds: 'Agents configured with no user authentication.',
+    why: 'Anyone who can reach the agent uses it anonymously, with whatever its tools and knowledge can reach; nothing ties an action to a person.',
+    owasp: [OWASP.agency],
+    mitre: ['T1190 Exploit Public-Facing Application'],
+    severity: 'high',
+    tables: ['AIAgentsInfo'],
+    query: `${LATEST}
+| where UserAuthenticationType == "None"
+| project AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus, AccessControlPolicy, Platform
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'auth-as-needed',
+    title: 'Authentication only as needed',
+    finds: 'Agents that authenticate users but only when a tool asks for it, not before the conversation.',
+    why: 'The conversation, the knowledge sources and any tool that does not ask run before anyone signs in.',
+    owasp: [OWASP.agency],
+    mitre: ['T1078 Valid Accounts'],
+    severity: 'low',
+    tables: ['AIAgentsInfo'],
+    query: `${LATEST}
+| where UserAuthenticationType != "None" and AuthenticationTrigger == "As Needed"
+| project AIAgentId, AIAgentName, CreatorAccountUpn, UserAuthenticationType, AuthenticationTrigger, Platform
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'author-credentials',
+    title: "Tools or topics on the author's credentials",
+    finds: "Agents whose connector, HTTP or flow tools, or whose topics, run on the author's (maker's) connection.",
+    why: "Users get the author's permissions through the agent: a privilege escalation path that no access review of the users shows.",
+    owasp: [OWASP.agency],
+    mitre: ['T1078 Valid Accounts', 'T1548 Abuse Elevation Control Mechanism'],
+    severity: 'medium',
+    tables: ['AIAgentsInfo'],
+    query: `let Latest = ${LATEST};
+Latest
+| mv-expand Tool = AgentToolsDetails
+| where tostring(Tool.action.connectionProperties.mode) == "Maker"
+    and tostring(Tool.action.operationDetails["$kind"]) != ${MCP_KIND}
+| project AIAgentId, AIAgentName, CreatorAccountUpn, Component = strcat("tool ", tostring(Tool.displayName))
+| union (Latest
+    | mv-expand Topic = AgentTopicsDetails
+    | where tostring(Topic.connectionProperties.mode) == "Maker"
+    | project AIAgentId, AIAgentName, CreatorAccountUpn, Component = strcat("topic ", tostring(Topic.displayName)))
+| summarize Components = make_set(Component) by AIAgentId, AIAgentName, CreatorAccountUpn
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'org-wide-sharing',
+    title: 'Shared with the whole organization or any tenant',
+    finds: 'Agents whose access control is "Any" or "Any (multitenant)".',
+    why: 'Everyone in the organization (or in any tenant) can use the agent and whatever data it reaches; a leak is as wide as the audience.',
+    owasp: [OWASP.disclosure],
+    mitre: ['T1213 Data from Information Repositories'],
+    severity: 'medium',
+    tables: ['AIAgentsInfo'],
+    query: `${LATEST}
+| where AccessControlPolicy in ("Any", "Any (multitenant)")
+| project AIAgentId, AIAgentName, CreatorAccountUpn, AccessControlPolicy, AgentStatus, Platform
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'hardcoded-credential',
+    title: 'Hard-coded credentials',
+    finds: 'Agents with a secret written into a tool header, a tool URL or the instructions.',
+    why: 'A literal key or token is readable by every maker of the environment and by the model itself; a prompt can make the agent disclose it, and it never rotates.',
+    owasp: [OWASP.disclosure, OWASP.promptLeak],
+    mitre: ['T1552.001 Unsecured Credentials: Credentials In Files'],
+    severity: 'high',
+    tables: ['AIAgentsInfo'],
+    query: `let SecretPattern = @'(?i)((bearer|basic)\\s+[a-z0-9._~+/=-]{16,}|\\bsk-[a-z0-9_-]{16,}|\\bAKIA[0-9A-Z]{16}\\b|\\bgh[pousr]_[a-z0-9]{20,}|(password|passwd|pwd|secret|api[_-]?key|access[_-]?token|client[_-]?secret)\\s*[:=]\\s*\\S{6,}|[?&](code|key|sig|token|api[_-]?key)=[^&\\s]{12,})';
+let SecretHeader = @'(?i)^(authorization|x-api-key|api-key|ocp-apim-subscription-key|x-functions-key)$';
+let Latest = ${LATEST};
+Latest
+| mv-expand Tool = AgentToolsDetails
+| mv-expand Header = Tool.action.operationDetails.headers
+| extend HeaderName = tostring(bag_keys(Header)[0])
+| extend HeaderValue = tostring(Header[HeaderName])
+| extend SecretInHeader = isnotempty(HeaderName)
+    and (HeaderName matches regex SecretHeader or strcat(HeaderName, ": ", HeaderValue) matches regex SecretPattern)
+| extend SecretInUrl = tostring(Tool.action.operationDetails.url) matches regex SecretPattern
+| where SecretInHeader or SecretInUrl
+| project AIAgentId, AIAgentName, CreatorAccountUpn,
+    Location = strcat("tool ", tostring(Tool.displayName), iff(SecretInHeader, strcat(": header ", HeaderName), ": URL"))
+| union (Latest
+    | where tostring(parse_json(RawAgentInfo).instructions) matches regex SecretPattern
+    | project AIAgentId, AIAgentName, CreatorAccountUpn, Location = "instructions")
+| summarize Locations = make_set(Location) by AIAgentId, AIAgentName, CreatorAccountUpn
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'insecure-http',
+    title: 'HTTP to non-HTTPS or non-standard ports',
+    finds: 'Agents whose tools or knowledge sources call plain HTTP, or HTTPS on a port other than 443.',
+    why: 'Requests and answers can be read or changed on the way; odd ports often mean an unmanaged or test endpoint in production.',
+    owasp: [OWASP.supplyChain],
+    mitre: ['T1557 Adversary-in-the-Middle', 'T1071.001 Application Layer Protocol: Web Protocols'],
+    severity: 'medium',
+    tables: ['AIAgentsInfo'],
+    query: `let Latest = ${LATEST};
+Latest
+| mv-expand Tool = AgentToolsDetails
+| project AIAgentId, AIAgentName, CreatorAccountUpn,
+    Component = strcat("tool ", tostring(Tool.displayName)), Url = tostring(Tool.action.operationDetails.url)
+| union (Latest
+    | mv-expand Source = parse_json(KnowledgeDetails)
+    | project AIAgentId, AIAgentName, CreatorAccountUpn,
+        Component = strcat("knowledge ", tostring(Source.displayName)), Url = tostring(Source.source.url))
+| where isnotempty(Url)
+| extend Parsed = parse_url(Url)
+| where tostring(Parsed.Scheme) == "http"
+    or (tostring(Parsed.Scheme) == "https" and isnotempty(tostring(Parsed.Port)) and tostring(Parsed.Port) != "443")
+| summarize Endpoints = make_set(strcat(Component, ": ", Url)) by AIAgentId, AIAgentName, CreatorAccountUpn
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'ai-controlled-email',
+    title: 'E-mail with AI-controlled recipients',
+    finds: 'Agents with an e-mail tool whose recipients the model fills in.',
+    why: 'A prompt injection can make the agent mail data to any outside address: the exfiltration path of the Zava breach.',
+    owasp: [OWASP.agency, OWASP.injection],
+    mitre: ['T1567 Exfiltration Over Web Service', 'T1048 Exfiltration Over Alternative Protocol'],
+    severity: 'medium',
+    tables: ['AIAgentsInfo'],
+    query: `${LATEST}
+| mv-expand Tool = AgentToolsDetails
+| where tostring(Tool.action.operationDetails.capability) == "email"
+    and tostring(Tool.action.inputs.recipients.fillMode) == "AI"
+| summarize EmailTools = make_set(tostring(Tool.displayName)) by AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'orphaned',
+    title: 'Orphaned agents',
+    finds: 'Agents none of whose owners (or, without owners, whose creator) has an enabled account in the directory.',
+    why: 'Nobody answers for the agent: no one reviews its access, rotates its connections or notices misuse, while its connections keep working.',
+    owasp: [OWASP.agency],
+    mitre: ['T1078 Valid Accounts'],
+    severity: 'medium',
+    tables: ['AIAgentsInfo', 'IdentityInfo'],
+    query: `let Accounts = IdentityInfo
+| summarize arg_max(Timestamp, *) by AccountUpn
+| project Upn = tolower(AccountUpn), IsAccountEnabled;
+${LATEST}
+| extend Owners = parse_json(OwnerAccountUpns)
+| extend Accountable = iff(array_length(Owners) > 0, Owners, pack_array(CreatorAccountUpn))
+| mv-expand Upn = Accountable to typeof(string)
+| extend Upn = tolower(Upn)
+| join kind=leftouter Accounts on Upn
+| summarize AccountableUpns = make_set(Upn), EnabledAccounts = countif(IsAccountEnabled == true)
+    by AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus
+| where EnabledAccounts == 0
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'dormant',
+    title: 'Dormant agents',
+    finds: 'Published agents nobody has used for 30 days or more (or never, 30 days after publishing).',
+    why: 'Unused agents keep their connections and audience: attack surface with no business value, and misuse would stand out to no one.',
+    owasp: [OWASP.agency],
+    mitre: ['T1078 Valid Accounts'],
+    severity: 'low',
+    tables: ['AIAgentsInfo'],
+    query: `${LATEST}
+| where AgentStatus == "Published"
+| extend LastActivityTime = coalesce(todatetime(parse_json(RawAgentInfo).lastActivityAt), LastPublishedTime)
+| where isnotnull(LastActivityTime) and LastActivityTime <= ago(30d)
+| extend DaysIdle = datetime_diff("day", now(), LastActivityTime)
+| project AIAgentId, AIAgentName, CreatorAccountUpn, LastPublishedTime, LastActivityTime, DaysIdle
+| order by DaysIdle desc`,
+  },
+  {
+    id: 'newly-seen-mcp-server',
+    title: 'Newly seen MCP server',
+    finds:
+      "MCP servers in an agent's newest snapshot that none of its earlier snapshots had (agents with history only).",
+    why: 'A new MCP server is new code and new data paths reaching the agent; review it before it is trusted like the baseline.',
+    owasp: [OWASP.supplyChain],
+    mitre: ['T1195 Supply Chain Compromise'],
+    severity: 'medium',
+    tables: ['AIAgentsInfo'],
+    query: `let McpServers = AIAgentsInfo
+| mv-expand Tool = AgentToolsDetails
+| where tostring(Tool.action.operationDetails["$kind"]) == ${MCP_KIND}
+| project AIAgentId, Timestamp, ServerUrl = tostring(Tool.action.operationDetails.url)
+| union (AIAgentsInfo
+    | mv-expand Source = parse_json(KnowledgeDetails)
+    | where tostring(Source.source["$kind"]) == ${MCP_KIND}
+    | project AIAgentId, Timestamp, ServerUrl = tostring(Source.source.url));
+let Latest = ${LATEST.replace('\n', ' ')}
+| project AIAgentId, AIAgentName, CreatorAccountUpn, LatestTime = Timestamp;
+let Baseline = McpServers
+| join kind=inner Latest on AIAgentId
+| where Timestamp < LatestTime
+| distinct AIAgentId, ServerUrl;
+let WithHistory = AIAgentsInfo
+| summarize Snapshots = count() by AIAgentId
+| where Snapshots > 1;
+McpServers
+| join kind=inner Latest on AIAgentId
+| where Timestamp == LatestTime
+| join kind=leftanti Baseline on AIAgentId, ServerUrl
+| join kind=inner WithHistory on AIAgentId
+| summarize NewServers = make_set(ServerUrl), SeenAt = min(Timestamp) by AIAgentId, AIAgentName, CreatorAccountUpn
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'instructions-changed-after-publish',
+    title: 'Instructions changed after publishing',
+    finds:
+      'Published agents whose newest instructions differ from the instructions they had when the current version was published.',
+    why: 'Instructions edited after review change what a trusted agent does without a new approval: a path for prompt injection by an insider or a compromised maker.',
+    owasp: [OWASP.injection, OWASP.promptLeak],
+    mitre: ['T1565 Data Manipulation'],
+    severity: 'medium',
+    tables: ['AgentsInfo'],
+    query: `let Latest = AgentsInfo
+| summarize arg_max(Timestamp, *) by AgentId
+| where PublishedStatus == "Published"
+| project AgentId, CurrentName = AgentName, CurrentInstructions = Instructions,
+    PublishedAt = LastPublishedDateTime, ChangedAt = LastUpdatedDateTime;
+AgentsInfo
+| join kind=inner Latest on AgentId
+| where Timestamp <= PublishedAt
+| summarize arg_max(Timestamp, Instructions) by AgentId, CurrentName, CurrentInstructions, PublishedAt, ChangedAt
+| where Instructions != CurrentInstructions
+| project AIAgentId = AgentId, AIAgentName = CurrentName, PublishedAt, ChangedAt,
+    PublishedInstructions = Instructions, CurrentInstructions
+| order by ChangedAt desc`,
+  },
+  {
+    id: 'sharing-widened-to-org',
+    title: 'Sharing widened to the whole organization',
+    finds:
+      'Agents shared with everyone ("Any" or "Any (multitenant)") now that earlier snapshots shared more narrowly.',
+    why: 'A widened audience turns a team tool into an organization-wide one without the review a new agent would get.',
+    owasp: [OWASP.disclosure],
+    mitre: ['T1098 Account Manipulation', 'T1213 Data from Information Repositories'],
+    severity: 'medium',
+    tables: ['AIAgentsInfo'],
+    query: `let Everyone = dynamic(["Any", "Any (multitenant)"]);
+let Latest = ${LATEST.replace('\n', ' ')}
+| where AccessControlPolicy in (Everyone)
+| project AIAgentId, CurrentName = AIAgentName, Creator = CreatorAccountUpn, CurrentPolicy = AccessControlPolicy,
+    LatestTime = Timestamp;
+AIAgentsInfo
+| join kind=inner Latest on AIAgentId
+| where Timestamp < LatestTime and AccessControlPolicy !in (Everyone)
+| summarize arg_max(Timestamp, AccessControlPolicy) by AIAgentId, CurrentName, Creator, CurrentPolicy, LatestTime
+| project AIAgentId, AIAgentName = CurrentName, CreatorAccountUpn = Creator, PreviousPolicy = AccessControlPolicy,
+    CurrentPolicy, NarrowerAt = Timestamp, WidenedBy = LatestTime
+| order by WidenedBy desc`,
+  },
+];
+
+export const templateById = (id: string): HuntingTemplate | undefined => HUNTING_TEMPLATES.find((t) => t.id === id);
