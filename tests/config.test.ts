@@ -20,6 +20,13 @@ describe('configuration', () => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
   });
 
+  it('takes the webhook body limit from PROTECTION_MAX_BODY_BYTES, else WEBHOOK_BODY_LIMIT', () => {
+    expect(loadConfig({}).webhook.bodyLimit).toBe(1_048_576);
+    expect(loadConfig({ WEBHOOK_BODY_LIMIT: '4096' }).webhook.bodyLimit).toBe(4096);
+    expect(loadConfig({ WEBHOOK_BODY_LIMIT: '4096', PROTECTION_MAX_BODY_BYTES: '8192' }).webhook.bodyLimit).toBe(8192);
+    expect(() => loadConfig({ PROTECTION_MAX_BODY_BYTES: '10' })).toThrow(/PROTECTION_MAX_BODY_BYTES/);
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 3978, databaseUrl: null });
   });

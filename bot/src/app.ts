@@ -49,6 +49,8 @@ export interface AgentWardenOverrides {
   logger?: boolean;
   /** Tests: a policy evaluator in place of the real one (a slow one exercises the fail mode). */
   protectionEvaluate?: PolicyEvaluator;
+  /** Tests: the embedded key set, so they can also sign tokens the server must refuse. */
+  localKeys?: LocalKeySet;
 }
 
 /** Builds every part of Agent Warden from the configuration; the composition root calls this and listens. */
@@ -69,7 +71,8 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
   await risk.refreshAll();
 
   const localKeys =
-    config.tenant === 'embedded' ? await loadLocalKeySet(overrides.inMemory ? null : config.dataDir) : null;
+    overrides.localKeys ??
+    (config.tenant === 'embedded' ? await loadLocalKeySet(overrides.inMemory ? null : config.dataDir) : null);
   const queries = new InventoryQueries(store, clock);
   const actions = new ResponseService(store, embeddedTenant(store), risk, clock);
 
