@@ -1,0 +1,86 @@
+// The SOC bot assembled over the store: the ports, the teams-ai Application and POST /api/messages.
+// createAgentWarden (bot/src/app.ts) calls this; the notifier uses the `TeamsRoom` it returns.
+import type { TeamsAdapter } from '@microsoft/teams-ai';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.js';
+import type { ResponseActions } from '../../response/response-actions.js';
+import type { Store } from '../../store/store.js';
+import { botEndpoint, createBotAdapters } from '../bot-endpoint.js';
+import type { BotLogger, HuntRunner } from '../ports.js';
+import type { TeamsBot } from '../teams-bot.js';
+import { createTeamsBot } from '../teams-bot.js';
+import type { PersonalChatStore } from './personal-chats.js';
+import { StorePersonalChats } from './personal-chats.js';
+import { PLAYGROUND_BUILTIN_AAD_IDS } from './playground.js';
+import { StoreChannelStore } from './store-channel-store.js';
+import { StoreIncidentReader } from './store-incident-reader.js';
+import { StorePrincipalResolver } from './store-principals.js';
+
+export interface TeamsRoom {
+  /** For proactive posts: `adapter.continueConversationAsync(botAppId, reference, ...)`. */
+  adapter: TeamsAdapter;
+  botAppId: string;
+  personalChats: PersonalChatStore;
+  channels: StoreChannelStore;
+  incidents: StoreIncidentReader;
+  principals: StorePrincipalResolver;
+  bot: TeamsBot;
+}
+
+/** Until hunting lands on the server: no templates, so `hunt` lists none and runs none. */
+export const NO_HUNTING: HuntRunner = {
+  templateIds: async () => [],
+  run: async () => null,
+};
+
+export interface TeamsRoomDeps {
+  config: Config;
+  store: Store;
+  actions: ResponseActions;
+  clock: () => Date;
+  version: string;
+  hunting?: HuntRunner;
+  log: BotLogger;
+}
+
+export function createTeamsRoom(deps: TeamsRoomDeps): { teams: TeamsRoom; plugin: (app: FastifyInstance) => void } {
+  const { config, store, clock, log } = deps;
+  const adapters = createBotAdapters(config);
+  const channels = new StoreChannelStore(store.db, clock);
+  const incidents = new StoreIncidentReader({
+    store,
+    clock,
+    teamsAppId: config.bot.teamsAppId,
+    publicUrl: config.publicUrl,
+    tenant: config.tenant,
+    version: deps.version,
+  });
+  const principals = new StorePrincipalResolver(store.users, {
+    aliases: config.tenant === 'embedded' ? PLAYGROUND_BUILTIN_AAD_IDS : undefined,
+  });
+  const personalChats = new StorePersonalChats(store.db);
+  const bot = createTeamsBot({
+    adapter: adapters.adapter,
+    botAppId: adapters.botAppId,
+    channels,
+    incidents,
+    principals,
+    actions: deps.actions,
+    hunting: deps.hunting ?? NO_HUNTING,
+    clock,
+    log,
+  });
+  const plugin = botEndpoint({ config, adapters, app: bot.app, personalChats, principals, clock, log });
+  return {
+    teams: {
+      adapter: adapters.adapter,
+      botAppId: adapters.botAppId,
+      personalChats,
+      channels,
+      incidents,
+      principals,
+      bot,
+    },
+    plugin,
+  };
+}
