@@ -22,6 +22,8 @@ import type { PolicyEvaluator } from './protection/protection-service.js';
 import { ProtectionService } from './protection/protection-service.js';
 import { loadProtectionPolicy } from './protection/protection-policy.js';
 import { webhookTokenVerifier } from './protection/webhook-token.js';
+import type { TeamsRoom } from './teams/store/teams-room.js';
+import { createTeamsRoom } from './teams/store/teams-room.js';
 
 export const VERSION = '0.1.0';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -37,6 +39,8 @@ export interface AgentWarden {
   localKeys: LocalKeySet | null;
   /** The threat-detection webhook's decisions and their recorder. */
   protection: ProtectionService;
+  /** The SOC bot over the store: its adapter and ports, for the notifier. */
+  teams: TeamsRoom;
   close(): Promise<void>;
 }
 
@@ -103,6 +107,19 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     bodyLimit: config.webhook.bodyLimit,
   });
 
+  // The SOC bot at POST /api/messages; its log goes to the server's.
+  const { teams, plugin: botRoutes } = createTeamsRoom({
+    config,
+    store,
+    actions,
+    clock,
+    version: VERSION,
+    log: {
+      info: (message, fields) => http.log.info(fields ?? {}, message),
+      error: (message, fields) => http.log.error(fields ?? {}, message),
+    },
+  });
+
   const http = await buildHttpServer({
     config,
     store,
@@ -113,7 +130,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     staticDir: path.join(ROOT, 'dist'),
     ready: async () => (await db.query('select 1 as ok')).length === 1,
     logger: overrides.logger,
-    plugins: [webhookRoutes],
+    plugins: [webhookRoutes, botRoutes],
   });
 
   return {
@@ -125,6 +142,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     risk,
     localKeys,
     protection,
+    teams,
     async close() {
       await http.close();
       // Decisions already answered are written before the database closes.
