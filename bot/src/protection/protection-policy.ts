@@ -165,7 +165,7 @@ const PolicySchema = z.strictObject({
 export function parseProtectionPolicy(json: unknown, source: string): ProtectionPolicy {
   const parsed = PolicySchema.safeParse(json);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${source}: ${formatPath(i.path)}: ${issueMessage(i)}`);
+    const lines = parsed.error.issues.map((i) => `${source}: ${formatPath(i.path)}: ${issueMessage(i, json)}`);
     throw new PolicyFileError(lines.join('\n'));
   }
   const { $comment: _comment, ...policy } = parsed.data;
@@ -202,9 +202,21 @@ function formatPath(p: readonly PropertyKey[]): string {
   return p.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
 }
 
-function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys')
+function issueMessage(issue: z.core.$ZodIssue, json: unknown): string {
+  if (issue.code === 'unrecognized_keys') {
     return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `missing (${issue.message})`;
+  }
+  if (issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(json, issue.path) === undefined) {
+    return `missing (${issue.message})`;
+  }
   return issue.message;
+}
+
+function valueAt(root: unknown, p: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const k of p) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
 }
