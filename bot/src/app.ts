@@ -17,6 +17,8 @@ import { embeddedTenant } from './tenant/embedded/embedded-tenant.js';
 import { loadTenantSeed } from './tenant/embedded/seed-loader.js';
 import { zavaTenant } from './tenant/embedded/zava/index.js';
 import { buildHttpServer } from './http/http-server.js';
+import { HuntingTables } from './hunting/hunting-tables.js';
+import { HuntingService } from './hunting/hunting-service.js';
 import { threatDetectionRoutes } from './http/routes/threat-detection-routes.js';
 import type { PolicyEvaluator } from './protection/protection-service.js';
 import { ProtectionService } from './protection/protection-service.js';
@@ -79,6 +81,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     (config.tenant === 'embedded' ? await loadLocalKeySet(overrides.inMemory ? null : config.dataDir) : null);
   const queries = new InventoryQueries(store, clock);
   const actions = new ResponseService(store, embeddedTenant(store), risk, clock);
+  const hunting = new HuntingService(new HuntingTables(store, clock), clock);
 
   const apiTokenVerifier =
     overrides.apiTokenVerifier ??
@@ -126,6 +129,8 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     queries,
     actions,
     version: VERSION,
+    hunting,
+    clock,
     apiTokenVerifier,
     staticDir: path.join(ROOT, 'dist'),
     ready: async () => (await db.query('select 1 as ok')).length === 1,

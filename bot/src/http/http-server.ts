@@ -18,6 +18,8 @@ import { agentRoutes } from './routes/agent-routes.js';
 import { incidentRoutes } from './routes/incident-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
 import { submissionRoutes } from './routes/submission-routes.js';
+import { huntingRoutes } from './routes/hunting-routes.js';
+import { bulkRoutes } from './routes/bulk-routes.js';
 
 export interface HttpServerOptions extends RouteDeps {
   /** AUTH=entra: validates the tab's / API caller's bearer token. Null with AUTH=dev. */
@@ -103,6 +105,8 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     ...agentRoutes(options),
     ...incidentRoutes(options),
     ...submissionRoutes(options),
+    ...huntingRoutes(options),
+    ...bulkRoutes(options),
     ...(options.extraApiRoutes ?? []),
   ];
   registerRoutes(app, apiRoutes, authenticate);

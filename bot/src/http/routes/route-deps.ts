@@ -4,6 +4,7 @@ import type { InventoryQueries } from '../../inventory/inventory-queries.js';
 import type { ActionContext } from '../../response/response-actions.js';
 import type { ResponseService } from '../../response/response-service.js';
 import type { Store } from '../../store/store.js';
+import type { HuntingService } from '../../hunting/hunting-service.js';
 import type { Principal } from '../../domain/types.js';
 import { InvalidInputError } from '../../domain/errors.js';
 
@@ -14,6 +15,10 @@ export interface RouteDeps {
   queries: InventoryQueries;
   actions: ResponseService;
   version: string;
+  /** Templates and KQL over the hunting tables (bot/src/hunting). */
+  hunting: HuntingService;
+  /** For audit times outside the response service; defaults to the system clock. */
+  clock?: () => Date;
 }
 
 /** The action context of a request: who, which idempotency key, via which surface. */

@@ -1,0 +1,124 @@
+import { z } from 'zod/v4';
+import { DomainError, ForbiddenError } from '../../domain/errors.js';
+import type { Principal } from '../../domain/types.js';
+import type { ActionResult } from '../api-contract.js';
+import type { ActionContext } from '../../response/response-actions.js';
+import { defineRoute } from '../api-route.js';
+import type { RouteDeps } from './route-deps.js';
+import { actionContext } from './route-deps.js';
+
+export const MAX_BULK_AGENTS = 500;
+
+const AgentIds = z
+  .array(z.string().trim().min(1).max(200))
+  .min(1, 'select at least one agent')
+  .max(MAX_BULK_AGENTS, `at most ${MAX_BULK_AGENTS} agents at a time`);
+
+/** One agent's outcome in a bulk action. */
+export interface BulkItemResult {
+  agentId: string;
+  outcome: 'done' | 'noop' | 'failed';
+  message: string;
+  auditId: string | null;
+  error?: { code: string; message: string };
+}
+
+export interface BulkActionResult {
+  action: 'blockAgent' | 'notifyMaker';
+  results: BulkItemResult[];
+  summary: { done: number; noop: number; failed: number };
+}
+
+/**
+ * Runs one response action per agent, each through the response service (authorized, idempotent,
+ * audited). A role refusal stops the whole request with 403; other errors (an unknown agent) are
+ * that agent's outcome.
+ */
+async function forEachAgent(
+  ctx: ActionContext,
+  agentIds: string[],
+  action: BulkActionResult['action'],
+  act: (ctx: ActionContext, agentId: string) => Promise<ActionResult>,
+): Promise<BulkActionResult> {
+  const results: BulkItemResult[] = [];
+  for (const agentId of [...new Set(agentIds)]) {
+    // One request key covers the batch; each agent gets its own derived key, so a retry repeats nothing.
+    const itemCtx = {
+      ...ctx,
+      idempotencyKey: ctx.idempotencyKey ? `${ctx.idempotencyKey}:${action}:${agentId}` : null,
+    };
+    try {
+      const r = await act(itemCtx, agentId);
+      results.push({ agentId, outcome: r.outcome, message: r.message, auditId: r.auditId });
+    } catch (error) {
+      if (error instanceof ForbiddenError) throw error;
+      if (!(error instanceof DomainError)) throw error;
+      results.push({
+        agentId,
+        outcome: 'failed',
+        message: error.message,
+        auditId: null,
+        error: { code: error.code, message: error.message },
+      });
+    }
+  }
+  const count = (o: BulkItemResult['outcome']) => results.filter((r) => r.outcome === o).length;
+  return { action, results, summary: { done: count('done'), noop: count('noop'), failed: count('failed') } };
+}
+
+export const bulkRoutes = ({ actions, store, clock }: RouteDeps) => {
+  const now = clock ?? (() => new Date());
+  /** Blocking many agents at once is kept to IT admins (a responder blocks one agent at a time). */
+  const requireAdmin = async (principal: Principal, agentIds: string[], via: ActionContext['via']) => {
+    if (principal.roles.includes('admin')) return;
+    for (const agentId of [...new Set(agentIds)]) {
+      await store.audit.append({
+        at: now().toISOString(),
+        actor: principal.upn,
+        actorName: principal.displayName,
+        action: 'blockAgent',
+        targetType: 'agent',
+        targetId: agentId,
+        targetName: agentId,
+        outcome: 'denied',
+        detail: 'bulk block needs the admin role',
+        via,
+      });
+    }
+    throw new ForbiddenError(`${principal.displayName} is not allowed to block agents in bulk (admins only).`);
+  };
+
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/agents/bulk/block',
+      summary: 'Block several agents (admin); one outcome per agent',
+      tag: 'agents',
+      returns: 'BulkActionResult',
+      body: z.object({
+        agentIds: AgentIds,
+        reason: z.string().trim().min(1, 'a reason is required').max(1000),
+      }),
+      handler: async ({ body, principal, request }) => {
+        const ctx = actionContext(request, principal);
+        await requireAdmin(principal, body.agentIds, ctx.via);
+        return forEachAgent(ctx, body.agentIds, 'blockAgent', (c, id) => actions.blockAgent(c, id, body.reason));
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/agents/bulk/notify-maker',
+      summary: 'Notify the makers of several agents (responder, admin); one outcome per agent',
+      tag: 'agents',
+      returns: 'BulkActionResult',
+      body: z.object({
+        agentIds: AgentIds,
+        message: z.string().trim().min(1, 'a message is required').max(2000),
+      }),
+      handler: ({ body, principal, request }) =>
+        forEachAgent(actionContext(request, principal), body.agentIds, 'notifyMaker', (c, id) =>
+          actions.notifyMaker(c, id, body.message),
+        ),
+    }),
+  ];
+};

@@ -1,0 +1,39 @@
+import { z } from 'zod/v4';
+import { defineRoute } from '../api-route.js';
+import { DEFAULT_ROW_LIMIT, MAX_ROW_LIMIT } from '../../hunting/hunting-service.js';
+import type { RouteDeps } from './route-deps.js';
+
+const RunBody = z
+  .object({
+    templateId: z.string().trim().min(1).max(100).optional(),
+    query: z.string().min(1, 'the query is empty').max(20_000).optional(),
+    rowLimit: z.number().int().min(1).max(MAX_ROW_LIMIT).optional(),
+  })
+  .strict()
+  .refine((b) => (b.templateId === undefined) !== (b.query === undefined), {
+    message: 'send either templateId or query',
+  });
+
+export const huntingRoutes = ({ hunting }: RouteDeps) => [
+  defineRoute({
+    method: 'GET',
+    url: '/api/v1/hunting/templates',
+    summary: 'The pre-built hunting templates for AI agents, with their KQL',
+    tag: 'hunting',
+    returns: '{ items: HuntingTemplate[], tables: { [table]: Column[] } }',
+    handler: async () => ({ items: hunting.listTemplates(), tables: hunting.schema() }),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/v1/hunting/run',
+    summary: 'Run a template ({templateId}) or KQL ({query}) over AIAgentsInfo, AgentsInfo and IdentityInfo',
+    tag: 'hunting',
+    returns: 'HuntingRunResult ({schema, results} as Graph runHuntingQuery, plus rowCount, truncated, stats)',
+    body: RunBody,
+    handler: ({ body }) =>
+      hunting.run(
+        body.templateId !== undefined ? { templateId: body.templateId } : { query: body.query as string },
+        body.rowLimit ?? DEFAULT_ROW_LIMIT,
+      ),
+  }),
+];

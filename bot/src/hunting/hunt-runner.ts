@@ -1,0 +1,48 @@
+import type { Principal } from '../domain/types.js';
+import type { HuntResultsCardView } from '../teams/cards/card-views.js';
+import { tabDeepLink } from '../teams/cards/deep-links.js';
+import type { HuntRunner } from '../teams/ports.js';
+import type { HuntingService } from './hunting-service.js';
+
+export interface HuntRunnerOptions {
+  /** Teams app id and the static tab's entity id, for the link into the tab. */
+  appId: string;
+  entityId: string;
+  /** The server's public URL: the same page outside Teams. */
+  baseUrl: string;
+}
+
+/** The bot's `hunt <template>` over the hunting service: the first rows and a link to all of them in the tab. */
+export class ServiceHuntRunner implements HuntRunner {
+  constructor(
+    private readonly hunting: HuntingService,
+    private readonly options: HuntRunnerOptions,
+  ) {}
+
+  async templateIds(): Promise<string[]> {
+    return this.hunting.listTemplates().map((t) => t.id);
+  }
+
+  // Every role may hunt (it reads what the tab's agent list already shows), so no ForbiddenError here.
+  async run(
+    _principal: Principal,
+    templateId: string,
+    options: { rowLimit: number },
+  ): Promise<HuntResultsCardView | null> {
+    const template = this.hunting.template(templateId);
+    if (!template) return null;
+    const result = await this.hunting.run({ templateId }, Math.max(1, options.rowLimit));
+    return {
+      templateId,
+      title: template.title,
+      schema: result.schema.map((c) => ({ name: c.name, type: c.type })),
+      rows: result.results,
+      totalRows: result.rowCount,
+      links: {
+        // The tab routes the "hunting" sub-entity to its Hunting page; the browser link also names the template.
+        teams: tabDeepLink({ appId: this.options.appId, entityId: this.options.entityId, subEntityId: 'hunting' }),
+        browser: `${this.options.baseUrl.replace(/\/+$/, '')}/hunting?template=${encodeURIComponent(templateId)}`,
+      },
+    };
+  }
+}
