@@ -10,12 +10,17 @@ import {
   webhookErrorAnswer,
 } from '../../protection/webhook-schema.js';
 
+/** What the routes need from the protection service (the bench puts a fixed answer behind the same plumbing). */
+export type WebhookDecider = Pick<ProtectionService, 'ready' | 'analyze'>;
+
 export interface ThreatDetectionRouteOptions {
-  protection: ProtectionService;
+  protection: WebhookDecider;
   /** Validates Copilot Studio's bearer token: key set, issuer, audience, expiry, caller app id. */
   verifyToken: TokenVerifier;
   /** Bytes; a larger body is answered 413. */
   bodyLimit: number;
+  /** Default /api/threat-detection. */
+  prefix?: string;
 }
 
 export const THREAT_DETECTION_PREFIX = '/api/threat-detection';
@@ -112,7 +117,7 @@ export function threatDetectionRoutes(options: ThreatDetectionRouteOptions) {
           return result.answer;
         });
       },
-      { prefix: THREAT_DETECTION_PREFIX },
+      { prefix: options.prefix ?? THREAT_DETECTION_PREFIX },
     );
   };
 }
