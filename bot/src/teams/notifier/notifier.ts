@@ -113,6 +113,7 @@ export class Notifier {
   private readonly random: () => number;
   private readonly o: Required<Omit<NotifierOptions, 'workerId' | 'threadLimits'>>;
   private readonly rosterReadAt = new Map<string, number>();
+  private readonly locks = new Map<string, Promise<void>>();
   private loop: Promise<void> | null = null;
   private running = false;
   private wake: (() => void) | null = null;
@@ -302,22 +303,24 @@ export class Notifier {
     // 'sending' found on a fresh lease: an earlier attempt died (or lost the answer) mid-send. See the top.
     const repost = row.state === 'sending';
     const card = repost || row.reposted ? withNote(built.card, REPOSTED_NOTE) : built.card;
-    const slot = await this.limiter.acquire(key.conversationId, this.o.maxLimiterWaitMs);
+    const slot = await this.slot(key.conversationId);
     if (!slot.ok) return { kind: 'retry', afterMs: slot.retryInMs, error: `rate limit in ${key.conversationId}` };
-    const marked = await this.store.updateCard(
-      key,
-      owner,
-      { state: 'sending', incrementSendCount: true, leaseMs: this.o.cardLeaseMs },
-      false,
-    );
-    if (!marked)
-      return { kind: 'retry', afterMs: null, error: `lost the card lease in ${key.conversationId}`, busy: true };
-    if (repost) this.deps.log.error('posting a card again after an unknown send outcome', { ...key });
     let activityId: string;
     try {
+      const marked = await this.store.updateCard(
+        key,
+        owner,
+        { state: 'sending', incrementSendCount: true, leaseMs: this.o.cardLeaseMs },
+        false,
+      );
+      if (!marked)
+        return { kind: 'retry', afterMs: null, error: `lost the card lease in ${key.conversationId}`, busy: true };
+      if (repost) this.deps.log.error('posting a card again after an unknown send outcome', { ...key });
       activityId = await this.deps.sender.post(channel.reference, { card, text: built.summary });
     } catch (err) {
       return this.sendFailed(err, key, owner, 'post');
+    } finally {
+      slot.done();
     }
     await this.deps.afterSend?.({ op: 'post', conversationId: key.conversationId, activityId });
     await this.store.updateCard(
@@ -351,12 +354,14 @@ export class Notifier {
     const card = row.reposted ? withNote(built.card, REPOSTED_NOTE) : built.card;
     const hash = hashCard(card);
     if (hash !== row.contentHash) {
-      const slot = await this.limiter.acquire(key.conversationId, this.o.maxLimiterWaitMs);
+      const slot = await this.slot(key.conversationId);
       if (!slot.ok) return { kind: 'retry', afterMs: slot.retryInMs, error: `rate limit in ${key.conversationId}` };
       try {
         await this.deps.sender.update(channel.reference, activityId, { card, text: built.summary });
       } catch (err) {
         return this.sendFailed(err, key, owner, 'update');
+      } finally {
+        slot.done();
       }
       await this.deps.afterSend?.({ op: 'update', conversationId: key.conversationId, activityId });
       await this.store.updateCard(key, owner, { contentHash: hash, leaseMs: this.o.cardLeaseMs }, false);
@@ -378,29 +383,31 @@ export class Notifier {
       }
       return DONE;
     }
-    const slot = await this.limiter.acquire(key.conversationId, this.o.maxLimiterWaitMs);
+    const slot = await this.slot(key.conversationId);
     if (!slot.ok) return { kind: 'retry', afterMs: slot.retryInMs, error: `rate limit in ${key.conversationId}` };
     const inFlight = fresh.map((a) => a.id);
-    const marked = await this.store.updateCard(
-      key,
-      owner,
-      {
-        announcedAlertIds: announced,
-        announcedAlertCount: announcedCount,
-        replyInFlight: inFlight,
-        leaseMs: this.o.cardLeaseMs,
-      },
-      false,
-    );
-    if (!marked)
-      return { kind: 'retry', afterMs: null, error: `lost the card lease in ${key.conversationId}`, busy: true };
     let replyId: string;
     try {
+      const marked = await this.store.updateCard(
+        key,
+        owner,
+        {
+          announcedAlertIds: announced,
+          announcedAlertCount: announcedCount,
+          replyInFlight: inFlight,
+          leaseMs: this.o.cardLeaseMs,
+        },
+        false,
+      );
+      if (!marked)
+        return { kind: 'retry', afterMs: null, error: `lost the card lease in ${key.conversationId}`, busy: true };
       replyId = await this.deps.sender.reply(channel.reference, activityId, {
         text: alertReply(fresh, unnamed, built),
       });
     } catch (err) {
       return this.sendFailed(err, key, owner, 'reply');
+    } finally {
+      slot.done();
     }
     await this.deps.afterSend?.({ op: 'reply', conversationId: key.conversationId, activityId: replyId });
     announced = [...announced, ...inFlight];
@@ -529,19 +536,17 @@ export class Notifier {
       return DONE;
     }
     const conversationId = reference.conversation.id;
-    const slot = await this.limiter.acquire(conversationId, this.o.maxLimiterWaitMs);
+    const slot = await this.slot(conversationId);
     if (!slot.ok) {
       await release({ state: row.state });
       return { kind: 'retry', afterMs: slot.retryInMs, error: `rate limit in ${conversationId}` };
     }
     // As for a new card: an unknown earlier outcome is sent again, and says so.
     const text = abandoned ? `${message}\n\n(Sent again: an earlier copy may have reached you.)` : message;
-    await this.store.updateNotice(m.seq, owner, { state: 'sending' }, false);
+    let activityId: string;
     try {
-      const activityId = await this.deps.sender.post(reference, { text });
-      await this.deps.afterSend?.({ op: 'post', conversationId, activityId });
-      await release({ state: 'sent', activityId, resent: abandoned });
-      return DONE;
+      await this.store.updateNotice(m.seq, owner, { state: 'sending' }, false);
+      activityId = await this.deps.sender.post(reference, { text });
     } catch (err) {
       const e = err instanceof SendError ? err : new SendError('unknown', (err as Error)?.message ?? String(err));
       if (e.kind === 'retry') {
@@ -555,7 +560,47 @@ export class Notifier {
       }
       await release({ state: 'failed', reason: `Teams refused the message: ${e.message}` });
       return DONE;
+    } finally {
+      slot.done();
     }
+    await this.deps.afterSend?.({ op: 'post', conversationId, activityId });
+    await release({ state: 'sent', activityId, resent: abandoned });
+    return DONE;
+  }
+
+  /**
+   * A turn to write to `conversationId` within Teams' limits: one write at a time per conversation (in this
+   * instance), waited for through the limiter. `done()` after the answer.
+   */
+  private async slot(
+    conversationId: string,
+  ): Promise<{ ok: true; done: () => void } | { ok: false; retryInMs: number }> {
+    const unlock = await this.lock(conversationId);
+    const r = await this.limiter.acquire(conversationId, this.o.maxLimiterWaitMs);
+    if (!r.ok) {
+      unlock();
+      return r;
+    }
+    return {
+      ok: true,
+      done: () => {
+        this.limiter.settle(conversationId);
+        unlock();
+      },
+    };
+  }
+
+  private async lock(key: string): Promise<() => void> {
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    let release: () => void = () => {};
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous.then(() => mine);
+    this.locks.set(key, tail);
+    await previous;
+    return () => {
+      release();
+      if (this.locks.get(key) === tail) this.locks.delete(key);
+    };
   }
 }
 

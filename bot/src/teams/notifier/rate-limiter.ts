@@ -57,6 +57,16 @@ export class TeamsRateLimiter {
     }
   }
 
+  /**
+   * The write to `conversationId` taken last is over: count it from now. Writes to one conversation go one at a
+   * time, so counting from the answer (not the start) keeps Teams' view, which counts arrivals, within limits
+   * however long each request took.
+   */
+  settle(conversationId: string): void {
+    const times = this.writes.get(conversationId);
+    if (times?.length) times[times.length - 1] = Math.max(times[times.length - 1]!, this.options.clock());
+  }
+
   /** Teams said 429 with Retry-After: nothing goes to that conversation (or, null, anywhere) before then. */
   pause(conversationId: string | null, ms: number): void {
     const key = conversationId ?? '*';
