@@ -78,11 +78,9 @@ for (const backend of BACKENDS) {
     });
 
     it('answers a bad query with 400 and the line and column', async () => {
-      const res = await server
-        .as(MEGAN)
-        .post<ErrorBody>('/api/v1/hunting/run', {
-          query: 'AIAgentsInfo\n| where AgentStatus == "Published"\n| summarise count()',
-        });
+      const res = await server.as(MEGAN).post<ErrorBody>('/api/v1/hunting/run', {
+        query: 'AIAgentsInfo\n| where AgentStatus == "Published"\n| summarise count()',
+      });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('invalid_query');
       expect(res.body.error.message).toBe("line 3, column 3: unknown operator 'summarise'");

@@ -3,7 +3,7 @@ import type { CompiledQuery } from './kql/engine.js';
 import { compileKql } from './kql/engine.js';
 import { KqlError } from './kql/kql-error.js';
 import type { Column } from './kql/values.js';
-import type { HuntingTables } from './hunting-tables.js';
+import type { HuntingTableSource } from './hunting-tables.js';
 import { HUNTING_SCHEMAS, huntingCatalog } from './hunting-tables.js';
 import type { HuntingTemplate } from './templates.js';
 import { HUNTING_TEMPLATES } from './templates.js';
@@ -45,7 +45,7 @@ export class HuntingService {
   private readonly adHoc = new Map<string, CompiledQuery>();
 
   constructor(
-    private readonly tables: HuntingTables,
+    private readonly tables: HuntingTableSource,
     private readonly clock: () => Date,
     private readonly templates: HuntingTemplate[] = HUNTING_TEMPLATES,
   ) {

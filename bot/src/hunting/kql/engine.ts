@@ -164,7 +164,14 @@ class Compiler {
         };
       }
       case 'extend': {
-        const items = this.namedItems(op.columns, scope);
+        // Later items see earlier ones, as in KQL: extend a = 1, b = a + 1.
+        const visible = new Map(columns);
+        const items = op.columns.map((item, n) => {
+          const compiled = compileExpr(item.expr, this.scope(visible));
+          const name = item.name ?? derivedName(item.expr) ?? `Column${n + 1}`;
+          visible.set(name, { name, type: compiled.type });
+          return { name, pos: item.pos, compiled };
+        });
         const schema = [...input.schema];
         for (const i of items) {
           const at = schema.findIndex((c) => c.name === i.name);
@@ -178,7 +185,6 @@ class Compiler {
             const ctx = rt.ctx;
             return input.run(rt).map((row) => {
               const o: Row = { ...row };
-              // Later items see earlier ones, as in KQL: extend a = 1, b = a + 1.
               for (const i of items) o[i.name] = i.compiled.fn(o, ctx);
               return o;
             });
