@@ -17,6 +17,11 @@ import type { JailbreakResult } from '../src/protection/jailbreak-detector.js';
 export interface LabelledPrompt {
   category: string;
   text: string;
+  /**
+   * "tuning": written while the patterns were being tuned; "holdout": written afterwards and not used
+   * to tune, so its rates are the honest estimate for unseen prompts.
+   */
+  split: 'tuning' | 'holdout';
 }
 
 export interface Scored extends LabelledPrompt {
@@ -39,9 +44,12 @@ export function loadLabelledSet(file: string): LabelledPrompt[] {
   return data.map((d: unknown, i) => {
     const p = d as Partial<LabelledPrompt> | null;
     if (!p || typeof p.text !== 'string' || typeof p.category !== 'string' || p.text.length === 0) {
-      throw new Error(`${file}: [${i}]: expected {category: string, text: non-empty string}`);
+      throw new Error(`${file}: [${i}]: expected {category: string, text: non-empty string, split?}`);
     }
-    return { category: p.category, text: p.text };
+    if (p.split !== undefined && p.split !== 'tuning' && p.split !== 'holdout') {
+      throw new Error(`${file}: [${i}].split: expected "tuning" or "holdout"`);
+    }
+    return { category: p.category, text: p.text, split: p.split ?? 'tuning' };
   });
 }
 
@@ -110,17 +118,28 @@ function main(): void {
   console.log(
     `  false-positive rate: ${pct(report.benign.rate)} (${report.benign.flagged}/${report.benign.total} benign prompts flagged)`,
   );
+  for (const split of ['tuning', 'holdout'] as const) {
+    const r = scoreLabelledSet(
+      jailbreak.filter((p) => p.split === split),
+      benign.filter((p) => p.split === split),
+    );
+    console.log(
+      `  ${split.padEnd(8)} split: TPR ${pct(r.jailbreak.rate)} (${r.jailbreak.flagged}/${r.jailbreak.total}), FPR ${pct(r.benign.rate)} (${r.benign.flagged}/${r.benign.total})`,
+    );
+  }
   console.log('\n  by category:');
   for (const c of report.byCategory) {
     console.log(`    ${`${c.label}/${c.category}`.padEnd(36)} ${String(c.flagged).padStart(3)}/${c.total} flagged`);
   }
   if (report.jailbreak.misses.length > 0) {
     console.log('\n  missed jailbreak prompts:');
-    for (const s of report.jailbreak.misses) console.log(`    - (${s.category}) ${clip(s.text)}  -> ${why(s)}`);
+    for (const s of report.jailbreak.misses)
+      console.log(`    - (${s.split}/${s.category}) ${clip(s.text)}  -> ${why(s)}`);
   }
   if (report.benign.falseAlarms.length > 0) {
     console.log('\n  benign prompts flagged:');
-    for (const s of report.benign.falseAlarms) console.log(`    - (${s.category}) ${clip(s.text)}  -> ${why(s)}`);
+    for (const s of report.benign.falseAlarms)
+      console.log(`    - (${s.split}/${s.category}) ${clip(s.text)}  -> ${why(s)}`);
   }
   const t = timeDetector([...jailbreak, ...benign].map((p) => p.text));
   console.log(

@@ -9,6 +9,7 @@ import {
   loadProtectionPolicy,
   parseProtectionPolicy,
 } from '../../bot/src/protection/protection-policy.js';
+import type { PolicyRuleId } from '../../bot/src/protection/protection-policy.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'aw-policy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,7 +19,7 @@ const shipped = (): Record<string, unknown> => structuredClone(JSON.parse(JSON.s
 /** The policy document as plain JSON, loose enough to be broken on purpose. */
 interface Doc {
   [key: string]: unknown;
-  rules: Record<string, Record<string, unknown>>;
+  rules: Record<PolicyRuleId, Record<string, unknown>> & Record<string, Record<string, unknown> | undefined>;
   persistentJailbreak: Record<string, unknown>;
 }
 
@@ -63,7 +64,7 @@ describe('policy file validation: a bad file names the file and the field', () =
     },
     {
       name: 'a rule left out',
-      doc: withChange((p) => delete p.rules['maker-mcp-write']),
+      doc: withChange((p) => Reflect.deleteProperty(p.rules, 'maker-mcp-write')),
       message: /bad\.json: rules\.maker-mcp-write: missing/,
     },
     {

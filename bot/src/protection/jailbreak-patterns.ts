@@ -22,11 +22,30 @@ const EARLIER = '(?:previous|prior|above|preceding|earlier|former|foregoing|init
 const DIRECTIVES =
   '(?:instructions?|directions|prompts?|rules|directives?|guidelines|commands|orders|guidance|constraints|programming|system prompt|restrictions|safeguards|guardrails)';
 const GUARDS =
-  '(?:instructions|rules|guidelines|programming|restrictions|guardrails|safeguards|safety(?: guidelines| measures| protocols| filters?)?|content (?:filters?|polic(?:y|ies))|polic(?:y|ies)|training|constraints|limitations|directives|system prompt|ethics|ethical guidelines|morals|principles)';
+  '(?:instructions|rules|guidelines|programming|restrictions|guardrails|safeguards|safety(?: guidelines| measures| protocols| filters?)?|content (?:filters?|polic(?:y|ies))|polic(?:y|ies)|training|constraints|limitations|directives|system prompt|ethics|ethical guidelines|morals|principles|protections?|safeguards|moderation|filters|security)';
 const LEAK_VERB =
-  '(?:repeat|print|show|reveal|display|output|tell me|give me|share|list|dump|leak|copy|paste|write out|write down|recite|expose|spell out|disclose|type out|echo)';
+  '(?:repeat|print|show|reveal|display|output|tell me|give me|share|list|dump|leak|copy|paste|write out|write down|recite|expose|spell out|disclose|type out|echo|quote|reproduce|read out|read back)';
 const ROGUE =
   '(?:unfiltered|uncensored|unrestricted|unlimited|evil|amoral|unethical|immoral|rogue|jailbroken|malicious|lawless|unbound|unshackled|liberated|rebellious|devious|chaotic)';
+
+// Concept classes for the generic co-occurrence patterns below: they catch paraphrases that the
+// phrase patterns above miss ("the rules in your configuration don't exist", "all earlier guidance is
+// hereby revoked"), at the price of needing the rule noun and the dismissal in one sentence.
+const RULE_NOUN =
+  '(?:instructions?|rules?|guidelines|guidance|directives?|restrictions?|limitations?|limits|guardrails|filters?|polic(?:y|ies)|programming|configuration|system prompt|safeguards|protections?|moderation|constraints|ethics|morals|setup)';
+const OWNER =
+  "(?:your|its|the maker's|your maker's|the system's|the developer's|previous|prior|earlier|all earlier|original|initial|usual|existing|current)";
+const DISMISS_VERB =
+  "(?:ignore|ignores|disregard|forget|drop|skip|bypass|override|revoke|void|cancel|suspend|lift|remove|disable|escape|break|not obey|don't obey|do not obey|not follow|don't follow|do not follow|stop following|set aside|get rid of|throw out|delete)";
+const DISMISSED =
+  "(?:(?:is|are|were|was|have been|has been) (?:now |hereby |all |officially |temporarily )?(?:revoked|void|voided|cancell?ed|suspended|lifted|removed|disabled|off|broken|gone|over|irrelevant|deleted|outdated|obsolete|a mistake|no longer (?:relevant|valid|in effect|active)|not (?:relevant|valid|real|active|in effect))|(?:don't|do not|doesn't|does not|no longer) (?:exist|apply|matter|count))";
+// "ignore previous instructions from finance": a person's or team's instructions, not the model's.
+const NOT_FROM_A_PERSON =
+  '(?! from (?!(?:your|the (?:system|developers?|makers?|admins?|administrators?|owners?)|openai|microsoft|anthropic)\\b)[\\w-]+)';
+const PERSONA_CUE =
+  "(?:pretend|imagine|act (?:as|like)|roleplay|role-play|play (?:the role|a|an)|speak as|take on the (?:persona|role)|you(?:'re| are| will be|'ll be) now|from (?:this moment|now on|here on),? you(?:'re| are)|become)";
+const ROGUE_ATTR =
+  '(?:rogue|unleashed|unfiltered|uncensored|unrestricted|jailbroken|evil|hacker|amoral|lawless|no (?:rules|guardrails|filters|restrictions|limits|morals|ethics)|never refuses|hates rules|escaped|without (?:rules|restrictions|limits|filters))';
 
 const p = (id: string, weight: number, source: string): JailbreakPattern => ({ id, weight, re: new RegExp(source) });
 
@@ -35,7 +54,7 @@ export const JAILBREAK_PATTERNS: readonly JailbreakPattern[] = [
   p(
     'override.ignore-previous',
     0.85,
-    `\\b${OVERRIDE_VERB} (?:all |any |every |each )?(?:of )?(?:the |your |those |these |all )?${EARLIER} (?:[\\w-]+ ){0,2}?${DIRECTIVES}\\b(?! (?:i|we) (?:gave|sent|wrote|provided|shared|mentioned|posted))`,
+    `\\b${OVERRIDE_VERB} (?:all |any |every |each )?(?:of )?(?:the |your |those |these |all )?${EARLIER} (?:[\\w-]+ ){0,2}?${DIRECTIVES}\\b(?! (?:i|we) (?:gave|sent|wrote|provided|shared|mentioned|posted)| from (?!(?:your|the (?:system|developers?|makers?|admins?|administrators?|owners?)|openai|microsoft|anthropic)\\b)[\\w-]+)`,
   ),
   p(
     'override.ignore-your-rules',
@@ -88,7 +107,7 @@ export const JAILBREAK_PATTERNS: readonly JailbreakPattern[] = [
   p(
     'persona.pretend',
     0.3,
-    `\\b(?:pretend|imagine|suppose) (?:that )?(?:you(?:'re| are| were| have)|to be)\\b|\\b(?:act|behave|respond|answer|reply) (?:as if|like) you(?:'re| are| were| have)\\b|\\b(?:role-?play|roleplay) (?:as|a|an|with me)\\b|\\blet's play a game\\b`,
+    `\\b(?:pretend|imagine|suppose) (?:that )?(?:you(?:'re| are| were| have)|to be)\\b|\\b(?:act|behave|respond|answer|reply) (?:as if|like) you(?:'re| are| were| have)\\b|\\b(?:role-?play|roleplay) (?:as|a|an|with me)\\b|\\blet's (?:play a game|role-?play|role play|pretend)\\b|\\b(?:play|take on|assume|step into) the (?:role|part|persona|identity) of\\b|\\bimmerse yourself (?:in|into)\\b|\\bbecome ['"]?[\\w-]+['"]?, an? (?:[\\w-]+ ){0,2}?(?:bot|ai|assistant|model|chatbot)\\b|\\banother ai (?:model|assistant|system)\\b`,
   ),
   p(
     'persona.stay-in-character',
@@ -108,9 +127,14 @@ export const JAILBREAK_PATTERNS: readonly JailbreakPattern[] = [
     `\\b(?:openai|anthropic|microsoft|google|meta)'?s? (?:content |usage |safety )?(?:polic(?:y|ies)|guidelines|rules|restrictions|filters)\\b`,
   ),
   p(
+    'restriction.no-warnings',
+    0.3,
+    `\\b(?:never|don't|do not|must not|will not|won't|shall not) (?:ever )?add (?:any )?(?:warnings|disclaimers|caveats)\\b|\\bwithout (?:any )?(?:warnings|disclaimers|moraliz\\w+|moralis\\w+|censorship)\\b|\\bno (?:refusals|lectures|lecturing|moraliz\\w+|moralis\\w+|disclaimers|censorship)\\b`,
+  ),
+  p(
     'restriction.refusal-suppression',
     0.45,
-    `\\b(?:never|don't|do not|cannot|can't|must not|will not|won't|shall not) (?:ever )?(?:refuse|decline|reject|say (?:no|you can't|that you can't|i'm sorry|sorry)|apologi[sz]e|add (?:any )?(?:warnings|disclaimers|caveats))\\b|\\bwithout (?:any )?(?:warnings|disclaimers|moraliz\\w+|moralis\\w+|refusing|refusal|censorship)\\b|\\b(?:answer|respond to) (?:every|any|all) (?:question|request|prompt)s? (?:without|regardless)\\b`,
+    `\\b(?:never|don't|do not|cannot|can't|must not|will not|won't|shall not) (?:ever )?(?:refuse|decline|reject|say (?:no|you can't|that you can't|i'm sorry|sorry)|apologi[sz]e)\\b|\\bwithout (?:refusing|refusal)\\b|\\b(?:answer|respond to) (?:every|any|all) (?:question|request|prompt)s? (?:without|regardless)\\b`,
   ),
   p(
     'restriction.fiction-frame',
@@ -120,7 +144,7 @@ export const JAILBREAK_PATTERNS: readonly JailbreakPattern[] = [
   p(
     'restriction.safety-off',
     0.6,
-    `\\b(?:safety|content|ethical|moral) (?:protocols?|filters?|guidelines|guardrails|restrictions|rules|checks|subroutines|module) (?:are |is |have been |has been )?(?:now |temporarily )?(?:disabled|deactivated|turned off|off|removed|lifted|suspended|bypassed)\\b`,
+    `\\b(?:safety|content|ethical|moral) (?:protocols?|filters?|guidelines|guardrails|restrictions|rules|checks|subroutines|module|moderation|policy|policies) (?:are |is |have been |has been )?(?:now |temporarily )?(?:disabled|deactivated|turned off|off|removed|lifted|suspended|bypassed|broken)\\b`,
   ),
 
   // ---- fake system, developer and admin modes ----
@@ -133,6 +157,11 @@ export const JAILBREAK_PATTERNS: readonly JailbreakPattern[] = [
     'system.rogue-mode-on',
     0.6,
     `\\b(?:god|sudo|jailbreak|evil|chaos|unrestricted|unfiltered|uncensored|dan|rogue) mode (?:(?:is|now|has been|been) )*(?:enabled|activated|engaged|unlocked|active|initiated|on)\\b`,
+  ),
+  p(
+    'system.enter-rogue-mode',
+    0.6,
+    `\\b(?:enable|activate|enter|switch (?:to|into)|turn on|unlock|engage|initiate|go into) (?:the )?(?:god|sudo|unrestricted|jailbreak|evil|chaos|unfiltered|uncensored|dan) mode\\b|\\byou(?:'re| are) (?:now )?in (?:developer|god|debug|sudo|unrestricted|jailbreak|admin|dan|unfiltered) mode\\b`,
   ),
   p(
     'system.enter-mode',
@@ -157,12 +186,12 @@ export const JAILBREAK_PATTERNS: readonly JailbreakPattern[] = [
   p(
     'system.role-line',
     0.35,
-    `(?:^|[.!?:;] |\\] )(?:system|developer|admin|administrator|assistant) ?(?:message|note|prompt|override|instruction)? ?: (?:you|ignore|disregard|from now|new|the assistant|override|all|forget|always|never)\\b`,
+    `(?:^|[.!?:;] |\\] )(?:system|developer|admin|administrator|assistant) ?(?:message|note|prompt|override|instruction)? ?: (?:you|ignore|disregard|from now|new|the assistant|the user|override|all|forget|always|never)\\b`,
   ),
   p(
     'system.authority-claim',
     0.45,
-    `\\b(?:i am|i'm|this is) (?:your|the|an?) (?:developer|creator|administrator|system administrator|owner|programmer|maker|openai|microsoft)(?: (?:team|engineer|staff|account))?\\b.{0,40}?\\b(?:override|authori[sz]e|unlock|disable|grant|command|instruct|order)|\\b(?:admin|administrator|developer|security|emergency|root|sudo) (?:override|access granted|privileges? granted)\\b|\\bas (?:your|the) (?:system )?(?:administrator|admin|developer|creator|maker|owner|operator)\\b.{0,30}?\\b(?:order|command|instruct|authori[sz]e|direct)`,
+    `\\b(?:i am|i'm|this is) (?:your|the|an?) (?:developer|creator|administrator|system administrator|owner|programmer|maker|openai|microsoft)(?: (?:team|engineer|staff|account))?\\b.{0,40}?\\b(?:override|authori[sz]e|unlock|disable|grant|command|instruct|order)|\\b(?:admin|administrator|developer|security|emergency|root|sudo|policy|system|safety) (?:override|access granted|privileges? granted)\\b|\\bas (?:your|the) (?:system )?(?:administrator|admin|developer|creator|maker|owner|operator)\\b.{0,30}?\\b(?:order|command|instruct|authori[sz]e|direct)`,
   ),
 
   // ---- prompt leak ----
@@ -211,7 +240,7 @@ export const JAILBREAK_PATTERNS: readonly JailbreakPattern[] = [
   p(
     'injection.covert',
     0.4,
-    `\\b(?:without (?:telling|informing|notifying|alerting|asking|showing)(?: the)? (?:user|users|anyone|them|the human|human)|without (?:mentioning|revealing|disclosing) (?:this|it|the note|these instructions)|(?:do not|don't|never) (?:tell|inform|mention|reveal|notify|show|disclose)(?: this)?(?: to)? (?:the user|the human|users)|secretly|covertly|surreptitiously)\\b`,
+    `\\b(?:without (?:telling|informing|notifying|alerting|asking|showing)(?: the)? (?:user|users|anyone|them|the human|human)|without (?:mentioning|revealing|disclosing) (?:this|it|the note|these instructions)|(?:do not|don't|never) (?:tell|inform|mention|reveal|notify|show|disclose)(?: this)?(?: to)? (?:the user|the human|users)|secretly|covertly|surreptitiously|nobody (?:will|would|needs to|has to) (?:know|find out|notice)|(?:do not|don't|never) mention (?:this|that|it|the)\\b)\\b`,
   ),
 
   // ---- added: overrides phrased without "previous" ----
@@ -310,6 +339,176 @@ export const JAILBREAK_PATTERNS: readonly JailbreakPattern[] = [
     'system.access-granted',
     0.3,
     `\\b(?:access|permission|authori[sz]ation|clearance|privileges?) (?:granted|elevated)\\b`,
+  ),
+
+  // ---- added (round 2): dismissals of the assistant's rules in other words ----
+  p(
+    'override.dismiss-directives',
+    0.6,
+    `\\b(?:set aside|stop following|do not follow|don't follow|no longer follow|not follow|stop obeying|do not obey|don't obey|skip|suspend|cancel|void|ditch|scrap|ignore|disregard|forget|bypass|circumvent|get around|work around|turn off|switch off|disable|remove|lift|break)\\b (?:all |every |each |any )?(?:of )?(?:your|the maker's|the developer's|the system's|those|these|previous|prior|earlier|original|initial|existing) (?:[\\w'-]+ ){0,2}?(?:instructions?|rules?|guidelines|directives?|system prompt|system message|programming|guardrails|restrictions|filters|checks|policies|safeguards)\\b(?! from (?!(?:your|the (?:system|developers?|makers?|admins?|administrators?|owners?)|openai|microsoft|anthropic)\\b)[\\w-]+)|\\b(?:set aside|ignore|disregard|forget|skip|bypass) (?:all |every |each |any )(?:[\\w'-]+ ){0,1}?(?:rule|instruction|guideline|restriction|directive)s? you (?:were|have been|got|received)\\b`,
+  ),
+  p(
+    'override.directives-void',
+    0.55,
+    `\\b(?:your|the maker's|the system's|previous|prior|earlier|original|initial|those|these) (?:[\\w'-]+ ){0,2}?(?:instructions|rules|directives|system prompt|system message|guidelines|restrictions|guardrails|filters|programming)(?: you (?:got|were given|received|have))?\\b[^.!?\\n]{0,30}?\\b(?:(?:is|are|were|was|have been|has been|get|got) (?:now |all )?(?:cancell?ed|void|voided|suspended|lifted|a mistake|outdated|obsolete|revoked|disabled|off|invalid|deactivated|removed|null and void|no longer valid)|void)\\b|(?:^|[.!?] )(?:all |the )?(?:rules|restrictions|guidelines|guardrails|filters|policies) (?:are|have been) (?:now |temporarily )?(?:suspended|lifted|off|disabled|void|cancell?ed)\\b|\\bwhatever your (?:system (?:message|prompt)|instructions|rules|programming) (?:says?|tells? you)\\b|\\bthe (?:instructions|rules|directives|guidelines|prompt) you (?:got|were given|received|have)\\b[^.!?\\n]{0,20}?\\b(?:is|are|were|was) (?:a mistake|wrong|void|outdated|obsolete|fake|not real|cancell?ed|invalid)\\b`,
+  ),
+  p(
+    'override.not-bound',
+    0.6,
+    `\\byou (?:don't|do not|dont|needn't|need not|no longer) (?:really |actually )?(?:have to|need to|must|need) (?:follow|obey|listen to|stick to|respect|abide by)\\b.{0,20}?\\b(?:instructions|rules|guidelines|restrictions|policies|programming|directives|them|those)\\b`,
+  ),
+  p(
+    'persona.unbound-companion',
+    0.6,
+    `\\byou(?:'re| are) (?:now )?(?:my|our) (?:[\\w-]+ ){0,1}?${ROGUE} (?:[\\w-]+ )?(?:sidekick|buddy|friend|helper|companion|partner|twin|self|side|alter ego|persona|version|assistant|bot|ai)\\b`,
+  ),
+  p(
+    'persona.dual-response',
+    0.3,
+    `\\b(?:answer|respond|reply)(?: me)? twice\\b|\\btwo (?:responses|answers|personas)\\b|\\bonce normally\\b`,
+  ),
+  p(
+    'persona.alter-self',
+    0.45,
+    `\\byour (?:evil|unfiltered|uncensored|unrestricted|true|real|inner|alter|dark|shadow|jailbroken|free) (?:version|side|persona|ego|self|twin)\\b`,
+  ),
+  p(
+    'restriction.fiction-story',
+    0.2,
+    `\\bin a (?:fictional|hypothetical|made-up|imaginary) (?:story|scenario|world|setting|universe)\\b`,
+  ),
+  p(
+    'leak.its-prompt',
+    0.5,
+    `\\b(?:reveal|reveals|revealing|leak|leaks|dump|dumps|print|prints|recite|recites)\\b.{0,15}?\\b(?:its|their) (?:system prompt|hidden instructions|secret instructions|instructions|prompt)\\b`,
+  ),
+  p(
+    'leak.first-words',
+    0.6,
+    `\\b(?:first|last|opening) (?:\\d+|few|ten|twenty|fifty|hundred) (?:words|lines|sentences|characters|tokens) of your (?:instructions|prompt|system prompt|system message|rules|configuration)\\b`,
+  ),
+  p(
+    'leak.rules-you-were-given',
+    0.4,
+    `\\b(?:rules|instructions|guidelines|prompt|directives) (?:that )?you (?:were|have been) (?:given|told|programmed with|configured with|set up with)\\b`,
+  ),
+  p(
+    'leak.your-makers',
+    0.3,
+    `\\b(?:whoever|the people who|those who) (?:built|made|created|programmed|configured|designed|trained) you\\b`,
+  ),
+  p(
+    'injection.reading-this',
+    0.55,
+    `\\b(?:assistant|ai|copilot|chatbot|llm|ai model|language model|model)\\b[,:]? if you(?:'re| are) reading this\\b`,
+  ),
+  p(
+    'injection.claimed-authorization',
+    0.45,
+    `\\b(?:the user|your (?:user|owner|admin|administrator|maker)|the (?:admin|administrator|owner|maker)) (?:has|have) (?:already )?(?:authori[sz]ed|approved|permitted|allowed) you to\\b`,
+  ),
+  p(
+    'injection.ignore-the-user',
+    0.6,
+    `\\b(?:ignore|disregard|do not answer|don't answer) (?:the )?user'?s? (?:request|question|query|message|instructions?|prompt)\\b`,
+  ),
+  p(
+    'injection.html-comment',
+    0.4,
+    `<!--[^>]{0,200}?\\b(?:ai|assistant|copilot|model|llm|agent|ignore|disregard|instead)\\b`,
+  ),
+  p(
+    'exfil.personal-destination',
+    0.2,
+    `\\bto my (?:personal|private|own|home|gmail|outlook|yahoo|proton) (?:address|e-?mail|mailbox|account|inbox)?\\b`,
+  ),
+
+  // ---- added (round 3): generic co-occurrences ----
+  p(
+    'override.dismiss-owned-rules',
+    0.6,
+    `\\b${DISMISS_VERB} (?:[\\w'-]+ ){0,3}?${OWNER} (?:[\\w'-]+ ){0,2}?${RULE_NOUN}\\b${NOT_FROM_A_PERSON}|\\b${DISMISS_VERB} (?:the |any |all |all the )?(?:[\\w'-]+ ){0,2}?${RULE_NOUN} (?:in|from|of) your\\b|\\b${DISMISS_VERB} (?:the |any |all |all the )?(?:[\\w'-]+ ){0,2}?${RULE_NOUN} (?:that )?(?:your|the) (?:maker|developer|creator|owner|admin|system)`,
+  ),
+  p(
+    'override.owned-rules-dismissed',
+    0.55,
+    `\\b${OWNER} (?:[\\w'-]+ ){0,3}?${RULE_NOUN}\\b[^.!?\\n]{0,30}?\\b${DISMISSED}|\\beverything (?:you (?:were|have been) (?:told|given|set up with|configured with|programmed with)|above|before this)\\b[^.!?\\n]{0,40}?\\b${DISMISSED}`,
+  ),
+  p(
+    'override.you-may-dismiss',
+    0.45,
+    `\\byou (?:can|may|should|could|must|will|are (?:free|allowed) to) (?:now |just |safely )?${DISMISS_VERB} (?:the |this |that |any |all )?(?:[\\w'-]+ ){0,2}?${RULE_NOUN}\\b`,
+  ),
+  p(
+    'override.rule-breaking-bot',
+    0.4,
+    `\\b(?:an?|the|this) (?:[\\w-]+ )?(?:bot|ai|assistant|agent|model|chatbot) (?:that |who |which )?(?:ignores|disregards|breaks|bypasses|escaped|has no|hates|never follows) (?:its |all |any )?(?:[\\w'-]+ )?${RULE_NOUN}`,
+  ),
+  p(
+    'override.reset-yourself',
+    0.35,
+    `\\breset yourself\\b|\\bfactory (?:settings|reset)\\b|\\bwith no instructions\\b`,
+  ),
+  p(
+    'override.obey-only-me',
+    0.35,
+    `\\b(?:follow|obey|do) only what i (?:say|tell you)\\b|\\bonly (?:follow|obey|listen to) me\\b|\\bobey me\\b`,
+  ),
+  p(
+    'restriction.pressure',
+    0.2,
+    `\\b(?:my|this) (?:request|task|need|question) is (?:more important|urgent|an emergency|critical)\\b|\\bmore important than your (?:rules|instructions|guidelines)\\b`,
+  ),
+  p('persona.rogue-role', 0.6, `\\b${PERSONA_CUE}\\b[^.!?\\n]{0,60}?\\b${ROGUE_ATTR}\\b`),
+  p(
+    'persona.hypothetical-unbound',
+    0.5,
+    `\\b(?:an?|the|some) (?:ai|assistant|model|chatbot|bot|version of you)(?: [\\w-]+){0,2} (?:with|that has|having) (?:no|zero) (?:restrictions|rules|limits|filters|guardrails|ethics|morals)\\b`,
+  ),
+  p(
+    'persona.impersonate-maker',
+    0.45,
+    `\\b(?:pretend|act|roleplay|role-play) (?:to be|as|like|you are|you're) (?:the|your) (?:developer|maker|creator|admin|administrator|owner|programmer)s?\\b`,
+  ),
+  p(
+    'system.upgraded',
+    0.5,
+    `\\byou (?:have been|are now|'ve been|were) (?:upgraded|promoted|elevated|granted|given) (?:to )?(?:admin|administrator|root|developer|unrestricted|full|god|superuser)\\b`,
+  ),
+  p(
+    'system.user-verified-claim',
+    0.35,
+    `\\bthe user (?:is|has been) (?:verified|confirmed|authenticated|approved|authori[sz]ed|an? (?:admin|administrator))\\b`,
+  ),
+  p(
+    'leak.show-your-config',
+    0.55,
+    `\\b(?:show|print|output|display|reveal|repeat|tell|give|list|dump|share|write|paste|quote|summari[sz]e|send|export)\\b[^.!?\\n]{0,40}?\\b(?:your (?:entire |full |whole |complete |exact |hidden |secret )?(?:instructions|configuration|config|prompt|setup|system message|initial message)|(?:the )?(?:instructions|rules|prompt) you (?:were given|got|received|wrote)|what (?:the|your) (?:maker|developer|creator|admin|owner|system) told you)\\b`,
+  ),
+  p(
+    'leak.everything-before-role',
+    0.6,
+    `\\beverything (?:before|above|prior to) ["']?(?:user|assistant|system|human)\\b`,
+  ),
+  p(
+    'restriction.affirmation-priming',
+    0.45,
+    `\\bsay ["'][^"']{0,40}\\b(?:no restrictions|no rules|jailbroken|unrestricted|dan|i am free|i'm free|no limits)\\b|\\b(?:start|begin|reply|respond|answer)(?: your (?:reply|response|answer))? with ["']sure\\b`,
+  ),
+  p(
+    'injection.vocative',
+    0.45,
+    `(?:^|[.!?:] )(?:dear|hey|hi|hello|attention|note (?:for|to)|to|for|message (?:for|to)|instructions? (?:for|to))(?: any| the| all)? (?:ai|assistant|language model|llm|copilot|chatbot|ai (?:tool|agent|model|assistant|system)|model)s?\\b(?! (?:studio|license|licence|pilot|training|course|policy|team|project|roadmap))`,
+  ),
+  p(
+    'injection.rules-update',
+    0.45,
+    `\\b(?:update|change|amendment|addition|correction)s? to your (?:instructions|rules|prompt|configuration|guidelines)\\b|\\byour (?:instructions|rules|prompt) (?:have|has) (?:been )?(?:updated|changed)\\b`,
+  ),
+  p(
+    'exfil.outside-org',
+    0.25,
+    `\\b(?:send|email|e-mail|forward|export|copy|upload|share)\\b[^.!?\\n]{0,40}?\\b(?:outside (?:zava|the company|the organi[sz]ation|our company)|to a stranger|to my (?:gmail|personal)|actual (?:invoice|customer) data)\\b`,
   ),
 
   // ---- asks to decode and obey ----
