@@ -26,6 +26,8 @@ import { loadProtectionPolicy } from './protection/protection-policy.js';
 import { webhookTokenVerifier } from './protection/webhook-token.js';
 import type { TeamsRoom } from './teams/store/teams-room.js';
 import { createTeamsRoom } from './teams/store/teams-room.js';
+import { Notifier } from './teams/notifier/notifier.js';
+import { BotbuilderChannelSender } from './teams/notifier/botbuilder-channel-sender.js';
 
 export const VERSION = '0.1.0';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -43,6 +45,8 @@ export interface AgentWarden {
   protection: ProtectionService;
   /** The SOC bot over the store: its adapter and ports, for the notifier. */
   teams: TeamsRoom;
+  /** Posts the outbox to the SOC channels; null when turned off (overrides.notifier = false). */
+  notifier: Notifier | null;
   close(): Promise<void>;
 }
 
@@ -57,6 +61,8 @@ export interface AgentWardenOverrides {
   protectionEvaluate?: PolicyEvaluator;
   /** Tests: the embedded key set, so they can also sign tokens the server must refuse. */
   localKeys?: LocalKeySet;
+  /** Tests: false leaves the outbox alone (no notifier polling it). */
+  notifier?: false;
 }
 
 /** Builds every part of Agent Warden from the configuration; the composition root calls this and listens. */
@@ -138,6 +144,23 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     plugins: [webhookRoutes, botRoutes],
   });
 
+  // The outbox to Teams: started here, stopped first in close() so in-flight posts are recorded.
+  const notifier =
+    overrides.notifier === false
+      ? null
+      : new Notifier({
+          db: store.db,
+          sender: new BotbuilderChannelSender({ adapter: teams.adapter, botAppId: teams.botAppId }),
+          incidents: teams.incidents,
+          channels: teams.channels,
+          personalChats: teams.personalChats,
+          log: {
+            info: (message, fields) => http.log.info(fields ?? {}, message),
+            error: (message, fields) => http.log.error(fields ?? {}, message),
+          },
+        });
+  notifier?.start();
+
   return {
     config,
     http,
@@ -148,7 +171,9 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     localKeys,
     protection,
     teams,
+    notifier,
     async close() {
+      await notifier?.stop();
       await http.close();
       // Decisions already answered are written before the database closes.
       await protection.close();
