@@ -435,6 +435,24 @@ describe('destinations', () => {
     ]);
   });
 
+  it('reads recipients shaped like Graph messages (bccRecipients[].emailAddress.address)', () => {
+    const ds = extractDestinations(
+      {
+        message: {
+          toRecipients: [{ emailAddress: { address: 'ap@fabrikam.com', name: 'AP' } }],
+          bccRecipients: [{ emailAddress: { address: 'hidden@outlook.com' } }],
+        },
+        email: 'megan@zava.example',
+      },
+      ['zava.example'],
+    );
+    expect(ds.map((d) => [d.kind, d.value])).toEqual([
+      ['to', 'ap@fabrikam.com'],
+      ['bcc', 'hidden@outlook.com'],
+      ['to', 'megan@zava.example'],
+    ]);
+  });
+
   it('an HTTP tool whose URL leaves the tenant during a jailbreak is exfiltration', () => {
     const d = decide(
       {

@@ -416,20 +416,9 @@ const BARE_HOST = /^(?:[a-z0-9-]+\.)+[a-z]{2,63}(?::\d+)?(?:[/?#].*)?$/i;
 const MAX_STRINGS = 200;
 const MAX_DEPTH = 6;
 
-const TO_KEYS = new Set([
-  'to',
-  'torecipients',
-  'recipient',
-  'recipients',
-  'sendto',
-  'emailaddress',
-  'email',
-  'address',
-  'mailto',
-  'toaddress',
-  'user',
-  'userprincipalname',
-]);
+const TO_KEYS = new Set(['to', 'torecipients', 'recipient', 'recipients', 'sendto', 'mailto', 'toaddress']);
+/** Keys naming an address without saying which list it is on: To unless an enclosing key says Cc or Bcc. */
+const ADDRESS_KEYS = new Set(['emailaddress', 'email', 'address', 'user', 'userprincipalname', 'upn']);
 const CC_KEYS = new Set(['cc', 'ccrecipients', 'ccaddress']);
 const BCC_KEYS = new Set(['bcc', 'bccrecipients', 'bccaddress']);
 const URL_KEYS = new Set([
@@ -459,8 +448,8 @@ export function extractDestinations(
     seen.add(k);
     out.push({ kind, value, domain: d, field, external: !isInternal(d, tenantDomains) });
   };
-  for (const { path, key, value } of stringLeaves(inputValues)) {
-    const recipientKind = BCC_KEYS.has(key) ? 'bcc' : CC_KEYS.has(key) ? 'cc' : TO_KEYS.has(key) ? 'to' : null;
+  for (const { path, key, value, list } of stringLeaves(inputValues)) {
+    const recipientKind = list ?? (ADDRESS_KEYS.has(key) ? 'to' : null);
     if (recipientKind) {
       for (const m of value.matchAll(ADDRESS_IN_TEXT)) push(recipientKind, m[0], m[1]!, path);
     }
@@ -480,22 +469,44 @@ export function extractDestinations(
   return out;
 }
 
-function* stringLeaves(root: Record<string, unknown>): Generator<{ path: string; key: string; value: string }> {
+type RecipientList = 'to' | 'cc' | 'bcc';
+
+interface Leaf {
+  path: string;
+  /** The nearest key, normalized ("emailMessage/To" -> "to"). */
+  key: string;
+  value: string;
+  /** The recipient list named by this key or an enclosing one (Graph's `bccRecipients[0].emailAddress.address`). */
+  list: RecipientList | null;
+}
+
+function listOf(key: string): RecipientList | null {
+  return BCC_KEYS.has(key) ? 'bcc' : CC_KEYS.has(key) ? 'cc' : TO_KEYS.has(key) ? 'to' : null;
+}
+
+function* stringLeaves(root: Record<string, unknown>): Generator<Leaf> {
   let count = 0;
-  const stack: { path: string; key: string; value: unknown; depth: number }[] = Object.entries(root)
+  type Item = { path: string; key: string; value: unknown; depth: number; list: RecipientList | null };
+  const stack: Item[] = Object.entries(root)
     .reverse()
-    .map(([k, v]) => ({ path: k, key: k, value: v, depth: 0 }));
+    .map(([k, v]) => {
+      const key = normalizeKey(k);
+      return { path: k, key, value: v, depth: 0, list: listOf(key) };
+    });
   while (stack.length > 0 && count < MAX_STRINGS) {
-    const { path, key, value, depth } = stack.pop()!;
+    const { path, key, value, depth, list } = stack.pop()!;
     if (typeof value === 'string') {
       count++;
-      yield { path, key: normalizeKey(key), value };
+      yield { path, key, value, list };
     } else if (depth < MAX_DEPTH && Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--)
-        stack.push({ path: `${path}[${i}]`, key, value: value[i], depth: depth + 1 });
+        stack.push({ path: `${path}[${i}]`, key, value: value[i], depth: depth + 1, list });
     } else if (depth < MAX_DEPTH && value !== null && typeof value === 'object') {
       const entries = Object.entries(value as Record<string, unknown>).reverse();
-      for (const [k, v] of entries) stack.push({ path: `${path}.${k}`, key: k, value: v, depth: depth + 1 });
+      for (const [k, v] of entries) {
+        const childKey = normalizeKey(k);
+        stack.push({ path: `${path}.${k}`, key: childKey, value: v, depth: depth + 1, list: listOf(childKey) ?? list });
+      }
     }
   }
 }
