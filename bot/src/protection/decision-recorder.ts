@@ -57,8 +57,8 @@ export class DecisionRecorder {
   record(record: DecisionRecord): void {
     this.queue.push(record);
     if (this.running) return; // the running drain picks it up
-    if (this.queue.length >= (this.options.maxBatch ?? 200)) this.kick();
-    else this.timer ??= setTimeout(() => this.kick(), this.options.batchDelayMs ?? 2);
+    if (this.queue.length >= (this.options.maxBatch ?? 500)) this.kick();
+    else this.timer ??= setTimeout(() => this.kick(), this.options.batchDelayMs ?? 10);
   }
 
   /** Resolves when every decision recorded before the call is written (or has failed and been reported). */
@@ -88,7 +88,7 @@ export class DecisionRecorder {
   }
 
   private async drain(): Promise<void> {
-    const max = this.options.maxBatch ?? 200;
+    const max = this.options.maxBatch ?? 500;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, max);
       try {
@@ -113,6 +113,18 @@ export class DecisionRecorder {
   }
 
   private async write(batch: DecisionRecord[]): Promise<void> {
+    if (batch.every((r) => r.detections.length === 0)) {
+      // The common case, ordinary calls only: one statement (atomic on its own), no transaction round trips.
+      await this.store.db.query(
+        `with saved as (
+           insert into events (id, occurred_at, user_id, agent_id, tool_id, decision, data)
+           select r->>'id', (r->>'occurredAt')::timestamptz, r->>'userId', r->>'agentId', r->>'toolId', r->>'decision', r
+           from jsonb_array_elements($1::jsonb) r on conflict (id) do nothing returning 1)
+         select nextval('change_seq'), (select count(*) from saved) as n`,
+        [JSON.stringify(batch.map((r) => r.event))],
+      );
+      return;
+    }
     await this.store.db.transaction(async (tx) => {
       await this.store.incidents.saveEvents(
         batch.map((r) => r.event),

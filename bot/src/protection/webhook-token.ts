@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { LocalKeySet } from '../auth/local-key-set.js';
+import type { JWTPayload } from 'jose';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { createTokenVerifier, remoteKeySet } from '../auth/token-verifier.js';
 import { ConfigError } from '../config.js';
@@ -11,6 +12,10 @@ import { ConfigError } from '../config.js';
  * list several issuers separated by commas (Entra v1 and v2 tokens have different ones).
  */
 export function webhookTokenVerifier(config: Config, localKeys: LocalKeySet | null): TokenVerifier {
+  return cachedVerifier(baseVerifier(config, localKeys));
+}
+
+function baseVerifier(config: Config, localKeys: LocalKeySet | null): TokenVerifier {
   const { webhook } = config;
   const issuers = (webhook.issuer ?? '')
     .split(',')
@@ -32,4 +37,29 @@ export function webhookTokenVerifier(config: Config, localKeys: LocalKeySet | nu
     audience: webhook.audience,
     allowedAppIds: webhook.allowedAppIds,
   });
+}
+
+const CACHE_LIMIT = 256;
+const CACHE_MAX_MS = 5 * 60_000;
+
+/**
+ * Copilot Studio sends the same token with every call until it expires; checking the RS256 signature
+ * once per token rather than once per call takes a large share off each decision. A verified token is
+ * remembered until its expiry (at most five minutes); a refused one is checked again every time.
+ */
+export function cachedVerifier(verify: TokenVerifier, now: () => number = Date.now): TokenVerifier {
+  const cache = new Map<string, { payload: JWTPayload; until: number }>();
+  return async (authorization) => {
+    const key = authorization ?? '';
+    const hit = cache.get(key);
+    if (hit && hit.until > now()) return hit.payload;
+    if (hit) cache.delete(key);
+    const payload = await verify(authorization);
+    const until = Math.min(typeof payload.exp === 'number' ? payload.exp * 1000 : 0, now() + CACHE_MAX_MS);
+    if (until > now()) {
+      if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+      cache.set(key, { payload, until });
+    }
+    return payload;
+  };
 }
