@@ -12,6 +12,11 @@ import type { JailbreakResult } from '../src/protection/jailbreak-detector.js';
  * and false alarm with the features that fired, and the p50/p99 time per message (cache cleared, so
  * each message is analysed from scratch). Exit code 0; the quality thresholds are enforced by
  * tests/protection/labelled-set.test.ts, not here.
+ *
+ * Each prompt has a split: "tuning" (the patterns were tuned on it) or "holdout" (written after the
+ * last pattern change and never tuned on). The holdout rates are the honest estimate for new wordings.
+ * History, as measured when each batch was still held out (before it was folded into "tuning"):
+ * batch 1 TPR 40.0% / FPR 2.5%, batch 2 27.5% / 0%, batch 3 26.7% / 5.0%, batch 4 is the current holdout.
  */
 
 export interface LabelledPrompt {
@@ -111,7 +116,7 @@ function main(): void {
   const why = (s: Scored) =>
     `score ${s.result.score}${s.result.features.length ? ` [${s.result.features.map((f) => `${f.id} ${f.weight}`).join(', ')}]` : ''}`;
 
-  console.log('Jailbreak detector on the labelled set (tests/fixtures/prompts)');
+  console.log('Jailbreak detector on the labelled set (tests/fixtures/prompts; holdout = never used for tuning)');
   console.log(
     `  true-positive rate : ${pct(report.jailbreak.rate)} (${report.jailbreak.flagged}/${report.jailbreak.total} jailbreak prompts flagged)`,
   );

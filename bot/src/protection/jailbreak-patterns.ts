@@ -42,10 +42,15 @@ const DISMISSED =
 // "ignore previous instructions from finance": a person's or team's instructions, not the model's.
 const NOT_FROM_A_PERSON =
   '(?! from (?!(?:your|the (?:system|developers?|makers?|admins?|administrators?|owners?)|openai|microsoft|anthropic)\\b)[\\w-]+)';
+// The assistant's own rules as the topic: "your guidelines", "the instructions you were given".
+const SELF_RULES = `(?:your (?:[\\w'-]+ ){0,2}?${RULE_NOUN}|${RULE_NOUN} (?:that )?(?:you(?:'re| are) running with|you (?:were|have been) (?:given|initiali[sz]ed with|configured with|set up with)|(?!i |we )[\\w'-]+ (?:configured|gave|set for) you))`;
+// Words that neutralise rules: dismissals, pauses, exceptions, claims that nobody checks.
+const NEUTRALISE =
+  "(?:ignore|ignored|skip|drop|cancel|cancell?ed|remove|removed|wipe|wiped|offline|on hold|suspend|suspended|by mistake|a mistake|loosen|too strict|opposite|not enforced|no need|overrides?|overridden|free of|broken|disable|disabled|bypass|forget|void|revoked|lift|lifted|pause|paused|relax|bend|circumvent|doesn't apply|don't apply|never (?:added|existed)|as if|suggestions|optional|outdated|obsolete|nobody|between us|on holiday|on vacation|not reviewing|no one is (?:watching|reviewing|checking))";
 const PERSONA_CUE =
-  "(?:pretend|imagine|act (?:as|like)|roleplay|role-play|play (?:the role|a|an)|speak as|take on the (?:persona|role)|you(?:'re| are| will be|'ll be) now|from (?:this moment|now on|here on),? you(?:'re| are)|become)";
+  "(?:pretend|imagine|act (?:as|like)|roleplay|role-play|play (?:the role|a|an)|playing (?:an?|the)|channel your|(?:talk|speak) to me as|speak as|take on the (?:persona|role)|you(?:'re| are| will be|'ll be) now|from (?:this moment|now on|here on),? you(?:'re| are)|become)";
 const ROGUE_ATTR =
-  '(?:rogue|unleashed|unfiltered|uncensored|unrestricted|jailbroken|evil|hacker|amoral|lawless|no (?:rules|guardrails|filters|restrictions|limits|morals|ethics)|never refuses|hates rules|escaped|without (?:rules|restrictions|limits|filters))';
+  '(?:rogue|rebel|rebellious|unleashed|unfiltered|uncensored|unrestricted|jailbroken|evil|hacker|amoral|lawless|broken free|free of|opposite of|no ethics|ignores|no (?:rules|guardrails|filters|restrictions|limits|morals|ethics)|never refuses|hates rules|escaped|without (?:rules|restrictions|limits|filters))';
 
 const p = (id: string, weight: number, source: string): JailbreakPattern => ({ id, weight, re: new RegExp(source) });
 
@@ -509,6 +514,33 @@ export const JAILBREAK_PATTERNS: readonly JailbreakPattern[] = [
     'exfil.outside-org',
     0.25,
     `\\b(?:send|email|e-mail|forward|export|copy|upload|share)\\b[^.!?\\n]{0,40}?\\b(?:outside (?:zava|the company|the organi[sz]ation|our company)|to a stranger|to my (?:gmail|personal)|actual (?:invoice|customer) data)\\b`,
+  ),
+
+  // ---- added (round 4): topic-level pairs ----
+  p(
+    'override.self-rules-neutralised',
+    0.55,
+    `\\b${SELF_RULES}\\b[^.!?\\n]{0,50}?\\b${NEUTRALISE}\\b|\\b${NEUTRALISE}\\b[^.!?\\n]{0,50}?\\b${SELF_RULES}\\b`,
+  ),
+  p(
+    'override.rules-gone',
+    0.45,
+    `\\b(?:all |the |every |any )?(?:restrictions|rules|filters|policies|guardrails|safety (?:layer|filters?|checks|systems?)|moderation|limits|protections)\\b (?:are |is |have been |has been )?(?:now |currently |temporarily )?(?:removed|off|offline|disabled|lifted|suspended|not enforced|gone|down|paused)\\b`,
+  ),
+  p(
+    'leak.what-your-config-says',
+    0.55,
+    `\\bwhat (?:does|do|did) your (?:[\\w-]+ ){0,3}?(?:setup|instructions|configuration|system (?:message|prompt)|prompt|rules)(?: [\\w-]+)? say\\b|\\bwhat (?:instructions|rules|prompt) (?:you(?:'re| are) running with|you (?:were|have been) given)\\b|\\b(?:text|instructions|prompt) you were initiali[sz]ed with\\b|\\bcontent of your system (?:message|prompt)\\b`,
+  ),
+  p(
+    'injection.collusion',
+    0.4,
+    `\\b(?:keep (?:quiet|it quiet|this quiet|it between us|this between us)|just between us|(?:nobody|no one) (?:is|will be) (?:watching|reviewing|checking|looking)|(?:i|we) won't (?:report|tell anyone)|no one will (?:know|find out))\\b`,
+  ),
+  p(
+    'override.overrides-yours',
+    0.5,
+    `\\b(?:overrides?|supersedes?|replaces?) (?:all )?(?:your|the) (?:previous|prior|earlier|original|existing|current|system)\\b|\\b(?:overrides?|supersedes?) your\\b`,
   ),
 
   // ---- asks to decode and obey ----
