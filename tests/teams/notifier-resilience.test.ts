@@ -231,6 +231,28 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
       expect(world.connector.threads(SOC)).toHaveLength(2);
     });
 
+    it('a maker message whose answer was lost is sent again, says so, and is recorded as sent', async () => {
+      world.personalChats.set('maker@zava.example', 'a:personal-maker');
+      world.connector.dropAnswerOfNext({ conversationId: 'a:personal-maker', op: 'post' });
+      await world.announce('maker.notify', 'maker@zava.example', { message: 'Your version 1.1.0 was approved.' });
+      const notifier = world.notifier();
+      await notifier.drain();
+      expect((await notifier.store.notices())[0]!.state).toBe('sending');
+      await world.makeRetriesDue();
+      await notifier.drain();
+      const sent = world.connector.messages.filter((m) => m.conversationId === 'a:personal-maker');
+      expect(sent.map((m) => m.text)).toEqual([
+        'Your version 1.1.0 was approved.',
+        'Your version 1.1.0 was approved.\n\n(Sent again: an earlier copy may have reached you.)',
+      ]);
+      expect((await notifier.store.notices())[0]).toMatchObject({
+        state: 'sent',
+        resent: true,
+        activityId: sent[1]!.activityId,
+      });
+      expect(await notifier.outbox.backlog()).toBe(0);
+    });
+
     it('a restart with nothing in flight posts nothing twice', async () => {
       for (let i = 1; i <= 5; i++) await world.incident(`inc-${i}`, 'high');
       const first = world.notifier();
