@@ -122,6 +122,28 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
       expect(after).toBeGreaterThan(before);
     });
 
+    it('joins different alerts about the same user raised in one batch into one incident', async () => {
+      const r = recorder();
+      const block = record(1, { block: true });
+      const other = record(2, { block: true });
+      other.detections[0] = {
+        ...other.detections[0]!,
+        detectorId: 'persistent-jailbreak',
+        severity: 'medium',
+        dedupKey: 'persistent-jailbreak|user-1|agent-1|-|w1',
+      };
+      r.record(block);
+      r.record(other);
+      await r.flush();
+      expect(r.snapshot().batches).toBe(1);
+      const incidents = await db.query<{ data: { alertCount: number; severity: string } }>(
+        'select data from incidents',
+      );
+      expect(incidents).toHaveLength(1);
+      expect(incidents[0]!.data).toMatchObject({ alertCount: 2, severity: 'high' });
+      expect(await count('alerts')).toBe(2);
+    });
+
     it('stores the rest of a batch when one record cannot be stored, and reports it', async () => {
       const r = recorder();
       r.record(record(1));

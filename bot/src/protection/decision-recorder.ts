@@ -130,13 +130,30 @@ export class DecisionRecorder {
         batch.map((r) => r.event),
         tx,
       );
-      const touched = new Map<string, Incident>();
+      // Detections of one batch are correlated in memory against what they read once, then written
+      // once: an attack repeating the same blocked call grows its alert by many events per batch for
+      // a handful of statements.
+      const state: BatchState = { alerts: new Map(), incidents: new Map(), siblings: new Map(), links: [] };
+      const changed = new Set<string>();
       for (const detection of batch.flatMap((r) => r.detections)) {
-        const result = await this.correlateOne(tx, detection);
-        if (result.changed) touched.set(result.incident.id, result.incident);
+        const result = await this.correlateOne(tx, detection, state);
+        if (result.changed) changed.add(result.incident.id);
+      }
+      // The incidents first: alert rows refer to them.
+      await this.store.incidents.saveIncidents([...state.incidents.values()], tx);
+      await this.store.incidents.saveAlerts([...state.alerts.values()], tx);
+      if (state.links.length > 0) {
+        // Only events that exist: an earlier batch that failed must not fail this one on the foreign key.
+        await tx.query(
+          `insert into alert_events (alert_id, event_id)
+           select l->>'alertId', e.id from jsonb_array_elements($1::jsonb) l join events e on e.id = l->>'eventId'
+           on conflict do nothing`,
+          [JSON.stringify(state.links)],
+        );
       }
       let announced = false;
-      for (const incident of touched.values()) {
+      for (const id of changed) {
+        const incident = state.incidents.get(id)!;
         if (severityRank(incident.severity) < NOTIFY_FROM) continue;
         await enqueueOutbox(tx, 'incident.changed', incident.id, {
           source: 'protection',
@@ -152,22 +169,36 @@ export class DecisionRecorder {
   private async correlateOne(
     tx: Sql,
     detection: RecordedDetection,
+    state: BatchState,
   ): Promise<{ incident: Incident; changed: boolean; alert: Alert }> {
     const incidents = this.store.incidents;
     const { eventIds, ...d } = detection;
-    const openAlert = await incidents.openAlertByDedupKey(tx, d.dedupKey);
+    const openAlert = state.alerts.has(d.dedupKey)
+      ? state.alerts.get(d.dedupKey)!
+      : await incidents.openAlertByDedupKey(tx, d.dedupKey);
     let openIncident: Incident | null = null;
     if (openAlert?.incidentId) {
-      const own = await incidents.getIncidentForUpdate(tx, openAlert.incidentId);
+      const own =
+        state.incidents.get(openAlert.incidentId) ?? (await incidents.getIncidentForUpdate(tx, openAlert.incidentId));
       if (own && own.status !== 'resolved') openIncident = own;
     }
     if (!openIncident) {
       const userId = d.evidence.find((e) => e.type === 'user')?.userId ?? null;
       const agentId = d.evidence.find((e) => e.type === 'agent')?.agentId ?? null;
       const since = new Date(Date.parse(d.at) - CORRELATION_WINDOW_MS).toISOString();
-      openIncident = await incidents.openIncidentFor(tx, userId, agentId, since);
+      // An incident this batch opened or grew is not in the table yet: look among those first.
+      openIncident =
+        [...state.incidents.values()].find(
+          (i) =>
+            i.status !== 'resolved' &&
+            i.lastActivityAt >= since &&
+            ((userId !== null && i.entities.users.some((u) => u.userId === userId)) ||
+              (agentId !== null && i.entities.agents.some((a) => a.agentId === agentId))),
+        ) ?? (await incidents.openIncidentFor(tx, userId, agentId, since));
     }
-    const incidentAlerts = openIncident ? await incidents.alertsOfIncident(openIncident.id, tx) : [];
+    const incidentAlerts = openIncident
+      ? (state.siblings.get(openIncident.id) ?? (await incidents.alertsOfIncident(openIncident.id, tx)))
+      : [];
     const result = correlate({
       detection: d,
       // An alert whose incident was resolved starts over in a new incident.
@@ -176,17 +207,18 @@ export class DecisionRecorder {
       incidentAlerts,
       newId: this.options.newId,
     });
-    // The incident first: the alert row refers to it.
-    await incidents.saveIncidents([result.incident], tx);
-    await incidents.saveAlerts([result.alert], tx);
-    if (eventIds.length > 0) {
-      // Only events that exist: an earlier batch that failed must not fail this one on the foreign key.
-      await tx.query(
-        `insert into alert_events (alert_id, event_id)
-         select $1, e.id from events e where e.id = any($2::text[]) on conflict do nothing`,
-        [result.alert.id, eventIds],
-      );
-    }
+    state.alerts.set(d.dedupKey, result.alert);
+    state.incidents.set(result.incident.id, result.incident);
+    state.siblings.set(result.incident.id, [...incidentAlerts.filter((a) => a.id !== result.alert.id), result.alert]);
+    for (const eventId of eventIds) state.links.push({ alertId: result.alert.id, eventId });
     return { incident: result.incident, alert: result.alert, changed: result.incidentChanged };
   }
+}
+
+/** What one batch's correlation has read and changed so far, keyed by dedup key and incident id. */
+interface BatchState {
+  alerts: Map<string, Alert>;
+  incidents: Map<string, Incident>;
+  siblings: Map<string, Alert[]>;
+  links: { alertId: string; eventId: string }[];
 }
