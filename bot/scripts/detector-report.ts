@@ -16,7 +16,11 @@ import type { JailbreakResult } from '../src/protection/jailbreak-detector.js';
  * Each prompt has a split: "tuning" (the patterns were tuned on it) or "holdout" (written after the
  * last pattern change and never tuned on). The holdout rates are the honest estimate for new wordings.
  * History, as measured when each batch was still held out (before it was folded into "tuning"):
- * batch 1 TPR 40.0% / FPR 2.5%, batch 2 27.5% / 0%, batch 3 26.7% / 5.0%, batch 4 is the current holdout.
+ * batch 1 TPR 40.0% / FPR 2.5%, batch 2 27.5% / 0%, batch 3 26.7% / 5.0% (patterns only); batch 4, the
+ * current holdout, 33.3% / 2.5% with patterns only, then 90.0% / 5.0% once the lexical model (trained on
+ * the tuning split, threshold chosen by cross-validation on it) was added, then 80.0% / 2.5% after short
+ * benign follow-ups joined the tuning split and messages under 8 words stopped being weighed (a probe
+ * showed "Send it now." flagged by the model).
  */
 
 export interface LabelledPrompt {

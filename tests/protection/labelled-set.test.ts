@@ -8,8 +8,9 @@ import { BENIGN_SET, JAILBREAK_SET, loadLabelledSet, scoreLabelledSet } from '..
 // batches were folded in after they had been measured). "holdout": the latest batch, written after the
 // last change to the patterns and never used to tune them. The quality bar (TPR >= 0.9, FPR <= 0.05) is
 // held on the tuning split as a regression guard. On the holdout only the false-positive bound is
-// asserted: phrase patterns generalise poorly to reworded attacks (each fresh batch scored 27-40% TPR
-// before tuning), and that figure is reported by `npm run detector:report`, not hidden behind a test.
+// asserted: phrase patterns alone generalised poorly to reworded attacks (each fresh batch scored 27-40%
+// TPR before tuning); with the lexical model the current holdout scores 80% (see `npm run detector:report`),
+// a figure measured on 30 prompts and reported rather than held as a bar.
 
 const jailbreak = loadLabelledSet(JAILBREAK_SET);
 const benign = loadLabelledSet(BENIGN_SET);

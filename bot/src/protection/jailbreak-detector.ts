@@ -1,4 +1,5 @@
 import { findAdversarialSuffix } from './adversarial-suffix.js';
+import { scoreLexical, shippedLexicalModel } from './lexical-model.js';
 import { JAILBREAK_PATTERNS, JOINED_KEYWORDS, REVERSED_MARKERS, ROT13_MARKERS } from './jailbreak-patterns.js';
 import { normalizeText, rot13 } from './text-normalize.js';
 import type { ChatTurn, ToolExecutionRequest } from './webhook-schema.js';
@@ -34,6 +35,12 @@ export interface JailbreakDetectorOptions {
   threshold?: number;
   /** Longer text is read as its first 3/4 and last 1/4 of this many characters. */
   maxChars?: number;
+  /**
+   * Also weigh the words with the lexical model (lexical-model.ts). It was trained on messages people
+   * type to an agent, so it is on for user messages and off for tool data (e-mails, documents), whose
+   * ordinary wording ("your password", "only") it was not trained on.
+   */
+  lexical?: boolean;
 }
 
 export const DEFAULT_JAILBREAK_THRESHOLD = 0.5;
@@ -52,7 +59,7 @@ type FeatureMap = Map<string, JailbreakFeature>;
 /** Scores one message. */
 export function detectJailbreak(text: string, options: JailbreakDetectorOptions = {}): JailbreakResult {
   const threshold = options.threshold ?? DEFAULT_JAILBREAK_THRESHOLD;
-  const { score, features } = cachedAnalysis(text, options.maxChars ?? DEFAULT_MAX_CHARS);
+  const { score, features } = cachedAnalysis(text, options.maxChars ?? DEFAULT_MAX_CHARS, options.lexical ?? true);
   return { score, flagged: score >= threshold, features };
 }
 
@@ -61,21 +68,57 @@ const CACHE_LIMIT = 512;
 const CACHE_MAX_TEXT = 16_384;
 const cache = new Map<string, { score: number; features: JailbreakFeature[] }>();
 
-function cachedAnalysis(text: string, maxChars: number): { score: number; features: JailbreakFeature[] } {
+function cachedAnalysis(
+  text: string,
+  maxChars: number,
+  lexical: boolean,
+): { score: number; features: JailbreakFeature[] } {
   const cacheable = text.length <= CACHE_MAX_TEXT && maxChars === DEFAULT_MAX_CHARS;
+  const key = `${lexical ? 'L' : 'P'}${text}`;
   if (cacheable) {
-    const hit = cache.get(text);
+    const hit = cache.get(key);
     if (hit) return hit;
   }
   const map: FeatureMap = new Map();
-  analyze(bound(text, maxChars), map, true);
+  const bounded = bound(text, maxChars);
+  analyze(bounded, map, true);
+  if (lexical) addLexical(bounded, map);
   const features = [...map.values()].sort((a, b) => b.weight - a.weight);
   const result = { score: noisyOr(features), features };
   if (cacheable) {
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-    cache.set(text, result);
+    cache.set(key, result);
   }
   return result;
+}
+
+/**
+ * The lexical model's vote: at or above its threshold it becomes a feature whose weight grows from 0.5
+ * (flags alone) to 0.9 with the probability; below, it adds nothing, so it never tips weak patterns over.
+ */
+function addLexical(text: string, out: FeatureMap): void {
+  const model = shippedLexicalModel();
+  if (!model) return;
+  // Short follow-ups ("Send it now.") carry too few words to weigh; the patterns still read them.
+  if (countWords(text) < MIN_LEXICAL_WORDS) return;
+  const { probability, top } = scoreLexical(model, text);
+  if (probability < model.threshold) return;
+  const weight = Math.min(0.9, 0.5 + ((probability - model.threshold) * 0.4) / (1 - model.threshold));
+  add(
+    out,
+    'lexical-model',
+    Math.round(weight * 1000) / 1000,
+    `p=${probability.toFixed(2)}: ${top.map((t) => t.ngram).join(', ')}`,
+  );
+}
+
+const MIN_LEXICAL_WORDS = 8;
+const WORDS = /[\p{L}\p{N}'-]+/gu;
+
+function countWords(text: string): number {
+  let n = 0;
+  for (const _ of text.matchAll(WORDS)) if (++n >= MIN_LEXICAL_WORDS) break;
+  return n;
 }
 
 function analyze(raw: string, out: FeatureMap, decodeBlobs: boolean): void {

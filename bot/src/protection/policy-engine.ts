@@ -554,7 +554,8 @@ export function findInjection(
   const scan = (where: string, text: string) => {
     if (text.length < MIN_INJECTION_TEXT || scanned >= MAX_INJECTION_STRINGS) return;
     scanned++;
-    const r = detectJailbreak(text, { threshold });
+    // Tool data is scored by the patterns only: the lexical model knows how people talk to an agent, not e-mails.
+    const r = detectJailbreak(text, { threshold, lexical: false });
     if (r.flagged) found.push({ where, score: r.score, features: r.features });
   };
   for (const leaf of stringLeaves(request.inputValues)) scan(`inputValues.${leaf.path}`, leaf.value);
