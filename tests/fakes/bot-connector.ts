@@ -73,6 +73,7 @@ export class FakeBotConnector {
   private server: http.Server | null = null;
   private nextId = 1_732_440_000_000;
   private hangNext: { conversationId?: string; op?: ConnectorRequest['op'] } | null = null;
+  private stallNext: { conversationId?: string; op?: ConnectorRequest['op'] } | null = null;
   private readonly clock: () => number;
   url = '';
 
@@ -112,6 +113,11 @@ export class FakeBotConnector {
   /** The next matching write is carried out, and then the connection is dropped without an answer. */
   dropAnswerOfNext(match: { conversationId?: string; op?: ConnectorRequest['op'] } = {}): void {
     this.hangNext = match;
+  }
+
+  /** The next matching write is carried out, and the answer never comes (the connection stays open). */
+  stallAnswerOfNext(match: { conversationId?: string; op?: ConnectorRequest['op'] } = {}): void {
+    this.stallNext = match;
   }
 
   /** Thread roots (new posts) in a conversation, oldest first. */
@@ -254,6 +260,11 @@ export class FakeBotConnector {
       this.hangNext = null;
       record(status);
       req.socket.destroy();
+      return;
+    }
+    if (this.stallNext && matches(this.stallNext, conversationId, op) && op !== 'members') {
+      this.stallNext = null;
+      record(status);
       return;
     }
     record(status);

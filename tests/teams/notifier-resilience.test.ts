@@ -231,6 +231,28 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
       expect(world.connector.threads(SOC)).toHaveLength(2);
     });
 
+    it('a post Teams never answers times out as unknown, frees the conversation, and is posted again once', async () => {
+      world.connector.stallAnswerOfNext({ conversationId: SOC, op: 'post' });
+      await world.incident('inc-1', 'high');
+      await world.incident('inc-2', 'high');
+      const notifier = world.notifier({}, {}, 300);
+      await notifier.drain();
+      // One post hung and timed out (its outcome unknown); the other still went out in the same conversation.
+      const states = await world.db.query<{ state: string }>(
+        'select state from card_posts where conversation_id = $1 order by state',
+        [SOC],
+      );
+      expect(states.map((r) => r.state)).toEqual(['posted', 'sending']);
+      await world.makeRetriesDue();
+      await notifier.drain();
+      const titles = world.connector.threads(SOC).map((m) => /\((inc-\d)\)/.exec(JSON.stringify(m.card))![1]);
+      expect(titles.sort()).toSatisfy(
+        (t: string[]) =>
+          JSON.stringify(t) === '["inc-1","inc-1","inc-2"]' || JSON.stringify(t) === '["inc-1","inc-2","inc-2"]',
+      );
+      expect(await notifier.outbox.backlog()).toBe(0);
+    });
+
     it('a maker message whose answer was lost is sent again, says so, and is recorded as sent', async () => {
       world.personalChats.set('maker@zava.example', 'a:personal-maker');
       world.connector.dropAnswerOfNext({ conversationId: 'a:personal-maker', op: 'post' });

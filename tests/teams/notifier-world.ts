@@ -33,7 +33,8 @@ export interface NotifierWorld {
   /** Virtual milliseconds. */
   now(): number;
   advance(ms: number): void;
-  notifier(options?: NotifierOptions, extra?: Partial<NotifierDeps>): Notifier;
+  /** `senderTimeoutMs`: how long botbuilder calls may go unanswered (real time). */
+  notifier(options?: NotifierOptions, extra?: Partial<NotifierDeps>, senderTimeoutMs?: number): Notifier;
   registerChannel(
     conversationId: string,
     settings?: { minSeverity?: Severity; receivesApprovals?: boolean },
@@ -91,10 +92,10 @@ export async function createNotifierWorld(backend: 'pglite' | 'postgres'): Promi
     logs,
     now: clock,
     advance: (ms) => (now += ms),
-    notifier(options = {}, extra = {}) {
+    notifier(options = {}, extra = {}, senderTimeoutMs = 30_000) {
       const n = new Notifier({
         db,
-        sender: new BotbuilderChannelSender({ adapter, botAppId: '', clock }),
+        sender: new BotbuilderChannelSender({ adapter, botAppId: '', clock, timeoutMs: senderTimeoutMs }),
         incidents: {
           incidentCardView: async (id) => structuredClone(incidents.get(id) ?? null),
           approvalCardView: async (id) => structuredClone(submissions.get(id) ?? null),

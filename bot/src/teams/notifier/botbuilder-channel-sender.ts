@@ -11,6 +11,11 @@ export interface BotbuilderChannelSenderOptions {
   /** Roster pages to read at most (the refresh list needs 61 ids at most to know it is too long). */
   memberPageSize?: number;
   clock?: () => number;
+  /**
+   * A call without an answer by then counts as 'unknown' (botbuilder sets no timeout, and a stalled connection
+   * would hold the conversation's turn for good). The notifier's card lease must outlast it.
+   */
+  timeoutMs?: number;
 }
 
 /** The connector's HTTP pipeline retries 429/5xx by itself, invisibly and unpersisted: the notifier owns retries. */
@@ -76,13 +81,25 @@ export class BotbuilderChannelSender implements ChannelSender {
 
   private async turn<T>(reference: Partial<ConversationReference>, fn: (ctx: TurnContext) => Promise<T>): Promise<T> {
     let result: T | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
     try {
-      await this.options.adapter.continueConversationAsync(this.options.botAppId, reference, async (ctx) => {
-        withoutSdkRetries(ctx.turnState.get(this.options.adapter.ConnectorClientKey));
-        result = await fn(ctx);
-      });
+      await Promise.race([
+        this.options.adapter.continueConversationAsync(this.options.botAppId, reference, async (ctx) => {
+          withoutSdkRetries(ctx.turnState.get(this.options.adapter.ConnectorClientKey));
+          result = await fn(ctx);
+        }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new SendError('unknown', `no answer from Teams within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+        }),
+      ]);
     } catch (err) {
       throw this.toSendError(err);
+    } finally {
+      clearTimeout(timer);
     }
     return result as T;
   }
