@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiClient, ApiRequestError } from '../api/api-client.js';
-import type { Persona, ServerInfo } from '../api/types.js';
-import { createWardenApi } from '../api/warden-api.js';
+import type { Me, Persona, ServerInfo } from '../api/types.js';
+import { createWardenApi, type WardenApi } from '../api/warden-api.js';
 import type { HostInfo } from '../host/host-types.js';
 import { createSsoAuth } from '../host/sso-auth.js';
-import { pathFromSubPageId } from '../router/routes.js';
+import { DEFAULT_PATH, parseRoute, pathFromSubPageId } from '../router/routes.js';
+import { prefetchFirstAgentPage } from '../pages/agents/agentListQuery.js';
 import { forgetPersona, personaFromQuery, readRememberedPersona, rememberPersona } from '../session/dev-persona.js';
 import type { SessionValue } from '../session/Session.js';
 
@@ -15,6 +16,40 @@ export type BootState =
   | { phase: 'needsTeams' }
   | { phase: 'choosePersona'; personas: Persona[]; initialUpn: string | null; notice: string | null }
   | { phase: 'ready'; session: SessionValue };
+
+function personaApi(upn: string): WardenApi {
+  return createWardenApi(new ApiClient({ authHeaders: async () => ({ 'x-dev-user': upn }) }));
+}
+
+function earlyPersonaSignIn(upn: string): { api: WardenApi; me: Promise<Me> } {
+  const api = personaApi(upn);
+  const me = api.me();
+  me.catch(() => undefined); // handled when used; unused when the server is not AUTH=dev
+  // Opening on the registry: its first page is asked for now too (used only by this session's api).
+  if (parseRoute(window.location.pathname === '/' ? DEFAULT_PATH : window.location.pathname).name === 'agents') {
+    prefetchFirstAgentPage(api);
+  }
+  return { api, me };
+}
+
+interface EarlyBoot {
+  info: Promise<ServerInfo>;
+  persona: { upn: string; api: WardenApi; me: Promise<Me> } | null;
+}
+
+let earlyBoot: EarlyBoot | null = null;
+
+/**
+ * Called by main.tsx before React renders: the first requests (how people sign in, who the remembered
+ * persona is, the registry's first page) leave while React and Fluent set up, not after the first render.
+ * The first bootstrap takes them; a retry asks again.
+ */
+export function startEarlyBoot(): void {
+  const info = createWardenApi(new ApiClient()).info();
+  info.catch(() => undefined); // handled by the bootstrap that takes it
+  const upn = personaFromQuery(window.location.search) ?? readRememberedPersona();
+  earlyBoot = { info, persona: upn ? { upn, ...earlyPersonaSignIn(upn) } : null };
+}
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
@@ -49,12 +84,12 @@ export function useAppBootstrap(detect: () => Promise<HostInfo>) {
   }, []);
 
   const signInAsPersona = useCallback(
-    async (upn: string) => {
+    async (upn: string, early?: { api: WardenApi; me: Promise<Me> }) => {
       const ctx = context.current;
       if (!ctx) return;
-      const api = createWardenApi(new ApiClient({ authHeaders: async () => ({ 'x-dev-user': upn }) }));
+      const api = early?.api ?? personaApi(upn);
       try {
-        const me = await api.me();
+        const me = await (early?.me ?? api.me());
         const switchPersona = () => {
           forgetPersona();
           void showPicker(upn, null);
@@ -79,7 +114,14 @@ export function useAppBootstrap(detect: () => Promise<HostInfo>) {
     let cancelled = false;
     setState({ phase: 'starting' });
     (async () => {
-      const [detected, info] = await Promise.all([detect(), publicApi.current.info()]);
+      // A persona from the link or from last time: ask who it is alongside the server's sign-in mode,
+      // instead of after it (the answer is dropped unless the server says AUTH=dev).
+      const boot = earlyBoot;
+      earlyBoot = null;
+      const knownUpn = personaFromQuery(window.location.search) ?? readRememberedPersona();
+      const early =
+        boot?.persona && boot.persona.upn === knownUpn ? boot.persona : knownUpn ? earlyPersonaSignIn(knownUpn) : null;
+      const [detected, info] = await Promise.all([detect(), boot?.info ?? publicApi.current.info()]);
       if (cancelled) return;
       context.current = { host: detected, info };
       setHost(detected);
@@ -93,7 +135,7 @@ export function useAppBootstrap(detect: () => Promise<HostInfo>) {
           dropQueryParam('as');
         }
         const upn = fromLink ?? readRememberedPersona();
-        if (upn) await signInAsPersona(upn);
+        if (upn) await signInAsPersona(upn, early && upn === knownUpn ? early : undefined);
         else await showPicker(null, null);
         return;
       }

@@ -1,5 +1,5 @@
 import { FluentProvider, Toaster, teamsLightTheme } from '@fluentui/react-components';
-import { cleanup, render, type RenderResult } from '@testing-library/react';
+import { cleanup, configure, render, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { afterEach, vi } from 'vitest';
 import { ApiClient } from '../../src/api/api-client.js';
@@ -12,6 +12,10 @@ import { ChangesProvider } from '../../src/session/Changes.js';
 import { SessionProvider } from '../../src/session/Session.js';
 import { devInfo } from './fakes/fixtures.js';
 import { FakeServer } from './fakes/fake-server.js';
+
+// findBy*/waitFor bound a hang, they do not measure speed: on a loaded 2-core machine a page can take
+// longer than Testing Library's default second to settle.
+configure({ asyncUtilTimeout: 10_000 });
 
 // jsdom has no layout: Fluent's MessageBar measures itself with ResizeObserver. A no-op one will do.
 if (typeof globalThis.ResizeObserver === 'undefined') {

@@ -6,9 +6,8 @@ import { useRouter } from '../../router/Router.js';
 import { agentPath } from '../../router/routes.js';
 import { useSession } from '../../session/Session.js';
 import { DEFAULT_AGENT_FILTERS, type AgentFilterState } from './AgentsPage.types.js';
+import { agentListQuery, takePrefetchedAgentPage } from './agentListQuery.js';
 
-/** Rows per request: enough for a few screens, small enough for a fast first paint (the API allows 200). */
-export const AGENT_PAGE_SIZE = 100;
 export const SEARCH_DEBOUNCE_MS = 300;
 
 export function useAgentsPage() {
@@ -17,17 +16,11 @@ export function useAgentsPage() {
   const [filters, setFilters] = useState<AgentFilterState>(DEFAULT_AGENT_FILTERS);
   const search = useDebouncedValue(filters.search, SEARCH_DEBOUNCE_MS);
 
-  const query = {
-    search: search.trim() || undefined,
-    risk: filters.risk,
-    platform: filters.platform,
-    status: filters.lifecycle === 'all' ? undefined : filters.lifecycle,
-    mcpMaker: filters.mcpMaker,
-    sort: filters.sort,
-  };
-  const list = usePagedList<AgentSummary>(JSON.stringify(query), (cursor, signal) =>
-    api.listAgents({ ...query, limit: AGENT_PAGE_SIZE, cursor }, signal),
-  );
+  const query = agentListQuery(filters, search);
+  const list = usePagedList<AgentSummary>(JSON.stringify(query), (cursor, signal) => {
+    const early = cursor === null ? takePrefetchedAgentPage(api, query) : null;
+    return early ? early.catch(() => api.listAgents(query, signal)) : api.listAgents({ ...query, cursor }, signal);
+  });
 
   const updateFilters = useCallback(
     (changes: Partial<AgentFilterState>) => setFilters((f) => ({ ...f, ...changes })),
