@@ -58,7 +58,7 @@ export class DecisionRecorder {
     this.queue.push(record);
     if (this.running) return; // the running drain picks it up
     if (this.queue.length >= (this.options.maxBatch ?? 500)) this.kick();
-    else this.timer ??= setTimeout(() => this.kick(), this.options.batchDelayMs ?? 10);
+    else this.timer ??= setTimeout(() => this.kick(), this.options.batchDelayMs ?? 20);
   }
 
   /** Resolves when every decision recorded before the call is written (or has failed and been reported). */
