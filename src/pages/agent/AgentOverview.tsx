@@ -1,10 +1,11 @@
 import { Badge, Body1 } from '@fluentui/react-components';
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { Agent } from '../../api/types.js';
 import { SectionCard } from '../../components/SectionCard/SectionCard.js';
 import { formatDateTime, humanize } from '../../format.js';
 import { RouterLink } from '../../router/RouterLink.js';
 import { agentPath } from '../../router/routes.js';
+import { useSession } from '../../session/Session.js';
 import { useAgentPageStyles } from './useAgentPageStyles.styles.js';
 
 function Fact({ term, children }: { term: string; children: ReactNode }) {
@@ -17,14 +18,41 @@ function Fact({ term, children }: { term: string; children: ReactNode }) {
   );
 }
 
+/**
+ * The names of other agents (the record names them by id only); an agent that cannot be read, or is not
+ * in the registry, keeps its id.
+ */
+function useAgentNames(ids: string[]): Map<string, string> {
+  const { api } = useSession();
+  const [names, setNames] = useState(() => new Map<string, string>());
+  const key = ids.join(',');
+  useEffect(() => {
+    if (!key) return;
+    const controller = new AbortController();
+    void Promise.all(
+      key.split(',').map((id) =>
+        api.getAgent(id, 'it', controller.signal).then(
+          (detail) => [id, detail.agent.name] as const,
+          () => null,
+        ),
+      ),
+    ).then((found) => {
+      if (!controller.signal.aborted) setNames(new Map(found.filter((f) => f !== null)));
+    });
+    return () => controller.abort();
+  }, [api, key]);
+  return names;
+}
+
 function AgentLinks({ ids }: { ids: string[] }) {
   const styles = useAgentPageStyles();
+  const names = useAgentNames(ids);
   if (ids.length === 0) return <>None</>;
   return (
     <ul className={styles.inlineList}>
       {ids.map((id) => (
         <li key={id}>
-          <RouterLink href={agentPath(id)}>{id}</RouterLink>
+          <RouterLink href={agentPath(id)}>{names.get(id) ?? id}</RouterLink>
         </li>
       ))}
     </ul>

@@ -95,7 +95,11 @@ export function AgentPage({ agentId }: AgentPageProps) {
       <ToolTable tools={agent.tools} />
       <SectionCard title={`Incidents (${detail.incidents.length})`}>
         {detail.incidents.length === 0 ? (
-          <Caption1>No incident involves this agent.</Caption1>
+          <Caption1>
+            {view === 'it'
+              ? 'No unresolved high or critical incident involves this agent (IT view).'
+              : 'No incident involves this agent.'}
+          </Caption1>
         ) : (
           <div className={styles.scroll}>
             <IncidentTable incidents={detail.incidents} label="Incidents involving this agent" />

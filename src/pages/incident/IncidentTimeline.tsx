@@ -8,16 +8,16 @@ export function IncidentTimeline({ events }: { events: ProtectionEvent[] }) {
   const styles = useIncidentPageStyles();
   return (
     <div className={styles.scroll}>
-      <Table aria-label="Timeline" size="small">
+      <Table aria-label="Timeline" size="small" className={styles.timeline}>
         <TableHeader>
           <TableRow>
-            <TableHeaderCell>Date</TableHeaderCell>
-            <TableHeaderCell>Time</TableHeaderCell>
-            <TableHeaderCell>Kind</TableHeaderCell>
-            <TableHeaderCell>IP address</TableHeaderCell>
-            <TableHeaderCell>Tool</TableHeaderCell>
-            <TableHeaderCell>Decision</TableHeaderCell>
-            <TableHeaderCell>Rules</TableHeaderCell>
+            <TableHeaderCell className={styles.colDate}>Date</TableHeaderCell>
+            <TableHeaderCell className={styles.colTime}>Time</TableHeaderCell>
+            <TableHeaderCell className={styles.colKind}>Kind</TableHeaderCell>
+            <TableHeaderCell className={styles.colIp}>IP address</TableHeaderCell>
+            <TableHeaderCell className={styles.colTool}>Tool</TableHeaderCell>
+            <TableHeaderCell className={styles.colDecision}>Decision</TableHeaderCell>
+            <TableHeaderCell className={styles.colRules}>Rules</TableHeaderCell>
             <TableHeaderCell>Summary</TableHeaderCell>
           </TableRow>
         </TableHeader>
@@ -44,13 +44,13 @@ export function IncidentTimeline({ events }: { events: ProtectionEvent[] }) {
                   {e.rules.length === 0
                     ? '—'
                     : e.rules.map((r) => (
-                        <Badge key={r} appearance="outline">
+                        <Badge key={r} appearance="outline" className={styles.rule}>
                           {r}
                         </Badge>
                       ))}
                 </div>
               </TableCell>
-              <TableCell>{e.summary}</TableCell>
+              <TableCell className={styles.summary}>{e.summary}</TableCell>
             </TableRow>
           ))}
         </TableBody>

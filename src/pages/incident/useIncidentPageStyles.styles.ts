@@ -30,10 +30,28 @@ export const useIncidentPageStyles = makeStyles({
   scroll: {
     overflowX: 'auto',
   },
+  // The timeline's fixed-layout table: narrow columns sized to their content, the summary takes the rest.
+  timeline: {
+    minWidth: '1100px',
+  },
+  colDate: { width: '110px' },
+  colTime: { width: '100px' },
+  colKind: { width: '80px' },
+  colIp: { width: '140px' },
+  colTool: { width: '150px' },
+  colDecision: { width: '110px' },
+  colRules: { width: '190px' },
+  summary: {
+    overflowWrap: 'anywhere',
+  },
   rules: {
     display: 'flex',
     flexWrap: 'wrap',
     gap: tokens.spacingHorizontalXS,
+    paddingBlock: tokens.spacingVerticalXXS,
+  },
+  rule: {
+    whiteSpace: 'nowrap',
   },
   mono: {
     fontFamily: tokens.fontFamilyMonospace,
