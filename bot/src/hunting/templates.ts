@@ -40,7 +40,8 @@ export const HUNTING_TEMPLATES: HuntingTemplate[] = [
     mitre: ['T1078 Valid Accounts', 'T1552 Unsecured Credentials'],
     severity: 'critical',
     tables: ['AIAgentsInfo'],
-    query: `let Latest = ${LATEST};
+    query: `let Latest = ${LATEST}
+| project AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus, Platform, AgentToolsDetails, KnowledgeDetails;
 Latest
 | mv-expand Tool = AgentToolsDetails
 | where tostring(Tool.action.operationDetails["$kind"]) == ${MCP_KIND}
@@ -94,7 +95,8 @@ Latest
     mitre: ['T1078 Valid Accounts', 'T1548 Abuse Elevation Control Mechanism'],
     severity: 'medium',
     tables: ['AIAgentsInfo'],
-    query: `let Latest = ${LATEST};
+    query: `let Latest = ${LATEST}
+| project AIAgentId, AIAgentName, CreatorAccountUpn, AgentToolsDetails, AgentTopicsDetails;
 Latest
 | mv-expand Tool = AgentToolsDetails
 | where tostring(Tool.action.connectionProperties.mode) == "Maker"
@@ -132,15 +134,17 @@ Latest
     tables: ['AIAgentsInfo'],
     query: `let SecretPattern = @'(?i)((bearer|basic)\\s+[a-z0-9._~+/=-]{16,}|\\bsk-[a-z0-9_-]{16,}|\\bAKIA[0-9A-Z]{16}\\b|\\bgh[pousr]_[a-z0-9]{20,}|(password|passwd|pwd|secret|api[_-]?key|access[_-]?token|client[_-]?secret)\\s*[:=]\\s*\\S{6,}|[?&](code|key|sig|token|api[_-]?key)=[^&\\s]{12,})';
 let SecretHeader = @'(?i)^(authorization|x-api-key|api-key|ocp-apim-subscription-key|x-functions-key)$';
-let Latest = ${LATEST};
+let Latest = ${LATEST}
+| project AIAgentId, AIAgentName, CreatorAccountUpn, AgentToolsDetails, RawAgentInfo;
 Latest
 | mv-expand Tool = AgentToolsDetails
+| project AIAgentId, AIAgentName, CreatorAccountUpn, Tool
 | mv-expand Header = Tool.action.operationDetails.headers
 | extend HeaderName = tostring(bag_keys(Header)[0])
-| extend HeaderValue = tostring(Header[HeaderName])
+| extend HeaderValue = tostring(Header[HeaderName]),
+    SecretInUrl = tostring(Tool.action.operationDetails.url) matches regex SecretPattern
 | extend SecretInHeader = isnotempty(HeaderName)
     and (HeaderName matches regex SecretHeader or strcat(HeaderName, ": ", HeaderValue) matches regex SecretPattern)
-| extend SecretInUrl = tostring(Tool.action.operationDetails.url) matches regex SecretPattern
 | where SecretInHeader or SecretInUrl
 | project AIAgentId, AIAgentName, CreatorAccountUpn,
     Location = strcat("tool ", tostring(Tool.displayName), iff(SecretInHeader, strcat(": header ", HeaderName), ": URL"))
@@ -159,7 +163,8 @@ Latest
     mitre: ['T1557 Adversary-in-the-Middle', 'T1071.001 Application Layer Protocol: Web Protocols'],
     severity: 'medium',
     tables: ['AIAgentsInfo'],
-    query: `let Latest = ${LATEST};
+    query: `let Latest = ${LATEST}
+| project AIAgentId, AIAgentName, CreatorAccountUpn, AgentToolsDetails, KnowledgeDetails;
 Latest
 | mv-expand Tool = AgentToolsDetails
 | project AIAgentId, AIAgentName, CreatorAccountUpn,
@@ -185,6 +190,7 @@ Latest
     severity: 'medium',
     tables: ['AIAgentsInfo'],
     query: `${LATEST}
+| project AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus, AgentToolsDetails
 | mv-expand Tool = AgentToolsDetails
 | where tostring(Tool.action.operationDetails.capability) == "email"
     and tostring(Tool.action.inputs.recipients.fillMode) == "AI"
@@ -204,7 +210,7 @@ Latest
 | summarize arg_max(Timestamp, *) by AccountUpn
 | project Upn = tolower(AccountUpn), IsAccountEnabled;
 ${LATEST}
-| extend Owners = parse_json(OwnerAccountUpns)
+| project AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus, Owners = parse_json(OwnerAccountUpns)
 | extend Accountable = iff(array_length(Owners) > 0, Owners, pack_array(CreatorAccountUpn))
 | mv-expand Upn = Accountable to typeof(string)
 | extend Upn = tolower(Upn)
@@ -225,6 +231,7 @@ ${LATEST}
     tables: ['AIAgentsInfo'],
     query: `${LATEST}
 | where AgentStatus == "Published"
+| project AIAgentId, AIAgentName, CreatorAccountUpn, LastPublishedTime, RawAgentInfo
 | extend LastActivityTime = coalesce(todatetime(parse_json(RawAgentInfo).lastActivityAt), LastPublishedTime)
 | where isnotnull(LastActivityTime) and LastActivityTime <= ago(30d)
 | extend DaysIdle = datetime_diff("day", now(), LastActivityTime)
@@ -242,10 +249,12 @@ ${LATEST}
     severity: 'medium',
     tables: ['AIAgentsInfo'],
     query: `let McpServers = AIAgentsInfo
+| project AIAgentId, Timestamp, AgentToolsDetails
 | mv-expand Tool = AgentToolsDetails
 | where tostring(Tool.action.operationDetails["$kind"]) == ${MCP_KIND}
 | project AIAgentId, Timestamp, ServerUrl = tostring(Tool.action.operationDetails.url)
 | union (AIAgentsInfo
+    | project AIAgentId, Timestamp, KnowledgeDetails
     | mv-expand Source = parse_json(KnowledgeDetails)
     | where tostring(Source.source["$kind"]) == ${MCP_KIND}
     | project AIAgentId, Timestamp, ServerUrl = tostring(Source.source.url));
@@ -282,6 +291,7 @@ McpServers
 | project AgentId, CurrentName = AgentName, CurrentInstructions = Instructions,
     PublishedAt = LastPublishedDateTime, ChangedAt = LastUpdatedDateTime;
 AgentsInfo
+| project AgentId, Timestamp, Instructions
 | join kind=inner Latest on AgentId
 | where Timestamp <= PublishedAt
 | summarize arg_max(Timestamp, Instructions) by AgentId, CurrentName, CurrentInstructions, PublishedAt, ChangedAt
@@ -306,6 +316,7 @@ let Latest = ${LATEST.replace('\n', ' ')}
 | project AIAgentId, CurrentName = AIAgentName, Creator = CreatorAccountUpn, CurrentPolicy = AccessControlPolicy,
     LatestTime = Timestamp;
 AIAgentsInfo
+| project AIAgentId, Timestamp, AccessControlPolicy
 | join kind=inner Latest on AIAgentId
 | where Timestamp < LatestTime and AccessControlPolicy !in (Everyone)
 | summarize arg_max(Timestamp, AccessControlPolicy) by AIAgentId, CurrentName, Creator, CurrentPolicy, LatestTime

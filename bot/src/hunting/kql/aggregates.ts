@@ -19,6 +19,111 @@ export interface CompiledAggregate {
 
 const MAX_SET = 1_048_576;
 
+// Accumulators are small classes rather than closures: a summarize makes one per group and aggregation.
+type Fn = (row: Row, ctx: EvalContext) => Value;
+
+class CountIf implements Accumulator {
+  private n = 0;
+  constructor(private readonly predicate: Fn | null) {}
+  add(row: Row, ctx: EvalContext): void {
+    if (this.predicate === null || this.predicate(row, ctx) === true) this.n += 1;
+  }
+  result(): Value[] {
+    return [this.n];
+  }
+}
+
+class DistinctCount implements Accumulator {
+  private readonly seen = new Set<unknown>();
+  constructor(
+    private readonly value: Fn,
+    private readonly predicate: Fn | null,
+  ) {}
+  add(row: Row, ctx: EvalContext): void {
+    if (this.predicate && this.predicate(row, ctx) !== true) return;
+    const x = this.value(row, ctx);
+    if (!isEmptyValue(x)) this.seen.add(keyOf(x));
+  }
+  result(): Value[] {
+    return [this.seen.size];
+  }
+}
+
+class ArgExtreme implements Accumulator {
+  private bestKey: Value = null;
+  private bestRow: Row | null = null;
+  private bestCtx: EvalContext | null = null;
+  constructor(
+    private readonly by: Fn,
+    private readonly sign: number,
+    private readonly rest: AggColumn[],
+  ) {}
+  add(row: Row, ctx: EvalContext): void {
+    const k = this.by(row, ctx);
+    if (k === null) return;
+    if (this.bestRow === null || this.sign * compareValues(k, this.bestKey) > 0) {
+      this.bestKey = k;
+      this.bestRow = row;
+      this.bestCtx = ctx;
+    }
+  }
+  result(): Value[] {
+    const r = this.bestRow;
+    const c = this.bestCtx;
+    if (!r || !c) return [null, ...this.rest.map(() => null)];
+    const out: Value[] = [this.bestKey];
+    for (const col of this.rest) out.push(col.fn(r, c));
+    return out;
+  }
+}
+
+class Collect implements Accumulator {
+  private readonly out: Value[] = [];
+  private readonly seen: Set<unknown> | null;
+  constructor(
+    private readonly value: Fn,
+    private readonly predicate: Fn | null,
+    private readonly limit: number,
+    isSet: boolean,
+  ) {
+    this.seen = isSet ? new Set() : null;
+  }
+  add(row: Row, ctx: EvalContext): void {
+    if (this.out.length >= this.limit || (this.predicate && this.predicate(row, ctx) !== true)) return;
+    const x = this.value(row, ctx);
+    if (x === null) return;
+    // An array value contributes its elements, as KQL's make_set/make_list do.
+    for (const e of Array.isArray(x) ? (x as Value[]) : [x]) {
+      if (this.out.length >= this.limit) break;
+      if (this.seen) {
+        const k = keyOf(e);
+        if (this.seen.has(k)) continue;
+        this.seen.add(k);
+      }
+      this.out.push(e);
+    }
+  }
+  result(): Value[] {
+    return [this.out];
+  }
+}
+
+class Extreme implements Accumulator {
+  private best: Value = null;
+  constructor(
+    private readonly value: Fn,
+    private readonly sign: number,
+  ) {}
+  add(row: Row, ctx: EvalContext): void {
+    const x = this.value(row, ctx);
+    if (isEmptyValue(x)) return;
+    if (this.best === null || this.sign * compareValues(x, this.best) > 0) this.best = x;
+  }
+  result(): Value[] {
+    return [this.best];
+  }
+}
+
 /** Compiles one summarize aggregation (`n = dcount(X)`, `arg_max(Timestamp, *)`). */
 export function compileAggregate(item: NamedExpr, scope: ExprScope, byNames: Set<string>): CompiledAggregate {
   const expr = item.expr;
@@ -39,35 +144,19 @@ export function compileAggregate(item: NamedExpr, scope: ExprScope, byNames: Set
   switch (expr.name) {
     case 'count': {
       argc(0, 0);
-      return single(named('count_'), 'long', () => {
-        let n = 0;
-        return { add: () => void (n += 1), result: () => [n] };
-      });
+      return single(named('count_'), 'long', () => new CountIf(null));
     }
     case 'countif': {
       argc(1, 1);
       const p = arg(0).fn;
-      return single(named('countif_'), 'long', () => {
-        let n = 0;
-        return { add: (row, ctx) => void (p(row, ctx) === true && (n += 1)), result: () => [n] };
-      });
+      return single(named('countif_'), 'long', () => new CountIf(p));
     }
     case 'dcount':
     case 'dcountif': {
       argc(expr.name === 'dcount' ? 1 : 2, expr.name === 'dcount' ? 2 : 3);
       const v = arg(0).fn;
       const p = expr.name === 'dcountif' ? arg(1).fn : null;
-      return single(named(`${expr.name}_${suffix(0)}`), 'long', () => {
-        const seen = new Set<unknown>();
-        return {
-          add: (row, ctx) => {
-            if (p && p(row, ctx) !== true) return;
-            const x = v(row, ctx);
-            if (!isEmptyValue(x)) seen.add(keyOf(x));
-          },
-          result: () => [seen.size],
-        };
-      });
+      return single(named(`${expr.name}_${suffix(0)}`), 'long', () => new DistinctCount(v, p));
     }
     case 'make_set':
     case 'make_set_if':
@@ -82,45 +171,14 @@ export function compileAggregate(item: NamedExpr, scope: ExprScope, byNames: Set
         ? (toNumber(compileExpr(limitArg, scope).fn({}, { now: new Date() })) ?? MAX_SET)
         : MAX_SET;
       const isSet = expr.name.startsWith('make_set');
-      return single(named(`${isSet ? 'set' : 'list'}_${suffix(0)}`), 'dynamic', () => {
-        const out: Value[] = [];
-        const seen = new Set<unknown>();
-        return {
-          add: (row, ctx) => {
-            if (out.length >= limit || (p && p(row, ctx) !== true)) return;
-            const x = v(row, ctx);
-            if (x === null) return;
-            // An array value contributes its elements, as KQL's make_set/make_list do.
-            for (const e of Array.isArray(x) ? (x as Value[]) : [x]) {
-              if (out.length >= limit) break;
-              if (isSet) {
-                const k = keyOf(e);
-                if (seen.has(k)) continue;
-                seen.add(k);
-              }
-              out.push(e);
-            }
-          },
-          result: () => [out],
-        };
-      });
+      return single(named(`${isSet ? 'set' : 'list'}_${suffix(0)}`), 'dynamic', () => new Collect(v, p, limit, isSet));
     }
     case 'min':
     case 'max': {
       argc(1, 1);
       const c = arg(0);
       const sign = expr.name === 'max' ? 1 : -1;
-      return single(named(`${expr.name}_${suffix(0)}`), c.type, () => {
-        let best: Value = null;
-        return {
-          add: (row, ctx) => {
-            const x = c.fn(row, ctx);
-            if (isEmptyValue(x)) return;
-            if (best === null || sign * compareValues(x, best) > 0) best = x;
-          },
-          result: () => [best],
-        };
-      });
+      return single(named(`${expr.name}_${suffix(0)}`), c.type, () => new Extreme(c.fn, sign));
     }
     case 'sum':
     case 'avg': {
@@ -170,31 +228,7 @@ export function compileAggregate(item: NamedExpr, scope: ExprScope, byNames: Set
         : args.slice(1).map((a) => aggColumn(a, scope, null));
       const sign = expr.name === 'arg_max' ? 1 : -1;
       const columns = [{ name: byName, type: by.type }, ...rest.map((c) => ({ name: c.name, type: c.type }))];
-      return {
-        columns,
-        create: () => {
-          let bestKey: Value = null;
-          let bestRow: Row | null = null;
-          let bestCtx: EvalContext | null = null;
-          return {
-            add: (row, ctx) => {
-              const k = by.fn(row, ctx);
-              if (k === null) return;
-              if (bestRow === null || sign * compareValues(k, bestKey) > 0) {
-                bestKey = k;
-                bestRow = row;
-                bestCtx = ctx;
-              }
-            },
-            result: () => {
-              const r = bestRow;
-              const c = bestCtx;
-              if (!r || !c) return columns.map(() => null);
-              return [bestKey, ...rest.map((col) => col.fn(r, c))];
-            },
-          };
-        },
-      };
+      return { columns, create: () => new ArgExtreme(by.fn, sign, rest) };
     }
     default:
       throw errorAt(expr.pos, `unknown aggregation '${expr.name}'`);

@@ -1,4 +1,5 @@
 import type { Expr, NamedExpr, Operator, Query, ScalarType, SortKey, TabularExpr } from './ast.js';
+import type { Accumulator } from './aggregates.js';
 import { compileAggregate } from './aggregates.js';
 import type { CompiledExpr, EvalContext, ExprScope } from './expressions.js';
 import { compileExpr, derivedName } from './expressions.js';
@@ -179,12 +180,13 @@ class Compiler {
           if (at >= 0) schema[at] = col;
           else schema.push(col);
         }
+        const copy = rowCopier(input.schema);
         return {
           schema,
           run: (rt) => {
             const ctx = rt.ctx;
             return input.run(rt).map((row) => {
-              const o: Row = { ...row };
+              const o = copy(row);
               for (const i of items) o[i.name] = i.compiled.fn(o, ctx);
               return o;
             });
@@ -309,32 +311,109 @@ class Compiler {
       ...aggs.flatMap((a, i) => a.columns.map((c) => ({ ...c, pos: (op.aggregates[i] as NamedExpr).pos }))),
     ]);
     const aggNames = aggs.flatMap((a) => a.columns.map((c) => c.name));
+    const fast = this.argExtremeOfRows(op, input);
+    if (fast) return { schema, run: (rt) => fast(input.run(rt), rt.ctx) };
     return {
       schema,
       run: (rt) => {
         const ctx = rt.ctx;
-        const groups = new Map<unknown, { keys: Value[]; accs: ReturnType<(typeof aggs)[number]['create']>[] }>();
+        const groups = new Map<unknown, Group>();
+        const nBy = by.length;
+        const byFns = by.map((b) => b.compiled.fn);
+        const scratch: Value[] = new Array<Value>(nBy);
         for (const row of input.run(rt)) {
-          const keys = by.map((b) => b.compiled.fn(row, ctx));
-          const k = keys.length === 1 ? keyOf(keys[0]) : keys.length === 0 ? '' : JSON.stringify(keys.map(keyOf));
+          let k: unknown;
+          if (nBy === 1) {
+            const v = (byFns[0] as (r: Row, c: EvalContext) => Value)(row, ctx);
+            scratch[0] = v;
+            k = keyOf(v);
+          } else {
+            let text = '';
+            for (let i = 0; i < nBy; i += 1) {
+              const v = (byFns[i] as (r: Row, c: EvalContext) => Value)(row, ctx);
+              scratch[i] = v;
+              text += keyText(v);
+            }
+            k = text;
+          }
           let g = groups.get(k);
-          if (!g) {
-            g = { keys, accs: aggs.map((a) => a.create()) };
+          if (g === undefined) {
+            g = new Group(
+              scratch.slice(0, nBy),
+              aggs.map((a) => a.create()),
+            );
             groups.set(k, g);
           }
-          for (const acc of g.accs) acc.add(row, ctx);
+          const accs = g.accs;
+          for (let i = 0; i < accs.length; i += 1) (accs[i] as Accumulator).add(row, ctx);
         }
-        if (groups.size === 0 && by.length === 0) groups.set('', { keys: [], accs: aggs.map((a) => a.create()) });
+        if (groups.size === 0 && nBy === 0)
+          groups.set(
+            '',
+            new Group(
+              [],
+              aggs.map((a) => a.create()),
+            ),
+          );
         const out: Row[] = [];
         for (const g of groups.values()) {
           const o: Row = {};
-          by.forEach((b, i) => (o[b.name] = g.keys[i] ?? null));
-          const values = g.accs.flatMap((acc) => acc.result());
-          aggNames.forEach((name, i) => (o[name] = values[i] ?? null));
+          for (let i = 0; i < nBy; i += 1) o[(by[i] as { name: string }).name] = g.keys[i] ?? null;
+          let j = 0;
+          for (const acc of g.accs) {
+            for (const v of acc.result()) {
+              o[aggNames[j] as string] = v ?? null;
+              j += 1;
+            }
+          }
           out.push(o);
         }
         return out;
       },
+    };
+  }
+
+  /**
+   * `summarize arg_max(T, *) by K1, K2` with plain columns: every output value is the chosen row's own
+   * value under the same name, so the chosen input row itself is the output row (no copy).
+   */
+  private argExtremeOfRows(
+    op: Extract<Operator, { kind: 'summarize' }>,
+    input: Plan,
+  ): ((rows: Row[], ctx: EvalContext) => Row[]) | null {
+    const [agg] = op.aggregates;
+    if (op.aggregates.length !== 1 || !agg || agg.name !== null) return null;
+    const call = agg.expr;
+    if (call.kind !== 'call' || !call.star || call.args.length !== 1) return null;
+    if (call.name !== 'arg_max' && call.name !== 'arg_min') return null;
+    const by = call.args[0] as Expr;
+    if (by.kind !== 'column' || !input.schema.some((c) => c.name === by.name)) return null;
+    if (
+      !op.by.every(
+        (b) =>
+          b.name === null &&
+          b.expr.kind === 'column' &&
+          input.schema.some((c) => c.name === (b.expr as { name: string }).name),
+      )
+    ) {
+      return null;
+    }
+    const keys = op.by.map((b) => (b.expr as { name: string }).name);
+    const byName = by.name;
+    const sign = call.name === 'arg_max' ? 1 : -1;
+    return (rows) => {
+      const best = new Map<unknown, Row>();
+      for (const row of rows) {
+        const v = row[byName] ?? null;
+        if (v === null) continue;
+        const k =
+          keys.length === 1
+            ? keyOf(row[keys[0] as string] ?? null)
+            : JSON.stringify(keys.map((n) => keyOf(row[n] ?? null)));
+        const current = best.get(k);
+        if (current === undefined || sign * compareValues(v, current[byName] ?? null) > 0) best.set(k, row);
+      }
+      return [...best.values()];
     };
   }
 
@@ -350,6 +429,7 @@ class Compiler {
       if (at >= 0) schema[at] = { name: i.name, type: i.type as ScalarType };
       else schema.push({ name: i.name, type: i.type as ScalarType });
     }
+    const copy = rowCopier(input.schema);
     return {
       schema,
       run: (rt) => {
@@ -359,7 +439,7 @@ class Compiler {
           const lists = items.map((i) => expandable(i.fn(row, ctx)));
           const n = Math.max(...lists.map((l) => l.length));
           for (let k = 0; k < n; k += 1) {
-            const o: Row = { ...row };
+            const o = copy(row);
             items.forEach((i, j) => (o[i.name] = i.cast((lists[j] as Value[])[k] ?? null)));
             out.push(o);
           }
@@ -405,6 +485,7 @@ class Compiler {
       return { from: c.name, name, type: c.type };
     });
     const schema = [...left.schema, ...rightColumns.map((c) => ({ name: c.name, type: c.type }))];
+    const copyLeft = rowCopier(left.schema);
     return {
       schema,
       run: (rt) => {
@@ -433,12 +514,12 @@ class Compiler {
           const matches = k === null ? undefined : index.get(k);
           if (matches) {
             for (const r of matches) {
-              const o: Row = { ...l };
+              const o = copyLeft(l);
               for (const c of rightColumns) o[c.name] = r[c.from] ?? null;
               out.push(o);
             }
           } else if (kind === 'leftouter') {
-            const o: Row = { ...l };
+            const o = copyLeft(l);
             for (const c of rightColumns) o[c.name] = null;
             out.push(o);
           }
@@ -449,9 +530,32 @@ class Compiler {
   }
 }
 
+class Group {
+  constructor(
+    readonly keys: Value[],
+    readonly accs: Accumulator[],
+  ) {}
+}
+
+/** One part of a composite key, typed and terminated, so ("a", "b|c") and ("a|b", "c") differ. */
+function keyText(v: Value): string {
+  if (v === null || v === undefined) return '\u0000n\u0001';
+  if (typeof v === 'string') return `s${v.length}:${v}`;
+  const k = keyOf(v);
+  return `${typeof k}${String(k).length}:${String(k)}`;
+}
+
 function joinKey(values: Value[]): unknown {
-  if (values.some((v) => v === null || v === '')) return null;
-  return values.length === 1 ? keyOf(values[0]) : JSON.stringify(values.map(keyOf));
+  if (values.length === 1) {
+    const v = values[0] ?? null;
+    return v === null || v === '' ? null : keyOf(v);
+  }
+  let text = '';
+  for (const v of values) {
+    if (v === null || v === '') return null;
+    text += keyText(v);
+  }
+  return text;
 }
 
 function expandable(v: Value): Value[] {
@@ -523,6 +627,19 @@ function uniqueColumns(cols: { name: string; type: ScalarType; pos: SourcePos }[
     seen.add(c.name);
   }
   return cols.map((c) => ({ name: c.name, type: c.type }));
+}
+
+/**
+ * A function that copies a row's columns into a new object literal with fixed keys, built once per
+ * operator from its input schema: V8 creates such literals fast and gives them one shape, where a
+ * spread or key-by-key copy of every row is several times slower.
+ */
+function rowCopier(schema: Column[]): (row: Row) => Row {
+  const body = schema.map((c, i) => `${JSON.stringify(c.name)}: r[k[${i}]] ?? null`).join(',\n');
+  const make = new Function('k', `return function copyRow(r) { return {\n${body}\n}; };`) as (
+    keys: string[],
+  ) => (row: Row) => Row;
+  return make(schema.map((c) => c.name));
 }
 
 function pick(row: Row, schema: Column[]): Row {
