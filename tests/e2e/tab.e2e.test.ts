@@ -76,6 +76,47 @@ function agentRow(page: Page, name: string) {
   return page.getByRole('table', { name: 'Agents' }).getByRole('row').filter({ hasText: name });
 }
 
+const INTERACTIVE_ROLES = new Set([
+  'button',
+  'link',
+  'textbox',
+  'searchbox',
+  'combobox',
+  'switch',
+  'tab',
+  'radio',
+  'row',
+  'checkbox',
+]);
+
+/** Interactive elements in Chromium's accessibility tree that have no accessible name (rows: only focusable ones). */
+async function unnamedControls(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+    nodes: {
+      ignored: boolean;
+      role?: { value: string };
+      name?: { value: string };
+      properties?: { name: string; value: { value: unknown } }[];
+    }[];
+  };
+  await cdp.detach();
+  const focusable = (n: (typeof nodes)[number]) => n.properties?.some((p) => p.name === 'focusable' && p.value.value);
+  return nodes
+    .filter((n) => !n.ignored && INTERACTIVE_ROLES.has(n.role?.value ?? '') && !n.name?.value.trim())
+    .filter((n) => n.role?.value !== 'row' || focusable(n))
+    .map((n) => n.role!.value);
+}
+
+/** Presses Tab until `done` holds for the focused element; returns how many presses it took. */
+async function tabUntil(page: Page, done: () => boolean, max = 40): Promise<number> {
+  for (let i = 1; i <= max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(done)) return i;
+  }
+  throw new Error(`not reached with ${max} presses of Tab`);
+}
+
 describe('the tab in Chromium against the real server (Zava)', () => {
   it('signs in through the persona picker and does not wait for Teams in a plain browser', async () => {
     const { context, page } = await newPage();
@@ -235,6 +276,32 @@ describe('the tab in Chromium against the real server (Zava)', () => {
     expect(res.status).toBe(200);
     await agentRow(page, 'Marketing Campaign Planner').filter({ hasText: 'Blocked' }).waitFor();
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    await context.close();
+  });
+
+  it('is reachable from the keyboard, with a name on every control', async () => {
+    const { context, page } = await openAs(MEGAN, '/agents');
+    await agentRow(page, 'Customer Billing Agent').waitFor();
+    expect(await unnamedControls(page)).toEqual([]);
+    // Tab reaches the registry's rows (one tab stop), arrows move, Enter opens the agent.
+    await tabUntil(page, () => document.activeElement?.getAttribute('role') === 'row');
+    const first = await page.evaluate(() => document.activeElement?.textContent ?? '');
+    await page.keyboard.press('ArrowDown');
+    const second = await page.evaluate(() => document.activeElement?.textContent ?? '');
+    expect(second).not.toBe(first);
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Customer Billing Agent', level: 1 }).waitFor();
+    expect(await unnamedControls(page)).toEqual([]);
+
+    // The incident's entity graph: Tab lands on a named node.
+    const incidents = await server.as(MEGAN).get<{ items: { id: string }[] }>('/api/v1/incidents');
+    await page.goto(`/incidents/${incidents.body.items[0]!.id}`);
+    await page.getByRole('group', { name: 'Entity graph' }).waitFor();
+    expect(await unnamedControls(page)).toEqual([]);
+    await tabUntil(page, () => Boolean(document.activeElement?.closest('svg[aria-label="Entity graph"]')));
+    const label = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+    expect(label.length).toBeGreaterThan(0);
     await context.close();
   });
 });

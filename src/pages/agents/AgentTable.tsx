@@ -112,6 +112,7 @@ export function AgentTable({ items, hasMore, loadingMore, onLoadMore, onOpen }: 
                     key={agent.id}
                     className={styles.row}
                     aria-rowindex={index + 2}
+                    aria-label={`${agent.name}, risk ${agent.riskScore} ${agent.riskLevel}, ${LIFECYCLE_LABEL[agent.lifecycle]}`}
                     tabIndex={index === activeIndex ? 0 : -1}
                     ref={(el: HTMLDivElement | null) => {
                       if (el) rowRefs.current.set(index, el);
@@ -125,7 +126,9 @@ export function AgentTable({ items, hasMore, loadingMore, onLoadMore, onOpen }: 
                     onKeyDown={(e: KeyboardEvent<HTMLDivElement>) => onKeyDown(e, index, agent)}
                   >
                     <TableCell className={styles.name}>
-                      <strong className={styles.nowrap}>{agent.name}</strong>
+                      <strong className={styles.nowrap} title={agent.name}>
+                        {agent.name}
+                      </strong>
                     </TableCell>
                     <TableCell className={styles.risk}>
                       <span className={styles.score} aria-label={`risk score ${agent.riskScore}`}>
@@ -134,7 +137,7 @@ export function AgentTable({ items, hasMore, loadingMore, onLoadMore, onOpen }: 
                       <SeverityBadge severity={agent.riskLevel} size="small" />
                     </TableCell>
                     <TableCell className={styles.signals}>
-                      <span className={styles.nowrap}>
+                      <span className={styles.nowrap} title={agent.signals.map((s) => s.title).join('; ')}>
                         {agent.signals
                           .slice(0, 2)
                           .map((s) => s.title)
