@@ -44,6 +44,21 @@ export interface HuntingTemplate {
   query?: string;
 }
 
+/** One agent's outcome in `POST /api/v1/agents/bulk/block` or `/bulk/notify-maker`. */
+export interface BulkItemResult {
+  agentId: string;
+  outcome: 'done' | 'noop' | 'failed';
+  message: string;
+  auditId: string | null;
+  error?: { code: string; message: string };
+}
+
+export interface BulkActionResult {
+  action: 'blockAgent' | 'notifyMaker';
+  results: BulkItemResult[];
+  summary: { done: number; noop: number; failed: number };
+}
+
 /** `POST /api/v1/hunting/run`: the shape of Graph's runHuntingQuery. */
 export interface HuntingResult {
   schema: { name: string; type: string }[];

@@ -6,6 +6,7 @@ import type {
   AgentSummary,
   AuditListQuery,
   AuditRecord,
+  BulkActionResult,
   ChangeVersion,
   Classification,
   HuntingResult,
@@ -103,6 +104,13 @@ export function createWardenApi(client: ApiClient) {
       normalizeTemplates(await client.get<unknown>('/api/v1/hunting/templates', { signal })),
     runHunting: (input: { templateId: string } | { query: string }) =>
       client.post<HuntingResult>('/api/v1/hunting/run', { body: input }),
+    bulkNotifyMakers: (agentIds: string[], message: string, idempotencyKey: string) =>
+      client.post<BulkActionResult>('/api/v1/agents/bulk/notify-maker', {
+        body: { agentIds, message },
+        idempotencyKey,
+      }),
+    bulkBlockAgents: (agentIds: string[], reason: string, idempotencyKey: string) =>
+      client.post<BulkActionResult>('/api/v1/agents/bulk/block', { body: { agentIds, reason }, idempotencyKey }),
   };
 }
 

@@ -38,9 +38,22 @@ function huntingServer(): FakeServer {
         ? apiError(400, 'invalid_query', 'line 3, column 14: unknown operator')
         : { body: mcpResult },
     )
-    .post(/^\/api\/v1\/agents\/([^/]+)\/(notify-maker|block)$/, () => ({
-      body: { outcome: 'done', message: 'ok', auditId: 'a' },
-    }));
+    .post(/^\/api\/v1\/agents\/bulk\/(notify-maker|block)$/, (req, match) => {
+      const { agentIds } = req.body as { agentIds: string[] };
+      const results = agentIds.map((agentId) =>
+        agentId === 'agent-gone'
+          ? { agentId, outcome: 'failed', message: "agent 'agent-gone' was not found", auditId: null }
+          : { agentId, outcome: 'done', message: 'ok', auditId: `audit-${agentId}` },
+      );
+      const failed = results.filter((r) => r.outcome === 'failed').length;
+      return {
+        body: {
+          action: match?.[1] === 'block' ? 'blockAgent' : 'notifyMaker',
+          results,
+          summary: { done: results.length - failed, noop: 0, failed },
+        },
+      };
+    });
 }
 
 const dataRows = (table: HTMLElement) => within(table).getAllByRole('row').slice(1);
@@ -69,7 +82,7 @@ describe('HuntingPage', () => {
     expect(await screen.findByText('line 3, column 14: unknown operator')).toBeTruthy();
   });
 
-  it('notifies the makers of the selected agents, one request per agent', async () => {
+  it('notifies the makers of the selected agents in one bulk request', async () => {
     const server = huntingServer();
     renderPage(<HuntingPage />, { me: me(['responder']), url: '/hunting', server });
     await userEvent.type(await screen.findByRole('textbox', { name: 'Query' }), 'AIAgentsInfo');
@@ -85,13 +98,15 @@ describe('HuntingPage', () => {
     await userEvent.click(within(dialog).getByRole('button', { name: 'Send' }));
 
     expect(await screen.findByText('Notified the makers of 2 agents.')).toBeTruthy();
-    const paths = server.requests.filter((r) => r.method === 'POST' && r.url.pathname.endsWith('/notify-maker'));
-    expect(paths.map((r) => r.url.pathname).sort()).toEqual([
-      '/api/v1/agents/agent-billing/notify-maker',
-      '/api/v1/agents/agent-hr/notify-maker',
-    ]);
-    const keys = new Set(paths.map((r) => r.headers.get('idempotency-key')));
-    expect(keys.size).toBe(2);
+    // One bulk request for the selection, with the dialog's idempotency key.
+    const bulk = server.to('/api/v1/agents/bulk/notify-maker');
+    expect(bulk).toHaveLength(1);
+    expect(bulk[0]?.body).toEqual({
+      agentIds: ['agent-billing', 'agent-hr'],
+      message: 'Agent Warden found a risky configuration in your agent. Please review it and submit a safer version.',
+    });
+    expect(bulk[0]?.headers.get('idempotency-key')).toBeTruthy();
+    expect(server.requests.some((r) => /\/agents\/agent-[^/]+\/notify-maker$/.test(r.url.pathname))).toBe(false);
   });
 
   it('lets an admin block the selected agents', async () => {
@@ -107,7 +122,54 @@ describe('HuntingPage', () => {
     const dialog = await screen.findByRole('dialog');
     await userEvent.type(within(dialog).getByRole('textbox', { name: /Reason/ }), 'MCP on maker credentials');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Block' }));
-    await waitFor(() => expect(server.to('/api/v1/agents/agent-sales/block')).toHaveLength(1));
-    expect(server.to('/api/v1/agents/agent-sales/block')[0]?.body).toEqual({ reason: 'MCP on maker credentials' });
+    await waitFor(() => expect(server.to('/api/v1/agents/bulk/block')).toHaveLength(1));
+    expect(server.to('/api/v1/agents/bulk/block')[0]?.body).toEqual({
+      agentIds: ['agent-sales'],
+      reason: 'MCP on maker credentials',
+    });
+    expect(await screen.findByText('Blocked 1 agent.')).toBeTruthy();
+  });
+
+  it('reports the agents a bulk action failed for', async () => {
+    const server = huntingServer().post('/api/v1/hunting/run', () => ({
+      body: {
+        ...mcpResult,
+        results: [...mcpResult.results, { AIAgentId: 'agent-gone', AIAgentName: 'Gone Agent', Tools: 0 }],
+      },
+    }));
+    renderPage(<HuntingPage />, { me: me(['admin']), url: '/hunting', server });
+    await userEvent.type(await screen.findByRole('textbox', { name: 'Query' }), 'AIAgentsInfo');
+    await userEvent.click(screen.getByRole('button', { name: 'Run query' }));
+    await screen.findByRole('table', { name: 'Hunting results' });
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Select all rows' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Notify makers (4)' }));
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Send' }));
+    expect(
+      await screen.findByText(
+        "Notified the makers of 3 agents, failed for agent-gone (agent 'agent-gone' was not found).",
+      ),
+    ).toBeTruthy();
+  });
+
+  it('runs the template named in the link from a card (/hunting?template=...)', async () => {
+    const server = huntingServer();
+    renderPage(<HuntingPage />, { me: me(['viewer']), url: '/hunting?template=mcp-maker-credentials', server });
+    const table = await screen.findByRole('table', { name: 'Hunting results' });
+    expect(server.to('/api/v1/hunting/run')[0]?.body).toEqual({ templateId: 'mcp-maker-credentials' });
+    expect(dataRows(table)).toHaveLength(3);
+    expect((screen.getByRole('textbox', { name: 'Query' }) as HTMLTextAreaElement).value).toBe(
+      'AIAgentsInfo | where ...',
+    );
+  });
+
+  it('says when the server capped the rows', async () => {
+    const server = huntingServer().post('/api/v1/hunting/run', () => ({
+      body: { ...mcpResult, rowCount: 12_000, truncated: true },
+    }));
+    renderPage(<HuntingPage />, { me: me(['viewer']), url: '/hunting', server });
+    await userEvent.type(await screen.findByRole('textbox', { name: 'Query' }), 'AIAgentsInfo');
+    await userEvent.click(screen.getByRole('button', { name: 'Run query' }));
+    expect(await screen.findByText(/3 rows of 12,000/)).toBeTruthy();
   });
 });

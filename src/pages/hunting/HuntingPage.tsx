@@ -155,6 +155,9 @@ export function HuntingPage() {
         >
           <Caption1 className={styles.summary} role="status">
             {result.results.length.toLocaleString()} row{result.results.length === 1 ? '' : 's'}
+            {result.truncated && result.rowCount !== undefined
+              ? ` of ${result.rowCount.toLocaleString()} (the server returns at most ${result.results.length.toLocaleString()})`
+              : ''}
             {h.hasAgentIds ? `, ${count} agent${count === 1 ? '' : 's'} selected` : ''}
           </Caption1>
           {result.results.length === 0 ? (

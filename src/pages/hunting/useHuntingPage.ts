@@ -1,5 +1,5 @@
-import { useMemo, useRef, useState } from 'react';
-import type { ActionResult, HuntingResult, HuntingTemplate } from '../../api/types.js';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { ActionResult, BulkActionResult, HuntingResult, HuntingTemplate } from '../../api/types.js';
 import { useApiResource } from '../../hooks/useApiResource.js';
 import { useCan, useSession } from '../../session/Session.js';
 import { sortedIndexes, type SortState } from './sortRows.js';
@@ -10,41 +10,33 @@ export const ROWS_PER_STEP = 500;
 
 interface RunState {
   running: boolean;
-  result: HuntingResult | null;
+  result: RunResult | null;
   error: string | null;
   /** What produced the result, for the heading. */
   source: string | null;
 }
 
-/** Runs per-agent actions one after another and sums them up as one ActionResult. */
-async function forEachAgent(
-  agentIds: string[],
-  keys: Map<string, string>,
-  act: (agentId: string, key: string) => Promise<ActionResult>,
-  verb: string,
-): Promise<ActionResult> {
-  let done = 0;
-  let noop = 0;
-  const failed: string[] = [];
-  for (const id of agentIds) {
-    let key = keys.get(id);
-    if (!key) {
-      key = crypto.randomUUID();
-      keys.set(id, key);
-    }
-    try {
-      const result = await act(id, key);
-      if (result.outcome === 'done') done += 1;
-      else noop += 1;
-    } catch (error) {
-      failed.push(`${id} (${error instanceof Error ? error.message : String(error)})`);
-    }
+/** The server's rows beyond the row cap are counted, not sent. */
+type RunResult = HuntingResult & { rowCount?: number; truncated?: boolean };
+
+/** One bulk request for all selected agents, summed up as the ActionResult the dialog shows. */
+function summarizeBulk(result: BulkActionResult, verb: string): ActionResult {
+  const { done, noop, failed } = result.summary;
+  if (done + noop === 0) {
+    throw new Error(`Nothing ${verb}: ${result.results.map((r) => `${r.agentId} (${r.message})`).join('; ')}`);
   }
-  if (done + noop === 0) throw new Error(`Nothing ${verb}: ${failed.join('; ')}`);
   const parts = [`${verb} ${done} agent${done === 1 ? '' : 's'}`];
   if (noop) parts.push(`${noop} already so`);
-  if (failed.length) parts.push(`failed for ${failed.join('; ')}`);
+  if (failed) {
+    const failures = result.results.filter((r) => r.outcome === 'failed').map((r) => `${r.agentId} (${r.message})`);
+    parts.push(`failed for ${failures.join('; ')}`);
+  }
   return { outcome: done > 0 ? 'done' : 'noop', message: `${parts.join(', ')}.`, auditId: null };
+}
+
+/** `/hunting?template=<id>` (the bot's "open in the tab" link) runs that template on arrival. */
+function templateFromUrl(): string | null {
+  return typeof window === 'undefined' ? null : new URLSearchParams(window.location.search).get('template');
 }
 
 export function useHuntingPage() {
@@ -56,8 +48,8 @@ export function useHuntingPage() {
   const [sort, setSort] = useState<SortState | null>(null);
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [visibleRows, setVisibleRows] = useState(ROWS_PER_STEP);
-  // One idempotency key per agent and per dialog opening: a retry does not act twice.
-  const bulkKeys = useRef(new Map<string, Map<string, string>>());
+  // The dialog's key (one per opening) is the bulk request's idempotency key: a retry does not act twice.
+  const autoRan = useRef(false);
 
   const execute = async (input: { templateId: string } | { query: string }, source: string) => {
     setRun((r) => ({ ...r, running: true, error: null }));
@@ -76,6 +68,15 @@ export function useHuntingPage() {
     if (template.query) setQuery(template.query);
     void execute({ templateId: template.id }, template.name);
   };
+  useEffect(() => {
+    const wanted = templateFromUrl();
+    if (autoRan.current || !wanted || !templates.data) return;
+    autoRan.current = true;
+    const template = templates.data.find((t) => t.id === wanted);
+    if (template) runTemplate(template);
+    // runTemplate is recreated every render; the ref keeps this to one run.
+  }, [templates.data]);
+
   const runQuery = () => {
     if (query.trim()) void execute({ query }, 'Query');
   };
@@ -120,23 +121,10 @@ export function useHuntingPage() {
     );
   };
 
-  const keysFor = (dialogKey: string) => {
-    let keys = bulkKeys.current.get(dialogKey);
-    if (!keys) {
-      keys = new Map();
-      bulkKeys.current.set(dialogKey, keys);
-    }
-    return keys;
-  };
-  const notifyMakers = (message: string, dialogKey: string) =>
-    forEachAgent(
-      selectedAgentIds,
-      keysFor(dialogKey),
-      (id, key) => api.notifyMaker(id, message, key),
-      'Notified the makers of',
-    );
-  const blockAgents = (reason: string, dialogKey: string) =>
-    forEachAgent(selectedAgentIds, keysFor(dialogKey), (id, key) => api.blockAgent(id, reason, key), 'Blocked');
+  const notifyMakers = async (message: string, dialogKey: string) =>
+    summarizeBulk(await api.bulkNotifyMakers(selectedAgentIds, message, dialogKey), 'Notified the makers of');
+  const blockAgents = async (reason: string, dialogKey: string) =>
+    summarizeBulk(await api.bulkBlockAgents(selectedAgentIds, reason, dialogKey), 'Blocked');
 
   return {
     templates,
