@@ -131,12 +131,12 @@ const REGISTRY_READY = () => {
 
 /**
  * Clicks a control and resolves, after the next paint, with the milliseconds from the click until the
- * registry shows the rows of the new query (a new table with rows, after the loading state).
+ * registry shows the rows of the new query (its data-query changed and it is no longer busy).
  */
 async function timeFilterChange(page: Page, selector: string): Promise<number> {
   return page.evaluate(async (sel) => {
     const TABLE = '[role="table"][aria-label="Agents"]';
-    const before = document.querySelector(TABLE);
+    const before = document.querySelector(TABLE)?.getAttribute('data-query');
     const control = document.querySelector<HTMLElement>(sel);
     if (!before || !control) throw new Error(`missing ${before ? sel : 'the registry'}`);
     const started = performance.now();
@@ -144,13 +144,18 @@ async function timeFilterChange(page: Page, selector: string): Promise<number> {
       const timer = setTimeout(() => reject(new Error('the registry did not change in 10 s')), 10_000);
       const observer = new MutationObserver(() => {
         const table = document.querySelector(TABLE);
-        if (table && table !== before && table.querySelector('[role="rowgroup"] [role="row"]')) {
+        if (
+          table &&
+          table.getAttribute('data-query') !== before &&
+          table.getAttribute('aria-busy') !== 'true' &&
+          table.querySelector('[role="rowgroup"] [role="row"]')
+        ) {
           observer.disconnect();
           clearTimeout(timer);
           resolve();
         }
       });
-      observer.observe(document.body, { childList: true, subtree: true });
+      observer.observe(document.body, { childList: true, subtree: true, attributes: true });
       control.click();
     });
     // The frame that shows it.

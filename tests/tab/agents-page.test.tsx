@@ -127,4 +127,32 @@ describe('AgentsPage', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(await screen.findByText('Customer Billing Agent')).toBeTruthy();
   });
+
+  it('keeps the previous rows, marked busy, while new filters load, then shows the new ones', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const base = registry([billingAgentSummary, agentSummary(1), agentSummary(2)]);
+    const server = base.get('/api/v1/agents', async (req) => {
+      if (req.url.searchParams.get('mcpMaker') === 'true') {
+        await held;
+        return { body: { items: [billingAgentSummary], nextCursor: null } };
+      }
+      return { body: { items: [billingAgentSummary, agentSummary(1), agentSummary(2)], nextCursor: null } };
+    });
+    renderPage(<AgentsPage />, { me: me(['admin']), url: '/agents', server });
+    const table = await screen.findByRole('table', { name: 'Agents' });
+    expect(bodyRows()).toHaveLength(3);
+
+    await userEvent.click(screen.getByRole('switch', { name: 'MCP on maker credentials' }));
+    await waitFor(() => expect(server.to('/api/v1/agents')).toHaveLength(2));
+    // Still the same table with the old rows, busy; no spinner instead of the table.
+    expect(screen.getByRole('table', { name: 'Agents' })).toBe(table);
+    expect(table.getAttribute('aria-busy')).toBe('true');
+    expect(bodyRows()).toHaveLength(3);
+    expect(screen.queryByText('Loading agents')).toBeNull();
+
+    release();
+    await waitFor(() => expect(bodyRows()).toHaveLength(1));
+    expect(table.getAttribute('aria-busy')).toBe('false');
+  });
 });

@@ -1,5 +1,6 @@
 import {
   Badge,
+  mergeClasses,
   Button,
   Caption1,
   Spinner,
@@ -25,6 +26,10 @@ export interface AgentTableProps {
   loadingMore: boolean;
   onLoadMore(): void;
   onOpen(agent: AgentSummary): void;
+  /** The rows are those of the previous filters while the new ones load. */
+  busy?: boolean;
+  /** Which query the rows answer (exposed as data-query for tests and the bench). */
+  queryKey?: string;
 }
 
 /** Rows this close to the end of what is loaded fetch the next page. */
@@ -34,7 +39,15 @@ const PREFETCH_ROWS = 30;
  * The agent registry as an ARIA table whose body is windowed: fixed-height rows, only those in view
  * are in the DOM. One row is in the tab order (roving tabindex); arrows, Home/End and Page keys move.
  */
-export function AgentTable({ items, hasMore, loadingMore, onLoadMore, onOpen }: AgentTableProps) {
+export function AgentTable({
+  items,
+  hasMore,
+  loadingMore,
+  onLoadMore,
+  onOpen,
+  busy = false,
+  queryKey,
+}: AgentTableProps) {
   const styles = useAgentTableStyles();
   const rows = useWindowedRows({ count: items.length, rowHeight: AGENT_ROW_HEIGHT });
   const [active, setActive] = useState(0);
@@ -46,6 +59,15 @@ export function AgentTable({ items, hasMore, loadingMore, onLoadMore, onOpen }: 
   useEffect(() => {
     if (hasMore && !loadingMore && rows.end >= items.length - PREFETCH_ROWS) onLoadMore();
   }, [rows.end, items.length, hasMore, loadingMore, onLoadMore]);
+
+  // New filters: back to the top of the list.
+  const settledKey = busy ? null : queryKey;
+  const containerRef = rows.containerRef;
+  useEffect(() => {
+    if (settledKey === null) return;
+    if (containerRef.current) containerRef.current.scrollTop = 0;
+    setActive(0);
+  }, [settledKey, containerRef]);
 
   useEffect(() => {
     if (!focusPending.current) return;
@@ -86,8 +108,10 @@ export function AgentTable({ items, hasMore, loadingMore, onLoadMore, onOpen }: 
     <div className={styles.frame}>
       <Table
         noNativeElements
-        className={styles.table}
+        className={mergeClasses(styles.table, busy && styles.busy)}
         aria-label="Agents"
+        aria-busy={busy}
+        data-query={queryKey}
         aria-rowcount={hasMore ? -1 : items.length + 1}
         size="medium"
       >
@@ -179,14 +203,15 @@ export function AgentTable({ items, hasMore, loadingMore, onLoadMore, onOpen }: 
         </TableBody>
       </Table>
       <div className={styles.footer} role="status" aria-live="polite">
+        {busy ? <Spinner size="tiny" label="Applying the filters" /> : null}
         {loadingMore ? <Spinner size="tiny" label="Loading more agents" /> : null}
-        {!loadingMore ? (
+        {!loadingMore && !busy ? (
           <Caption1>
             {items.length.toLocaleString()} agent{items.length === 1 ? '' : 's'}
             {hasMore ? ' loaded, more as you scroll' : ''}
           </Caption1>
         ) : null}
-        {hasMore && !loadingMore ? (
+        {hasMore && !loadingMore && !busy ? (
           <Button size="small" appearance="subtle" onClick={onLoadMore}>
             Load more
           </Button>

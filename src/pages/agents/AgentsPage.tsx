@@ -1,4 +1,6 @@
 import { Title3 } from '@fluentui/react-components';
+import { useRef } from 'react';
+import type { AgentSummary } from '../../api/types.js';
 import { EmptyState, ErrorState, LoadingState } from '../../components/PageState/PageState.js';
 import { AgentFilters } from './AgentFilters.js';
 import { AgentTable } from './AgentTable.js';
@@ -8,9 +10,26 @@ import { useAgentsPageStyles } from './useAgentsPageStyles.styles.js';
 /** The agent registry with risk, filters and search; thousands of rows stay smooth (windowed, paged). */
 export function AgentsPage() {
   const styles = useAgentsPageStyles();
-  const { filters, updateFilters, resetFilters, list, openAgent, filtered } = useAgentsPage();
+  const { filters, updateFilters, resetFilters, list, openAgent, filtered, queryKey } = useAgentsPage();
+  // While a new filter loads, the rows of the previous one stay (marked busy) instead of a spinner:
+  // the table is not torn down and rebuilt, and the page does not jump.
+  const shown = useRef<{ items: AgentSummary[]; key: string } | null>(null);
+  if (!list.loading && !list.error) shown.current = list.items.length > 0 ? { items: list.items, key: queryKey } : null;
+  const stale = list.loading ? shown.current : null;
   let body;
   if (list.error) body = <ErrorState title="Could not load agents" error={list.error} onRetry={list.retry} />;
+  else if (stale)
+    body = (
+      <AgentTable
+        items={stale.items}
+        hasMore={false}
+        loadingMore={false}
+        busy
+        queryKey={stale.key}
+        onLoadMore={list.loadMore}
+        onOpen={openAgent}
+      />
+    );
   else if (list.loading) body = <LoadingState label="Loading agents" />;
   else if (list.items.length === 0)
     body = (
@@ -24,6 +43,7 @@ export function AgentsPage() {
         items={list.items}
         hasMore={list.hasMore}
         loadingMore={list.loadingMore}
+        queryKey={queryKey}
         onLoadMore={list.loadMore}
         onOpen={openAgent}
       />

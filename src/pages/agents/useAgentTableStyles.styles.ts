@@ -18,6 +18,9 @@ export const useAgentTableStyles = makeStyles({
     flexGrow: 1,
     minHeight: 0,
   },
+  busy: {
+    opacity: 0.6,
+  },
   scroller: {
     flexGrow: 1,
     minHeight: 0,

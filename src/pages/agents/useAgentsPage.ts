@@ -17,7 +17,8 @@ export function useAgentsPage() {
   const search = useDebouncedValue(filters.search, SEARCH_DEBOUNCE_MS);
 
   const query = agentListQuery(filters, search);
-  const list = usePagedList<AgentSummary>(JSON.stringify(query), (cursor, signal) => {
+  const queryKey = JSON.stringify(query);
+  const list = usePagedList<AgentSummary>(queryKey, (cursor, signal) => {
     const early = cursor === null ? takePrefetchedAgentPage(api, query) : null;
     return early ? early.catch(() => api.listAgents(query, signal)) : api.listAgents({ ...query, cursor }, signal);
   });
@@ -35,5 +36,5 @@ export function useAgentsPage() {
     filters.lifecycle !== 'all' ||
     filters.mcpMaker;
 
-  return { filters, updateFilters, resetFilters, list, openAgent, filtered };
+  return { filters, updateFilters, resetFilters, list, openAgent, filtered, queryKey };
 }
