@@ -205,6 +205,18 @@ describe('KQL evaluator', () => {
     expect(compiled.run({ rows: () => [], now: NOW }).rows).toEqual([{ Count: 0 }]);
   });
 
+  it('stops a join or mv-expand that makes too many rows, at its place', () => {
+    const compiled = compileKql('Agents\n| extend k = 1\n| join kind=inner (Agents | extend k = 1) on k', catalog);
+    const run = () => compiled.run({ rows: (n) => ROWS[n] ?? [], now: NOW, maxRows: 10 });
+    expect(run).toThrow(KqlError);
+    expect(run).toThrow('line 3, column 3: the join makes more than 10 rows; narrow the query first');
+    expect(compiled.run({ rows: (n) => ROWS[n] ?? [], now: NOW, maxRows: 16 }).rows).toHaveLength(16);
+    const expand = compileKql('Agents | mv-expand Tools', catalog);
+    expect(() => expand.run({ rows: (n) => ROWS[n] ?? [], now: NOW, maxRows: 2 })).toThrow(
+      'the mv-expand makes more than 2 rows',
+    );
+  });
+
   it.each([
     ['Agents | project Nope', 1, 18, "unknown column or name 'Nope'"],
     ['Agents\n| where Users > 1\n| extend x = frobnicate(Id)', 3, 14, "unknown function 'frobnicate'"],

@@ -1,5 +1,5 @@
 import { DomainError, InvalidInputError } from '../domain/errors.js';
-import type { CompiledQuery } from './kql/engine.js';
+import type { CompiledQuery, KqlResult } from './kql/engine.js';
 import { compileKql } from './kql/engine.js';
 import { KqlError } from './kql/kql-error.js';
 import type { Column } from './kql/values.js';
@@ -71,10 +71,18 @@ export class HuntingService {
     const compiled = input.templateId !== undefined ? this.templateQuery(input.templateId) : this.compile(input.query);
     const tables = await this.tables.current();
     const started = performance.now();
-    const result = compiled.run({
-      rows: (name) => (name === 'AIAgentsInfo' || name === 'AgentsInfo' || name === 'IdentityInfo' ? tables[name] : []),
-      now: this.clock(),
-    });
+    let result: KqlResult;
+    try {
+      result = compiled.run({
+        rows: (name) =>
+          name === 'AIAgentsInfo' || name === 'AgentsInfo' || name === 'IdentityInfo' ? tables[name] : [],
+        now: this.clock(),
+      });
+    } catch (error) {
+      // Run-time limits (a join that explodes) are the query's fault, reported like compile errors.
+      if (error instanceof KqlError) throw new InvalidQueryError(error);
+      throw error;
+    }
     const elapsedMs = Math.round((performance.now() - started) * 10) / 10;
     return {
       templateId: input.templateId ?? null,

@@ -215,9 +215,10 @@ ${LATEST}
 | mv-expand Upn = Accountable to typeof(string)
 | extend Upn = tolower(Upn)
 | join kind=leftouter Accounts on Upn
-| summarize AccountableUpns = make_set(Upn), EnabledAccounts = countif(IsAccountEnabled == true)
-    by AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus
+| summarize AccountableUpns = make_set(Upn), EnabledAccounts = countif(IsAccountEnabled == true),
+    take_any(AIAgentName, CreatorAccountUpn, AgentStatus) by AIAgentId
 | where EnabledAccounts == 0
+| project AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus, AccountableUpns
 | order by AIAgentName asc`,
   },
   {
@@ -292,9 +293,10 @@ McpServers
     PublishedAt = LastPublishedDateTime, ChangedAt = LastUpdatedDateTime;
 AgentsInfo
 | project AgentId, Timestamp, Instructions
-| join kind=inner Latest on AgentId
+| join kind=inner (Latest | project AgentId, PublishedAt) on AgentId
 | where Timestamp <= PublishedAt
-| summarize arg_max(Timestamp, Instructions) by AgentId, CurrentName, CurrentInstructions, PublishedAt, ChangedAt
+| summarize arg_max(Timestamp, Instructions) by AgentId
+| join kind=inner Latest on AgentId
 | where Instructions != CurrentInstructions
 | project AIAgentId = AgentId, AIAgentName = CurrentName, PublishedAt, ChangedAt,
     PublishedInstructions = Instructions, CurrentInstructions

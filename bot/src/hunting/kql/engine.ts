@@ -18,6 +18,8 @@ export interface KqlCatalog {
 export interface KqlRunOptions {
   rows(table: string): Row[];
   now: Date;
+  /** Most rows one join or mv-expand may make (default MAX_INTERMEDIATE_ROWS). */
+  maxRows?: number;
 }
 
 /** `{schema, rows}`: the shape of Graph's runHuntingQuery answer (rows JSON-ready: datetimes as ISO strings). */
@@ -33,6 +35,7 @@ export interface CompiledQuery {
 
 interface Runtime {
   ctx: EvalContext;
+  maxRows: number;
   rows(table: string): Row[];
   lets: Map<string, Row[]>;
 }
@@ -80,7 +83,11 @@ class Compiler {
     return {
       schema,
       run: (options) => {
-        const rt = { rows: options.rows, lets: new Map() } as unknown as Runtime;
+        const rt = {
+          rows: options.rows,
+          lets: new Map(),
+          maxRows: options.maxRows ?? MAX_INTERMEDIATE_ROWS,
+        } as unknown as Runtime;
         // The runtime rides on the context so that `x in (LetTable)` can read the let table within this run.
         rt.ctx = { now: options.now, runtime: rt } as EvalContext;
         const rows = plan.run(rt);
@@ -438,6 +445,7 @@ class Compiler {
         for (const row of input.run(rt)) {
           const lists = items.map((i) => expandable(i.fn(row, ctx)));
           const n = Math.max(...lists.map((l) => l.length));
+          if (out.length + n > rt.maxRows) throw tooManyRows(op.pos, 'mv-expand', rt.maxRows);
           for (let k = 0; k < n; k += 1) {
             const o = copy(row);
             items.forEach((i, j) => (o[i.name] = i.cast((lists[j] as Value[])[k] ?? null)));
@@ -513,6 +521,7 @@ class Compiler {
           const k = leftKey(l);
           const matches = k === null ? undefined : index.get(k);
           if (matches) {
+            if (out.length + matches.length > rt.maxRows) throw tooManyRows(op.pos, 'join', rt.maxRows);
             for (const r of matches) {
               const o = copyLeft(l);
               for (const c of rightColumns) o[c.name] = r[c.from] ?? null;
@@ -529,6 +538,15 @@ class Compiler {
     };
   }
 }
+
+/**
+ * A query may not grow past this many rows in one join or mv-expand: a join on a key every row shares
+ * would otherwise make rows by the billion and take the server down with it.
+ */
+export const MAX_INTERMEDIATE_ROWS = 2_000_000;
+
+const tooManyRows = (pos: SourcePos, where: string, max: number) =>
+  errorAt(pos, `the ${where} makes more than ${max.toLocaleString('en-US')} rows; narrow the query first`);
 
 class Group {
   constructor(
