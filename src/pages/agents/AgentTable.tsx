@@ -10,10 +10,9 @@ import {
   TableHeader,
   TableHeaderCell,
   TableRow,
-  Tooltip,
 } from '@fluentui/react-components';
 import { WarningRegular } from '@fluentui/react-icons/svg/warning';
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { AgentSummary } from '../../api/types.js';
 import { SeverityBadge } from '../../components/SeverityBadge/SeverityBadge.js';
 import { LIFECYCLE_LABEL, PLATFORM_LABEL } from '../../format.js';
@@ -31,6 +30,86 @@ export interface AgentTableProps {
   /** Which query the rows answer (exposed as data-query for tests and the bench). */
   queryKey?: string;
 }
+
+interface RowHandlers {
+  register(index: number, el: HTMLDivElement | null): void;
+  open(index: number, agent: AgentSummary): void;
+  focus(index: number): void;
+  keyDown(e: KeyboardEvent<HTMLDivElement>, index: number, agent: AgentSummary): void;
+}
+
+interface AgentRowProps {
+  agent: AgentSummary;
+  index: number;
+  /** The row in the tab order (roving tabindex). */
+  tabbable: boolean;
+  handlers: RowHandlers;
+}
+
+/** One registry row; memoized, so scrolling and filter changes re-render only rows whose data changed. */
+const AgentRow = memo(function AgentRow({ agent, index, tabbable, handlers }: AgentRowProps) {
+  const styles = useAgentTableStyles();
+  return (
+    <TableRow
+      className={styles.row}
+      aria-rowindex={index + 2}
+      aria-label={`${agent.name}, risk ${agent.riskScore} ${agent.riskLevel}, ${LIFECYCLE_LABEL[agent.lifecycle]}`}
+      tabIndex={tabbable ? 0 : -1}
+      ref={(el: HTMLDivElement | null) => handlers.register(index, el)}
+      onClick={() => handlers.open(index, agent)}
+      onFocus={() => handlers.focus(index)}
+      onKeyDown={(e: KeyboardEvent<HTMLDivElement>) => handlers.keyDown(e, index, agent)}
+    >
+      <TableCell className={styles.name}>
+        <strong className={styles.nowrap} title={agent.name}>
+          {agent.name}
+        </strong>
+      </TableCell>
+      <TableCell className={styles.risk}>
+        <span className={styles.score} aria-label={`risk score ${agent.riskScore}`}>
+          {agent.riskScore}
+        </span>
+        <SeverityBadge severity={agent.riskLevel} size="small" />
+      </TableCell>
+      <TableCell className={styles.signals}>
+        <span className={styles.nowrap} title={agent.signals.map((s) => s.title).join('; ')}>
+          {agent.signals
+            .slice(0, 2)
+            .map((s) => s.title)
+            .join('; ') || '—'}
+        </span>
+      </TableCell>
+      <TableCell className={styles.platform}>
+        <span className={styles.nowrap}>{PLATFORM_LABEL[agent.platform] ?? agent.platform}</span>
+      </TableCell>
+      <TableCell className={styles.maker}>
+        <span className={styles.nowrap}>{agent.createdBy}</span>
+      </TableCell>
+      <TableCell className={styles.lifecycle}>
+        <Badge
+          appearance={agent.lifecycle === 'blocked' ? 'filled' : 'outline'}
+          color={agent.lifecycle === 'blocked' ? 'danger' : 'success'}
+        >
+          {LIFECYCLE_LABEL[agent.lifecycle]}
+        </Badge>
+      </TableCell>
+      <TableCell className={styles.tools}>
+        {agent.toolCount}
+        {agent.mcpOnMakerCredentials ? (
+          // A native title, not a Tooltip per row: the icon is not focusable, and its name is in aria-label.
+          <span title="MCP server on the maker's credentials">
+            <WarningRegular
+              className={styles.makerIcon}
+              fontSize={16}
+              role="img"
+              aria-label="MCP on maker credentials"
+            />
+          </span>
+        ) : null}
+      </TableCell>
+    </TableRow>
+  );
+});
 
 /** Rows this close to the end of what is loaded fetch the next page. */
 const PREFETCH_ROWS = 30;
@@ -86,6 +165,7 @@ export function AgentTable({
   };
 
   const pageRows = Math.max(1, rows.end - rows.start - 2);
+  const latest = useRef({ onOpen, onKeyDown: (_e: KeyboardEvent<HTMLDivElement>, _i: number, _a: AgentSummary) => {} });
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, index: number, agent: AgentSummary) => {
     const moves: Record<string, number> = {
       ArrowDown: index + 1,
@@ -103,6 +183,24 @@ export function AgentTable({
       moveTo(moves[event.key] ?? index);
     }
   };
+
+  latest.current = { onOpen, onKeyDown };
+  // One stable object, so a row re-renders only when its agent, index or tab stop changes.
+  const handlers = useMemo<RowHandlers>(
+    () => ({
+      register: (index, el) => {
+        if (el) rowRefs.current.set(index, el);
+        else rowRefs.current.delete(index);
+      },
+      open: (index, agent) => {
+        setActive(index);
+        latest.current.onOpen(agent);
+      },
+      focus: (index) => setActive(index),
+      keyDown: (e, index, agent) => latest.current.onKeyDown(e, index, agent),
+    }),
+    [],
+  );
 
   return (
     <div className={styles.frame}>
@@ -132,70 +230,13 @@ export function AgentTable({
               {items.slice(rows.start, rows.end).map((agent, offset) => {
                 const index = rows.start + offset;
                 return (
-                  <TableRow
+                  <AgentRow
                     key={agent.id}
-                    className={styles.row}
-                    aria-rowindex={index + 2}
-                    aria-label={`${agent.name}, risk ${agent.riskScore} ${agent.riskLevel}, ${LIFECYCLE_LABEL[agent.lifecycle]}`}
-                    tabIndex={index === activeIndex ? 0 : -1}
-                    ref={(el: HTMLDivElement | null) => {
-                      if (el) rowRefs.current.set(index, el);
-                      else rowRefs.current.delete(index);
-                    }}
-                    onClick={() => {
-                      setActive(index);
-                      onOpen(agent);
-                    }}
-                    onFocus={() => setActive(index)}
-                    onKeyDown={(e: KeyboardEvent<HTMLDivElement>) => onKeyDown(e, index, agent)}
-                  >
-                    <TableCell className={styles.name}>
-                      <strong className={styles.nowrap} title={agent.name}>
-                        {agent.name}
-                      </strong>
-                    </TableCell>
-                    <TableCell className={styles.risk}>
-                      <span className={styles.score} aria-label={`risk score ${agent.riskScore}`}>
-                        {agent.riskScore}
-                      </span>
-                      <SeverityBadge severity={agent.riskLevel} size="small" />
-                    </TableCell>
-                    <TableCell className={styles.signals}>
-                      <span className={styles.nowrap} title={agent.signals.map((s) => s.title).join('; ')}>
-                        {agent.signals
-                          .slice(0, 2)
-                          .map((s) => s.title)
-                          .join('; ') || '—'}
-                      </span>
-                    </TableCell>
-                    <TableCell className={styles.platform}>
-                      <span className={styles.nowrap}>{PLATFORM_LABEL[agent.platform] ?? agent.platform}</span>
-                    </TableCell>
-                    <TableCell className={styles.maker}>
-                      <span className={styles.nowrap}>{agent.createdBy}</span>
-                    </TableCell>
-                    <TableCell className={styles.lifecycle}>
-                      <Badge
-                        appearance={agent.lifecycle === 'blocked' ? 'filled' : 'outline'}
-                        color={agent.lifecycle === 'blocked' ? 'danger' : 'success'}
-                      >
-                        {LIFECYCLE_LABEL[agent.lifecycle]}
-                      </Badge>
-                    </TableCell>
-                    <TableCell className={styles.tools}>
-                      {agent.toolCount}
-                      {agent.mcpOnMakerCredentials ? (
-                        <Tooltip content="MCP server on the maker's credentials" relationship="label">
-                          <WarningRegular
-                            className={styles.makerIcon}
-                            fontSize={16}
-                            role="img"
-                            aria-label="MCP on maker credentials"
-                          />
-                        </Tooltip>
-                      ) : null}
-                    </TableCell>
-                  </TableRow>
+                    agent={agent}
+                    index={index}
+                    tabbable={index === activeIndex}
+                    handlers={handlers}
+                  />
                 );
               })}
             </div>
