@@ -108,6 +108,17 @@ class Collect implements Accumulator {
   }
 }
 
+class TakeAny implements Accumulator {
+  private values: Value[] | null = null;
+  constructor(private readonly cols: AggColumn[]) {}
+  add(row: Row, ctx: EvalContext): void {
+    if (this.values === null) this.values = this.cols.map((c) => c.fn(row, ctx));
+  }
+  result(): Value[] {
+    return this.values ?? this.cols.map(() => null);
+  }
+}
+
 class Extreme implements Accumulator {
   private best: Value = null;
   constructor(
@@ -205,18 +216,7 @@ export function compileAggregate(item: NamedExpr, scope: ExprScope, byNames: Set
       const cols = expr.star
         ? allColumnsExcept(scope, byNames)
         : args.map((a, i) => aggColumn(a, scope, i === 0 ? item.name : null));
-      return {
-        columns: cols.map((c) => ({ name: c.name, type: c.type })),
-        create: () => {
-          let values: Value[] | null = null;
-          return {
-            add: (row, ctx) => {
-              if (!values) values = cols.map((c) => c.fn(row, ctx));
-            },
-            result: () => values ?? cols.map(() => null),
-          };
-        },
-      };
+      return { columns: cols.map((c) => ({ name: c.name, type: c.type })), create: () => new TakeAny(cols) };
     }
     case 'arg_max':
     case 'arg_min': {

@@ -716,8 +716,20 @@ function kqlTypeName(v: unknown): string {
   return Array.isArray(v) ? 'array' : 'dictionary';
 }
 
-/** parse_url(): the parts KQL returns; Port is a string, empty when the URL has none. */
+const urlCache = new Map<string, Value>();
+
+/** parse_url(), once per distinct URL (the results are never changed). */
 function parseUrl(text: string): Value {
+  const cached = urlCache.get(text);
+  if (cached !== undefined) return cached;
+  const parsed = parseUrlUncached(text);
+  if (urlCache.size >= 100_000) urlCache.clear();
+  urlCache.set(text, parsed);
+  return parsed;
+}
+
+/** parse_url(): the parts KQL returns; Port is a string, empty when the URL has none. */
+function parseUrlUncached(text: string): Value {
   let u: URL;
   try {
     u = new URL(text);

@@ -86,11 +86,19 @@ export function toBool(v: unknown): boolean | null {
   return null;
 }
 
+const dateCache = new Map<string, Date | null>();
+
 export function toDate(v: unknown): Date | null {
   if (v instanceof Date) return v;
   if (typeof v === 'string' && v !== '') {
+    // The same timestamps come back on every run over the same tables: parse each once.
+    const cached = dateCache.get(v);
+    if (cached !== undefined) return cached;
     const ms = Date.parse(v);
-    return Number.isNaN(ms) ? null : new Date(ms);
+    const d = Number.isNaN(ms) ? null : new Date(ms);
+    if (dateCache.size >= PARSE_CACHE_LIMIT) dateCache.clear();
+    dateCache.set(v, d);
+    return d;
   }
   return null;
 }
