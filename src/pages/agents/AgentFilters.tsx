@@ -1,4 +1,5 @@
 import { Button, Dropdown, Field, Option, SearchBox, Switch } from '@fluentui/react-components';
+import { memo } from 'react';
 import type { AgentSort, Platform, RiskLevel } from '../../api/types.js';
 import { PLATFORM_LABEL } from '../../format.js';
 import type { AgentFilterState } from './AgentsPage.types.js';
@@ -36,7 +37,8 @@ const labelsOf = <T extends string>(options: { value: T; label: string }[], valu
     .map((o) => o.label)
     .join(', ');
 
-export function AgentFilters({ filters, onChange, onReset, filtered }: AgentFiltersProps) {
+/** Memoized: the registry's list state (loading, pages arriving) does not re-render the filter controls. */
+export const AgentFilters = memo(function AgentFilters({ filters, onChange, onReset, filtered }: AgentFiltersProps) {
   const styles = useAgentsPageStyles();
   const platformOptions = PLATFORM_OPTIONS.map(([value, label]) => ({ value, label }));
   return (
@@ -124,4 +126,4 @@ export function AgentFilters({ filters, onChange, onReset, filtered }: AgentFilt
       ) : null}
     </div>
   );
-}
+});
