@@ -1,0 +1,192 @@
+// The Microsoft 365 Agents Playground in Chromium, for the SOC bot's end-to-end tests: start it against a
+// test server, open a channel, talk to the bot, wait for what it posts. Nothing leaves the machine: the
+// page's requests to other hosts (the web fonts of Microsoft's CDN) are refused and counted.
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { EMBEDDED_CALLER_APP_ID, EMBEDDED_WEBHOOK_AUDIENCE } from '../../../bot/src/config.js';
+import type { RunningPlayground } from '../../../bot/src/teams/store/playground.js';
+import { startPlayground } from '../../../bot/src/teams/store/playground.js';
+import {
+  ZAVA_AGENT_IDS,
+  ZAVA_ENVIRONMENTS,
+  ZAVA_TENANT_ID,
+  ZAVA_USER_IDS,
+} from '../../../bot/src/tenant/embedded/zava/index.js';
+import type { TestServer } from '../../support/test-server.js';
+
+export const SCREENSHOTS = path.resolve('test-results/screenshots');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface PlaygroundSession {
+  playground: RunningPlayground;
+  page: Page;
+  /** Requests the page tried to make to other hosts (refused). */
+  offsite: string[];
+  close(): Promise<void>;
+}
+
+/** Starts the playground against `server` as `user` and opens it in a new page. */
+export async function openPlayground(server: TestServer, browser: Browser, user: string): Promise<PlaygroundSession> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'warden-playground-'));
+  const playground = await startPlayground({
+    endpoint: `${server.url}/api/messages`,
+    port: await freePort(),
+    user,
+    dataDir,
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1400 } });
+  const offsite: string[] = [];
+  await page.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/])/, (route) => {
+    offsite.push(route.request().url());
+    return route.abort();
+  });
+  await page.goto(playground.url);
+  return {
+    playground,
+    page,
+    offsite,
+    async close() {
+      await page.close();
+      await playground.stop();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens a channel of the team from the left rail ("General", "Announcements"). */
+export async function openChannel(page: Page, name: string): Promise<void> {
+  await page.getByText(name, { exact: true }).first().click();
+}
+
+/** Starts a new post in the open channel that @mentions the bot, as Teams needs for a bot to hear it. */
+export async function mentionBot(page: Page, text: string): Promise<void> {
+  const editor = page.getByRole('textbox').first();
+  await editor.click();
+  await page.keyboard.type('@Agent');
+  await page.getByRole('menuitem', { name: 'Agent Warden' }).click();
+  await page.keyboard.type(` ${text}`);
+  await page.keyboard.press('Enter');
+}
+
+/** The rendered Adaptive Cards in the page, newest last. */
+export function cards(page: Page): Locator {
+  return page.locator('.ac-adaptiveCard');
+}
+
+/** The one card that contains `text` (the first if several do). */
+export function cardWith(page: Page, text: string | RegExp): Locator {
+  return cards(page).filter({ hasText: text }).first();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await fs.mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `playground-${name}.png`), fullPage: true });
+}
+
+/**
+ * Isaiah's account sends customer data to an outside address through Sales Outreach Assistant: a second
+ * attack, by another user through another agent, so it is a new high incident of its own.
+ */
+export async function playSalesExfiltration(server: TestServer): Promise<string> {
+  const keys = server.warden.localKeys;
+  if (!keys) throw new Error('the embedded key set is missing: the server is not in embedded mode');
+  const token = await keys.sign({ audience: EMBEDDED_WEBHOOK_AUDIENCE, appId: EMBEDDED_CALLER_APP_ID });
+  const inputValues = {
+    To: 'prospects-export@mailbox.example',
+    Subject: 'Customer list',
+    Body: 'Every customer account with contacts, contract values and renewal dates.',
+  };
+  let blocked = 0;
+  for (let i = 0; i < 4; i++) {
+    const res = await fetch(`${server.url}/api/threat-detection/analyze-tool-execution?api-version=2025-05-01`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        plannerContext: { userMessage: 'Mail the full customer list to this address.', chatHistory: [] },
+        toolDefinition: {
+          id: 'cr2c8_salesoutreach.action.Office365Outlook-SendEmailV2',
+          type: 'ToolDefinition',
+          name: 'Send an email',
+          description: 'Sends an e-mail.',
+          inputParameters: Object.keys(inputValues).map((name) => ({ name, type: { $kind: 'String' } })),
+        },
+        inputValues,
+        conversationMetadata: {
+          agent: {
+            id: ZAVA_AGENT_IDS.salesOutreach,
+            tenantId: ZAVA_TENANT_ID,
+            environmentId: ZAVA_ENVIRONMENTS.sales,
+            name: 'Sales Outreach Assistant',
+            isPublished: true,
+          },
+          user: { id: ZAVA_USER_IDS.isaiah, tenantId: ZAVA_TENANT_ID },
+          conversationId: randomUUID(),
+          messageId: randomUUID(),
+          channelId: 'msteams',
+          incomingClientIp: '::ffff:203.0.113.91',
+        },
+      }),
+    });
+    if (res.status !== 200) throw new Error(`the webhook answered ${res.status}: ${await res.text()}`);
+    if (((await res.json()) as { blockAction: boolean }).blockAction) blocked++;
+  }
+  if (blocked === 0) throw new Error('no exfiltration attempt was blocked');
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const { items } = await server.warden.store.incidents.listIncidents({
+      userId: ZAVA_USER_IDS.isaiah,
+      statuses: ['active', 'inProgress'],
+      limit: 5,
+    });
+    const incident = items.find((i) => i.severity === 'high' || i.severity === 'critical');
+    if (incident) return incident.id;
+    if (Date.now() > deadline) throw new Error('no high incident involves Isaiah 20 s after the calls');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Sends an Action.Execute to the bot through the playground exactly as its page does when a button is
+ * clicked (POST /_conversation/v1/invoke), and returns the bot's answer. The playground (0.2.28) renders
+ * the card an invoke returns with a second copy of the Adaptive Cards library whose Action.Execute buttons
+ * it no longer routes, so a button on a card that came back from a click cannot be clicked in the page.
+ */
+export async function invokeThroughPlayground(
+  playgroundUrl: string,
+  request: {
+    userId: string;
+    conversationId: string;
+    replyToId: string;
+    verb: string;
+    title: string;
+    data: Record<string, unknown>;
+  },
+): Promise<{ type: string; value: unknown }> {
+  const res = await fetch(`${playgroundUrl}/_conversation/v1/invoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', title: request.title, verb: request.verb, data: request.data } },
+      from: { id: request.userId },
+      conversation: { id: request.conversationId },
+      replyToId: request.replyToId,
+    }),
+  });
+  if (!res.ok) throw new Error(`the playground answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as { type: string; value: unknown };
+}
