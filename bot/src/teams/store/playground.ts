@@ -171,6 +171,9 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
         M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath,
         M365_AGENTS_PLAYGROUND_LOGFILE: path.join(dir, 'playground.log'),
         TEAMSAPPTESTER_BROWSER: 'none',
+        // Its Application Insights client otherwise asks the cloud metadata endpoint (169.254.169.254)
+        // whether it runs on an Azure VM, even with telemetry disabled.
+        APPLICATION_INSIGHTS_NO_STATSBEAT: '1',
         // Installation activities are what register the team's channel.
         SEND_INSTALLATION_ACTIVITY: 'true',
       },
