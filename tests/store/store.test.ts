@@ -24,6 +24,20 @@ for (const backend of BACKENDS) {
       await database.drop();
     });
 
+    it('moves the change version with the very first change of a fresh database', async () => {
+      const fresh = await createTestDatabase(backend.name);
+      const freshDb = await fresh.open();
+      try {
+        await migrate(freshDb);
+        expect(await changeVersion(freshDb)).toBe(0);
+        await freshDb.transaction((tx) => enqueueOutbox(tx, 'agent.changed', 'agent-1'));
+        expect(await changeVersion(freshDb)).toBe(1);
+      } finally {
+        if (backend.name === 'pglite') await freshDb.close();
+        await fresh.drop();
+      }
+    });
+
     it('applies migrations once, recorded, even when instances start together', async () => {
       const others = backend.name === 'postgres' ? await Promise.all([database.open(), database.open()]) : [];
       const results = await Promise.all([db, ...others].map((d) => migrate(d)));

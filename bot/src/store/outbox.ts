@@ -79,9 +79,11 @@ export class Outbox {
   }
 }
 
-/** Grows with every change the tab might show. */
+/** Grows with every change the tab might show. A fresh sequence reads 0, so the first change moves it to 1. */
 export async function changeVersion(q: Sql): Promise<number> {
-  const rows = await q.query<{ v: number }>('select last_value::int as v from change_seq');
+  const rows = await q.query<{ v: number }>(
+    'select case when is_called then last_value else 0 end::int as v from change_seq',
+  );
   return rows[0]?.v ?? 0;
 }
 
