@@ -11,7 +11,7 @@ import type {
 import type { KqlCatalog } from './kql/engine.js';
 import type { Column, Row } from './kql/values.js';
 import type { Store } from '../store/store.js';
-import type { Sql } from '../store/db.js';
+import { changeVersion } from '../store/outbox.js';
 
 // The embedded tenant's advanced-hunting tables, shaped like Defender's (REFERENCE.md section 3):
 // AIAgentsInfo and AgentsInfo keep one row per agent snapshot (take the newest per agent with
@@ -317,18 +317,6 @@ export function buildHuntingTables(
   return { AIAgentsInfo: aiAgentsInfo, AgentsInfo: agentsInfo, IdentityInfo: identityInfo, version, builtAt: now };
 }
 
-/**
- * The store's change version (the sequence outbox.ts's changeVersion reads), counting the first
- * change too: before any nextval last_value is already 1, so is_called tells 0 from 1.
- */
-async function storeVersion(q: Sql): Promise<number> {
-  const rows = await q.query<{ v: number; called: boolean }>(
-    'select last_value::int as v, is_called as called from change_seq',
-  );
-  const row = rows[0];
-  return row && row.called ? row.v : 0;
-}
-
 /** Where a run gets its tables from. */
 export interface HuntingTableSource {
   current(): Promise<HuntingTableSet>;
@@ -348,7 +336,7 @@ export class HuntingTables implements HuntingTableSource {
   ) {}
 
   async current(): Promise<HuntingTableSet> {
-    const version = await storeVersion(this.store.db);
+    const version = await changeVersion(this.store.db);
     if (this.cached && this.cached.version === version) return this.cached;
     if (!this.building) {
       this.building = this.build(version).finally(() => {
