@@ -21,14 +21,14 @@ describe('Agents Playground configuration', () => {
     const yaml = playgroundConfigYaml('Pradeep');
     const current = yaml.slice(yaml.indexOf('currentUser:'), yaml.indexOf('users:'));
     const users = yaml.slice(yaml.indexOf('users:'), yaml.indexOf('personalChat:'));
-    expect(current).toContain(`aadObjectId: "${userIdOf('pradeep')}"`);
-    expect(current).toContain('userPrincipleName: "pradeep@zava.example"');
+    expect(current).toContain(`aadObjectId: '${userIdOf('pradeep')}'`);
+    expect(current).toContain("userPrincipleName: 'pradeep@zava.example'");
     expect(users.match(/- id: /g)).toHaveLength(5);
     expect(users).not.toContain('pradeep@zava.example');
     for (const p of PLAYGROUND_PEOPLE.filter((x) => x.alias !== 'pradeep')) {
-      expect(users).toContain(`aadObjectId: "${userIdOf(p.alias)}"`);
+      expect(users).toContain(`aadObjectId: '${userIdOf(p.alias)}'`);
     }
-    expect(yaml).toContain('version: "0.1.1"');
+    expect(yaml).toContain("version: '0.1.1'");
   });
 
   it('accepts an alias, a first name, a full name or a UPN, and refuses anyone outside the SOC personas', () => {
