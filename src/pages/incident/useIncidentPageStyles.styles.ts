@@ -30,17 +30,18 @@ export const useIncidentPageStyles = makeStyles({
   scroll: {
     overflowX: 'auto',
   },
-  // The timeline's fixed-layout table: narrow columns sized to their content, the summary takes the rest.
+  // The timeline's fixed-layout table: narrow columns sized to their content (widths exclude the cells'
+  // padding), the summary takes the rest.
   timeline: {
     minWidth: '1100px',
   },
-  colDate: { width: '110px' },
-  colTime: { width: '100px' },
-  colKind: { width: '80px' },
-  colIp: { width: '140px' },
-  colTool: { width: '150px' },
-  colDecision: { width: '110px' },
-  colRules: { width: '190px' },
+  colDate: { width: '96px' },
+  colTime: { width: '96px' },
+  colKind: { width: '64px' },
+  colIp: { width: '116px' },
+  colTool: { width: '120px' },
+  colDecision: { width: '84px' },
+  colRules: { width: '160px' },
   summary: {
     overflowWrap: 'anywhere',
   },
