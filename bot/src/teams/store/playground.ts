@@ -180,9 +180,13 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
       },
     },
   );
+  // The playground never outlives the process that started it (a test run that fails, npm start stopped).
+  const killChild = () => child.kill('SIGTERM');
+  process.once('exit', killChild);
   const url = `http://127.0.0.1:${options.port}`;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async () => {
+    process.removeListener('exit', killChild);
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     await exited;
