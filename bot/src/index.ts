@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createAgentWarden } from './app.js';
+import { PolicyFileError } from './protection/protection-policy.js';
 import type { RunningPlayground } from './teams/store/playground.js';
 import { PlaygroundUserError, playgroundPerson, startPlayground } from './teams/store/playground.js';
 
@@ -14,6 +15,15 @@ async function main(): Promise<void> {
   warden.http.log.info(
     { tenant: config.tenant, auth: config.auth, store: warden.store.db.backend, ms: Date.now() - started },
     `Agent Warden ready at ${config.publicUrl}`,
+  );
+  console.log(
+    [
+      '',
+      `  Tab (SOC / IT console): ${config.publicUrl}/${config.auth === 'dev' ? '?as=megan@zava.example' : ''}`,
+      `  REST API:               ${config.publicUrl}/api/v1 (OpenAPI: /api/v1/openapi.json)`,
+      `  Bot endpoint:           ${config.publicUrl}/api/messages`,
+      `  Threat-detection hook:  ${config.publicUrl}/api/threat-detection/analyze-tool-execution?api-version=2025-05-01`,
+    ].join('\n'),
   );
   // The Microsoft 365 Agents Playground: a local Teams whose SOC team is Megan, Adele and Pradeep.
   // It sends no Bot Framework token, so it only runs with AUTH=dev.
@@ -54,7 +64,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof PlaygroundUserError) {
+  if (err instanceof ConfigError || err instanceof PlaygroundUserError || err instanceof PolicyFileError) {
     console.error(err.message);
     process.exit(2);
   }
