@@ -20,6 +20,32 @@ describe('configuration', () => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
   });
 
+  it('refuses TENANT=graph without the app-only Graph credentials, naming the missing ones', () => {
+    const graph = {
+      TENANT: 'graph',
+      ENTRA_TENANT_ID: 't',
+      ENTRA_CLIENT_ID: 'c',
+      WEBHOOK_JWKS_URL: 'https://login.example/keys',
+      WEBHOOK_AUDIENCE: 'api://w',
+      WEBHOOK_ISSUER: 'https://sts.example/',
+      WEBHOOK_ALLOWED_APP_IDS: 'a',
+    };
+    expect(() => loadConfig(graph)).toThrow(/missing: GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET/);
+    expect(() => loadConfig({ ...graph, GRAPH_CLIENT_ID: 'g' })).toThrow(/missing: GRAPH_CLIENT_SECRET\./);
+    const c = loadConfig({ ...graph, GRAPH_CLIENT_ID: 'g', GRAPH_CLIENT_SECRET: 's' });
+    expect(c.graph).toEqual({
+      clientId: 'g',
+      clientSecret: 's',
+      baseUrl: 'https://graph.microsoft.com',
+      loginUrl: 'https://login.microsoftonline.com',
+      syncIntervalSeconds: 60,
+    });
+    expect(
+      loadConfig({ ...graph, GRAPH_CLIENT_ID: 'g', GRAPH_CLIENT_SECRET: 's', GRAPH_BASE_URL: 'http://127.0.0.1:9/' })
+        .graph.baseUrl,
+    ).toBe('http://127.0.0.1:9');
+  });
+
   it('takes the webhook body limit from PROTECTION_MAX_BODY_BYTES, else WEBHOOK_BODY_LIMIT', () => {
     expect(loadConfig({}).webhook.bodyLimit).toBe(1_048_576);
     expect(loadConfig({ WEBHOOK_BODY_LIMIT: '4096' }).webhook.bodyLimit).toBe(4096);

@@ -14,6 +14,9 @@ import { RiskRefresher } from './inventory/risk-refresher.js';
 import { InventoryQueries } from './inventory/inventory-queries.js';
 import { ResponseService } from './response/response-service.js';
 import { embeddedTenant } from './tenant/embedded/embedded-tenant.js';
+import { GraphConnection } from './tenant/graph/graph-client.js';
+import { graphTenant } from './tenant/graph/graph-tenant.js';
+import { GraphSync } from './tenant/graph/graph-sync.js';
 import { loadTenantSeed } from './tenant/embedded/seed-loader.js';
 import { zavaTenant } from './tenant/embedded/zava/index.js';
 import { buildHttpServer } from './http/http-server.js';
@@ -47,6 +50,8 @@ export interface AgentWarden {
   teams: TeamsRoom;
   /** Posts the outbox to the SOC channels; null when turned off (overrides.notifier = false). */
   notifier: Notifier | null;
+  /** TENANT=graph: the poller that keeps the store's copy of the tenant fresh; null in embedded mode. */
+  graphSync: GraphSync | null;
   close(): Promise<void>;
 }
 
@@ -63,6 +68,8 @@ export interface AgentWardenOverrides {
   localKeys?: LocalKeySet;
   /** Tests: false leaves the outbox alone (no notifier polling it). */
   notifier?: false;
+  /** Tests: false builds the Graph sync without starting its timer (they call syncOnce themselves). */
+  graphSync?: false;
 }
 
 /** Builds every part of Agent Warden from the configuration; the composition root calls this and listens. */
@@ -86,7 +93,18 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     overrides.localKeys ??
     (config.tenant === 'embedded' ? await loadLocalKeySet(overrides.inMemory ? null : config.dataDir) : null);
   const queries = new InventoryQueries(store, clock);
-  const actions = new ResponseService(store, embeddedTenant(store), risk, clock);
+  // TENANT=graph: response actions go to Microsoft Graph (config validation guarantees the credentials).
+  const graph =
+    config.tenant === 'graph'
+      ? new GraphConnection({
+          tenantId: config.entra.tenantId ?? '',
+          clientId: config.graph.clientId ?? '',
+          clientSecret: config.graph.clientSecret ?? '',
+          baseUrl: config.graph.baseUrl,
+          loginUrl: config.graph.loginUrl,
+        })
+      : null;
+  const actions = new ResponseService(store, graph ? graphTenant(store, graph) : embeddedTenant(store), risk, clock);
   const hunting = new HuntingService(new HuntingTables(store, clock), clock);
 
   const apiTokenVerifier =
@@ -161,6 +179,18 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
         });
   notifier?.start();
 
+  const graphSync = graph
+    ? new GraphSync({
+        store,
+        graph,
+        risk,
+        clock,
+        intervalSeconds: config.graph.syncIntervalSeconds,
+        log: { info: (o, m) => http.log.info(o, m), error: (o, m) => http.log.error(o, m) },
+      })
+    : null;
+  if (overrides.graphSync !== false) graphSync?.start();
+
   return {
     config,
     http,
@@ -172,7 +202,9 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     protection,
     teams,
     notifier,
+    graphSync,
     async close() {
+      await graphSync?.stop();
       await notifier?.stop();
       await http.close();
       // Decisions already answered are written before the database closes.

@@ -46,6 +46,9 @@ const EnvSchema = z.object({
   // Graph mode.
   GRAPH_CLIENT_ID: z.string().optional(),
   GRAPH_CLIENT_SECRET: z.string().optional(),
+  GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com'),
+  ENTRA_LOGIN_URL: z.string().url().default('https://login.microsoftonline.com'),
+  GRAPH_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   // Local tooling.
   PLAYGROUND: bool.default(true),
   PLAYGROUND_PORT: z.coerce.number().int().default(56150),
@@ -81,7 +84,15 @@ export interface Config {
     failMode: 'open' | 'closed';
     policyFile: string;
   };
-  graph: { clientId: string | null; clientSecret: string | null };
+  graph: {
+    clientId: string | null;
+    clientSecret: string | null;
+    /** Microsoft Graph's root, without the version (tests point it at a local fake). */
+    baseUrl: string;
+    /** The Entra login root the client-credentials token comes from. */
+    loginUrl: string;
+    syncIntervalSeconds: number;
+  };
   playground: { enabled: boolean; port: number; user: string };
 }
 
@@ -117,7 +128,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     need('WEBHOOK_ISSUER', 'when TENANT=graph');
     if (!e.WEBHOOK_ALLOWED_APP_IDS?.length)
       throw new ConfigError('WEBHOOK_ALLOWED_APP_IDS is required when TENANT=graph.');
-    need('GRAPH_CLIENT_ID', 'when TENANT=graph');
+    const missing = (['ENTRA_TENANT_ID', 'GRAPH_CLIENT_ID', 'GRAPH_CLIENT_SECRET'] as const).filter((n) => !e[n]);
+    if (missing.length)
+      throw new ConfigError(
+        `TENANT=graph requires ENTRA_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET (app-only Graph access); missing: ${missing.join(', ')}.`,
+      );
   }
   // A development sign-in must never be reachable from another machine.
   const host = auth === 'dev' ? '127.0.0.1' : (e.HOST ?? '0.0.0.0');
@@ -161,7 +176,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       failMode: e.PROTECTION_FAIL_MODE,
       policyFile: path.resolve(e.PROTECTION_POLICY_FILE),
     },
-    graph: { clientId: e.GRAPH_CLIENT_ID ?? null, clientSecret: e.GRAPH_CLIENT_SECRET ?? null },
+    graph: {
+      clientId: e.GRAPH_CLIENT_ID ?? null,
+      clientSecret: e.GRAPH_CLIENT_SECRET ?? null,
+      baseUrl: e.GRAPH_BASE_URL.replace(/\/$/, ''),
+      loginUrl: e.ENTRA_LOGIN_URL.replace(/\/$/, ''),
+      syncIntervalSeconds: e.GRAPH_SYNC_INTERVAL_SECONDS,
+    },
     playground: { enabled: e.PLAYGROUND, port: e.PLAYGROUND_PORT, user: e.PLAYGROUND_USER },
   };
 }

@@ -34,3 +34,15 @@ export class InvalidInputError extends DomainError {
     super('invalid_input', message, 400, field);
   }
 }
+
+/** An upstream service (Microsoft Graph) refused or failed; carries its own error code and message. */
+export class UpstreamError extends DomainError {
+  constructor(
+    readonly service: string,
+    readonly upstreamStatus: number,
+    readonly upstreamCode: string,
+    upstreamMessage: string,
+  ) {
+    super('upstream_error', `${service} answered ${upstreamStatus} ${upstreamCode}: ${upstreamMessage}`, 502);
+  }
+}

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, UpstreamError } from '../domain/errors.js';
 import type { Principal } from '../domain/types.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { TokenError } from '../auth/token-verifier.js';
@@ -74,6 +74,9 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
           message: error.message,
           ...(error.field ? { field: error.field } : {}),
           ...(issues ? { issues } : {}),
+          ...(error instanceof UpstreamError
+            ? { upstream: { service: error.service, status: error.upstreamStatus, code: error.upstreamCode } }
+            : {}),
         },
       });
     }
