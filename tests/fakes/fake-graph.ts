@@ -379,8 +379,12 @@ export interface GraphWarden {
   api<T = unknown>(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
 }
 
-/** The whole server in graph mode (AUTH=entra, Graph and login pointed at the fake), its sync not started. */
-export async function startGraphWarden(backend: 'pglite' | 'postgres', fake: FakeGraph): Promise<GraphWarden> {
+/** The whole server in graph mode (AUTH=entra, Graph and login pointed at the fake); its sync timer only on request. */
+export async function startGraphWarden(
+  backend: 'pglite' | 'postgres',
+  fake: FakeGraph,
+  options: { startSync?: boolean } = {},
+): Promise<GraphWarden> {
   const keys = await generateKeyPair('RS256');
   const jwk: JWK = { ...(await exportJWK(keys.publicKey)), kid: 'k1', alg: 'RS256' };
   const server = await startTestServer(
@@ -405,7 +409,7 @@ export async function startGraphWarden(backend: 'pglite' | 'postgres', fake: Fak
         issuer: API_ISSUER,
         audience: API_CLIENT,
       }),
-      graphSync: false,
+      ...(options.startSync ? {} : { graphSync: false as const }),
       notifier: false,
     },
   );

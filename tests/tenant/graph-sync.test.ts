@@ -9,6 +9,7 @@ import {
   type GraphWarden,
 } from '../fakes/fake-graph.js';
 import { UpstreamError } from '../../bot/src/domain/errors.js';
+import { changeVersion } from '../../bot/src/store/outbox.js';
 
 // The Graph poller: pages through packages, incidents and alerts, stores them, moves its lastUpdateDateTime
 // cursor, and on the next run asks Graph only for what changed since.
@@ -172,8 +173,19 @@ describe.each(BACKENDS.filter((b) => b.enabled))('graph sync ($name)', ({ name }
     expect(await store().incidents.getIncident('inc-med')).toMatchObject({ severity: 'high', alertCount: 2 });
     expect((await outbox()).at(-1)).toBe('incident.changed inc-med');
 
+    const version = await changeVersion(store().db);
     const quiet = await sync();
     expect(quiet).toMatchObject({ incidents: 0, alerts: 0, cursor: { incidents: T4, alerts: T4 } });
+    // Nothing changed in Graph: nothing written, so the tab has nothing to reload.
+    expect(await changeVersion(store().db)).toBe(version);
+  });
+
+  it('brings a block made in Graph (admin center) into the store', async () => {
+    fake.packages.get('pkg-3')!.isBlocked = true;
+    const version = await changeVersion(store().db);
+    await sync();
+    expect(await store().agents.get('pkg-3')).toMatchObject({ lifecycle: 'blocked', blockedBy: 'Microsoft Graph' });
+    expect(await changeVersion(store().db)).toBeGreaterThan(version);
   });
 
   it('waits out a 429 with Retry-After in the middle of a run', async () => {
@@ -204,5 +216,23 @@ describe.each(BACKENDS.filter((b) => b.enabled))('graph sync ($name)', ({ name }
     expect((error as UpstreamError).message).toContain('Missing role SecurityAlert.Read.All');
     expect(await store().meta.get('graph.sync.cursor')).toEqual(cursor);
     expect((await sync()).alerts).toBe(1);
+  });
+});
+
+describe('graph sync started by the server', () => {
+  it('runs on its own at start and stops with the server', async () => {
+    const fake = await new FakeGraph({ tenantId: GRAPH_TENANT, ...GRAPH_APP }).start();
+    seed(fake);
+    const w = await startGraphWarden('pglite', fake, { startSync: true });
+    try {
+      // Waits for the first run's result (no timing asserted): the agents arrive without anyone calling syncOnce.
+      for (let i = 0; i < 200 && (await w.server.warden.store.agents.count()) < 5; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(await w.server.warden.store.agents.count()).toBe(5);
+    } finally {
+      await w.server.close();
+      await fake.stop();
+    }
   });
 });

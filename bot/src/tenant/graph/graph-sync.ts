@@ -40,6 +40,8 @@ import { packageMetaKey, type GraphPackageIds } from './graph-tenant.js';
 // Throttling: the GraphConnection keeps /security/ requests within 150 a minute and waits out 429 Retry-After.
 
 const CURSOR_KEY = 'graph.sync.cursor';
+/** The agent fields a package sets; a change in any of them is written. */
+const GRAPH_OWNED = ['name', 'platform', 'version', 'publishStatus', 'lifecycle', 'lastModifiedAt'] as const;
 const NOTIFY_FROM = severityRank('high');
 const PREFER = { Prefer: 'include-unknown-enum-members' };
 
@@ -380,6 +382,9 @@ export class GraphSync {
       incidents: newest(cursor.incidents, incidents),
       alerts: newest(cursor.alerts, alerts),
     };
+    const result = { agents, incidents: incidents.length, alerts: alerts.length, users: users.length, cursor: next };
+    // Nothing new: nothing written, so the tab's change version stays where it is.
+    if (incidents.length === 0 && alerts.length === 0) return result;
     await this.o.store.db.transaction(async (tx) => {
       await this.saveUsers(tx, users);
       const changed = new Set<string>();
@@ -423,34 +428,48 @@ export class GraphSync {
       const agentIds = mappedAlerts.flatMap((a) => a.evidence.flatMap((e) => (e.type === 'agent' ? [e.agentId] : [])));
       await this.o.risk.refresh(tx, agentIds);
     });
-    return {
-      agents,
-      incidents: incidents.length,
-      alerts: alerts.length,
-      users: users.length,
-      cursor: next,
-    };
+    return result;
   }
 
-  /** Every package page; one transaction for the lot, then a full risk refresh. */
+  /**
+   * Every package page, then one transaction that writes only the agents Graph changed (and rescored them),
+   * so a quiet tenant does not move the tab's change version every interval.
+   */
   private async syncAgents(): Promise<number> {
-    const packages: GraphPackage[] = [];
+    const packages = new Map<string, GraphPackage>();
     for await (const page of this.o.graph.pages<GraphPackage>('/copilot/admin/catalog/packages')) {
-      packages.push(...page);
+      for (const p of page) packages.set(p.id, p);
     }
     const now = this.o.clock().toISOString();
     await this.o.store.db.transaction(async (tx) => {
-      const agents: Agent[] = [];
-      for (const p of new Map(packages.map((x) => [x.id, x])).values()) {
-        agents.push(mapPackage(p, await this.o.store.agents.get(p.id, tx), now));
+      const existing = new Map((await this.o.store.agents.all(tx)).map((a) => [a.id, a]));
+      const knownIds = new Map(
+        (
+          await tx.query<{ key: string; value: GraphPackageIds }>(
+            "select key, value from meta where key like 'graph.package.%'",
+          )
+        ).map((r) => [r.key, r.value]),
+      );
+      const changed: Agent[] = [];
+      for (const p of packages.values()) {
+        const before = existing.get(p.id) ?? null;
+        const after = mapPackage(p, before, now);
+        if (!before || GRAPH_OWNED.some((k) => before[k] !== after[k])) changed.push(after);
         const ids: GraphPackageIds = { appId: p.appId ?? null, manifestId: p.manifestId ?? null };
-        await this.o.store.meta.set(packageMetaKey(p.id), ids, tx);
+        const seen = knownIds.get(packageMetaKey(p.id));
+        if (seen?.appId !== ids.appId || seen?.manifestId !== ids.manifestId) {
+          await this.o.store.meta.set(packageMetaKey(p.id), ids, tx);
+        }
       }
-      await this.o.store.agents.upsert(agents, tx);
+      if (changed.length === 0) return;
+      await this.o.store.agents.upsert(changed, tx);
+      await this.o.risk.refresh(
+        tx,
+        changed.map((a) => a.id),
+      );
       await bumpChangeVersion(tx);
     });
-    await this.o.risk.refreshAll();
-    return packages.length;
+    return packages.size;
   }
 
   private async fetchIncident(id: string): Promise<GraphIncident | null> {
