@@ -58,7 +58,6 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
       const id = Array.isArray(given) ? given[0] : given;
       return id && /^[\w.:-]{1,100}$/.test(id) ? id : randomUUID();
     },
-    disableRequestLogging: false,
   });
 
   app.addHook('onSend', async (request, reply) => {
