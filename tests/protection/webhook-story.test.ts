@@ -80,6 +80,13 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
       }
       // The jailbreak prompts are on the timeline too.
       expect(timeline.filter((e) => e.decision === 'allow' && e.rules.length > 0).length).toBeGreaterThanOrEqual(3);
+      // The counts the card and the tab show are the distinct events on that timeline.
+      const stored = await h.server.warden.store.incidents.getIncident(incident.id);
+      expect(stored!.eventCount).toBe(timeline.length);
+      const persistent = (await h.server.warden.store.incidents.alertsOfIncident(incident.id)).find(
+        (a) => a.detectorId === 'persistent-jailbreak',
+      );
+      expect(persistent!.eventCount).toBeGreaterThanOrEqual(3);
 
       // The SOC channel hears about it through the outbox.
       const outbox = await q<{ topic: string; payload: { severity: string } }>(

@@ -151,6 +151,7 @@ export class DecisionRecorder {
           [JSON.stringify(state.links)],
         );
       }
+      await this.store.incidents.recountEvents([...state.incidents.keys()], tx);
       let announced = false;
       for (const id of changed) {
         const incident = state.incidents.get(id)!;

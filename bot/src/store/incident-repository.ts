@@ -94,6 +94,28 @@ export class IncidentRepository {
     );
   }
 
+  /**
+   * Sets the event counts of these incidents and their alerts to the distinct events linked to them, so an
+   * event that fired two rules counts once and the counts match the incident's timeline.
+   */
+  async recountEvents(incidentIds: string[], q: Sql = this.db): Promise<void> {
+    if (incidentIds.length === 0) return;
+    await q.query(
+      `update alerts a set data = jsonb_set(a.data, '{eventCount}', to_jsonb(c.n))
+       from (select ae.alert_id, count(*)::int as n from alert_events ae join alerts x on x.id = ae.alert_id
+             where x.incident_id = any($1::text[]) group by ae.alert_id) c
+       where a.id = c.alert_id and (a.data->>'eventCount')::int is distinct from c.n`,
+      [incidentIds],
+    );
+    await q.query(
+      `update incidents i set data = jsonb_set(i.data, '{eventCount}', to_jsonb(c.n))
+       from (select a.incident_id, count(distinct ae.event_id)::int as n from alerts a
+             join alert_events ae on ae.alert_id = a.id where a.incident_id = any($1::text[]) group by a.incident_id) c
+       where i.id = c.incident_id and (i.data->>'eventCount')::int is distinct from c.n`,
+      [incidentIds],
+    );
+  }
+
   async getIncident(id: string, q: Sql = this.db): Promise<Incident | null> {
     const rows = await q.query<{ data: Incident }>('select data from incidents where id = $1', [id]);
     return rows[0]?.data ?? null;

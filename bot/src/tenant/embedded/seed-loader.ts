@@ -11,6 +11,10 @@ export async function loadTenantSeed(store: Store, seed: TenantSeed): Promise<vo
     await store.incidents.saveAlerts(seed.alerts, tx);
     await store.incidents.saveEvents(seed.events, tx);
     await store.incidents.linkEvents(linkEventsToAlerts(seed), tx);
+    await store.incidents.recountEvents(
+      seed.incidents.map((i) => i.id),
+      tx,
+    );
     await store.submissions.save(seed.submissions, tx);
     await store.meta.set('seed', { at: new Date().toISOString(), agents: seed.agents.length }, tx);
   });
