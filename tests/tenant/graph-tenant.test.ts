@@ -158,6 +158,16 @@ describe.each(BACKENDS.filter((b) => b.enabled))('graph tenant response actions 
     });
     const agent = await w.api<{ agent: { lifecycle: string } }>(responder, 'GET', '/api/v1/agents/pkg-sales');
     expect(agent.body.agent.lifecycle).toBe('active');
+    // Nothing changed, but the attempt and Graph's answer are in the audit trail.
+    const trail = await w.api<{ items: { action: string; targetId: string; outcome: string; detail: string }[] }>(
+      responder,
+      'GET',
+      '/api/v1/audit?targetType=agent',
+    );
+    expect(trail.body.items.find((r) => r.targetId === 'pkg-sales' && r.action === 'blockAgent')).toMatchObject({
+      outcome: 'failed',
+      detail: expect.stringContaining('Authorization_RequestDenied'),
+    });
   });
 
   it('waits out a 429 with Retry-After and then succeeds', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ActionResult } from '../http/api-contract.js';
 import type { ActionName } from '../domain/authorization.js';
 import { mayPerform } from '../domain/authorization.js';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../domain/errors.js';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, UpstreamError } from '../domain/errors.js';
 import type { AgentDefinition, AuditRecord, Classification, Incident, Submission } from '../domain/types.js';
 import type { Sql } from '../store/db.js';
 import { claimIdempotencyKey, recordIdempotentResult } from '../store/idempotency.js';
@@ -315,6 +315,25 @@ export class ResponseService implements ResponseActions {
       await this.store.audit.append(audit(ctx, at, action, target, target.id, 'denied', 'role not allowed'));
       throw new ForbiddenError(`${ctx.principal.displayName} is not allowed to ${describe(action)}.`);
     }
+    try {
+      return await this.applyOnce(ctx, action, target, apply, at);
+    } catch (err) {
+      // The tenant (Graph) refused or could not be reached: the transaction rolled back, but who tried
+      // what, and why it failed, is worth keeping, like a refusal.
+      if (err instanceof UpstreamError) {
+        await this.store.audit.append(audit(ctx, at, action, target, target.id, 'failed', err.message));
+      }
+      throw err;
+    }
+  }
+
+  private applyOnce(
+    ctx: ActionContext,
+    action: ActionName,
+    target: Target,
+    apply: (tx: Sql, at: string) => Promise<Effect>,
+    at: string,
+  ): Promise<ActionResult> {
     return this.store.db.transaction(async (tx) => {
       if (ctx.idempotencyKey) {
         const claim = await claimIdempotencyKey<ActionResult>(tx, ctx.idempotencyKey, action);
