@@ -23,6 +23,11 @@ if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < sources) {
   console.log('Building the tab (vite build)...');
   const result = spawnSync(bin('vite'), ['build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
+  const compressed = spawnSync(process.execPath, [path.join(root, 'scripts', 'precompress.mjs')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (compressed.status !== 0) process.exit(compressed.status ?? 1);
 }
 
 const server = spawn(bin('tsx'), [path.join(root, 'bot', 'src', 'index.ts')], { cwd: root, stdio: 'inherit' });

@@ -61,6 +61,8 @@ export interface AgentWardenOverrides {
   inMemory?: boolean;
   /** Tests: an API token verifier over keys they generated. */
   apiTokenVerifier?: TokenVerifier;
+  /** Tests: serve the tab from this directory instead of dist/. */
+  staticDir?: string;
   logger?: boolean;
   /** Tests: a policy evaluator in place of the real one (a slow one exercises the fail mode). */
   protectionEvaluate?: PolicyEvaluator;
@@ -156,7 +158,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     hunting,
     clock,
     apiTokenVerifier,
-    staticDir: path.join(ROOT, 'dist'),
+    staticDir: overrides.staticDir ?? path.join(ROOT, 'dist'),
     ready: async () => (await db.query('select 1 as ok')).length === 1,
     logger: overrides.logger,
     plugins: [webhookRoutes, botRoutes],

@@ -126,7 +126,20 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   const staticDir =
     options.staticDir && fs.existsSync(path.join(options.staticDir, 'index.html')) ? options.staticDir : null;
   if (staticDir) {
-    await app.register(fastifyStatic, { root: staticDir, wildcard: false, index: ['index.html'], maxAge: '1h' });
+    await app.register(fastifyStatic, {
+      root: staticDir,
+      wildcard: false,
+      index: ['index.html'],
+      // `npm run build` writes .br/.gz siblings (scripts/precompress.mjs): sent when the client accepts them.
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (res, filePath) => {
+        // Vite names assets by content hash, so they never change under the same URL; everything else
+        // (index.html) is revalidated so a new build is picked up.
+        const hashed = filePath.includes(`${path.sep}assets${path.sep}`);
+        res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     // The tab is a single-page app: its routes (/agents/123) are answered with index.html.
