@@ -190,3 +190,69 @@ export async function invokeThroughPlayground(
   if (!res.ok) throw new Error(`the playground answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as { type: string; value: unknown };
 }
+
+export interface WebhookAnswer {
+  blockAction: boolean;
+  reasonCode: number;
+  reason?: string;
+}
+
+/**
+ * `user` looks up a customer account through Customer Billing Agent's declared, read-only Dataverse tool:
+ * a harmless call the webhook allows unless the user or the agent has been acted on.
+ */
+export async function lookUpCustomerAccount(server: TestServer, userId: string): Promise<WebhookAnswer> {
+  const keys = server.warden.localKeys;
+  if (!keys) throw new Error('the embedded key set is missing: the server is not in embedded mode');
+  const token = await keys.sign({ audience: EMBEDDED_WEBHOOK_AUDIENCE, appId: EMBEDDED_CALLER_APP_ID });
+  const inputValues = { AccountNumber: 'ZC-10442' };
+  const res = await fetch(`${server.url}/api/threat-detection/analyze-tool-execution?api-version=2025-05-01`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      'x-ms-correlation-id': randomUUID(),
+    },
+    body: JSON.stringify({
+      plannerContext: { userMessage: 'What is the payment status of account ZC-10442?', chatHistory: [] },
+      toolDefinition: {
+        id: 'cr4f2_billing.action.CommonDataServiceForApps-ListRecords',
+        type: 'ToolDefinition',
+        name: 'Find customer account',
+        description: 'Looks up a customer account by name or account number.',
+        inputParameters: Object.keys(inputValues).map((name) => ({ name, type: { $kind: 'String' } })),
+      },
+      inputValues,
+      conversationMetadata: {
+        agent: {
+          id: ZAVA_AGENT_IDS.customerBillingAgent,
+          tenantId: ZAVA_TENANT_ID,
+          environmentId: ZAVA_ENVIRONMENTS.finance,
+          name: 'Customer Billing Agent',
+          version: '1.4.0',
+          isPublished: true,
+        },
+        user: { id: userId, tenantId: ZAVA_TENANT_ID },
+        conversationId: randomUUID(),
+        messageId: randomUUID(),
+        channelId: 'msteams',
+      },
+    }),
+  });
+  if (res.status !== 200) throw new Error(`the webhook answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as WebhookAnswer;
+}
+
+/**
+ * Repeats `call` until the webhook blocks it (the protection service sees registry and user changes on its
+ * next refresh, a fraction of a second later), for at most 20 s; returns the blocking answer.
+ */
+export async function untilBlocked(what: string, call: () => Promise<WebhookAnswer>): Promise<WebhookAnswer> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const answer = await call();
+    if (answer.blockAction) return answer;
+    if (Date.now() > deadline) throw new Error(`${what}: still allowed 20 s later (${JSON.stringify(answer)})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
