@@ -6,7 +6,7 @@
 // and the card, the registry and the webhook (1001) agree; a second click of either does nothing more;
 // Pradeep (viewer) gets no buttons. Screenshots: test-results/screenshots/playground-*.png.
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { ZAVA_AGENT_IDS, ZAVA_USER_IDS } from '../../bot/src/tenant/embedded/zava/index.js';
 import { PLAYGROUND_TEAM, playgroundUserId } from '../../bot/src/teams/store/playground.js';
 import { incidentCard } from '../../bot/src/teams/cards/incident-card.js';
@@ -87,6 +87,14 @@ describe('the SOC bot in the Agents Playground', () => {
     server = await startTestServer('pglite');
     browser = await launchChromium();
   }, 180_000);
+  // A failed step leaves the page as it was then: test-results/screenshots/playground-failed-<n>.png.
+  let testNumber = 0;
+  beforeEach(() => {
+    const n = ++testNumber;
+    onTestFailed(async () => {
+      if (session) await screenshot(session.page, `failed-${n}`).catch(() => undefined);
+    });
+  });
   afterAll(async () => {
     await session?.close();
     await browser?.close();
