@@ -75,11 +75,28 @@ export async function openChannel(page: Page, name: string): Promise<void> {
 /** Starts a new post in the open channel that @mentions the bot, as Teams needs for a bot to hear it. */
 export async function mentionBot(page: Page, text: string): Promise<void> {
   const editor = page.getByRole('textbox').first();
-  await editor.click();
-  await page.keyboard.type('@Agent');
-  await page.getByRole('menuitem', { name: 'Agent Warden' }).click();
-  await page.keyboard.type(` ${text}`);
-  await page.keyboard.press('Enter');
+  // Under load, keys typed right after the mention is picked can be lost: send only once the editor
+  // shows the mention and the whole command, typing it again (from an empty editor) if it does not.
+  let shown = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('@Agent');
+    await page.getByRole('menuitem', { name: 'Agent Warden' }).click();
+    await page.keyboard.type(` ${text}`);
+    for (let i = 0; i < 30; i++) {
+      shown = await editor.innerText();
+      if (shown.includes('Agent Warden') && shown.includes(text)) {
+        await page.keyboard.press('Enter');
+        return;
+      }
+      await page.waitForTimeout(100);
+    }
+  }
+  throw new Error(
+    `the playground's editor shows ${JSON.stringify(shown)}, not the mention and ${JSON.stringify(text)}`,
+  );
 }
 
 /** The rendered Adaptive Cards in the page, newest last. */
