@@ -55,13 +55,15 @@ export function sectionOf(route: Route): Section | null {
   }
 }
 
-/** Teams deep links carry a sub-entity id (`incident:<id>`, `agent:<id>`, or a section name). */
+/** Teams deep links carry a sub-entity id (`incident:<id>`, `agent:<id>`, `hunt:<template>`, or a section name). */
 export function pathFromSubPageId(subPageId: string | null): string | null {
   if (!subPageId) return null;
   const [kind, ...rest] = subPageId.split(':');
   const id = rest.join(':');
   if (kind === 'incident' && id) return incidentPath(id);
   if (kind === 'agent' && id) return agentPath(id);
+  // A hunt card's "open in the tab": the Hunting page runs the template it is given.
+  if (kind === 'hunt' && id) return `/hunting?template=${encodeURIComponent(id)}`;
   if (!id && ['agents', 'incidents', 'approvals', 'audit', 'hunting'].includes(kind ?? '')) return `/${kind}`;
   return null;
 }

@@ -30,7 +30,7 @@ describe("the bot's hunt runner", () => {
     expect(view?.totalRows).toBe(ZAVA_FINDINGS['mcp-maker-credentials'].length);
     expect(view?.schema.map((c) => c.name)).toContain('AIAgentId');
     expect(view?.links.browser).toBe('https://warden.example/hunting?template=mcp-maker-credentials');
-    expect(decodeURIComponent(view?.links.teams ?? '')).toContain('{"subEntityId":"hunting"}');
+    expect(decodeURIComponent(view?.links.teams ?? '')).toContain('{"subEntityId":"hunt:mcp-maker-credentials"}');
     expect(view?.rows.map((r) => r.AIAgentId)).toEqual(expect.arrayContaining([expect.stringMatching(/./)]));
     expect(Object.values(ZAVA_AGENT_IDS)).toEqual(expect.arrayContaining(view?.rows.map((r) => r.AIAgentId) ?? []));
   });

@@ -20,6 +20,8 @@ describe('routes', () => {
   it.each([
     ['incident:inc-1', '/incidents/inc-1'],
     ['agent:agent-billing', '/agents/agent-billing'],
+    ['hunt:mcp-maker-credentials', '/hunting?template=mcp-maker-credentials'],
+    ['hunt:', null],
     ['incidents', '/incidents'],
     ['incident:', null],
     ['something:else', null],

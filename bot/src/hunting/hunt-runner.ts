@@ -39,8 +39,12 @@ export class ServiceHuntRunner implements HuntRunner {
       rows: result.results,
       totalRows: result.rowCount,
       links: {
-        // The tab routes the "hunting" sub-entity to its Hunting page; the browser link also names the template.
-        teams: tabDeepLink({ appId: this.options.appId, entityId: this.options.entityId, subEntityId: 'hunting' }),
+        // The tab routes the `hunt:<template>` sub-entity, like the browser link, to its Hunting page running it.
+        teams: tabDeepLink({
+          appId: this.options.appId,
+          entityId: this.options.entityId,
+          subEntityId: `hunt:${templateId}`,
+        }),
         browser: `${this.options.baseUrl.replace(/\/+$/, '')}/hunting?template=${encodeURIComponent(templateId)}`,
       },
     };
