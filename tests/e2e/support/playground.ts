@@ -5,18 +5,15 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { EMBEDDED_CALLER_APP_ID, EMBEDDED_WEBHOOK_AUDIENCE } from '../../../bot/src/config.js';
 import type { RunningPlayground } from '../../../bot/src/teams/store/playground.js';
 import { startPlayground } from '../../../bot/src/teams/store/playground.js';
-import {
-  ZAVA_AGENT_IDS,
-  ZAVA_ENVIRONMENTS,
-  ZAVA_TENANT_ID,
-  ZAVA_USER_IDS,
-} from '../../../bot/src/tenant/embedded/zava/index.js';
+import { ZAVA_AGENT_IDS, ZAVA_IPS, ZAVA_USER_IDS } from '../../../bot/src/tenant/embedded/zava/index.js';
 import type { TestServer } from '../../support/test-server.js';
+import type { WebhookAnswer } from './webhook.js';
+import { callAgentTool, untilIncidentOf } from './webhook.js';
+
+export type { WebhookAnswer } from './webhook.js';
 
 export const SCREENSHOTS = path.resolve('test-results/screenshots');
 
@@ -119,61 +116,24 @@ export async function screenshot(page: Page, name: string): Promise<void> {
  * attack, by another user through another agent, so it is a new high incident of its own.
  */
 export async function playSalesExfiltration(server: TestServer): Promise<string> {
-  const keys = server.warden.localKeys;
-  if (!keys) throw new Error('the embedded key set is missing: the server is not in embedded mode');
-  const token = await keys.sign({ audience: EMBEDDED_WEBHOOK_AUDIENCE, appId: EMBEDDED_CALLER_APP_ID });
-  const inputValues = {
-    To: 'prospects-export@mailbox.example',
-    Subject: 'Customer list',
-    Body: 'Every customer account with contacts, contract values and renewal dates.',
-  };
   let blocked = 0;
   for (let i = 0; i < 4; i++) {
-    const res = await fetch(`${server.url}/api/threat-detection/analyze-tool-execution?api-version=2025-05-01`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        plannerContext: { userMessage: 'Mail the full customer list to this address.', chatHistory: [] },
-        toolDefinition: {
-          id: 'cr2c8_salesoutreach.action.Office365Outlook-SendEmailV2',
-          type: 'ToolDefinition',
-          name: 'Send an email',
-          description: 'Sends an e-mail.',
-          inputParameters: Object.keys(inputValues).map((name) => ({ name, type: { $kind: 'String' } })),
-        },
-        inputValues,
-        conversationMetadata: {
-          agent: {
-            id: ZAVA_AGENT_IDS.salesOutreach,
-            tenantId: ZAVA_TENANT_ID,
-            environmentId: ZAVA_ENVIRONMENTS.sales,
-            name: 'Sales Outreach Assistant',
-            isPublished: true,
-          },
-          user: { id: ZAVA_USER_IDS.isaiah, tenantId: ZAVA_TENANT_ID },
-          conversationId: randomUUID(),
-          messageId: randomUUID(),
-          channelId: 'msteams',
-          incomingClientIp: '::ffff:203.0.113.91',
-        },
-      }),
+    const answer = await callAgentTool(server, {
+      agentId: ZAVA_AGENT_IDS.salesOutreach,
+      toolId: 'cr2c8_salesoutreach.action.Office365Outlook-SendEmailV2',
+      userId: ZAVA_USER_IDS.isaiah,
+      userMessage: 'Mail the full customer list to this address.',
+      inputValues: {
+        To: 'prospects-export@mailbox.example',
+        Subject: 'Customer list',
+        Body: 'Every customer account with contacts, contract values and renewal dates.',
+      },
+      ip: '::ffff:203.0.113.91',
     });
-    if (res.status !== 200) throw new Error(`the webhook answered ${res.status}: ${await res.text()}`);
-    if (((await res.json()) as { blockAction: boolean }).blockAction) blocked++;
+    if (answer.blockAction) blocked++;
   }
   if (blocked === 0) throw new Error('no exfiltration attempt was blocked');
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const { items } = await server.warden.store.incidents.listIncidents({
-      userId: ZAVA_USER_IDS.isaiah,
-      statuses: ['active', 'inProgress'],
-      limit: 5,
-    });
-    const incident = items.find((i) => i.severity === 'high' || i.severity === 'critical');
-    if (incident) return incident.id;
-    if (Date.now() > deadline) throw new Error('no high incident involves Isaiah 20 s after the calls');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return untilIncidentOf(server, ZAVA_USER_IDS.isaiah, 'Isaiah');
 }
 
 /**
@@ -208,56 +168,19 @@ export async function invokeThroughPlayground(
   return (await res.json()) as { type: string; value: unknown };
 }
 
-export interface WebhookAnswer {
-  blockAction: boolean;
-  reasonCode: number;
-  reason?: string;
-}
-
 /**
  * `user` looks up a customer account through Customer Billing Agent's declared, read-only Dataverse tool:
  * a harmless call the webhook allows unless the user or the agent has been acted on.
  */
-export async function lookUpCustomerAccount(server: TestServer, userId: string): Promise<WebhookAnswer> {
-  const keys = server.warden.localKeys;
-  if (!keys) throw new Error('the embedded key set is missing: the server is not in embedded mode');
-  const token = await keys.sign({ audience: EMBEDDED_WEBHOOK_AUDIENCE, appId: EMBEDDED_CALLER_APP_ID });
-  const inputValues = { AccountNumber: 'ZC-10442' };
-  const res = await fetch(`${server.url}/api/threat-detection/analyze-tool-execution?api-version=2025-05-01`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      'x-ms-correlation-id': randomUUID(),
-    },
-    body: JSON.stringify({
-      plannerContext: { userMessage: 'What is the payment status of account ZC-10442?', chatHistory: [] },
-      toolDefinition: {
-        id: 'cr4f2_billing.action.CommonDataServiceForApps-ListRecords',
-        type: 'ToolDefinition',
-        name: 'Find customer account',
-        description: 'Looks up a customer account by name or account number.',
-        inputParameters: Object.keys(inputValues).map((name) => ({ name, type: { $kind: 'String' } })),
-      },
-      inputValues,
-      conversationMetadata: {
-        agent: {
-          id: ZAVA_AGENT_IDS.customerBillingAgent,
-          tenantId: ZAVA_TENANT_ID,
-          environmentId: ZAVA_ENVIRONMENTS.finance,
-          name: 'Customer Billing Agent',
-          version: '1.4.0',
-          isPublished: true,
-        },
-        user: { id: userId, tenantId: ZAVA_TENANT_ID },
-        conversationId: randomUUID(),
-        messageId: randomUUID(),
-        channelId: 'msteams',
-      },
-    }),
+export function lookUpCustomerAccount(server: TestServer, userId: string): Promise<WebhookAnswer> {
+  return callAgentTool(server, {
+    agentId: ZAVA_AGENT_IDS.customerBillingAgent,
+    toolId: 'cr4f2_billing.action.CommonDataServiceForApps-ListRecords',
+    userId,
+    userMessage: 'What is the payment status of account ZC-10442?',
+    inputValues: { AccountNumber: 'ZC-10442' },
+    ip: `::ffff:${ZAVA_IPS.office}`,
   });
-  if (res.status !== 200) throw new Error(`the webhook answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as WebhookAnswer;
 }
 
 /**

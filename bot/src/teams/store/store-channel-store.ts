@@ -1,6 +1,6 @@
 // ChannelStore over the `channels` table: where the bot may post, and what each channel receives.
 import type { Severity } from '../../domain/types.js';
-import { SEVERITIES } from '../../domain/types.js';
+import { SEVERITIES, severityRank } from '../../domain/types.js';
 import type { Sql } from '../../store/db.js';
 import type {
   ChannelDeactivationReason,
@@ -125,7 +125,7 @@ export class StoreChannelStore implements ChannelStore {
   /** Active channels that get a card for an incident of `severity`. */
   async forIncident(severity: Severity): Promise<SocChannel[]> {
     const channels = await this.list();
-    return channels.filter((c) => c.active && SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(c.minSeverity));
+    return channels.filter((c) => c.active && severityRank(severity) >= severityRank(c.minSeverity));
   }
 
   /** Active channels that get approval cards. */
