@@ -12,6 +12,7 @@ import { StoreChannelStore } from '../../bot/src/teams/store/store-channel-store
 import { BotbuilderChannelSender } from '../../bot/src/teams/notifier/botbuilder-channel-sender.js';
 import type { NotifierDeps, NotifierOptions } from '../../bot/src/teams/notifier/notifier.js';
 import { Notifier } from '../../bot/src/teams/notifier/notifier.js';
+import { turnErrorHandler } from '../../bot/src/teams/bot-endpoint.js';
 import { FakeBotConnector } from '../fakes/bot-connector.js';
 import { makeApprovalCardView, makeIncidentCardView } from '../fakes/teams-card-views.js';
 import type { TestDatabase } from '../support/test-db.js';
@@ -61,12 +62,16 @@ export async function createNotifierWorld(backend: 'pglite' | 'postgres'): Promi
   const clock = () => now;
   let connector = new FakeBotConnector({ clock, enforceRateLimits: true });
   let serviceUrl = await connector.start();
+  const logs: NotifierWorld['logs'] = [];
+  // The product's adapter: botEndpoint sets this handler, which swallows a turn's error (proactive turns too).
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  adapter.onTurnError = turnErrorHandler({
+    error: (message, fields) => logs.push({ level: 'error', message, fields }),
+  });
   const channels = new StoreChannelStore(db, () => new Date(now));
   const incidents = new Map<string, IncidentCardView>();
   const submissions = new Map<string, ApprovalCardView>();
   const personalChats = new Map<string, string>();
-  const logs: NotifierWorld['logs'] = [];
   const notifiers: Notifier[] = [];
 
   const reference = (conversationId: string, conversationType: 'channel' | 'personal' = 'channel') => ({

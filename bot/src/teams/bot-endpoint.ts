@@ -112,21 +112,30 @@ export async function recordPersonalChat(
   });
 }
 
+/**
+ * What a turn's uncaught error does: logged, and a message turn gets an apology. botbuilder hands the error here
+ * and then ends the turn normally, proactive turns included (`continueConversationAsync` does not reject), so a
+ * caller that must know about a failure catches it inside its own turn logic (BotbuilderChannelSender does).
+ */
+export function turnErrorHandler(log: Pick<BotLogger, 'error'>): (context: TurnContext, error: Error) => Promise<void> {
+  return async (context, error) => {
+    log.error('bot turn failed', {
+      type: context.activity.type,
+      name: context.activity.name,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    if (context.activity.type === ActivityTypes.Message) {
+      await context.sendActivity('Agent Warden could not answer that just now. Try again, or open the tab.');
+    }
+  };
+}
+
 /** Registers POST /api/messages on the server (buildHttpServer's `plugins` hook). */
 export function botEndpoint(deps: BotEndpointDeps): (app: FastifyInstance) => void {
   const { adapters, log } = deps;
   for (const adapter of [adapters.authenticated, adapters.anonymous]) {
     if (!adapter) continue;
-    adapter.onTurnError = async (context, error) => {
-      log.error('bot turn failed', {
-        type: context.activity.type,
-        name: context.activity.name,
-        error: error instanceof Error ? error.message : String(error),
-      });
-      if (context.activity.type === ActivityTypes.Message) {
-        await context.sendActivity('Agent Warden could not answer that just now. Try again, or open the tab.');
-      }
-    };
+    adapter.onTurnError = turnErrorHandler(log);
   }
 
   const logic = async (context: TurnContext) => {

@@ -80,14 +80,20 @@ export class BotbuilderChannelSender implements ChannelSender {
   }
 
   private async turn<T>(reference: Partial<ConversationReference>, fn: (ctx: TurnContext) => Promise<T>): Promise<T> {
-    let result: T | undefined;
+    // An error thrown inside the turn goes to the adapter's onTurnError, and the turn then ends normally: a 429
+    // would look like success. The turn logic keeps the outcome itself, and it is judged after the turn.
+    let outcome: TurnOutcome<T> | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     try {
       await Promise.race([
         this.options.adapter.continueConversationAsync(this.options.botAppId, reference, async (ctx) => {
-          withoutSdkRetries(ctx.turnState.get(this.options.adapter.ConnectorClientKey));
-          result = await fn(ctx);
+          try {
+            withoutSdkRetries(ctx.turnState.get(this.options.adapter.ConnectorClientKey));
+            outcome = { ok: true, value: await fn(ctx) };
+          } catch (error) {
+            outcome = { ok: false, error };
+          }
         }),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
@@ -101,7 +107,11 @@ export class BotbuilderChannelSender implements ChannelSender {
     } finally {
       clearTimeout(timer);
     }
-    return result as T;
+    // Set inside the callback, which TypeScript's flow analysis does not see.
+    const settled = outcome as TurnOutcome<T> | null;
+    if (settled === null) throw new SendError('unknown', 'the proactive turn ended without running');
+    if (!settled.ok) throw this.toSendError(settled.error);
+    return settled.value;
   }
 
   private toSendError(err: unknown): SendError {
@@ -120,6 +130,8 @@ export class BotbuilderChannelSender implements ChannelSender {
     return new SendError(kind, `Teams answered ${status}${code ? ` ${code}` : ''}`, status, code, retryAfterMs);
   }
 }
+
+type TurnOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 function toActivity(message: OutgoingMessage): Partial<Activity> {
   if (message.card) {

@@ -316,7 +316,7 @@ export class Notifier {
       if (!marked)
         return { kind: 'retry', afterMs: null, error: `lost the card lease in ${key.conversationId}`, busy: true };
       if (repost) this.deps.log.error('posting a card again after an unknown send outcome', { ...key });
-      activityId = await this.deps.sender.post(channel.reference, { card, text: built.summary });
+      activityId = requireActivityId(await this.deps.sender.post(channel.reference, { card, text: built.summary }));
     } catch (err) {
       return this.sendFailed(err, key, owner, 'post');
     } finally {
@@ -546,7 +546,7 @@ export class Notifier {
     let activityId: string;
     try {
       await this.store.updateNotice(m.seq, owner, { state: 'sending' }, false);
-      activityId = await this.deps.sender.post(reference, { text });
+      activityId = requireActivityId(await this.deps.sender.post(reference, { text }));
     } catch (err) {
       const e = err instanceof SendError ? err : new SendError('unknown', (err as Error)?.message ?? String(err));
       if (e.kind === 'retry') {
@@ -644,6 +644,12 @@ function alertReply(fresh: BuiltCard['alerts'], unnamed: number, built: BuiltCar
   const head = total === 1 ? 'New alert' : `${total} new alerts`;
   const list = named.length ? `: ${named.join('; ')}` : '';
   return `${head}${list}. The card above is updated (${built.alertCount} alerts in all).`;
+}
+
+/** A post is recorded only with Teams' id for it; without one its outcome is unknown (posted again, marked). */
+function requireActivityId(activityId: string | null | undefined): string {
+  if (typeof activityId === 'string' && activityId) return activityId;
+  throw new SendError('unknown', 'Teams gave no activity id for the post');
 }
 
 function withNote(card: AdaptiveCard, note: string): AdaptiveCard {
