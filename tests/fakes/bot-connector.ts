@@ -74,6 +74,7 @@ export class FakeBotConnector {
   private nextId = 1_732_440_000_000;
   private hangNext: { conversationId?: string; op?: ConnectorRequest['op'] } | null = null;
   private stallNext: { conversationId?: string; op?: ConnectorRequest['op'] } | null = null;
+  private omitIdNext: { conversationId?: string; op?: ConnectorRequest['op'] } | null = null;
   private readonly clock: () => number;
   url = '';
 
@@ -118,6 +119,11 @@ export class FakeBotConnector {
   /** The next matching write is carried out, and the answer never comes (the connection stays open). */
   stallAnswerOfNext(match: { conversationId?: string; op?: ConnectorRequest['op'] } = {}): void {
     this.stallNext = match;
+  }
+
+  /** The next matching post is carried out and answered 201 with an empty body (no activity id). */
+  omitIdOfNext(match: { conversationId?: string; op?: ConnectorRequest['op'] } = {}): void {
+    this.omitIdNext = match;
   }
 
   /** Thread roots (new posts) in a conversation, oldest first. */
@@ -266,6 +272,11 @@ export class FakeBotConnector {
       this.stallNext = null;
       record(status);
       return;
+    }
+    if (this.omitIdNext && matches(this.omitIdNext, conversationId, op) && (op === 'post' || op === 'reply')) {
+      this.omitIdNext = null;
+      record(status);
+      return this.answer(res, status, {});
     }
     record(status);
     return this.answer(res, status, answer);

@@ -90,6 +90,53 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
       expect(await outboxRow(world)).toMatchObject({ attempts: 3, done: true });
     });
 
+    it.each([
+      [429, 'update'],
+      [503, 'update'],
+      [429, 'reply'],
+      [503, 'reply'],
+    ] as const)(
+      'a %i answering a card %s (through the adapter and its onTurnError) is retried after Retry-After, not taken as done',
+      async (status, op) => {
+        await world.incident('inc-1', 'high');
+        const notifier = world.notifier();
+        await notifier.drain();
+        world.connector.failNext({ status, retryAfterSeconds: 3, conversationId: SOC, op });
+        await world.addAlert('inc-1', 'Mass download');
+        await notifier.drain();
+        const [root] = world.connector.threads(SOC);
+        const waiting = await outboxRow(world);
+        expect(waiting).toMatchObject({ done: false });
+        expect(waiting.due_in_ms).toBeGreaterThanOrEqual(2_500);
+        expect(waiting.last_error).toContain(String(status));
+
+        world.advance(3_000);
+        await world.makeRetriesDue();
+        await notifier.drain();
+        expect(root!.versions).toHaveLength(2);
+        expect(world.connector.repliesTo(SOC, root!.activityId)).toHaveLength(1);
+        expect(world.connector.threads(SOC)).toHaveLength(1);
+        expect(await notifier.outbox.backlog()).toBe(0);
+      },
+    );
+
+    it('a post Teams answers without an activity id is never recorded as posted: it is posted again, marked', async () => {
+      world.connector.omitIdOfNext({ conversationId: SOC, op: 'post' });
+      await world.incident('inc-1', 'high');
+      const notifier = world.notifier();
+      await notifier.drain();
+      expect(await cardRow(world, SOC)).toMatchObject({ state: 'sending', activity_id: null });
+      await world.makeRetriesDue();
+      await notifier.drain();
+      const [, kept] = world.connector.threads(SOC);
+      expect(await cardRow(world, SOC)).toMatchObject({ state: 'posted', activity_id: kept!.activityId });
+      expect(JSON.stringify(kept!.card)).toContain('Posted again');
+      const unrecorded = await world.db.query(
+        `select 1 from card_posts where state = 'posted' and activity_id is null`,
+      );
+      expect(unrecorded).toHaveLength(0);
+    });
+
     it.each([412, 502, 503, 504])('retries %i with exponential back-off and posts once', async (status) => {
       world.connector.failNext({ status, conversationId: SOC, op: 'post' }, 2);
       await world.incident('inc-1', 'high');
