@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createAgentWarden } from './app.js';
 import { PolicyFileError } from './protection/protection-policy.js';
 import type { RunningPlayground } from './teams/store/playground.js';
-import { PlaygroundUserError, playgroundPerson, startPlayground } from './teams/store/playground.js';
+import { PlaygroundUserError, nextSteps, playgroundPerson, startPlayground } from './teams/store/playground.js';
 
 // Composition root: read the configuration, build, listen, stop cleanly on SIGTERM.
 async function main(): Promise<void> {
@@ -16,10 +16,11 @@ async function main(): Promise<void> {
     { tenant: config.tenant, auth: config.auth, store: warden.store.db.backend, ms: Date.now() - started },
     `Agent Warden ready at ${config.publicUrl}`,
   );
+  const tabUrl = `${config.publicUrl}/${config.auth === 'dev' ? '?as=megan@zava.example' : ''}`;
   console.log(
     [
       '',
-      `  Tab (SOC / IT console): ${config.publicUrl}/${config.auth === 'dev' ? '?as=megan@zava.example' : ''}`,
+      `  Tab (SOC / IT console): ${tabUrl}`,
       `  REST API:               ${config.publicUrl}/api/v1 (OpenAPI: /api/v1/openapi.json)`,
       `  Bot endpoint:           ${config.publicUrl}/api/messages`,
       `  Threat-detection hook:  ${config.publicUrl}/api/threat-detection/analyze-tool-execution?api-version=2025-05-01`,
@@ -43,13 +44,14 @@ async function main(): Promise<void> {
         `Agents Playground (Teams) at ${playground.url}`,
       );
       console.log(
-        `\n  Agents Playground: ${playground.url}  (acting as ${config.playground.user}; PLAYGROUND_USER=megan|adele|pradeep)\n`,
+        `\n  Agents Playground: ${playground.url}  (acting as ${config.playground.user}; PLAYGROUND_USER=megan|adele|pradeep)`,
       );
     } catch (err) {
       // The server is useful without it: say why and carry on.
       warden.http.log.error({ err }, 'the Agents Playground did not start (PLAYGROUND=0 turns it off)');
     }
   }
+  console.log(`\n${nextSteps(playground?.url ?? null, tabUrl)}\n`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

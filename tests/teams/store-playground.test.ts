@@ -6,6 +6,7 @@ import {
   PLAYGROUND_CONFIG_FILE,
   PLAYGROUND_PEOPLE,
   PlaygroundUserError,
+  nextSteps,
   playgroundConfigYaml,
   playgroundPerson,
 } from '../../bot/src/teams/store/playground.js';
@@ -36,5 +37,17 @@ describe('Agents Playground configuration', () => {
       expect(playgroundPerson(who).alias).toBe('adele');
     expect(() => playgroundPerson('griffin')).toThrow(PlaygroundUserError);
     expect(() => playgroundPerson('mallory')).toThrow(/megan, adele, pradeep/);
+  });
+
+  it('tells the user what to do after npm start: open General, run npm run simulate, click the card', () => {
+    const steps = nextSteps('http://localhost:56150', 'http://localhost:3978/?as=megan@zava.example');
+    expect(steps).toContain('http://localhost:56150');
+    expect(steps).toContain('General channel');
+    expect(steps).toContain('npm run simulate');
+    expect(steps).toMatch(/Click the card/);
+    const withoutPlayground = nextSteps(null, 'http://localhost:3978/');
+    expect(withoutPlayground).toContain('npm run simulate');
+    expect(withoutPlayground).toContain('http://localhost:3978/');
+    expect(withoutPlayground).not.toContain('General');
   });
 });

@@ -39,6 +39,24 @@ export const PLAYGROUND_PEOPLE: readonly PlaygroundPerson[] = [
   { alias: 'nestor', givenName: 'Nestor', surname: 'Wilke' },
 ];
 
+/**
+ * What to do after `npm start`, printed under the URLs: where the cards appear and what makes one. Without the
+ * playground (PLAYGROUND=0, or AUTH=entra), the tab is where the incident shows.
+ */
+export function nextSteps(playgroundUrl: string | null, tabUrl: string): string {
+  const lines = playgroundUrl
+    ? [
+        `  1. Open ${playgroundUrl}, then the General channel of ${PLAYGROUND_TEAM.name} (the bot registers it).`,
+        "  2. In another terminal: npm run simulate (Griffin's attack; the incident card arrives in General).",
+        "  3. Click the card's buttons (revoke, block, resolve...). PLAYGROUND_USER=adele|pradeep shows other roles.",
+      ]
+    : [
+        "  1. In another terminal: npm run simulate (Griffin's attack).",
+        `  2. Open ${tabUrl} and follow the incident it opens.`,
+      ];
+  return ['  Next:', ...lines].join('\n');
+}
+
 export const PLAYGROUND_TEAM = {
   id: '19:zava-security-operations@thread.tacv2',
   name: 'Zava Security Operations',
