@@ -7,7 +7,8 @@
 //   GET  /v3/conversations/{conversationId}/pagedmembers               roster
 // Errors answer like the service: `{ error: { code, message } }`, 429 with Retry-After (seconds). It can
 // enforce Teams' per-thread limits on its own clock (7/1 s, 8/2 s, 60/30 s, 1800/h per conversation) and
-// be told to fail the next calls, to remove the bot from a conversation, or to block writes.
+// be told to fail the next calls, to refuse a random share of writes (chaos), to remove the bot from a
+// conversation, or to block writes.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -52,6 +53,18 @@ export interface FakeBotConnectorOptions {
   clock?: () => number;
   /** Enforce Teams' per-conversation rate limits with 429s. */
   enforceRateLimits?: boolean;
+  /** Refuse a share of posts, replies and updates at random (a soak): nothing is done, the error is answered. */
+  chaos?: ConnectorChaos;
+}
+
+export interface ConnectorChaos {
+  /** 0..1: the share of writes refused. */
+  share: number;
+  /** Picked from in turn by `random`. */
+  statuses: number[];
+  retryAfterSeconds: number;
+  /** Seeded, so that a run can be repeated. */
+  random: () => number;
 }
 
 const THREAD_LIMITS = [
@@ -186,7 +199,7 @@ export class FakeBotConnector {
         error: { code: 'MessageWritesBlocked', message: 'Thread is blocked from message writes.' },
       });
     }
-    const failure = this.takeFailure(conversationId, op);
+    const failure = this.takeFailure(conversationId, op) ?? this.chaosFailure(op);
     if (failure && (failure.mode ?? 'refuse') === 'refuse') {
       record(failure.status);
       return this.answerFailure(res, failure);
@@ -280,6 +293,14 @@ export class FakeBotConnector {
     }
     record(status);
     return this.answer(res, status, answer);
+  }
+
+  private chaosFailure(op: ConnectorRequest['op']): ScriptedFailure | null {
+    const chaos = this.options.chaos;
+    if (!chaos || (op !== 'post' && op !== 'reply' && op !== 'update')) return null;
+    if (chaos.random() >= chaos.share) return null;
+    const status = chaos.statuses[Math.floor(chaos.random() * chaos.statuses.length)]!;
+    return { status, retryAfterSeconds: chaos.retryAfterSeconds };
   }
 
   private takeFailure(conversationId: string, op: ConnectorRequest['op']): ScriptedFailure | null {

@@ -175,13 +175,7 @@ export async function createNotifierWorld(backend: 'pglite' | 'postgres'): Promi
       await announce('incident.changed', incidentId);
     },
     announce,
-    async expireLeases() {
-      await db.query("update outbox set claimed_until = now() - interval '1 second' where claimed_until is not null");
-      await db.query("update card_posts set lease_until = now() - interval '1 second' where lease_until is not null");
-      await db.query(
-        "update maker_notices set lease_until = now() - interval '1 second' where lease_until is not null",
-      );
-    },
+    expireLeases: () => expireNotifierLeases(db),
     async makeRetriesDue() {
       await db.query('update outbox set available_at = now() where done_at is null');
     },
@@ -208,3 +202,10 @@ export async function createNotifierWorld(backend: 'pglite' | 'postgres'): Promi
 }
 
 export { makeApprovalCardView };
+
+/** Makes every outbox, card and notice lease look expired, as after a crash and the lease time. */
+export async function expireNotifierLeases(db: Db): Promise<void> {
+  await db.query("update outbox set claimed_until = now() - interval '1 second' where claimed_until is not null");
+  await db.query("update card_posts set lease_until = now() - interval '1 second' where lease_until is not null");
+  await db.query("update maker_notices set lease_until = now() - interval '1 second' where lease_until is not null");
+}
