@@ -93,6 +93,19 @@ describe('incidentCard', () => {
     expect(confirm?.style).toBe('destructive');
   });
 
+  it('says before the revoke what it does and does not do (tokens already issued live on, CAE aside)', () => {
+    const card = incidentCard(makeIncidentCardView(), responder);
+    const revoke = card.actions?.find((a) => a.title === 'Revoke sessions & require password reset');
+    if (revoke?.type !== 'Action.ShowCard') throw new Error('no revoke confirmation');
+    const text = cardText({ ...card, body: revoke.card.body, actions: revoke.card.actions });
+    expect(text).toContain('Revoke every sign-in session and refresh token of');
+    expect(text).toContain('confirm the account compromised');
+    expect(text).toContain('reset their password');
+    expect(text).toContain('access tokens already issued stay valid until they expire (up to about an hour)');
+    expect(text).toContain('continuous access evaluation');
+    expect(cardProblems(card)).toEqual([]);
+  });
+
   it('resolves with a required classification and a comment', () => {
     const card = incidentCard(makeIncidentCardView(), responder);
     const form = card.actions?.find((a) => a.title === 'Resolve');

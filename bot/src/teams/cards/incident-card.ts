@@ -235,16 +235,15 @@ function responseActions(view: IncidentCardView, plan: IncidentActionPlan): Card
     actions.push(
       confirmCard(
         'Revoke sessions & require password reset',
-        plan.revoke.length === 1
-          ? `Revoke every sign-in session of ${userLabel(plan.revoke[0]!)} and confirm the account compromised? ` +
-              'They must reset their password at the next sign-in.'
-          : 'Revoke every sign-in session of the user and confirm the account compromised? ' +
-              'They must reset their password at the next sign-in.',
+        `Revoke every sign-in session and refresh token of ${
+          plan.revoke.length === 1 ? userLabel(plan.revoke[0]!) : 'the user'
+        } and confirm the account compromised? They must reset their password at the next sign-in.`,
         plan.revoke.map((u) => ({
           title: plan.revoke.length === 1 ? 'Yes, revoke' : `Revoke ${clip(u.displayName, 30)}`,
           verb: CARD_VERBS.revokeUser,
           data: { incidentId, userId: u.id, key: actionKey(CARD_VERBS.revokeUser, u.id, revision) },
         })),
+        REVOKE_LIMITS,
       ),
     );
   }
@@ -310,13 +309,22 @@ interface ConfirmTarget {
 }
 
 /** A destructive action asks first: the button opens a confirmation holding the real Action.Execute. */
-function confirmCard(title: string, question: string, targets: ConfirmTarget[]): ActionShowCard {
+/**
+ * What revoking does not do (Microsoft Graph revokeSignInSessions): tokens already issued are not recalled.
+ * Said before the click so that nobody takes the revoke for an instant lock-out.
+ */
+export const REVOKE_LIMITS =
+  'It does not end access at once: access tokens already issued stay valid until they expire (up to about an ' +
+  'hour), unless the app or resource enforces continuous access evaluation (CAE). Block the agent as well to stop ' +
+  'its tool calls now.';
+
+function confirmCard(title: string, question: string, targets: ConfirmTarget[], caveat?: string): ActionShowCard {
   return {
     type: 'Action.ShowCard',
     title,
     card: {
       type: 'AdaptiveCard',
-      body: [plainLine([question]), ...targetsNote(targets.length)],
+      body: [plainLine([question]), ...(caveat ? [note(caveat)] : []), ...targetsNote(targets.length)],
       actions: targets.slice(0, MAX_TARGET_BUTTONS).map((t) => ({
         type: 'Action.Execute',
         title: t.title,
