@@ -139,7 +139,10 @@ describe('the SOC bot in the Agents Playground', () => {
     await revoke.first().click();
     const confirm = card.getByRole('button', { name: /^Yes, revoke/ });
     await confirm.waitFor(WAIT);
-    await expect(card.textContent()).resolves.toContain('Revoke every sign-in session of Griffin Cho');
+    await expect(card.textContent()).resolves.toContain(
+      'Revoke every sign-in session and refresh token of Griffin Cho',
+    );
+    await expect(card.textContent()).resolves.toContain('access tokens already issued stay valid');
     await screenshot(page, 'revoke-confirm');
 
     // "Yes, revoke" as the page would send it (see invokeThroughPlayground): the button's own verb and data,
