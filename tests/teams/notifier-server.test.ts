@@ -1,6 +1,8 @@
 // The notifier as the server runs it: createAgentWarden starts it over the real store-backed ports (channels,
 // incident reader, personal chats) and botbuilder's adapter; Teams is the fake Bot Connector over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert, ProtectionEvent } from '../../bot/src/domain/types.js';
+import { enqueueOutbox } from '../../bot/src/store/outbox.js';
 import { upnOf } from '../../bot/src/tenant/embedded/zava/ids.js';
 import { FakeBotConnector } from '../fakes/bot-connector.js';
 import { BACKENDS } from '../support/test-db.js';
@@ -85,6 +87,54 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
       await until('the card update', () => card.versions.length >= 2);
       expect(JSON.stringify(card.card)).toContain('Adele Vance');
       expect(connector.threads(CHANNEL)).toHaveLength(1);
+    });
+
+    it('an incident with 100 alerts and 500 events still posts: newest few, counts and a link, far under the limit', async () => {
+      const { db, incidents } = server.warden.store;
+      const [template] = await db.query<{ id: string }>(
+        `select id from incidents where severity_rank >= 3 and cardinality(agent_ids) > 0 order by id limit 1`,
+      );
+      const base = (await incidents.getIncident(template!.id))!;
+      const alert = (await incidents.alertsOfIncident(template!.id))[0]!;
+      const [event] = await db.query<{ data: ProtectionEvent }>(
+        `select data from events where decision = 'block' order by id limit 1`,
+      );
+      const id = 'inc-large-100-alerts';
+      const alerts: Alert[] = Array.from({ length: 100 }, (_, i) => ({
+        ...alert,
+        id: `${id}-alert-${i}`,
+        incidentId: id,
+        dedupKey: `${id}-alert-${i}`,
+        title: `Exfiltration attempt ${i} ${'x'.repeat(200)}`,
+        recommendedActions: `Recommendation ${i}: ${'review the tool call and the user. '.repeat(10)}`,
+      }));
+      const events: ProtectionEvent[] = Array.from({ length: 500 }, (_, i) => ({
+        ...event!.data,
+        id: `${id}-event-${i}`,
+        occurredAt: new Date(Date.parse(event!.data.occurredAt) + i * 1000).toISOString(),
+      }));
+      await db.transaction(async (tx) => {
+        await incidents.saveIncidents([{ ...base, id, title: 'A very long incident', alertCount: 100 }], tx);
+        await incidents.saveAlerts(alerts, tx);
+        await incidents.saveEvents(events, tx);
+        await incidents.linkEvents(
+          events.map((e, i) => ({ alertId: alerts[i % 100]!.id, eventId: e.id })),
+          tx,
+        );
+        await incidents.recountEvents([id], tx);
+        await enqueueOutbox(tx, 'incident.changed', id);
+      });
+      const posted = await until('the large incident card', () =>
+        connector.threads(CHANNEL).find((m) => JSON.stringify(m.card).includes(id)),
+      );
+      const json = JSON.stringify(posted.card);
+      // Teams refuses messages over 100 KB (REFERENCE.md: keep well under 80 KB); the card stays a fraction.
+      expect(Buffer.byteLength(json)).toBeLessThan(28 * 1024);
+      expect(json).toMatch(/"title":"Alerts","value":"100"/);
+      expect(json).toMatch(/"title":"Events","value":"500"/);
+      expect(json).toContain('more in the timeline');
+      // The rest is one click away: the tab's incident page, deep-linked in Teams.
+      expect(json).toContain(`subEntityId%22%3A%22incident%3A${id}`);
     });
   });
 }
