@@ -136,5 +136,52 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
       // The rest is one click away: the tab's incident page, deep-linked in Teams.
       expect(json).toContain(`subEntityId%22%3A%22incident%3A${id}`);
     });
+
+    it('a high incident about protection itself (no user, no agent, e.g. "protection degraded") posts like any other', async () => {
+      const { db, incidents } = server.warden.store;
+      const [template] = await db.query<{ id: string }>(
+        `select id from incidents where severity_rank >= 3 order by id limit 1`,
+      );
+      const base = (await incidents.getIncident(template!.id))!;
+      const alert = (await incidents.alertsOfIncident(template!.id))[0]!;
+      const id = 'inc-protection-degraded';
+      await db.transaction(async (tx) => {
+        await incidents.saveIncidents(
+          [
+            {
+              ...base,
+              id,
+              title: 'Protection degraded: the threat-detection webhook failed open',
+              category: 'ProtectionDegraded',
+              severity: 'high',
+              status: 'active',
+              assignedTo: null,
+              alertCount: 1,
+              eventCount: 0,
+              entities: { users: [], agents: [], tools: [], ips: [] },
+            },
+          ],
+          tx,
+        );
+        await incidents.saveAlerts(
+          [{ ...alert, id: `${id}-alert`, incidentId: id, dedupKey: `${id}-alert`, evidence: [], eventCount: 0 }],
+          tx,
+        );
+        await enqueueOutbox(tx, 'incident.changed', id);
+      });
+      const posted = await until('the protection incident card', () =>
+        connector.threads(CHANNEL).find((m) => JSON.stringify(m.card).includes(id)),
+      );
+      expect(JSON.stringify(posted.card)).toContain('Protection degraded: the threat-detection webhook failed open');
+      // Recorded just after Teams answered.
+      const row = await until('the recorded post', async () => {
+        const rows = await db.query<{ activity_id: string }>(
+          `select activity_id from card_posts where subject_id = $1 and state = 'posted'`,
+          [id],
+        );
+        return rows[0];
+      });
+      expect(row.activity_id).toBe(posted.activityId);
+    });
   });
 }
