@@ -129,6 +129,37 @@ describe('channel registry', () => {
     expect((await harness.channels.list()).map((c) => c.conversationId)).toEqual([GENERAL.id]);
   });
 
+  it.each([
+    ['private', 'only its members see these cards'],
+    ['shared', 'people from other teams or organizations'],
+  ] as const)('a %s channel that admits the bot is registered and told who sees the cards', async (type, says) => {
+    const harness = new TeamsBotHarness();
+    const channel = { id: `19:${type}-soc@thread.tacv2`, name: `SOC ${type}`, type };
+    const { sent } = await harness.send(
+      channelActivity(ADELE, {
+        type: 'conversationUpdate',
+        membersAdded: [{ ...BOT }],
+        conversation: { id: channel.id, conversationType: 'channel', isGroup: true, tenantId: TENANT_ID, name: '' },
+        channelData: { tenant: { id: TENANT_ID }, team: { ...TEAM }, channel, eventType: 'channelMemberAdded' },
+      }),
+    );
+    expect((await harness.channels.list()).map((c) => [c.conversationId, c.channelName, c.active])).toEqual([
+      [channel.id, channel.name, true],
+    ]);
+    expect(sent.map((a) => a.text)).toHaveLength(1);
+    expect(sent[0]!.text).toContain('Agent Warden will post incident cards here');
+    expect(sent[0]!.text).toContain(says);
+  });
+
+  it('installing in a private channel says so too; a standard channel gets the plain welcome', async () => {
+    const harness = new TeamsBotHarness();
+    const { sent } = await harness.send(install('add', { ...SOC_CHANNEL, type: 'private' } as typeof SOC_CHANNEL));
+    expect(sent[0]!.text).toContain('This is a private channel');
+    const standard = new TeamsBotHarness();
+    const plain = await standard.send(install('add'));
+    expect(plain.sent[0]!.text).not.toContain('channel:');
+  });
+
   it('deactivates when the bot is removed, not when someone else leaves', async () => {
     const harness = await installed();
     await harness.send(teamEvent('teamMemberRemoved', { membersRemoved: [{ id: ADELE.teamsId, name: 'Adele' }] }));

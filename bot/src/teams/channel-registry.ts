@@ -55,6 +55,37 @@ function channelNameOf(activity: Activity): string | null {
   return activity.conversation?.name ?? null;
 }
 
+/** channelData.channel.type (Teams: standard, shared or private); standard when Teams does not say. */
+export function channelKindOf(activity: Activity): 'standard' | 'private' | 'shared' {
+  const data: unknown = activity.channelData;
+  const type =
+    data && typeof data === 'object' && 'channel' in data
+      ? (data as { channel?: { type?: unknown } }).channel?.type
+      : undefined;
+  return type === 'private' || type === 'shared' ? type : 'standard';
+}
+
+const WELCOME = 'Agent Warden will post incident cards here. Mention me with **help** to see what I can do.';
+
+/**
+ * What the bot says when it arrives in a channel. A private or shared channel works like any other, but who
+ * sees the cards differs, and the team's admin must allow the bot in each such channel (Teams installs apps
+ * per team), so the message says both.
+ */
+export function welcomeText(kind: 'standard' | 'private' | 'shared'): string {
+  if (kind === 'private')
+    return (
+      `${WELCOME}\n\nThis is a private channel: only its members see these cards. Other private channels get ` +
+      'cards only once a team owner adds Agent Warden to them (channel settings, Apps).'
+    );
+  if (kind === 'shared')
+    return (
+      `${WELCOME}\n\nThis is a shared channel: people from other teams or organizations who are in it see these ` +
+      'cards too. Acting on a card still needs an Agent Warden role in this tenant.'
+    );
+  return WELCOME;
+}
+
 const botIsAmong = (activity: Activity, members: Activity['membersAdded']): boolean =>
   (members ?? []).some((m) => m.id === activity.recipient?.id);
 
@@ -96,14 +127,14 @@ export function createChannelRegistry(deps: ChannelRegistryDeps): ChannelRegistr
       if (action.startsWith('remove')) return deactivate(context, 'uninstalled', true);
       if (!action.startsWith('add')) return;
       const ref = await register(context);
-      if (ref && action === 'add') {
-        await context.sendActivity(
-          'Agent Warden will post incident cards here. Mention me with **help** to see what I can do.',
-        );
-      }
+      if (ref && action === 'add') await context.sendActivity(welcomeText(channelKindOf(context.activity)));
     },
     async onMembersAdded(context) {
-      if (botIsAmong(context.activity, context.activity.membersAdded)) await register(context);
+      if (!botIsAmong(context.activity, context.activity.membersAdded)) return;
+      const ref = await register(context);
+      // A private or shared channel admits the bot with this event alone (no installationUpdate): greet there.
+      const kind = channelKindOf(context.activity);
+      if (ref && kind !== 'standard') await context.sendActivity(welcomeText(kind));
     },
     async onMembersRemoved(context) {
       if (botIsAmong(context.activity, context.activity.membersRemoved)) await deactivate(context, 'botRemoved', true);
