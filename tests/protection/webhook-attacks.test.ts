@@ -50,6 +50,77 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
       );
     };
 
+    describe('recipients an attacker tries to hide', () => {
+      it.each([30_000, 60_000])(
+        'a deny-listed recipient followed by %i characters of padding is still blocked (the scan is linear)',
+        async (n) => {
+          const answer = await decide(email({ 'emailMessage/To': `me@proton.me;${'a'.repeat(n)}` }));
+          expect(answer).toMatchObject({ blockAction: true, reasonCode: 1010 });
+        },
+      );
+
+      const padding = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`pad${i}`, `filler value ${i}`]));
+      const nested = (depth: number, leaf: Record<string, unknown>): Record<string, unknown> =>
+        depth === 0 ? leaf : { [`level${depth}`]: nested(depth - 1, leaf) };
+
+      it.each([
+        ['after 200 padding entries', { ...padding, 'emailMessage/To': 'me@proton.me' }, 1010],
+        ['nested 7 levels deep', nested(7, { To: 'me@proton.me' }), 1010],
+        ['nested 40 levels deep in a list', { items: [nested(40, { to: ['me@proton.me'] })] }, 1010],
+        [
+          'an outside Bcc after 200 padding entries',
+          { ...padding, 'emailMessage/To': 'ap@zava.example', 'emailMessage/Bcc': 'x@outlook.com' },
+          1011,
+        ],
+        [
+          'an outside Bcc nested 7 levels deep',
+          { 'emailMessage/To': 'ap@zava.example', ...nested(7, { Bcc: 'x@outlook.com' }) },
+          1011,
+        ],
+      ])('a recipient %s is found', async (_what, inputValues, code) => {
+        expect(await decide(email(inputValues))).toMatchObject({ blockAction: true, reasonCode: code });
+      });
+
+      it.each([
+        ['a display name', 'Me <me@proton.me>'],
+        ['upper case and a trailing dot', 'ME@PROTON.ME.'],
+        ['a Cyrillic look-alike letter', 'me@pr\u043eton.me'],
+        ['the look-alike as punycode', 'me@xn--prton-kye.me'],
+        ['percent-encoding', 'me%40proton%2Eme'],
+        ['a full-width at sign', 'me\uff20proton.me'],
+        ['a zero-width space', 'me@pro\u200bton.me'],
+        ['surrounding whitespace and tabs', ' \t me@proton.me \n'],
+      ])('a deny-listed recipient written with %s is blocked', async (_what, to) => {
+        const answer = await decide(email({ 'emailMessage/To': to }));
+        expect(answer).toMatchObject({ blockAction: true, reasonCode: 1010 });
+      });
+
+      it.each([
+        ['upper case and a trailing dot', 'HTTPS://PASTEBIN.COM./raw/x'],
+        ['a percent-encoded dot in the host', 'https://pastebin%2Ecom/raw/x'],
+        ['a bare host in a URL parameter', 'webhook.site/abc'],
+      ])('a deny-listed URL written with %s is blocked', async (_what, url) => {
+        expect(await decide(email({ 'emailMessage/To': 'ap@zava.example', url }))).toMatchObject({
+          blockAction: true,
+          reasonCode: 1010,
+        });
+      });
+
+      it("a look-alike of the organization's own domain is outside the organization", async () => {
+        const answer = await decide(
+          email({ 'emailMessage/To': 'ap@zava.example', 'emailMessage/Bcc': 'ap@z\u0430va.example' }),
+        );
+        expect(answer).toMatchObject({ blockAction: true, reasonCode: 1011 });
+      });
+
+      it('an e-mail with more inputs than are checked is blocked, and the event says why', async () => {
+        const lines = Array.from({ length: 100 }, (_, i) => `Line ${i} of the quarterly invoice summary.`);
+        const answer = await decide(email({ 'emailMessage/To': 'ap@zava.example', lines }));
+        expect(answer).toMatchObject({ blockAction: true, reasonCode: 1012 });
+        expect(answer.diagnostics).toContain('unchecked-inputs:block');
+      });
+    });
+
     describe('strict contract', () => {
       it.each([
         ['{}', {}, 'toolDefinition.id'],

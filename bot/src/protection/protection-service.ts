@@ -9,7 +9,7 @@ import type { RequestJailbreakResult } from './jailbreak-detector.js';
 import { scoreRequestJailbreak } from './jailbreak-detector.js';
 import { PersistentJailbreakTracker } from './persistent-jailbreak.js';
 import type { PolicyDecision, PolicyInput, RuleHit } from './policy-engine.js';
-import { evaluatePolicy } from './policy-engine.js';
+import { canSendOut, evaluatePolicy } from './policy-engine.js';
 import type { ProtectionPolicy } from './protection-policy.js';
 import { REASON_CODES, reasonText } from './reason-codes.js';
 import type { ReasonCode } from './reason-codes.js';
@@ -236,20 +236,25 @@ export class ProtectionService {
     reason: FailReason,
     latencyMs: number,
   ): AnalyzeResult {
-    const closed = this.options.failMode === 'closed';
-    const code: ReasonCode = !closed
-      ? REASON_CODES.allowed
-      : reason === 'timeout'
-        ? REASON_CODES.failModeTimeout
-        : REASON_CODES.failModeError;
-    const at = now.toISOString();
     const agent = this.registry.agent(request.agent.id);
+    // A late or failed decision on a tool that can send data out is not waved through: an attacker who
+    // can make the check slow must not gain an "allowed" by it (rule unchecked-inputs, block by default).
+    const guarded = this.options.policy.rules['unchecked-inputs'].mode === 'block' && canSendOut(request, agent);
+    const closed = guarded || this.options.failMode === 'closed';
+    const code: ReasonCode = guarded
+      ? REASON_CODES.uncheckedInputs
+      : !closed
+        ? REASON_CODES.allowed
+        : reason === 'timeout'
+          ? REASON_CODES.failModeTimeout
+          : REASON_CODES.failModeError;
+    const at = now.toISOString();
     this.recorder.record({
       event: this.event(request, ctx, {
         id: eventId,
         at,
         decision: closed ? 'block' : 'allow',
-        rules: [],
+        rules: guarded ? ['unchecked-inputs'] : [],
         reasonCode: code,
         latencyMs,
         jailbreakScore: 0,
@@ -265,7 +270,7 @@ export class ProtectionService {
         blockAction: closed,
         reasonCode: code,
         reason: reasonText(code),
-        diagnostics: `fail-${this.options.failMode}: the decision was ${what}; event=${eventId}${ctx.correlationId ? ` correlation=${ctx.correlationId}` : ''}`,
+        diagnostics: `${guarded ? 'unchecked-inputs:block (the tool can send data out)' : `fail-${this.options.failMode}`}: the decision was ${what}; event=${eventId}${ctx.correlationId ? ` correlation=${ctx.correlationId}` : ''}`,
       },
       eventId,
       failReason: reason,
