@@ -121,6 +121,31 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
       });
     });
 
+    describe('evidence an attacker tries to erase', () => {
+      it('a NUL in a recipient and in conversationId: blocked, and the event, its alert and its incident are stored', async () => {
+        const body = email({ 'emailMessage/To': 'me@proton.me\u0000', 'emailMessage/Body': 'Invoices\ud800.' });
+        (body.conversationMetadata as Record<string, unknown>).conversationId = 'conv-\u0000-1';
+        const correlationId = randomUUID();
+        const res = await h.call('analyze-tool-execution', body, { correlationId });
+        expect(res.body).toMatchObject({ blockAction: true, reasonCode: 1010 });
+        // Durable answers: stored before the answer, no flush needed.
+        const rows = await h.server.warden.store.db.query<{
+          id: string;
+          conversation: string;
+          alerts: number;
+          incidents: number;
+        }>(
+          `select e.id, e.data->>'conversationId' as conversation,
+                  (select count(*)::int from alert_events ae where ae.event_id = e.id) as alerts,
+                  (select count(distinct a.incident_id)::int from alert_events ae join alerts a on a.id = ae.alert_id
+                    where ae.event_id = e.id and a.incident_id is not null) as incidents
+           from events e where e.data->>'correlationId' = $1`,
+          [correlationId],
+        );
+        expect(rows).toEqual([{ id: expect.any(String), conversation: 'conv-\ufffd-1', alerts: 1, incidents: 1 }]);
+      });
+    });
+
     describe('strict contract', () => {
       it.each([
         ['{}', {}, 'toolDefinition.id'],

@@ -33,6 +33,8 @@ export interface ProtectionServiceOptions {
   policy: ProtectionPolicy;
   budgetMs: number;
   failMode: FailMode;
+  /** Answer only once the decision's event is committed (default true); waits at most `budgetMs` for it. */
+  durableAnswers?: boolean;
   clock?: () => Date;
   evaluate?: PolicyEvaluator;
   registry?: RegistryCacheOptions;
@@ -98,6 +100,8 @@ export class ProtectionService {
       ...options.registry,
     });
     this.recorder = new DecisionRecorder(options.store, {
+      // Durable answers wait for the write: start it at once; later decisions join the next batch.
+      batchDelayMs: options.durableAnswers === false ? 20 : 0,
       newId: randomUUID,
       onError: (err, context) => options.log?.error({ err }, `protection: ${context}`),
       ...options.recorder,
@@ -180,7 +184,7 @@ export class ProtectionService {
           'protection: decision over budget; answered by the fail mode',
         );
       }
-      return this.failModeAnswer(request, ctx, now, eventId, reason, latencyMs);
+      return await this.failModeAnswer(request, ctx, now, eventId, reason, latencyMs);
     }
 
     const { decision, jailbreak, subject } = outcome;
@@ -202,7 +206,7 @@ export class ProtectionService {
       toolName: toolNameOf(request, subject.agent),
     });
     this.rememberCall(request, at);
-    this.recorder.record({ event, detections });
+    await this.durable(this.recorder.record({ event, detections }), eventId, ctx);
     const answer: ToolExecutionAnswer = {
       blockAction: decision.blockAction,
       reasonCode: decision.reasonCode,
@@ -228,14 +232,35 @@ export class ProtectionService {
     return { decision, jailbreak, subject: { request, agent, user } };
   }
 
-  private failModeAnswer(
+  /**
+   * Durable before answer: waits until the recorder commits the decision (group commit: decisions
+   * arriving while a batch is written share the next one). A store that does not commit within the
+   * budget, or fails, does not hold the answer back further: the decision stands and the loss is reported.
+   */
+  private async durable(stored: Promise<boolean>, eventId: string, ctx: AnalyzeContext): Promise<void> {
+    if (this.options.durableAnswers === false) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), this.options.budgetMs);
+    });
+    const outcome = await Promise.race([stored, late]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      this.options.log?.warn(
+        { eventId, correlationId: ctx.correlationId, budgetMs: this.options.budgetMs },
+        'protection: decision answered before its event was committed (the store is slow)',
+      );
+    }
+  }
+
+  private async failModeAnswer(
     request: ToolExecutionRequest,
     ctx: AnalyzeContext,
     now: Date,
     eventId: string,
     reason: FailReason,
     latencyMs: number,
-  ): AnalyzeResult {
+  ): Promise<AnalyzeResult> {
     const agent = this.registry.agent(request.agent.id);
     // A late or failed decision on a tool that can send data out is not waved through: an attacker who
     // can make the check slow must not gain an "allowed" by it (rule unchecked-inputs, block by default).
@@ -249,7 +274,7 @@ export class ProtectionService {
           ? REASON_CODES.failModeTimeout
           : REASON_CODES.failModeError;
     const at = now.toISOString();
-    this.recorder.record({
+    const stored = this.recorder.record({
       event: this.event(request, ctx, {
         id: eventId,
         at,
@@ -264,6 +289,7 @@ export class ProtectionService {
       detections: [],
     });
     this.rememberCall(request, at);
+    await this.durable(stored, eventId, ctx);
     const what = reason === 'timeout' ? `not made within ${this.options.budgetMs} ms` : 'failed with an internal error';
     return {
       answer: {
