@@ -8,6 +8,7 @@ import { detectionFromHit, persistentJailbreakDetection } from './detections.js'
 import type { RequestJailbreakResult } from './jailbreak-detector.js';
 import { scoreRequestJailbreak } from './jailbreak-detector.js';
 import { PersistentJailbreakTracker } from './persistent-jailbreak.js';
+import { DegradationMonitor } from './degradation.js';
 import type { PolicyDecision, PolicyInput, RuleHit } from './policy-engine.js';
 import { canSendOut, evaluatePolicy } from './policy-engine.js';
 import type { ProtectionPolicy } from './protection-policy.js';
@@ -83,6 +84,7 @@ const MAX_RECENT_PER_USER = 500;
 export class ProtectionService {
   readonly registry: RegistryCache;
   readonly recorder: DecisionRecorder;
+  readonly degradation = new DegradationMonitor();
   private readonly recent = new RecentCallWindow({ windowMs: RECENT_WINDOW_MS, maxPerUser: MAX_RECENT_PER_USER });
   private readonly tracker: PersistentJailbreakTracker;
   /** Per user and agent: the events of recent flagged prompts, and the open persistent-jailbreak alert's window. */
@@ -104,6 +106,10 @@ export class ProtectionService {
       batchDelayMs: options.durableAnswers === false ? 20 : 0,
       newId: randomUUID,
       onError: (err, context) => options.log?.error({ err }, `protection: ${context}`),
+      onLost: (record) => {
+        this.degradation.report('store-write', this.clock());
+        for (const d of record.detections) this.degradation.lost(d);
+      },
       ...options.recorder,
     });
   }
@@ -206,7 +212,7 @@ export class ProtectionService {
       toolName: toolNameOf(request, subject.agent),
     });
     this.rememberCall(request, at);
-    await this.durable(this.recorder.record({ event, detections }), eventId, ctx);
+    await this.durable(this.recorder.record({ event, detections: this.withDegraded(detections, now) }), eventId, ctx);
     const answer: ToolExecutionAnswer = {
       blockAction: decision.blockAction,
       reasonCode: decision.reasonCode,
@@ -246,11 +252,18 @@ export class ProtectionService {
     const outcome = await Promise.race([stored, late]);
     clearTimeout(timer);
     if (outcome === 'late') {
+      this.degradation.report('store-slow', this.clock());
       this.options.log?.warn(
         { eventId, correlationId: ctx.correlationId, budgetMs: this.options.budgetMs },
         'protection: decision answered before its event was committed (the store is slow)',
       );
     }
+  }
+
+  /** The decision's detections, plus the "protection degraded" alert when one is due. */
+  private withDegraded(detections: RecordedDetection[], now: Date): RecordedDetection[] {
+    const degraded = this.degradation.take(now);
+    return degraded ? [...detections, degraded] : detections;
   }
 
   private async failModeAnswer(
@@ -274,6 +287,7 @@ export class ProtectionService {
           ? REASON_CODES.failModeTimeout
           : REASON_CODES.failModeError;
     const at = now.toISOString();
+    this.degradation.report('fail-mode', now);
     const stored = this.recorder.record({
       event: this.event(request, ctx, {
         id: eventId,
@@ -286,7 +300,7 @@ export class ProtectionService {
         failReason: reason,
         toolName: toolNameOf(request, agent),
       }),
-      detections: [],
+      detections: this.withDegraded([], now),
     });
     this.rememberCall(request, at);
     await this.durable(stored, eventId, ctx);
