@@ -125,6 +125,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     policy: loadProtectionPolicy(config.webhook.policyFile),
     budgetMs: config.webhook.budgetMs,
     failMode: config.webhook.failMode,
+    durableAnswers: config.webhook.durableAnswers,
     clock,
     evaluate: overrides.protectionEvaluate,
     log: { warn: (o, m) => http.log.warn(o, m), error: (o, m) => http.log.error(o, m) },

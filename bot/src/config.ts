@@ -42,6 +42,7 @@ const EnvSchema = z.object({
   PROTECTION_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(67_108_864).optional(),
   PROTECTION_BUDGET_MS: z.coerce.number().int().min(50).max(5000).default(800),
   PROTECTION_FAIL_MODE: z.enum(['open', 'closed']).default('open'),
+  PROTECTION_DURABLE_ANSWERS: bool.default(true),
   PROTECTION_POLICY_FILE: z.string().default('config/protection-policy.json'),
   // Graph mode.
   GRAPH_CLIENT_ID: z.string().optional(),
@@ -82,6 +83,8 @@ export interface Config {
     bodyLimit: number;
     budgetMs: number;
     failMode: 'open' | 'closed';
+    /** Answer a decision only once its event is committed (group commit). */
+    durableAnswers: boolean;
     policyFile: string;
   };
   graph: {
@@ -174,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bodyLimit: e.PROTECTION_MAX_BODY_BYTES ?? e.WEBHOOK_BODY_LIMIT,
       budgetMs: e.PROTECTION_BUDGET_MS,
       failMode: e.PROTECTION_FAIL_MODE,
+      durableAnswers: e.PROTECTION_DURABLE_ANSWERS,
       policyFile: path.resolve(e.PROTECTION_POLICY_FILE),
     },
     graph: {

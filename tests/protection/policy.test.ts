@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicy, extractDestinations } from '../../bot/src/protection/policy-engine.js';
+import { evaluatePolicy } from '../../bot/src/protection/policy-engine.js';
+import { extractDestinations } from '../../bot/src/protection/destinations.js';
 import type { PolicyDecision, RecentToolCall } from '../../bot/src/protection/policy-engine.js';
 import { POLICY_RULE_IDS } from '../../bot/src/protection/protection-policy.js';
 import type { PolicyRuleId } from '../../bot/src/protection/protection-policy.js';
@@ -197,6 +198,26 @@ const CASES: Case[] = [
     payload: { inputValues: outsideEmail('ap@fabrikam.com', { 'emailMessage/Bcc': 'billing-archive@zava.example' }) },
     fires: [],
     code: 0,
+  },
+  {
+    name: 'an e-mail inside the tenant with more texts than the injection scan reads',
+    payload: {
+      inputValues: outsideEmail('ap@zava.example', {
+        attachments: Array.from({ length: 80 }, (_, i) => `Line ${i} of the quarterly invoice summary.`),
+      }),
+    },
+    fires: ['unchecked-inputs'],
+    code: REASON_CODES.uncheckedInputs,
+  },
+  {
+    name: 'the same many texts on a tool that cannot send anything out are fine',
+    payload: {
+      toolId: 'cr4f2_billing.action.Dataverse-ListInvoices',
+      toolName: 'List invoices',
+      inputValues: { lines: Array.from({ length: 80 }, (_, i) => `Line ${i} of the quarterly invoice summary.`) },
+    },
+    fires: ['undeclared-tool'],
+    code: REASON_CODES.undeclaredTool,
   },
 
   // ---- 4. injection carried in data ----
@@ -424,7 +445,7 @@ describe('destinations', () => {
         body: 'see https://zava.sharepoint.com/sites/x',
       },
       ['zava.example', 'zava.sharepoint.com'],
-    );
+    ).destinations;
     expect(ds.map((d) => [d.kind, d.domain, d.external])).toEqual([
       ['to', 'zava.example', false],
       ['to', 'fabrikam.com', true],
@@ -445,7 +466,7 @@ describe('destinations', () => {
         email: 'megan@zava.example',
       },
       ['zava.example'],
-    );
+    ).destinations;
     expect(ds.map((d) => [d.kind, d.value])).toEqual([
       ['to', 'ap@fabrikam.com'],
       ['bcc', 'hidden@outlook.com'],

@@ -19,6 +19,12 @@ export interface TokenClaims {
   expiresIn?: number;
   /** Sign with a key the server does not know. */
   foreignKey?: boolean;
+  /** Leave `exp` out (the server must refuse such a token). */
+  noExpiry?: boolean;
+  /** `iat` in seconds from now (default now, or two hours ago for an expired token); null leaves it out. */
+  issuedIn?: number | null;
+  /** `nbf` in seconds from now; unset leaves it out. */
+  notBeforeIn?: number;
 }
 
 export interface CallOptions {
@@ -70,14 +76,17 @@ export async function startWebhookServer(
   const token = async (c: TokenClaims = {}) => {
     const jwk = c.foreignKey ? foreignJwk : serverJwk;
     const appId = c.appId ?? EMBEDDED_CALLER_APP_ID;
-    return new SignJWT({ azp: appId, appid: appId, ver: '2.0' })
+    const nowS = Math.floor(Date.now() / 1000);
+    const jwt = new SignJWT({ azp: appId, appid: appId, ver: '2.0' })
       .setProtectedHeader({ alg: 'RS256', kid: jwk.kid!, typ: 'JWT' })
       .setIssuer(c.issuer ?? LOCAL_ISSUER)
       .setAudience(c.audience ?? EMBEDDED_WEBHOOK_AUDIENCE)
-      .setSubject(appId)
-      .setIssuedAt(c.expiresIn !== undefined && c.expiresIn < 0 ? '2 hours ago' : undefined)
-      .setExpirationTime(`${c.expiresIn ?? 3600}s`)
-      .sign(await importJWK(jwk, 'RS256'));
+      .setSubject(appId);
+    const issuedIn = c.issuedIn !== undefined ? c.issuedIn : c.expiresIn !== undefined && c.expiresIn < 0 ? -7200 : 0;
+    if (issuedIn !== null) jwt.setIssuedAt(nowS + issuedIn);
+    if (c.notBeforeIn !== undefined) jwt.setNotBefore(nowS + c.notBeforeIn);
+    if (!c.noExpiry) jwt.setExpirationTime(nowS + (c.expiresIn ?? 3600));
+    return jwt.sign(await importJWK(jwk, 'RS256'));
   };
   const unsignedToken = () =>
     new UnsecuredJWT({ azp: EMBEDDED_CALLER_APP_ID, appid: EMBEDDED_CALLER_APP_ID })

@@ -57,6 +57,15 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
         ['a key the server does not know', () => h.token({ foreignKey: true }), /unknown key|signature/],
         ['alg none', async () => h.unsignedToken(), /algorithm|malformed|not valid/],
         ['a garbled token', async () => 'not.a.jwt', /malformed|not valid/],
+        ['a token without exp', () => h.token({ noExpiry: true }), /no exp/],
+        ['a token valid for 100 years', () => h.token({ expiresIn: 100 * 365 * 86400 }), /longer than 24 hours/],
+        ['a token living 25 hours', () => h.token({ expiresIn: 24 * 3600, issuedIn: -3600 }), /longer than 24 hours/],
+        ['a token without iat or nbf', () => h.token({ issuedIn: null }), /neither an iat nor an nbf/],
+        [
+          'a token issued 10 minutes ahead',
+          () => h.token({ issuedIn: 600, expiresIn: 3600 }),
+          /iat claim is in the future/,
+        ],
       ];
       it.each(cases)('refuses %s with 401 on both endpoints', async (_what, token, why) => {
         const bearer = await token();
@@ -67,6 +76,15 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
           expect(res.body.diagnostics).toMatch(why);
           expect(res.headers.get('www-authenticate')).toBe('Bearer');
         }
+      });
+
+      it.each([
+        ['issued 4 minutes ahead (within the 5-minute skew)', { issuedIn: 240 }],
+        ['carrying nbf but no iat', { issuedIn: null, notBeforeIn: -60 }],
+        ['living exactly 24 hours', { issuedIn: -60, expiresIn: 24 * 3600 - 60 }],
+      ])('accepts a token %s', async (_what, claims) => {
+        const res = await h.call('analyze-tool-execution', benign(), { token: await h.token(claims) });
+        expect(res.status).toBe(200);
       });
 
       it('refuses a token signed by the right key when the body is fine but the signature was altered', async () => {

@@ -15,6 +15,7 @@ import { registerRoutes } from './api-route.js';
 import { buildOpenApi } from './openapi.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { agentRoutes } from './routes/agent-routes.js';
+import { eventRoutes } from './routes/event-routes.js';
 import { incidentRoutes } from './routes/incident-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
 import { submissionRoutes } from './routes/submission-routes.js';
@@ -106,6 +107,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     ...metaRoutes(options),
     ...agentRoutes(options),
     ...incidentRoutes(options),
+    ...eventRoutes(options),
     ...submissionRoutes(options),
     ...huntingRoutes(options),
     ...bulkRoutes(options),

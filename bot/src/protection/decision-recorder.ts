@@ -5,6 +5,7 @@ import { severityRank } from '../domain/types.js';
 import type { Sql } from '../store/db.js';
 import { bumpChangeVersion, enqueueOutbox } from '../store/outbox.js';
 import type { Store } from '../store/store.js';
+import { storable } from './storable.js';
 
 /** A detection to store as an alert, and the events it links to the alert's timeline. */
 export interface RecordedDetection extends Detection {
@@ -24,6 +25,14 @@ export interface DecisionRecorderOptions {
   maxBatch?: number;
   newId: () => string;
   onError?: (err: unknown, context: string) => void;
+  /** Called once per decision whose event could not be stored at all (after the retries). */
+  onLost?: (record: DecisionRecord, err: unknown) => void;
+}
+
+interface Queued {
+  record: DecisionRecord;
+  /** Resolves true once the record is committed, false when it could not be stored. */
+  done: (stored: boolean) => void;
 }
 
 export interface DecisionRecorderStats {
@@ -44,7 +53,7 @@ const NOTIFY_FROM = severityRank('high');
  * far is written; `close()` flushes.
  */
 export class DecisionRecorder {
-  private queue: DecisionRecord[] = [];
+  private queue: Queued[] = [];
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private readonly stats: DecisionRecorderStats = { pending: 0, written: 0, batches: 0, failed: 0 };
@@ -54,11 +63,17 @@ export class DecisionRecorder {
     private readonly options: DecisionRecorderOptions,
   ) {}
 
-  record(record: DecisionRecord): void {
-    this.queue.push(record);
-    if (this.running) return; // the running drain picks it up
-    if (this.queue.length >= (this.options.maxBatch ?? 500)) this.kick();
-    else this.timer ??= setTimeout(() => this.kick(), this.options.batchDelayMs ?? 20);
+  /**
+   * Queues a decision; the promise says when it is committed (true) or could not be stored (false).
+   * Text PostgreSQL refuses (NUL, lone surrogates) is made storable first.
+   */
+  record(record: DecisionRecord): Promise<boolean> {
+    return new Promise((done) => {
+      this.queue.push({ record: storable(record), done });
+      if (this.running) return; // the running drain picks it up
+      if (this.queue.length >= (this.options.maxBatch ?? 500)) this.kick();
+      else this.timer ??= setTimeout(() => this.kick(), this.options.batchDelayMs ?? 20);
+    });
   }
 
   /** Resolves when every decision recorded before the call is written (or has failed and been reported). */
@@ -92,23 +107,42 @@ export class DecisionRecorder {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, max);
       try {
-        await this.write(batch);
+        await this.write(batch.map((q) => q.record));
         this.stats.written += batch.length;
         this.stats.batches++;
+        for (const q of batch) q.done(true);
       } catch (err) {
         this.options.onError?.(err, `writing a batch of ${batch.length} decisions; retrying them one by one`);
         // One bad record must not take the batch with it.
-        for (const record of batch) {
-          try {
-            await this.write([record]);
-            this.stats.written++;
-            this.stats.batches++;
-          } catch (e) {
-            this.stats.failed++;
-            this.options.onError?.(e, `decision ${record.event.id} could not be stored`);
-          }
+        for (const q of batch) q.done(await this.writeAlone(q.record));
+      }
+    }
+  }
+
+  /** One record on its own; if its alerts cannot be stored, at least its event is. */
+  private async writeAlone(record: DecisionRecord): Promise<boolean> {
+    try {
+      await this.write([record]);
+      this.stats.written++;
+      this.stats.batches++;
+      return true;
+    } catch (err) {
+      this.options.onError?.(err, `decision ${record.event.id} could not be stored with its alerts`);
+      let last = err;
+      if (record.detections.length > 0) {
+        try {
+          await this.write([{ event: record.event, detections: [] }]);
+          this.stats.written++;
+          this.stats.batches++;
+          return true;
+        } catch (e) {
+          last = e;
         }
       }
+      this.stats.failed++;
+      this.options.onError?.(last, `decision ${record.event.id} could not be stored`);
+      this.options.onLost?.(record, last);
+      return false;
     }
   }
 

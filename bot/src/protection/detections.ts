@@ -28,6 +28,8 @@ const RECOMMENDED: Record<PolicyRuleId | 'persistent-jailbreak', string> = {
     "Review the conversation and the user's recent activity; revoke the sessions if it was not them.",
   'hidden-external-recipients':
     'Review who added the hidden recipients; restrict the tool so that the model cannot fill Bcc.',
+  'unchecked-inputs':
+    'Look at what the tool was asked to send and to whom; an attacker pads inputs to hide a destination from the check.',
   'injection-in-data':
     'Find the document or tool output that carried the instructions and remove it; check what else read it.',
   'undeclared-tool':

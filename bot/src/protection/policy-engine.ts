@@ -1,10 +1,13 @@
 import type { Agent, AgentTool, DirectoryUser, OperationAccess, Severity, ToolCapability } from '../domain/types.js';
-import { detectJailbreak } from './jailbreak-detector.js';
+import { DEFAULT_MAX_CHARS, detectJailbreak } from './jailbreak-detector.js';
 import type { JailbreakFeature, RequestJailbreakResult } from './jailbreak-detector.js';
 import type { PolicyRuleId, ProtectionPolicy, RuleMode } from './protection-policy.js';
 import { REASON_CODES, reasonText } from './reason-codes.js';
 import type { ReasonCode } from './reason-codes.js';
 import type { ToolExecutionRequest } from './webhook-schema.js';
+import type { Destination, DestinationScan } from './destinations.js';
+import { extractDestinations, isDenied } from './destinations.js';
+import { stringLeaves } from './input-walk.js';
 
 /**
  * The tool-call policy: a pure decision over one `analyze-tool-execution` request, the agent's
@@ -17,6 +20,7 @@ import type { ToolExecutionRequest } from './webhook-schema.js';
  */
 
 export type { PolicyRuleId } from './protection-policy.js';
+export type { Destination } from './destinations.js';
 
 export interface RecentToolCall {
   /** ISO time of the call. */
@@ -63,18 +67,6 @@ export interface PolicyDecision {
 
 // ---- facts derived from the input (computed at most once per decision) -----------------------------
 
-export interface Destination {
-  /** Where it was found: To/Cc/Bcc recipients, a URL parameter, or a link inside another value. */
-  kind: 'to' | 'cc' | 'bcc' | 'url' | 'link';
-  /** The address or URL as written (trimmed). */
-  value: string;
-  /** Lower-case domain or host. */
-  domain: string;
-  /** The input field it came from ("emailMessage/To"). */
-  field: string;
-  external: boolean;
-}
-
 export interface InjectionFinding {
   /** "inputValues.emailMessage/Body", "previousToolOutputs[0].body". */
   where: string;
@@ -98,6 +90,8 @@ interface Facts {
   tool: ResolvedTool;
   destinations(): Destination[];
   injection(): InjectionFinding[];
+  /** Why part of the inputs went unchecked (a scan limit), or null when everything was read. */
+  uncheckedInputs(): string | null;
   userCompromised: boolean;
 }
 
@@ -214,6 +208,23 @@ export const RULES: readonly RuleDefinition[] = [
     },
   },
   {
+    id: 'unchecked-inputs',
+    reasonCode: REASON_CODES.uncheckedInputs,
+    category: 'DefenseEvasion',
+    mitreTechniques: ['T1027', 'T1048'],
+    evaluate: ({ input, tool, destinations, uncheckedInputs }) => {
+      const why = uncheckedInputs();
+      if (!why) return null;
+      const found = destinations();
+      if (!OUTBOUND.has(tool.capability) && found.length === 0) return null;
+      return {
+        title: 'Tool call with inputs too large to check, able to send data out',
+        detail: `${toolLabel(input)}: ${why}; ${found.length > 0 ? `destinations seen: ${describe(found)}` : `a ${tool.capability} tool`}.`,
+        severity: 'medium',
+      };
+    },
+  },
+  {
     id: 'injection-in-data',
     reasonCode: REASON_CODES.injectionInData,
     category: 'DefenseEvasion',
@@ -323,15 +334,21 @@ export function evaluatePolicy(input: PolicyInput, policy: ProtectionPolicy): Po
 }
 
 function buildFacts(input: PolicyInput, policy: ProtectionPolicy): Facts {
-  let destinations: Destination[] | null = null;
-  let injection: InjectionFinding[] | null = null;
+  let destinations: DestinationScan | null = null;
+  let injection: InjectionScan | null = null;
+  const scanDestinations = () =>
+    (destinations ??= extractDestinations(input.request.inputValues, policy.tenantDomains));
+  const scanInjection = () =>
+    (injection ??= scanForInjection(input.request, policy.rules['injection-in-data'].threshold));
   const u = input.user;
   return {
     input,
     policy,
     tool: resolveTool(input),
-    destinations: () => (destinations ??= extractDestinations(input.request.inputValues, policy.tenantDomains)),
-    injection: () => (injection ??= findInjection(input.request, policy.rules['injection-in-data'].threshold)),
+    destinations: () => scanDestinations().destinations,
+    injection: () => scanInjection().found,
+    uncheckedInputs: () =>
+      scanDestinations().limitHit ?? (policy.rules.exfiltration.injectionCounts ? scanInjection().limitHit : null),
     userCompromised: u !== null && (u.riskState === 'confirmedCompromised' || u.passwordResetRequired),
   };
 }
@@ -346,10 +363,21 @@ const WRITE_VERB =
   /^(?:create|update|delete|remove|issue|set|add|post|send|write|patch|put|insert|cancel|approve|refund|transfer|modify|grant|revoke|reset|upsert|submit|close|assign)/i;
 const OPERATION_KEYS = ['operation', 'operationname', 'operationid', 'toolname', 'tool', 'method', 'action'];
 
-function resolveTool(input: PolicyInput): ResolvedTool {
+/** The tool's name and id are attacker text: the capability patterns read at most this much of them. */
+const MAX_LABEL = 512;
+
+/**
+ * Whether the call's tool can send data out (e-mail, message, HTTP), from the registry or the tool's
+ * name: cheap, for the fail mode to tell a call it must not wave through when the decision is late.
+ */
+export function canSendOut(request: ToolExecutionRequest, agent: Agent | null): boolean {
+  return OUTBOUND.has(resolveTool({ request, agent }).capability);
+}
+
+function resolveTool(input: Pick<PolicyInput, 'request' | 'agent'>): ResolvedTool {
   const { tool } = input.request;
   const declared = tool.id ? (input.agent?.tools.find((t) => t.id === tool.id) ?? null) : null;
-  const label = `${tool.id ?? ''} ${tool.name ?? ''}`;
+  const label = `${tool.id?.slice(0, MAX_LABEL) ?? ''} ${tool.name?.slice(0, MAX_LABEL) ?? ''}`;
   const capability: ResolvedTool['capability'] =
     declared?.capability ??
     (EMAIL_TOOL.test(label)
@@ -408,165 +436,62 @@ function isMaker(agent: Agent, user: DirectoryUser | null, userId: string | null
   return userId !== null && makers.has(userId.toLowerCase());
 }
 
-// ---- destinations ----------------------------------------------------------------------------------
-
-const ADDRESS_IN_TEXT = /[a-z0-9._%+'-]+@((?:[a-z0-9-]+\.)+[a-z]{2,63})/gi;
-const URL_IN_TEXT = /\b(?:https?|ftp|wss?):\/\/[^\s"'<>)\]]+/gi;
-const BARE_HOST = /^(?:[a-z0-9-]+\.)+[a-z]{2,63}(?::\d+)?(?:[/?#].*)?$/i;
-const MAX_STRINGS = 200;
-const MAX_DEPTH = 6;
-
-const TO_KEYS = new Set(['to', 'torecipients', 'recipient', 'recipients', 'sendto', 'mailto', 'toaddress']);
-/** Keys naming an address without saying which list it is on: To unless an enclosing key says Cc or Bcc. */
-const ADDRESS_KEYS = new Set(['emailaddress', 'email', 'address', 'user', 'userprincipalname', 'upn']);
-const CC_KEYS = new Set(['cc', 'ccrecipients', 'ccaddress']);
-const BCC_KEYS = new Set(['bcc', 'bccrecipients', 'bccaddress']);
-const URL_KEYS = new Set([
-  'url',
-  'uri',
-  'endpoint',
-  'webhook',
-  'webhookurl',
-  'target',
-  'targeturl',
-  'callbackurl',
-  'link',
-  'host',
-]);
-
-/** Recipients (To/Cc/Bcc), URL parameters and links in any other text of the tool's inputs. */
-export function extractDestinations(
-  inputValues: Record<string, unknown>,
-  tenantDomains: readonly string[],
-): Destination[] {
-  const out: Destination[] = [];
-  const seen = new Set<string>();
-  const push = (kind: Destination['kind'], value: string, domain: string, field: string) => {
-    const d = domain.toLowerCase().replace(/\.$/, '');
-    const k = `${kind}|${value.toLowerCase()}`;
-    if (seen.has(k)) return;
-    seen.add(k);
-    out.push({ kind, value, domain: d, field, external: !isInternal(d, tenantDomains) });
-  };
-  for (const { path, key, value, list } of stringLeaves(inputValues)) {
-    const recipientKind = list ?? (ADDRESS_KEYS.has(key) ? 'to' : null);
-    if (recipientKind) {
-      for (const m of value.matchAll(ADDRESS_IN_TEXT)) push(recipientKind, m[0], m[1]!, path);
-    }
-    let urls = 0;
-    for (const m of value.matchAll(URL_IN_TEXT)) {
-      const host = hostOf(m[0]);
-      if (host) {
-        push(URL_KEYS.has(key) ? 'url' : 'link', m[0], host, path);
-        urls++;
-      }
-    }
-    if (urls === 0 && URL_KEYS.has(key) && BARE_HOST.test(value.trim())) {
-      const host = hostOf(`https://${value.trim()}`);
-      if (host) push('url', value.trim(), host, path);
-    }
-  }
-  return out;
-}
-
-type RecipientList = 'to' | 'cc' | 'bcc';
-
-interface Leaf {
-  path: string;
-  /** The nearest key, normalized ("emailMessage/To" -> "to"). */
-  key: string;
-  value: string;
-  /** The recipient list named by this key or an enclosing one (Graph's `bccRecipients[0].emailAddress.address`). */
-  list: RecipientList | null;
-}
-
-function listOf(key: string): RecipientList | null {
-  return BCC_KEYS.has(key) ? 'bcc' : CC_KEYS.has(key) ? 'cc' : TO_KEYS.has(key) ? 'to' : null;
-}
-
-function* stringLeaves(root: Record<string, unknown>): Generator<Leaf> {
-  let count = 0;
-  type Item = { path: string; key: string; value: unknown; depth: number; list: RecipientList | null };
-  const stack: Item[] = Object.entries(root)
-    .reverse()
-    .map(([k, v]) => {
-      const key = normalizeKey(k);
-      return { path: k, key, value: v, depth: 0, list: listOf(key) };
-    });
-  while (stack.length > 0 && count < MAX_STRINGS) {
-    const { path, key, value, depth, list } = stack.pop()!;
-    if (typeof value === 'string') {
-      count++;
-      yield { path, key, value, list };
-    } else if (depth < MAX_DEPTH && Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--)
-        stack.push({ path: `${path}[${i}]`, key, value: value[i], depth: depth + 1, list });
-    } else if (depth < MAX_DEPTH && value !== null && typeof value === 'object') {
-      const entries = Object.entries(value as Record<string, unknown>).reverse();
-      for (const [k, v] of entries) {
-        const childKey = normalizeKey(k);
-        stack.push({ path: `${path}.${k}`, key: childKey, value: v, depth: depth + 1, list: listOf(childKey) ?? list });
-      }
-    }
-  }
-}
-
-/** "emailMessage/To" -> "to", "message.Bcc" -> "bcc", "To_Recipients" -> "torecipients". */
-function normalizeKey(key: string): string {
-  const last = key.split(/[/.:]/).pop() ?? key;
-  return last.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-function hostOf(url: string): string | null {
-  try {
-    const host = new URL(url).hostname.toLowerCase();
-    return host.replace(/^\[|\]$/g, '') || null;
-  } catch {
-    return null;
-  }
-}
-
-function isInternal(domain: string, tenantDomains: readonly string[]): boolean {
-  return tenantDomains.some((t) => domain === t || domain.endsWith(`.${t}`));
-}
-
-function isDenied(d: Destination, denyList: readonly string[]): boolean {
-  const value = d.value.toLowerCase();
-  return denyList.some((entry) => {
-    if (entry.startsWith('@')) return d.domain === entry.slice(1) || d.domain.endsWith(`.${entry.slice(1)}`);
-    if (entry.includes('@')) return value === entry;
-    return d.domain === entry || d.domain.endsWith(`.${entry}`);
-  });
-}
-
 // ---- injection in data -----------------------------------------------------------------------------
 
 const MIN_INJECTION_TEXT = 16;
 const MAX_INJECTION_STRINGS = 64;
+/** Characters handed to the detector per decision, over all strings: its cost grows with the text. */
+const MAX_INJECTION_CHARS = 64 * 1024;
+
+interface InjectionScan {
+  found: InjectionFinding[];
+  /** Set when strings or characters beyond the limits went unscanned. */
+  limitHit: string | null;
+}
 
 /** Tool inputs and earlier tool outputs that read as instructions to the model. */
 export function findInjection(
   request: Pick<ToolExecutionRequest, 'inputValues' | 'previousToolOutputs'>,
   threshold: number,
 ): InjectionFinding[] {
+  return scanForInjection(request, threshold).found;
+}
+
+function scanForInjection(
+  request: Pick<ToolExecutionRequest, 'inputValues' | 'previousToolOutputs'>,
+  threshold: number,
+): InjectionScan {
   const found: InjectionFinding[] = [];
   let scanned = 0;
-  const scan = (where: string, text: string) => {
-    if (text.length < MIN_INJECTION_TEXT || scanned >= MAX_INJECTION_STRINGS) return;
+  let chars = 0;
+  let limitHit: string | null = null;
+  const over = (why: string) => {
+    limitHit ??= why;
+  };
+  const scan = (where: () => string, text: string) => {
+    if (text.length < MIN_INJECTION_TEXT) return;
+    if (scanned >= MAX_INJECTION_STRINGS) return over(`more than ${MAX_INJECTION_STRINGS} texts to scan for injection`);
+    // The detector reads a text's first DEFAULT_MAX_CHARS characters: that is what it costs.
+    const cost = Math.min(text.length, DEFAULT_MAX_CHARS);
+    if (chars + cost > MAX_INJECTION_CHARS)
+      return over(`more than ${MAX_INJECTION_CHARS} characters to scan for injection`);
     scanned++;
+    chars += cost;
     // Tool data is scored by the patterns only: the lexical model knows how people talk to an agent, not e-mails.
     const r = detectJailbreak(text, { threshold, lexical: false });
-    if (r.flagged) found.push({ where, score: r.score, features: r.features });
+    if (r.flagged) found.push({ where: where(), score: r.score, features: r.features });
   };
-  for (const leaf of stringLeaves(request.inputValues)) scan(`inputValues.${leaf.path}`, leaf.value);
+  const onWalkLimit = () => over('the inputs have more nodes than are checked');
+  for (const leaf of stringLeaves(request.inputValues, onWalkLimit))
+    scan(() => `inputValues.${leaf.path()}`, leaf.value);
   request.previousToolOutputs.forEach((output, i) => {
-    if (typeof output === 'string') scan(`previousToolOutputs[${i}]`, output);
+    if (typeof output === 'string') scan(() => `previousToolOutputs[${i}]`, output);
     else if (output !== null && typeof output === 'object') {
-      for (const leaf of stringLeaves(output as Record<string, unknown>))
-        scan(`previousToolOutputs[${i}].${leaf.path}`, leaf.value);
+      for (const leaf of stringLeaves(output as Record<string, unknown>, onWalkLimit))
+        scan(() => `previousToolOutputs[${i}].${leaf.path()}`, leaf.value);
     }
   });
-  return found;
+  return { found, limitHit };
 }
 
 // ---- wording -------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ export type PolicyRuleId =
   | 'exfiltration'
   | 'deny-listed-recipient'
   | 'hidden-external-recipients'
+  | 'unchecked-inputs'
   | 'injection-in-data'
   | 'undeclared-tool'
   | 'maker-mcp-write'
@@ -30,6 +31,7 @@ export const POLICY_RULE_IDS: readonly PolicyRuleId[] = [
   'exfiltration',
   'deny-listed-recipient',
   'hidden-external-recipients',
+  'unchecked-inputs',
   'injection-in-data',
   'undeclared-tool',
   'maker-mcp-write',
@@ -62,6 +64,11 @@ export interface PolicyRules {
   exfiltration: ExfiltrationSettings;
   'deny-listed-recipient': RuleSettings;
   'hidden-external-recipients': RuleSettings;
+  /**
+   * A tool that can send data out whose inputs went partly unchecked (a scan limit), or whose decision
+   * ran out of budget: `block` (the default) refuses it whatever PROTECTION_FAIL_MODE says.
+   */
+  'unchecked-inputs': RuleSettings;
   'injection-in-data': InjectionSettings;
   'undeclared-tool': RuleSettings;
   'maker-mcp-write': RuleSettings;
@@ -146,6 +153,7 @@ const PolicySchema = z.strictObject({
     exfiltration: z.strictObject({ mode, injectionCounts: z.boolean().default(true) }),
     'deny-listed-recipient': plain,
     'hidden-external-recipients': plain,
+    'unchecked-inputs': plain.default({ mode: 'block' }),
     'injection-in-data': z.strictObject({
       mode,
       threshold: z

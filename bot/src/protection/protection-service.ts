@@ -8,8 +8,9 @@ import { detectionFromHit, persistentJailbreakDetection } from './detections.js'
 import type { RequestJailbreakResult } from './jailbreak-detector.js';
 import { scoreRequestJailbreak } from './jailbreak-detector.js';
 import { PersistentJailbreakTracker } from './persistent-jailbreak.js';
+import { DegradationMonitor } from './degradation.js';
 import type { PolicyDecision, PolicyInput, RuleHit } from './policy-engine.js';
-import { evaluatePolicy } from './policy-engine.js';
+import { canSendOut, evaluatePolicy } from './policy-engine.js';
 import type { ProtectionPolicy } from './protection-policy.js';
 import { REASON_CODES, reasonText } from './reason-codes.js';
 import type { ReasonCode } from './reason-codes.js';
@@ -33,6 +34,8 @@ export interface ProtectionServiceOptions {
   policy: ProtectionPolicy;
   budgetMs: number;
   failMode: FailMode;
+  /** Answer only once the decision's event is committed (default true); waits at most `budgetMs` for it. */
+  durableAnswers?: boolean;
   clock?: () => Date;
   evaluate?: PolicyEvaluator;
   registry?: RegistryCacheOptions;
@@ -81,6 +84,7 @@ const MAX_RECENT_PER_USER = 500;
 export class ProtectionService {
   readonly registry: RegistryCache;
   readonly recorder: DecisionRecorder;
+  readonly degradation = new DegradationMonitor();
   private readonly recent = new RecentCallWindow({ windowMs: RECENT_WINDOW_MS, maxPerUser: MAX_RECENT_PER_USER });
   private readonly tracker: PersistentJailbreakTracker;
   /** Per user and agent: the events of recent flagged prompts, and the open persistent-jailbreak alert's window. */
@@ -98,8 +102,14 @@ export class ProtectionService {
       ...options.registry,
     });
     this.recorder = new DecisionRecorder(options.store, {
+      // Durable answers wait for the write: start it at once; later decisions join the next batch.
+      batchDelayMs: options.durableAnswers === false ? 20 : 0,
       newId: randomUUID,
       onError: (err, context) => options.log?.error({ err }, `protection: ${context}`),
+      onLost: (record) => {
+        this.degradation.report('store-write', this.clock());
+        for (const d of record.detections) this.degradation.lost(d);
+      },
       ...options.recorder,
     });
   }
@@ -180,7 +190,7 @@ export class ProtectionService {
           'protection: decision over budget; answered by the fail mode',
         );
       }
-      return this.failModeAnswer(request, ctx, now, eventId, reason, latencyMs);
+      return await this.failModeAnswer(request, ctx, now, eventId, reason, latencyMs);
     }
 
     const { decision, jailbreak, subject } = outcome;
@@ -202,7 +212,7 @@ export class ProtectionService {
       toolName: toolNameOf(request, subject.agent),
     });
     this.rememberCall(request, at);
-    this.recorder.record({ event, detections });
+    await this.durable(this.recorder.record({ event, detections: this.withDegraded(detections, now) }), eventId, ctx);
     const answer: ToolExecutionAnswer = {
       blockAction: decision.blockAction,
       reasonCode: decision.reasonCode,
@@ -228,44 +238,79 @@ export class ProtectionService {
     return { decision, jailbreak, subject: { request, agent, user } };
   }
 
-  private failModeAnswer(
+  /**
+   * Durable before answer: waits until the recorder commits the decision (group commit: decisions
+   * arriving while a batch is written share the next one). A store that does not commit within the
+   * budget, or fails, does not hold the answer back further: the decision stands and the loss is reported.
+   */
+  private async durable(stored: Promise<boolean>, eventId: string, ctx: AnalyzeContext): Promise<void> {
+    if (this.options.durableAnswers === false) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), this.options.budgetMs);
+    });
+    const outcome = await Promise.race([stored, late]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      this.degradation.report('store-slow', this.clock());
+      this.options.log?.warn(
+        { eventId, correlationId: ctx.correlationId, budgetMs: this.options.budgetMs },
+        'protection: decision answered before its event was committed (the store is slow)',
+      );
+    }
+  }
+
+  /** The decision's detections, plus the "protection degraded" alert when one is due. */
+  private withDegraded(detections: RecordedDetection[], now: Date): RecordedDetection[] {
+    const degraded = this.degradation.take(now);
+    return degraded ? [...detections, degraded] : detections;
+  }
+
+  private async failModeAnswer(
     request: ToolExecutionRequest,
     ctx: AnalyzeContext,
     now: Date,
     eventId: string,
     reason: FailReason,
     latencyMs: number,
-  ): AnalyzeResult {
-    const closed = this.options.failMode === 'closed';
-    const code: ReasonCode = !closed
-      ? REASON_CODES.allowed
-      : reason === 'timeout'
-        ? REASON_CODES.failModeTimeout
-        : REASON_CODES.failModeError;
-    const at = now.toISOString();
+  ): Promise<AnalyzeResult> {
     const agent = this.registry.agent(request.agent.id);
-    this.recorder.record({
+    // A late or failed decision on a tool that can send data out is not waved through: an attacker who
+    // can make the check slow must not gain an "allowed" by it (rule unchecked-inputs, block by default).
+    const guarded = this.options.policy.rules['unchecked-inputs'].mode === 'block' && canSendOut(request, agent);
+    const closed = guarded || this.options.failMode === 'closed';
+    const code: ReasonCode = guarded
+      ? REASON_CODES.uncheckedInputs
+      : !closed
+        ? REASON_CODES.allowed
+        : reason === 'timeout'
+          ? REASON_CODES.failModeTimeout
+          : REASON_CODES.failModeError;
+    const at = now.toISOString();
+    this.degradation.report('fail-mode', now);
+    const stored = this.recorder.record({
       event: this.event(request, ctx, {
         id: eventId,
         at,
         decision: closed ? 'block' : 'allow',
-        rules: [],
+        rules: guarded ? ['unchecked-inputs'] : [],
         reasonCode: code,
         latencyMs,
         jailbreakScore: 0,
         failReason: reason,
         toolName: toolNameOf(request, agent),
       }),
-      detections: [],
+      detections: this.withDegraded([], now),
     });
     this.rememberCall(request, at);
+    await this.durable(stored, eventId, ctx);
     const what = reason === 'timeout' ? `not made within ${this.options.budgetMs} ms` : 'failed with an internal error';
     return {
       answer: {
         blockAction: closed,
         reasonCode: code,
         reason: reasonText(code),
-        diagnostics: `fail-${this.options.failMode}: the decision was ${what}; event=${eventId}${ctx.correlationId ? ` correlation=${ctx.correlationId}` : ''}`,
+        diagnostics: `${guarded ? 'unchecked-inputs:block (the tool can send data out)' : `fail-${this.options.failMode}`}: the decision was ${what}; event=${eventId}${ctx.correlationId ? ` correlation=${ctx.correlationId}` : ''}`,
       },
       eventId,
       failReason: reason,

@@ -148,6 +148,23 @@ export function parseToolExecutionRequest(body: unknown): ToolExecutionParseResu
   return { ok: true, request: normalize(parsed.data) };
 }
 
+/**
+ * The webhook's strict contract on top of the parse: a body that does not name its tool and its agent
+ * (`{}`, `{"foo":"bar"}`, `{"toolDefinition":null}`) is not a tool execution; it is refused with 400
+ * and nothing is stored. Empty when the request is one.
+ */
+export function missingToolExecutionFields(request: ToolExecutionRequest): RequestIssue[] {
+  return REQUIRED_FIELDS.filter((f) => !f.value(request)?.trim()).map((f) => ({
+    path: f.path,
+    message: 'required: a tool execution names its tool and its agent',
+  }));
+}
+
+const REQUIRED_FIELDS: { path: string; value: (r: ToolExecutionRequest) => string | null }[] = [
+  { path: 'toolDefinition.id', value: (r) => r.tool.id },
+  { path: 'conversationMetadata.agent.id', value: (r) => r.agent.id },
+];
+
 function normalize(b: ToolExecutionRequestWireBody): ToolExecutionRequest {
   const pc = b.plannerContext;
   const td = b.toolDefinition;

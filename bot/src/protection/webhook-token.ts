@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { LocalKeySet } from '../auth/local-key-set.js';
 import type { JWTPayload } from 'jose';
 import type { TokenVerifier } from '../auth/token-verifier.js';
-import { createTokenVerifier, remoteKeySet } from '../auth/token-verifier.js';
+import { TokenError, createTokenVerifier, remoteKeySet } from '../auth/token-verifier.js';
 import { ConfigError } from '../config.js';
 
 /**
@@ -12,7 +12,36 @@ import { ConfigError } from '../config.js';
  * list several issuers separated by commas (Entra v1 and v2 tokens have different ones).
  */
 export function webhookTokenVerifier(config: Config, localKeys: LocalKeySet | null): TokenVerifier {
-  return cachedVerifier(baseVerifier(config, localKeys));
+  return cachedVerifier(lifetimeChecked(baseVerifier(config, localKeys)));
+}
+
+/** The longest a webhook token may live (from `nbf`, else `iat`, to `exp`). */
+export const MAX_TOKEN_LIFETIME_S = 24 * 3600;
+/** How far ahead of this server's clock a token's `iat`/`nbf` may be. */
+export const MAX_CLOCK_SKEW_S = 5 * 60;
+
+/**
+ * Lifetime rules on top of the signature checks: a token that never expires, or that lives for a
+ * century, is a stolen credential that works forever. A token must carry `exp` and `iat` or `nbf`,
+ * live at most 24 hours, and not be issued more than five minutes in this server's future.
+ */
+export function lifetimeChecked(verify: TokenVerifier, now: () => number = Date.now): TokenVerifier {
+  return async (authorization) => {
+    const payload = await verify(authorization);
+    const problem = lifetimeProblem(payload, now() / 1000);
+    if (problem) throw new TokenError(problem);
+    return payload;
+  };
+}
+
+function lifetimeProblem(p: JWTPayload, nowS: number): string | null {
+  if (typeof p.exp !== 'number') return 'token has no exp claim';
+  const start = typeof p.nbf === 'number' ? p.nbf : typeof p.iat === 'number' ? p.iat : null;
+  if (start === null) return 'token has neither an iat nor an nbf claim';
+  if (typeof p.iat === 'number' && p.iat > nowS + MAX_CLOCK_SKEW_S) return 'token iat claim is in the future';
+  if (start > nowS + MAX_CLOCK_SKEW_S) return 'token nbf claim is in the future';
+  if (p.exp - start > MAX_TOKEN_LIFETIME_S) return 'token lives longer than 24 hours (exp - iat/nbf)';
+  return null;
 }
 
 function baseVerifier(config: Config, localKeys: LocalKeySet | null): TokenVerifier {

@@ -6,6 +6,7 @@ import {
   VALIDATE_SUCCESS_ANSWER,
   WEBHOOK_API_VERSION,
   invalidRequestAnswer,
+  missingToolExecutionFields,
   parseToolExecutionRequest,
   webhookErrorAnswer,
 } from '../../protection/webhook-schema.js';
@@ -101,6 +102,8 @@ export function threatDetectionRoutes(options: ThreatDetectionRouteOptions) {
           }
           const parsed = parseToolExecutionRequest(request.body);
           if (!parsed.ok) return reply.code(400).send(invalidRequestAnswer(parsed.issues));
+          const missing = missingToolExecutionFields(parsed.request);
+          if (missing.length > 0) return reply.code(400).send(invalidRequestAnswer(missing));
           const result = await options.protection.analyze(parsed.request, { correlationId });
           request.log.info(
             {
