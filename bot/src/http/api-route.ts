@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod/v4';
 import { InvalidInputError } from '../domain/errors.js';
 import type { Principal } from '../domain/types.js';
+import { findTextProblem } from '../domain/input-text.js';
 
 export type Authenticate = (request: FastifyRequest) => Promise<Principal>;
 
@@ -40,6 +41,8 @@ export const defineRoute = <Q, P, B>(route: ApiRoute<Q, P, B>): AnyApiRoute => r
 
 export function parseInput<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
+  const bad = findTextProblem(value, where, where === 'body' ? 'text' : 'line');
+  if (bad) throw Object.assign(new InvalidInputError(`${bad.path}: ${bad.message}`, bad.path), { issues: [bad] });
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({
