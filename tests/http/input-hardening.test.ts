@@ -71,6 +71,23 @@ for (const backend of BACKENDS) {
       expect(res.status).toBe(200);
     });
 
+    it('takes every id length the schemas allow, and names the id past it', async () => {
+      for (const id of ['a'.repeat(150), 'a'.repeat(200), '\u2028'.repeat(200), '\u{1F600}'.repeat(100)]) {
+        const res = await server.as(ADELE).get<ErrorBody>(`/api/v1/agents/${encodeURIComponent(id)}`);
+        expect(res.status, `${id.length} units`).toBe(404);
+        expect(res.body.error.code).toBe('not_found');
+      }
+      const tooLong = await server.as(ADELE).get<ErrorBody>(`/api/v1/agents/${'a'.repeat(201)}`);
+      expect(tooLong.status).toBe(400);
+      expect(tooLong.body.error.field).toBe('params.id');
+      const wayTooLong = await server.as(ADELE).get<ErrorBody>(`/api/v1/agents/${'a'.repeat(5000)}`);
+      expect(wayTooLong.status).toBe(414);
+      expect(wayTooLong.body.error.code).toBe('uri_too_long');
+      const badUrl = await server.as(ADELE).get<ErrorBody>('/api/v1/agents/%E0%A4%A');
+      expect(badUrl.status).toBe(400);
+      expect(badUrl.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+    });
+
     it.each([
       ['/api/v1/agents', ['x', 'y']],
       ['/api/v1/agents', [1e308, 'x']],

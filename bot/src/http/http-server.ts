@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { DomainError, UpstreamError } from '../domain/errors.js';
 import type { Principal } from '../domain/types.js';
@@ -11,7 +11,7 @@ import { TokenError } from '../auth/token-verifier.js';
 import { devPrincipal, principalFromClaims } from '../auth/principal-resolver.js';
 import { IdempotencyKeyReusedError } from '../store/idempotency.js';
 import type { AnyApiRoute, Authenticate } from './api-route.js';
-import { registerRoutes } from './api-route.js';
+import { MAX_ENCODED_PARAM_LENGTH, registerRoutes } from './api-route.js';
 import { buildOpenApi } from './openapi.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { agentRoutes } from './routes/agent-routes.js';
@@ -52,6 +52,9 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
             redact: ['req.headers.authorization', 'req.headers["x-dev-user"]', 'req.headers.cookie'],
           },
     bodyLimit: 1_048_576,
+    routerOptions: { maxParamLength: MAX_ENCODED_PARAM_LENGTH },
+    // The router's own refusals (a malformed URL, a path parameter past the limit) in the API's error shape.
+    frameworkErrors: answerRouterError,
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'] ?? req.headers['x-ms-correlation-id'];
@@ -152,6 +155,16 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   });
 
   return app;
+}
+
+/** The router's own refusals (a malformed URL, a path parameter past the limit) in the API's error shape. */
+function answerRouterError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  void reply.code(tooLong ? 414 : 400).send({
+    error: tooLong
+      ? { code: 'uri_too_long', message: 'a path id is too long' }
+      : { code: 'bad_request', message: 'malformed URL' },
+  });
 }
 
 function makeAuthenticator(options: HttpServerOptions): Authenticate {
