@@ -7,6 +7,7 @@ import { createTokenVerifier, remoteKeySet } from './auth/token-verifier.js';
 import type { LocalKeySet } from './auth/local-key-set.js';
 import { loadLocalKeySet } from './auth/local-key-set.js';
 import { openDb } from './store/db.js';
+import { preparePrivateDataDir, restrictToOwner } from './store/data-dir.js';
 import { migrate } from './store/migrate.js';
 import type { Store } from './store/store.js';
 import { createStore } from './store/store.js';
@@ -52,6 +53,8 @@ export interface AgentWarden {
   notifier: Notifier | null;
   /** TENANT=graph: the poller that keeps the store's copy of the tenant fresh; null in embedded mode. */
   graphSync: GraphSync | null;
+  /** What the start found worth a warning (a DATA_DIR others can read); also logged. */
+  startupWarnings: string[];
   close(): Promise<void>;
 }
 
@@ -77,11 +80,16 @@ export interface AgentWardenOverrides {
 /** Builds every part of Agent Warden from the configuration; the composition root calls this and listens. */
 export async function createAgentWarden(config: Config, overrides: AgentWardenOverrides = {}): Promise<AgentWarden> {
   const clock = overrides.clock ?? (() => new Date());
-  const db = await openDb({
-    databaseUrl: config.databaseUrl,
-    dataDir: overrides.inMemory ? null : path.join(config.dataDir, 'pglite'),
-  });
+  // Before anything is written under DATA_DIR (PGlite's files, the signing key).
+  const startupWarnings: string[] = [];
+  if (!overrides.inMemory) {
+    const { warning } = await preparePrivateDataDir(config.dataDir);
+    if (warning) startupWarnings.push(warning);
+  }
+  const pgliteDir = !overrides.inMemory && !config.databaseUrl ? path.join(config.dataDir, 'pglite') : null;
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: pgliteDir });
   await migrate(db);
+  if (pgliteDir) await restrictToOwner(pgliteDir);
   const store = createStore(db);
   const risk = new RiskRefresher(store, clock);
 
@@ -164,6 +172,8 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     plugins: [webhookRoutes, botRoutes],
   });
 
+  for (const warning of startupWarnings) http.log.warn(warning);
+
   // The outbox to Teams: started here, stopped first in close() so in-flight posts are recorded.
   const notifier =
     overrides.notifier === false
@@ -205,6 +215,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     teams,
     notifier,
     graphSync,
+    startupWarnings,
     async close() {
       await graphSync?.stop();
       await notifier?.stop();
@@ -212,6 +223,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
       // Decisions already answered are written before the database closes.
       await protection.close();
       await db.close();
+      if (pgliteDir) await restrictToOwner(pgliteDir);
     },
   };
 }
