@@ -20,6 +20,7 @@ import { graphTenant } from './tenant/graph/graph-tenant.js';
 import { GraphSync } from './tenant/graph/graph-sync.js';
 import { loadTenantSeed } from './tenant/embedded/seed-loader.js';
 import { zavaTenant } from './tenant/embedded/zava/index.js';
+import type { HttpTimeouts } from './http/http-server.js';
 import { buildHttpServer } from './http/http-server.js';
 import { HuntingTables } from './hunting/hunting-tables.js';
 import { HuntingService } from './hunting/hunting-service.js';
@@ -73,6 +74,8 @@ export interface AgentWardenOverrides {
   localKeys?: LocalKeySet;
   /** Tests: false leaves the outbox alone (no notifier polling it). */
   notifier?: false;
+  /** Tests: shorter HTTP request and idle timeouts. */
+  httpTimeouts?: Partial<HttpTimeouts>;
   /** Tests: false builds the Graph sync without starting its timer (they call syncOnce themselves). */
   graphSync?: false;
 }
@@ -169,6 +172,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     staticDir: overrides.staticDir ?? path.join(ROOT, 'dist'),
     ready: async () => (await db.query('select 1 as ok')).length === 1,
     logger: overrides.logger,
+    timeouts: overrides.httpTimeouts,
     plugins: [webhookRoutes, botRoutes],
   });
 

@@ -9,6 +9,7 @@ import type { Principal } from '../domain/types.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { TokenError } from '../auth/token-verifier.js';
 import { devPrincipal, principalFromClaims } from '../auth/principal-resolver.js';
+import { devSignInRefusal } from '../auth/dev-sign-in.js';
 import { IdempotencyKeyReusedError } from '../store/idempotency.js';
 import type { AnyApiRoute, Authenticate } from './api-route.js';
 import { MAX_ENCODED_PARAM_LENGTH, registerRoutes } from './api-route.js';
@@ -32,7 +33,18 @@ export interface HttpServerOptions extends RouteDeps {
   plugins?: ((app: FastifyInstance, authenticate: Authenticate) => void | Promise<void>)[];
   extraApiRoutes?: AnyApiRoute[];
   logger?: boolean;
+  /** Tests: shorter limits than the defaults below. */
+  timeouts?: Partial<HttpTimeouts>;
 }
+
+export interface HttpTimeouts {
+  /** The whole request (headers and body) must arrive within this; 408 otherwise (a slow-body client). */
+  requestMs: number;
+  /** A connection with nothing moving either way for this long is closed. */
+  idleMs: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { requestMs: 30_000, idleMs: 120_000 };
 
 export class UnauthorizedError extends DomainError {
   constructor(message: string) {
@@ -42,7 +54,16 @@ export class UnauthorizedError extends DomainError {
 
 export async function buildHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const { config } = options;
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    http: {
+      requestTimeout: timeouts.requestMs,
+      headersTimeout: Math.min(timeouts.requestMs, 20_000),
+      // How often Node looks for requests past their time (its default, 30 s, would let one run on that long).
+      connectionsCheckingInterval: Math.min(1_000, timeouts.requestMs),
+    },
     logger:
       options.logger === false
         ? false
@@ -171,6 +192,8 @@ function makeAuthenticator(options: HttpServerOptions): Authenticate {
   const { config, store } = options;
   return async (request: FastifyRequest): Promise<Principal> => {
     if (config.auth === 'dev') {
+      const refusal = devSignInRefusal(request.headers);
+      if (refusal) throw new UnauthorizedError(refusal);
       const header = request.headers['x-dev-user'];
       const who = Array.isArray(header) ? header[0] : header;
       if (!who) throw new UnauthorizedError('sign in: AUTH=dev expects the header x-dev-user: <upn>');
