@@ -14,6 +14,7 @@ import { IdempotencyKeyReusedError } from '../store/idempotency.js';
 import type { AnyApiRoute, Authenticate } from './api-route.js';
 import { MAX_ENCODED_PARAM_LENGTH, registerRoutes } from './api-route.js';
 import { buildOpenApi } from './openapi.js';
+import { SECURITY_HEADERS, isSourceMap } from './security-headers.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { agentRoutes } from './routes/agent-routes.js';
 import { incidentRoutes } from './routes/incident-routes.js';
@@ -86,6 +87,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    reply.headers(SECURITY_HEADERS);
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -156,6 +158,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
       index: ['index.html'],
       // `npm run build` writes .br/.gz siblings (scripts/precompress.mjs): sent when the client accepts them.
       preCompressed: true,
+      allowedPath: (urlPath) => !isSourceMap(urlPath),
       cacheControl: false,
       setHeaders: (res, filePath) => {
         // Vite names assets by content hash, so they never change under the same URL; everything else
@@ -167,12 +170,11 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   }
   app.setNotFoundHandler((request, reply) => {
     // The tab is a single-page app: its routes (/agents/123) are answered with index.html.
-    if (staticDir && request.method === 'GET' && !request.url.startsWith('/api/')) {
+    const urlPath = request.url.split('?')[0] ?? '';
+    if (staticDir && request.method === 'GET' && !urlPath.startsWith('/api/') && !isSourceMap(urlPath)) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
-    return reply
-      .code(404)
-      .send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+    return reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${urlPath}` } });
   });
 
   return app;
