@@ -7,6 +7,7 @@ import { createTokenVerifier, remoteKeySet } from './auth/token-verifier.js';
 import type { LocalKeySet } from './auth/local-key-set.js';
 import { loadLocalKeySet } from './auth/local-key-set.js';
 import { openDb } from './store/db.js';
+import { preparePrivateDataDir, restrictToOwner } from './store/data-dir.js';
 import { migrate } from './store/migrate.js';
 import type { Store } from './store/store.js';
 import { createStore } from './store/store.js';
@@ -19,6 +20,7 @@ import { graphTenant } from './tenant/graph/graph-tenant.js';
 import { GraphSync } from './tenant/graph/graph-sync.js';
 import { loadTenantSeed } from './tenant/embedded/seed-loader.js';
 import { zavaTenant } from './tenant/embedded/zava/index.js';
+import type { HttpTimeouts } from './http/http-server.js';
 import { buildHttpServer } from './http/http-server.js';
 import { HuntingTables } from './hunting/hunting-tables.js';
 import { HuntingService } from './hunting/hunting-service.js';
@@ -52,6 +54,8 @@ export interface AgentWarden {
   notifier: Notifier | null;
   /** TENANT=graph: the poller that keeps the store's copy of the tenant fresh; null in embedded mode. */
   graphSync: GraphSync | null;
+  /** What the start found worth a warning (a DATA_DIR others can read); also logged. */
+  startupWarnings: string[];
   close(): Promise<void>;
 }
 
@@ -70,6 +74,8 @@ export interface AgentWardenOverrides {
   localKeys?: LocalKeySet;
   /** Tests: false leaves the outbox alone (no notifier polling it). */
   notifier?: false;
+  /** Tests: shorter HTTP request and idle timeouts. */
+  httpTimeouts?: Partial<HttpTimeouts>;
   /** Tests: false builds the Graph sync without starting its timer (they call syncOnce themselves). */
   graphSync?: false;
 }
@@ -77,11 +83,16 @@ export interface AgentWardenOverrides {
 /** Builds every part of Agent Warden from the configuration; the composition root calls this and listens. */
 export async function createAgentWarden(config: Config, overrides: AgentWardenOverrides = {}): Promise<AgentWarden> {
   const clock = overrides.clock ?? (() => new Date());
-  const db = await openDb({
-    databaseUrl: config.databaseUrl,
-    dataDir: overrides.inMemory ? null : path.join(config.dataDir, 'pglite'),
-  });
+  // Before anything is written under DATA_DIR (PGlite's files, the signing key).
+  const startupWarnings: string[] = [];
+  if (!overrides.inMemory) {
+    const { warning } = await preparePrivateDataDir(config.dataDir);
+    if (warning) startupWarnings.push(warning);
+  }
+  const pgliteDir = !overrides.inMemory && !config.databaseUrl ? path.join(config.dataDir, 'pglite') : null;
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: pgliteDir });
   await migrate(db);
+  if (pgliteDir) await restrictToOwner(pgliteDir);
   const store = createStore(db);
   const risk = new RiskRefresher(store, clock);
 
@@ -162,8 +173,11 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     staticDir: overrides.staticDir ?? path.join(ROOT, 'dist'),
     ready: async () => (await db.query('select 1 as ok')).length === 1,
     logger: overrides.logger,
+    timeouts: overrides.httpTimeouts,
     plugins: [webhookRoutes, botRoutes],
   });
+
+  for (const warning of startupWarnings) http.log.warn(warning);
 
   // The outbox to Teams: started here, stopped first in close() so in-flight posts are recorded.
   const notifier =
@@ -206,6 +220,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     teams,
     notifier,
     graphSync,
+    startupWarnings,
     async close() {
       await graphSync?.stop();
       await notifier?.stop();
@@ -213,6 +228,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
       // Decisions already answered are written before the database closes.
       await protection.close();
       await db.close();
+      if (pgliteDir) await restrictToOwner(pgliteDir);
     },
   };
 }

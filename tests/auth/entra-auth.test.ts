@@ -11,6 +11,7 @@ const ISSUER = `https://login.microsoftonline.com/${TENANT}/v2.0`;
 
 describe('API with AUTH=entra', () => {
   let server: TestServer;
+  let trustedKey: CryptoKey;
   let sign: (
     claims: Record<string, unknown>,
     options?: { aud?: string; iss?: string; exp?: string; key?: 'other' },
@@ -18,6 +19,7 @@ describe('API with AUTH=entra', () => {
 
   beforeAll(async () => {
     const trusted = await generateKeyPair('RS256');
+    trustedKey = trusted.privateKey;
     const other = await generateKeyPair('RS256');
     const publicJwk: JWK = { ...(await exportJWK(trusted.publicKey)), kid: 'k1', alg: 'RS256' };
     sign = (claims, options = {}) =>
@@ -85,6 +87,31 @@ describe('API with AUTH=entra', () => {
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('unauthorized');
     expect(body.error.message).toMatch(message);
+  });
+
+  it('refuses a token with no app role on every route but info (403)', async () => {
+    const none = await sign({ oid: 'oid-g', preferred_username: 'griffin@zava.example', roles: [] });
+    for (const path of ['/api/v1/me', '/api/v1/audit', '/api/v1/users/griffin@zava.example', '/api/v1/agents']) {
+      expect((await call(none, path)).status, path).toBe(403);
+    }
+    expect((await call(none, '/api/v1/info')).status).toBe(200);
+  });
+
+  it.each([
+    ['no oid', { preferred_username: 'adele@zava.example', roles: ['Warden.Admin'] }, { iat: true }, /oid/],
+    ['no iat', adele, { iat: false }, /iat/],
+  ])('refuses a token with %s (401)', async (_name, claims, { iat }, message) => {
+    let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(ISSUER).setAudience(CLIENT);
+    if (iat) jwt = jwt.setIssuedAt();
+    const res = await call(await jwt.setExpirationTime('10m').sign(trustedKey));
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(message);
+  });
+
+  it('names a token without a sign-in name by its oid, so no audit record has an empty actor', async () => {
+    const app = await sign({ oid: 'oid-automation', roles: ['Warden.Admin'] });
+    const me = (await (await call(app)).json()) as { upn: string; id: string };
+    expect(me).toMatchObject({ id: 'oid-automation', upn: 'oid-automation' });
   });
 
   it('checks roles from the token on actions', async () => {

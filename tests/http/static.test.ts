@@ -17,6 +17,7 @@ describe('serving the built tab', () => {
     await fs.writeFile(path.join(dir, 'assets', 'index-abc123.js'), script);
     await fs.writeFile(path.join(dir, 'assets', 'index-abc123.js.br'), zlib.brotliCompressSync(script));
     await fs.writeFile(path.join(dir, 'assets', 'index-abc123.js.gz'), zlib.gzipSync(script));
+    await fs.writeFile(path.join(dir, 'assets', 'index-abc123.js.map'), '{"version":3,"sources":["src/App.tsx"]}');
     server = await startTestServer('pglite', {}, { staticDir: dir });
   });
   afterAll(() => server?.close());
@@ -48,4 +49,32 @@ describe('serving the built tab', () => {
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: 'not_found' } });
   });
+
+  it('never serves a source map, nor index.html in its place', async () => {
+    const res = await fetch(`${server.url}/assets/index-abc123.js.map`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it.each(['/', '/agents/123', '/assets/index-abc123.js', '/api/v1/info', '/api/v1/agents', '/healthz'])(
+    'sends the security headers with %s',
+    async (urlPath) => {
+      const res = await fetch(`${server.url}${urlPath}`);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toMatch(/(^|; )default-src 'self'(;|$)/);
+      expect(csp).toMatch(/(^|; )script-src 'self'(;|$)/);
+      const ancestors = /frame-ancestors ([^;]+)/.exec(csp)?.[1]?.split(' ') ?? [];
+      expect(ancestors).toEqual(
+        expect.arrayContaining([
+          'https://teams.microsoft.com',
+          'https://*.teams.microsoft.com',
+          'https://*.cloud.microsoft',
+          'https://*.office.com',
+          'https://outlook.office.com',
+        ]),
+      );
+    },
+  );
 });

@@ -1,9 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod/v4';
-import { InvalidInputError } from '../domain/errors.js';
+import { ForbiddenError, InvalidInputError } from '../domain/errors.js';
 import type { Principal } from '../domain/types.js';
+import { findTextProblem } from '../domain/input-text.js';
 
 export type Authenticate = (request: FastifyRequest) => Promise<Principal>;
+
+/**
+ * `public`: anyone (how to sign in, the dev personas). `role`: a signed-in person with at least one app
+ * role (viewer, responder, admin). `signed-in`: any signed-in person, the service deciding (a maker
+ * without a role submitting a version of their own agent).
+ */
+export type RouteAccess = 'public' | 'role' | 'signed-in';
 
 export interface RouteInput<Q, P, B> {
   query: Q;
@@ -21,8 +29,8 @@ export interface ApiRoute<Q = unknown, P = unknown, B = unknown> {
   url: string;
   summary: string;
   tag: string;
-  /** false for the few routes that answer without a signed-in person. */
-  auth?: boolean;
+  /** Who may call it; `role` when not said. */
+  access?: RouteAccess;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
   body?: z.ZodType<B>;
@@ -40,6 +48,8 @@ export const defineRoute = <Q, P, B>(route: ApiRoute<Q, P, B>): AnyApiRoute => r
 
 export function parseInput<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
+  const bad = findTextProblem(value, where, where === 'body' ? 'text' : 'line');
+  if (bad) throw Object.assign(new InvalidInputError(`${bad.path}: ${bad.message}`, bad.path), { issues: [bad] });
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({
@@ -53,12 +63,27 @@ export function parseInput<T>(schema: z.ZodType<T> | undefined, value: unknown, 
 }
 
 export function registerRoutes(app: FastifyInstance, routes: AnyApiRoute[], authenticate: Authenticate): void {
+  // Who is calling is settled in onRequest, before the body is read: a stranger's body costs nothing.
+  const principals = new WeakMap<FastifyRequest, Principal>();
   for (const route of routes) {
+    const access = route.access ?? 'role';
     app.route({
       method: route.method,
       url: route.url,
+      onRequest:
+        access === 'public'
+          ? undefined
+          : async (request) => {
+              const principal = await authenticate(request);
+              if (access === 'role' && principal.roles.length === 0) {
+                throw new ForbiddenError(
+                  `${principal.displayName || 'this account'} has no Agent Warden role (viewer, responder or admin)`,
+                );
+              }
+              principals.set(request, principal);
+            },
       handler: async (request, reply) => {
-        const principal = route.auth === false ? ANONYMOUS : await authenticate(request);
+        const principal = principals.get(request) ?? ANONYMOUS;
         const input = {
           query: parseInput(route.query, request.query, 'query'),
           params: parseInput(route.params, request.params, 'params'),
@@ -75,6 +100,17 @@ export function registerRoutes(app: FastifyInstance, routes: AnyApiRoute[], auth
 }
 
 const ANONYMOUS: Principal = { id: '', upn: '', displayName: 'anonymous', roles: [] };
+
+/** The longest id a path takes (agents, incidents, users, submissions). */
+export const MAX_ID_LENGTH = 200;
+/**
+ * The router measures a path parameter before percent-decoding: one UTF-16 unit of an id is at most
+ * 9 characters there (%E2%80%A8), so this limit lets every id the schemas allow reach them.
+ */
+export const MAX_ENCODED_PARAM_LENGTH = MAX_ID_LENGTH * 9;
+
+/** `/…/:id` */
+export const IdParams = z.object({ id: z.string().min(1).max(MAX_ID_LENGTH) });
 
 /** Comma-separated enum list in a query string: `?risk=critical,high`. */
 export const csvOf = <T extends string>(values: readonly T[]) =>

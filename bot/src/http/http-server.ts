@@ -2,17 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { DomainError, UpstreamError } from '../domain/errors.js';
 import type { Principal } from '../domain/types.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { TokenError } from '../auth/token-verifier.js';
 import { devPrincipal, principalFromClaims } from '../auth/principal-resolver.js';
+import { devSignInRefusal } from '../auth/dev-sign-in.js';
 import { IdempotencyKeyReusedError } from '../store/idempotency.js';
 import type { AnyApiRoute, Authenticate } from './api-route.js';
-import { registerRoutes } from './api-route.js';
+import { MAX_ENCODED_PARAM_LENGTH, registerRoutes } from './api-route.js';
 import { buildOpenApi } from './openapi.js';
+import { SECURITY_HEADERS, isSourceMap } from './security-headers.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { agentRoutes } from './routes/agent-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
@@ -33,7 +35,18 @@ export interface HttpServerOptions extends RouteDeps {
   plugins?: ((app: FastifyInstance, authenticate: Authenticate) => void | Promise<void>)[];
   extraApiRoutes?: AnyApiRoute[];
   logger?: boolean;
+  /** Tests: shorter limits than the defaults below. */
+  timeouts?: Partial<HttpTimeouts>;
 }
+
+export interface HttpTimeouts {
+  /** The whole request (headers and body) must arrive within this; 408 otherwise (a slow-body client). */
+  requestMs: number;
+  /** A connection with nothing moving either way for this long is closed. */
+  idleMs: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { requestMs: 30_000, idleMs: 120_000 };
 
 export class UnauthorizedError extends DomainError {
   constructor(message: string) {
@@ -43,7 +56,16 @@ export class UnauthorizedError extends DomainError {
 
 export async function buildHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const { config } = options;
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    http: {
+      requestTimeout: timeouts.requestMs,
+      headersTimeout: Math.min(timeouts.requestMs, 20_000),
+      // How often Node looks for requests past their time (its default, 30 s, would let one run on that long).
+      connectionsCheckingInterval: Math.min(1_000, timeouts.requestMs),
+    },
     logger:
       options.logger === false
         ? false
@@ -53,6 +75,9 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
             redact: ['req.headers.authorization', 'req.headers["x-dev-user"]', 'req.headers.cookie'],
           },
     bodyLimit: 1_048_576,
+    routerOptions: { maxParamLength: MAX_ENCODED_PARAM_LENGTH },
+    // The router's own refusals (a malformed URL, a path parameter past the limit) in the API's error shape.
+    frameworkErrors: answerRouterError,
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'] ?? req.headers['x-ms-correlation-id'];
@@ -63,6 +88,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    reply.headers(SECURITY_HEADERS);
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -134,6 +160,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
       index: ['index.html'],
       // `npm run build` writes .br/.gz siblings (scripts/precompress.mjs): sent when the client accepts them.
       preCompressed: true,
+      allowedPath: (urlPath) => !isSourceMap(urlPath),
       cacheControl: false,
       setHeaders: (res, filePath) => {
         // Vite names assets by content hash, so they never change under the same URL; everything else
@@ -145,21 +172,32 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   }
   app.setNotFoundHandler((request, reply) => {
     // The tab is a single-page app: its routes (/agents/123) are answered with index.html.
-    if (staticDir && request.method === 'GET' && !request.url.startsWith('/api/')) {
+    const urlPath = request.url.split('?')[0] ?? '';
+    if (staticDir && request.method === 'GET' && !urlPath.startsWith('/api/') && !isSourceMap(urlPath)) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
-    return reply
-      .code(404)
-      .send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+    return reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${urlPath}` } });
   });
 
   return app;
+}
+
+/** The router's own refusals (a malformed URL, a path parameter past the limit) in the API's error shape. */
+function answerRouterError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  void reply.code(tooLong ? 414 : 400).send({
+    error: tooLong
+      ? { code: 'uri_too_long', message: 'a path id is too long' }
+      : { code: 'bad_request', message: 'malformed URL' },
+  });
 }
 
 function makeAuthenticator(options: HttpServerOptions): Authenticate {
   const { config, store } = options;
   return async (request: FastifyRequest): Promise<Principal> => {
     if (config.auth === 'dev') {
+      const refusal = devSignInRefusal(request.headers);
+      if (refusal) throw new UnauthorizedError(refusal);
       const header = request.headers['x-dev-user'];
       const who = Array.isArray(header) ? header[0] : header;
       if (!who) throw new UnauthorizedError('sign in: AUTH=dev expects the header x-dev-user: <upn>');

@@ -21,13 +21,16 @@ export function buildOpenApi(routes: AnyApiRoute[], version: string): Record<str
       ...(route.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body) } } } }
         : {}),
-      security: route.auth === false ? [] : [{ bearer: [] }, { devUser: [] }],
+      security: route.access === 'public' ? [] : [{ bearer: [] }, { devUser: [] }],
       responses: {
         [String(route.status ?? 200)]: { description: route.returns },
         '400': { description: 'Bad input: the body names the field', content: errorContent },
-        ...(route.auth === false
+        ...(route.access === 'public'
           ? {}
-          : { '401': { description: 'Not signed in' }, '403': { description: 'Role not allowed' } }),
+          : {
+              '401': { description: 'Not signed in', content: errorContent },
+              '403': { description: 'No Agent Warden role, or not one allowed here', content: errorContent },
+            }),
         '404': { description: 'Not found', content: errorContent },
       },
     };

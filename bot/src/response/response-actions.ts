@@ -8,6 +8,8 @@ export interface ActionContext {
   principal: Principal;
   /** Same key, same action: the second call returns the first one's result and changes nothing. */
   idempotencyKey: string | null;
+  /** A digest of the request the key came with (method, path, body); the key is bound to it. Null for cards. */
+  requestDigest?: string | null;
   via: ActionVia;
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ActionResult } from '../http/api-contract.js';
 import type { ActionName } from '../domain/authorization.js';
 import { mayPerform } from '../domain/authorization.js';
@@ -203,7 +203,12 @@ export class ResponseService implements ResponseActions {
     const at = this.clock().toISOString();
     return this.store.db.transaction(async (tx) => {
       if (ctx.idempotencyKey) {
-        const claim = await claimIdempotencyKey<Submission>(tx, ctx.idempotencyKey, 'submitVersion');
+        const claim = await claimIdempotencyKey<Submission>(
+          tx,
+          ctx.idempotencyKey,
+          'submitVersion',
+          requestBinding(ctx, { type: 'agent', id: agentId }),
+        );
         if (!claim.fresh) return claim.result;
       }
       const agent = await this.store.agents.getForUpdate(tx, agentId);
@@ -336,7 +341,12 @@ export class ResponseService implements ResponseActions {
   ): Promise<ActionResult> {
     return this.store.db.transaction(async (tx) => {
       if (ctx.idempotencyKey) {
-        const claim = await claimIdempotencyKey<ActionResult>(tx, ctx.idempotencyKey, action);
+        const claim = await claimIdempotencyKey<ActionResult>(
+          tx,
+          ctx.idempotencyKey,
+          action,
+          requestBinding(ctx, target),
+        );
         if (!claim.fresh) return claim.result;
       }
       const effect = await apply(tx, at);
@@ -366,6 +376,12 @@ export class ResponseService implements ResponseActions {
     return items.map((i) => i.id);
   }
 }
+
+/** What an idempotency key is bound to besides its action: the target, and the request it came with. */
+const requestBinding = (ctx: ActionContext, target: Target): string =>
+  createHash('sha256')
+    .update(JSON.stringify([target.type, target.id, ctx.requestDigest ?? null]))
+    .digest('base64url');
 
 const noop = (targetName: string, message: string): Effect => ({ outcome: 'noop', targetName, message });
 

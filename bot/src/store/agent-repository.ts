@@ -1,6 +1,7 @@
 import type { Agent, Lifecycle, Platform } from '../domain/types.js';
 import type { AgentRisk, RiskLevel } from '../domain/risk.js';
 import type { Sql } from './db.js';
+import type { CursorKeyKind } from './cursor.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
 export type AgentSort = 'risk' | 'name' | 'modified';
@@ -67,16 +68,26 @@ const UPSERT = `
     last_modified_at = excluded.last_modified_at, search = excluded.search, tool_count = excluded.tool_count,
     mcp_maker = excluded.mcp_maker, data = excluded.data`;
 
-const SORTS: Record<AgentSort, { key: string; dir: 'asc' | 'desc'; cursorKey: (r: AgentListRow) => string | number }> =
-  {
-    risk: { key: 'risk_score', dir: 'desc', cursorKey: (r) => r.risk_score },
-    name: { key: 'lower(name)', dir: 'asc', cursorKey: (r) => r.name.toLowerCase() },
-    modified: {
-      key: 'last_modified_at',
-      dir: 'desc',
-      cursorKey: (r) => new Date(r.last_modified_at).toISOString(),
-    },
-  };
+interface AgentSortOrder {
+  key: string;
+  dir: 'asc' | 'desc';
+  cursorKey: (r: AgentListRow) => string | number;
+  /** What the cursor's key must be, and the SQL type it is compared as. */
+  cursorKind: CursorKeyKind;
+  cast: string;
+}
+
+const SORTS: Record<AgentSort, AgentSortOrder> = {
+  risk: { key: 'risk_score', dir: 'desc', cursorKey: (r) => r.risk_score, cursorKind: 'integer', cast: 'bigint' },
+  name: { key: 'lower(name)', dir: 'asc', cursorKey: (r) => r.name.toLowerCase(), cursorKind: 'text', cast: 'text' },
+  modified: {
+    key: 'last_modified_at',
+    dir: 'desc',
+    cursorKey: (r) => new Date(r.last_modified_at).toISOString(),
+    cursorKind: 'timestamp',
+    cast: 'timestamptz',
+  },
+};
 
 export class AgentRepository {
   constructor(private readonly db: Sql) {}
@@ -145,11 +156,10 @@ export class AgentRepository {
     if (filter.lifecycles?.length) where.push(`lifecycle = any(${p(filter.lifecycles)})`);
     if (filter.mcpOnMakerCredentials !== undefined) where.push(`mcp_maker = ${p(filter.mcpOnMakerCredentials)}`);
     const sort = SORTS[filter.sort];
-    const after = decodeCursor(filter.cursor);
+    const after = decodeCursor(filter.cursor, sort.cursorKind);
     if (after) {
       const cmp = sort.dir === 'desc' ? '<' : '>';
-      const keyParam = filter.sort === 'modified' ? `${p(after.key)}::timestamptz` : p(after.key);
-      where.push(`(${sort.key}, id) ${cmp} (${keyParam}, ${p(after.id)})`);
+      where.push(`(${sort.key}, id) ${cmp} (${p(after.key)}::${sort.cast}, ${p(after.id)})`);
     }
     const rows = await q.query<AgentListRow>(
       `select id, name, platform, lifecycle, publish_status, created_by, owners, risk_score, risk_level,

@@ -37,8 +37,8 @@ export class AuditRepository {
     if (filter.action) where.push(`action = ${p(filter.action)}`);
     if (filter.targetType) where.push(`target_type = ${p(filter.targetType)}`);
     if (filter.targetId) where.push(`target_id = ${p(filter.targetId)}`);
-    const after = decodeCursor(filter.cursor);
-    if (after) where.push(`seq < ${p(Number(after.key))}`);
+    const after = decodeCursor(filter.cursor, 'integer');
+    if (after) where.push(`seq < ${p(after.key)}::bigint`);
     const rows = await q.query<{ seq: number; data: AuditRecord }>(
       `select seq, data from audit ${where.length ? `where ${where.join(' and ')}` : ''}
        order by seq desc limit ${p(filter.limit + 1)}`,

@@ -224,7 +224,7 @@ export class IncidentRepository {
     if (filter.severities?.length) where.push(`severity_rank = any(${p(filter.severities.map(severityRank))})`);
     if (filter.userId) where.push(`user_ids @> array[${p(filter.userId)}]::text[]`);
     if (filter.agentId) where.push(`agent_ids @> array[${p(filter.agentId)}]::text[]`);
-    const after = decodeCursor(filter.cursor);
+    const after = decodeCursor(filter.cursor, 'timestamp');
     if (after) where.push(`(last_activity_at, id) < (${p(after.key)}::timestamptz, ${p(after.id)})`);
     const rows = await q.query<{ data: Incident }>(
       `select data from incidents ${where.length ? `where ${where.join(' and ')}` : ''}

@@ -37,7 +37,7 @@ export class SubmissionRepository {
     filter: { status?: SubmissionStatus; limit: number; cursor?: string | null },
     q: Sql = this.db,
   ): Promise<{ items: Submission[]; nextCursor: string | null }> {
-    const after = decodeCursor(filter.cursor);
+    const after = decodeCursor(filter.cursor, 'timestamp');
     const rows = await q.query<{ data: Submission }>(
       `select data from submissions where ($1::text is null or status = $1)
          and ($2::timestamptz is null or (submitted_at, id) < ($2::timestamptz, $3))

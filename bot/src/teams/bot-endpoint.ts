@@ -12,6 +12,7 @@ import { ActivityTypes, TurnContext } from 'botbuilder';
 import type { Activity, ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
+import { devSignInRefusal, isLoopbackUrl } from '../auth/dev-sign-in.js';
 import type { PersonalChatStore } from './store/personal-chats.js';
 import type { StorePrincipalResolver } from './store/store-principals.js';
 import type { BotLogger } from './ports.js';
@@ -161,6 +162,16 @@ export function botEndpoint(deps: BotEndpointDeps): (app: FastifyInstance) => vo
         return reply.code(400).send(errorBody('bad_request', 'the activity has no type'));
       }
       const authorization = request.headers.authorization;
+      if (!authorization && adapters.anonymous) {
+        // The bot answers at serviceUrl: without a token, only the Agents Playground on this machine,
+        // reached on this machine, so no stranger can make the server call a URL of their choosing.
+        const refusal =
+          devSignInRefusal(request.headers) ??
+          (isLoopbackUrl(activity.serviceUrl)
+            ? null
+            : 'without a Bot Framework token the serviceUrl must be on this machine (the Agents Playground)');
+        if (refusal) return reply.code(401).send(errorBody('unauthorized', refusal));
+      }
       const adapter = authorization ? adapters.authenticated : adapters.anonymous;
       if (!adapter) {
         const message = authorization

@@ -1,11 +1,10 @@
 import { z } from 'zod/v4';
 import { LIFECYCLES, PLATFORMS } from '../../domain/types.js';
 import { RISK_LEVELS } from '../../domain/risk.js';
-import { csvOf, defineRoute } from '../api-route.js';
+import { csvOf, defineRoute, IdParams } from '../api-route.js';
 import type { RouteDeps } from './route-deps.js';
 import { actionContext } from './route-deps.js';
 
-const IdParams = z.object({ id: z.string().min(1).max(200) });
 const Reason = z.object({ reason: z.string().trim().min(1, 'a reason is required').max(1000) });
 
 export const agentRoutes = ({ queries, actions }: RouteDeps) => [

@@ -68,23 +68,27 @@ async function forEachAgent(
 
 export const bulkRoutes = ({ actions, store, clock }: RouteDeps) => {
   const now = clock ?? (() => new Date());
-  /** Blocking many agents at once is kept to IT admins (a responder blocks one agent at a time). */
+  /**
+   * Blocking many agents at once is kept to IT admins (a responder blocks one agent at a time). A refusal
+   * is one audit record, however many ids the request names: they are the caller's words, not agents.
+   */
   const requireAdmin = async (principal: Principal, agentIds: string[], via: ActionContext['via']) => {
     if (principal.roles.includes('admin')) return;
-    for (const agentId of [...new Set(agentIds)]) {
-      await store.audit.append({
-        at: now().toISOString(),
-        actor: principal.upn,
-        actorName: principal.displayName,
-        action: 'blockAgent',
-        targetType: 'agent',
-        targetId: agentId,
-        targetName: agentId,
-        outcome: 'denied',
-        detail: 'bulk block needs the admin role',
-        via,
-      });
-    }
+    const named = [...new Set(agentIds)];
+    const count = named.length;
+    await store.audit.append({
+      at: now().toISOString(),
+      actor: principal.upn,
+      actorName: principal.displayName,
+      action: 'blockAgent',
+      targetType: 'agent',
+      // One id is recorded like a single block's refusal; many are counted, not listed.
+      targetId: count === 1 ? (named[0] ?? 'bulk') : 'bulk',
+      targetName: count === 1 ? (named[0] ?? 'bulk') : `${count} agents`,
+      outcome: 'denied',
+      detail: `bulk block of ${count} agent${count === 1 ? '' : 's'} needs the admin role`,
+      via,
+    });
     throw new ForbiddenError(`${principal.displayName} is not allowed to block agents in bulk (admins only).`);
   };
 

@@ -1,11 +1,10 @@
 import { z } from 'zod/v4';
 import { CLASSIFICATIONS, SEVERITIES } from '../../domain/types.js';
 import { NotFoundError } from '../../domain/errors.js';
-import { csvOf, defineRoute } from '../api-route.js';
+import { csvOf, defineRoute, IdParams } from '../api-route.js';
 import type { RouteDeps } from './route-deps.js';
 import { actionContext } from './route-deps.js';
 
-const IdParams = z.object({ id: z.string().min(1).max(200) });
 const INCIDENT_STATUSES = ['active', 'inProgress', 'resolved'] as const;
 
 export const incidentRoutes = ({ queries, actions, store }: RouteDeps) => [

@@ -11,7 +11,7 @@ export const metaRoutes = ({ config, store, version }: RouteDeps) => [
     url: '/api/v1/info',
     summary: 'How to sign in and which tenant the server speaks to',
     tag: 'meta',
-    auth: false,
+    access: 'public',
     returns: 'ServerInfo',
     handler: async (): Promise<ServerInfo> => ({
       auth: config.auth,
@@ -25,7 +25,7 @@ export const metaRoutes = ({ config, store, version }: RouteDeps) => [
     url: '/api/v1/personas',
     summary: 'AUTH=dev only: the demo identities to sign in as',
     tag: 'meta',
-    auth: false,
+    access: 'public',
     returns: 'Persona[]',
     handler: async (): Promise<Persona[]> => {
       if (config.auth !== 'dev') throw new NotFoundError('route', '/api/v1/personas');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import type { InventoryQueries } from '../../inventory/inventory-queries.js';
@@ -21,6 +22,14 @@ export interface RouteDeps {
   clock?: () => Date;
 }
 
+/** Method, path and body: the same Idempotency-Key sent with another request is refused (422). */
+function requestDigest(request: FastifyRequest): string {
+  const path = request.url.split('?')[0] ?? '';
+  return createHash('sha256')
+    .update(JSON.stringify([request.method, path, request.body ?? null]))
+    .digest('base64url');
+}
+
 /** The action context of a request: who, which idempotency key, via which surface. */
 export function actionContext(request: FastifyRequest, principal: Principal): ActionContext {
   const header = request.headers['idempotency-key'];
@@ -32,6 +41,7 @@ export function actionContext(request: FastifyRequest, principal: Principal): Ac
   return {
     principal,
     idempotencyKey: key ? `${principal.id}:${key}` : null,
+    requestDigest: key ? requestDigest(request) : null,
     via: request.headers['x-warden-client'] === 'tab' ? 'tab' : 'api',
   };
 }

@@ -1,9 +1,7 @@
 import { z } from 'zod/v4';
-import { defineRoute } from '../api-route.js';
+import { defineRoute, IdParams } from '../api-route.js';
 import type { RouteDeps } from './route-deps.js';
 import { actionContext } from './route-deps.js';
-
-const IdParams = z.object({ id: z.string().min(1).max(200) });
 
 const Tool = z.object({
   id: z.string().min(1),
@@ -68,6 +66,8 @@ export const submissionRoutes = ({ queries, actions }: RouteDeps) => [
     tag: 'submissions',
     returns: 'Submission',
     status: 201,
+    // Makers often hold no app role; the response service lets only the agent's makers (or an admin) submit.
+    access: 'signed-in',
     params: IdParams,
     body: z.object({
       version: z.string().trim().min(1).max(50),
