@@ -41,7 +41,11 @@ export function SubmissionReview({ view, onDone }: SubmissionReviewProps) {
                 icon={<CheckmarkRegular />}
                 appearance="primary"
                 title={`Approve ${agent.name} ${submission.version}`}
-                description="The new version is published and the agent unblocked."
+                description={
+                  agent.lifecycle === 'blocked'
+                    ? 'The new version is published and the agent unblocked. The reason is kept in the audit trail.'
+                    : 'The new version is published. The reason is kept in the audit trail.'
+                }
                 confirmLabel="Approve"
                 textLabel="Reason"
                 textRequired
