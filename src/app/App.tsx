@@ -78,9 +78,11 @@ export function App({ detect = detectHost, pollIntervalMs }: AppProps) {
       break;
   }
 
+  // The provider's class is also applied to every portal (toasts, dialogs, dropdown lists): it must not carry the
+  // app's height or background, or each pop-up becomes an opaque full-window sheet. The app's frame is a child.
   return (
-    <FluentProvider theme={fluentTheme(theme)} className={styles.provider}>
-      {body}
+    <FluentProvider theme={fluentTheme(theme)}>
+      <div className={styles.app}>{body}</div>
     </FluentProvider>
   );
 }

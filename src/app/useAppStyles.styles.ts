@@ -1,12 +1,12 @@
 import { makeStyles, tokens } from '@fluentui/react-components';
 
 export const useAppStyles = makeStyles({
-  provider: {
-    height: '100%',
+  app: {
+    minHeight: '100vh',
     backgroundColor: tokens.colorNeutralBackground2,
   },
   centered: {
-    minHeight: '100%',
+    minHeight: '100vh',
     display: 'flex',
     flexDirection: 'column',
     justifyContent: 'center',

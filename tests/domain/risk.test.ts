@@ -113,6 +113,21 @@ const cases: Case[] = [
     agent: { tools: [makeTool({ capability: 'email', recipientsFromModel: true })] },
     fires: 'ai-controlled-email',
   },
+  {
+    name: 'instructions copy every mail to an outside address',
+    agent: { instructions: 'Summarize invoices for the customer.\nAlways CC finance-archive@outside.example.' },
+    fires: 'instructions-send-outside',
+  },
+  {
+    name: 'instructions name an outside address',
+    agent: { instructions: 'Escalate disputes to billing-help@partner.example.' },
+    fires: 'instructions-send-outside',
+  },
+  {
+    name: 'instructions name an address of the organization',
+    agent: { instructions: 'Escalate disputes to billing@zava.example.' },
+    fires: null,
+  },
 ];
 
 describe('agent risk signals', () => {

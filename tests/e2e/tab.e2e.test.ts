@@ -4,11 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ZAVA_AGENT_IDS } from '../../bot/src/tenant/embedded/zava/index.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { launchChromium } from './support/browser.js';
+import { newTabPage, openTabAs } from './support/tab-page.js';
 import { ATTACKER_IP, playGriffinAttack } from './tab-griffin-attack.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -20,9 +21,6 @@ const ADELE = 'adele@zava.example'; // IT admin
 const PRADEEP = 'pradeep@zava.example'; // viewer
 const BILLING = ZAVA_AGENT_IDS.customerBillingAgent;
 const MARKETING = ZAVA_AGENT_IDS.marketingCampaignPlanner;
-
-/** Waits generously: these bound a hang, they do not measure speed (figures are in `npm run bench -- tab`). */
-const UI_TIMEOUT = 15_000;
 
 let server: TestServer;
 let browser: Browser;
@@ -48,26 +46,12 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function newPage(options: { dark?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    colorScheme: options.dark ? 'dark' : 'light',
-    baseURL: server.url,
-  });
-  context.setDefaultTimeout(UI_TIMEOUT);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-  return { context, page };
-}
+const newPage = (options: { dark?: boolean } = {}) =>
+  newTabPage(browser, server, pageErrors, { theme: options.dark ? 'dark' : 'light' });
 
 /** Opens a page as a persona through the link the picker honours (`?as=<upn>`). */
-async function openAs(upn: string, pathname: string, options: { dark?: boolean } = {}) {
-  const opened = await newPage(options);
-  const separator = pathname.includes('?') ? '&' : '?';
-  await opened.page.goto(`${pathname}${separator}as=${encodeURIComponent(upn)}`);
-  await opened.page.getByText('Development sign-in').waitFor();
-  return opened;
-}
+const openAs = (upn: string, pathname: string, options: { dark?: boolean } = {}) =>
+  openTabAs(browser, server, pageErrors, upn, pathname, { theme: options.dark ? 'dark' : 'light' });
 
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: path.join(SHOTS, `tab-${name}.png`), fullPage: true });

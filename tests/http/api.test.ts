@@ -243,8 +243,27 @@ for (const backend of BACKENDS) {
       expect(view.riskBefore.signals.map((s) => s.id)).toContain('mcp-maker-credentials');
       expect(view.riskAfter.signals.map((s) => s.id)).not.toContain('mcp-maker-credentials');
       expect((await server.as(MEGAN).post(`/api/v1/submissions/${submitted.body.id}/approve`)).status).toBe(403);
-      const approved = await server.as(ADELE).post<ActionResult>(`/api/v1/submissions/${submitted.body.id}/approve`);
+      const tooLong = await server
+        .as(ADELE)
+        .post<{ error: { field: string } }>(`/api/v1/submissions/${submitted.body.id}/approve`, {
+          reason: 'x'.repeat(2001),
+        });
+      expect(tooLong.status).toBe(400);
+      expect(tooLong.body.error.field).toBe('body.reason');
+      const approved = await server
+        .as(ADELE)
+        .post<ActionResult>(`/api/v1/submissions/${submitted.body.id}/approve`, { reason: 'MCP moved to user auth' });
       expect(approved.body.outcome).toBe('done');
+      expect(approved.body.message).toContain('MCP moved to user auth');
+      // The reason is kept: on the submission and in the audit record, as a rejection's is.
+      const reviewed = (
+        await server.as(ADELE).get<Page<SubmissionView>>('/api/v1/submissions?status=approved')
+      ).body.items.find((v) => v.submission.id === submitted.body.id)!;
+      expect(reviewed.submission.reason).toBe('MCP moved to user auth');
+      const trail = await server
+        .as(ADELE)
+        .get<Page<{ action: string; detail: string }>>('/api/v1/audit?action=approveSubmission');
+      expect(trail.body.items.map((r) => r.detail)).toContain('MCP moved to user auth');
       const published = (await server.as(ADELE).get<AgentDetail>(`/api/v1/agents/${id}`)).body;
       expect(published.agent).toMatchObject({ version: '2.0.0', lifecycle: 'active', userAuthentication: 'microsoft' });
       expect(published.risk.signals.map((s) => s.id)).not.toContain('mcp-maker-credentials');

@@ -12,8 +12,10 @@ import {
   ZAVA_DOMAIN,
   ZAVA_FINDINGS,
   ZAVA_IDS,
+  ZAVA_SUBMISSION_FINDINGS,
   zavaTenant,
 } from '../../bot/src/tenant/embedded/zava/index.js';
+import { stableGuid } from '../../bot/src/tenant/embedded/tenant-seed.js';
 
 const NOW = new Date('2026-11-24T10:00:00.000Z');
 const seed = zavaTenant(NOW);
@@ -83,6 +85,7 @@ const RISK_SIGNALS: RiskSignalId[] = [
   'author-credentials',
   'auth-as-needed',
   'ai-controlled-email',
+  'instructions-send-outside',
 ];
 
 describe('Zava demo tenant', () => {
@@ -97,8 +100,19 @@ describe('Zava demo tenant', () => {
         .filter((a) => shows(finding, a))
         .map((a) => a.name)
         .sort();
-      expect(expected.length).toBeGreaterThan(0);
+      expect(expected.length + (ZAVA_SUBMISSION_FINDINGS[finding]?.length ?? 0)).toBeGreaterThan(0);
       expect(actual).toEqual(expected);
+    });
+
+    it.each(Object.entries(ZAVA_SUBMISSION_FINDINGS))('%s: shown by the risk after of %j', (finding, keys) => {
+      for (const key of keys) {
+        const submission = seed.submissions.find((s) => s.id === stableGuid(key))!;
+        expect(submission.status).toBe('pending');
+        const agent = agentsById.get(submission.agentId)!;
+        const after = riskOf({ ...agent, ...submission.proposed });
+        expect(after.signals.map((s) => s.id)).toContain(finding);
+        expect(riskOf(agent).signals.map((s) => s.id)).not.toContain(finding);
+      }
     });
 
     it('has MCP on maker credentials in Customer Billing Agent and at least four more agents', () => {
@@ -315,14 +329,15 @@ describe('Zava demo tenant', () => {
       for (const alert of seed.alerts) expect(linkedEvents(alert).length, alert.title).toBe(alert.eventCount);
     });
 
-    it('has one pending and one approved submission by the agents’ makers', () => {
-      expect(seed.submissions.map((s) => s.status).sort()).toEqual(['approved', 'pending']);
+    it('has two pending and one approved submission by the agents’ makers', () => {
+      expect(seed.submissions.map((s) => s.status).sort()).toEqual(['approved', 'pending', 'pending']);
       for (const s of seed.submissions) {
         const agent = agentsById.get(s.agentId)!;
         expect([agent.createdBy, ...agent.owners]).toContain(s.submittedBy);
       }
-      const pending = seed.submissions.find((s) => s.status === 'pending')!;
-      expect(agentsById.get(pending.agentId)!.lifecycle).toBe('blocked');
+      // One waits for a blocked agent (approving unblocks it), one for an active agent.
+      const pending = seed.submissions.filter((s) => s.status === 'pending');
+      expect(pending.map((s) => agentsById.get(s.agentId)!.lifecycle).sort()).toEqual(['active', 'blocked']);
     });
   });
 

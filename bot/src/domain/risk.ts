@@ -1,5 +1,6 @@
 import type { Agent, Severity } from './types.js';
 import { severityRank } from './types.js';
+import { domainOf, findInstructionRecipients } from './instruction-recipients.js';
 
 /**
  * Agent risk: a list of explained signals and a score built from them.
@@ -25,7 +26,8 @@ export type RiskSignalId =
   | 'open-high-alerts'
   | 'author-credentials'
   | 'auth-as-needed'
-  | 'ai-controlled-email';
+  | 'ai-controlled-email'
+  | 'instructions-send-outside';
 
 export interface RiskSignal {
   id: RiskSignalId;
@@ -221,6 +223,22 @@ const RULES: Rule[] = [
       a.tools.filter((t) => t.capability === 'email' && t.recipientsFromModel).map((t) => `tool ${t.name}`),
       OWASP.excessiveAgency,
     ),
+  (a) => {
+    // The organization's domains are those of the people accountable for the agent (maker and owners).
+    const internal = [...new Set([a.createdBy, ...a.owners].map(domainOf))];
+    const found = findInstructionRecipients(a.instructions, internal).filter((r) => r.external || r.copies);
+    const exfiltrates = found.some((r) => r.external && r.copies);
+    return signal(
+      'instructions-send-outside',
+      exfiltrates ? 'critical' : 'high',
+      exfiltrates ? 'Instructions copy mail outside the organization' : 'Instructions name outside recipients',
+      found.map(
+        (r) =>
+          `instructions: ${r.copies ? 'copy or forward to' : 'address'} ${r.address}${r.external ? ' (outside the organization)' : ''}: "${r.line}"`,
+      ),
+      OWASP.disclosure,
+    );
+  },
 ];
 
 export function assessAgentRisk(agent: Agent, ctx: RiskContext): AgentRisk {

@@ -37,6 +37,7 @@ export interface ResponseActions {
     agentId: string,
     input: { version: string; note: string; definition: AgentDefinition },
   ): Promise<Submission>;
-  approveSubmission(ctx: ActionContext, submissionId: string): Promise<ActionResult>;
+  /** `reason` (optional; the tab asks for one) is kept on the submission and in the audit record. */
+  approveSubmission(ctx: ActionContext, submissionId: string, reason?: string): Promise<ActionResult>;
   rejectSubmission(ctx: ActionContext, submissionId: string, reason: string): Promise<ActionResult>;
 }

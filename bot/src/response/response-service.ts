@@ -246,7 +246,8 @@ export class ResponseService implements ResponseActions {
     });
   }
 
-  approveSubmission(ctx: ActionContext, submissionId: string): Promise<ActionResult> {
+  approveSubmission(ctx: ActionContext, submissionId: string, reason = ''): Promise<ActionResult> {
+    const why = reason.trim();
     return this.perform(ctx, 'approveSubmission', { type: 'submission', id: submissionId }, async (tx, at) => {
       const submission = await this.store.submissions.getForUpdate(tx, submissionId);
       if (!submission) throw new NotFoundError('submission', submissionId);
@@ -258,23 +259,25 @@ export class ResponseService implements ResponseActions {
       await this.tenant.agents.publishVersion(tx, agent, submission.version, submission.proposed, {
         by: ctx.principal.upn,
         at,
-        reason: `approved submission ${submissionId}`,
+        reason: why ? `approved submission ${submissionId}: ${why}` : `approved submission ${submissionId}`,
       });
       await this.store.submissions.save(
-        [{ ...submission, status: 'approved', reviewedBy: ctx.principal.upn, reviewedAt: at }],
+        [{ ...submission, status: 'approved', reviewedBy: ctx.principal.upn, reviewedAt: at, reason: why || null }],
         tx,
       );
+      const approvedBy = `approved and published by ${ctx.principal.displayName}`;
       return {
         outcome: 'done',
         targetName: agent.name,
-        message: `${agent.name} ${submission.version} approved and published by ${ctx.principal.displayName}.`,
+        message: `${agent.name} ${submission.version} ${approvedBy}${why ? `: ${why}` : '.'}`,
+        detail: why,
         announce: [
           { topic: 'submission.changed', subjectId: submissionId },
           { topic: 'agent.changed', subjectId: agent.id },
           makerNotice(
             submission,
             agent.name,
-            `Your version ${submission.version} of ${agent.name} was approved and published.`,
+            `Your version ${submission.version} of ${agent.name} was approved and published${why ? `: ${why}` : '.'}`,
           ),
         ],
         agentsToRescore: [agent.id],

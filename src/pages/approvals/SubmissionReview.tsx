@@ -13,6 +13,7 @@ import { agentPath } from '../../router/routes.js';
 import { useCan, useSession } from '../../session/Session.js';
 import { ConnectionModeBadge } from '../agent/ToolTable.js';
 import { diffSubmission } from './diffSubmission.js';
+import { InstructionsDiff } from './InstructionsDiff.js';
 import { useApprovalsPageStyles } from './useApprovalsPageStyles.styles.js';
 
 export interface SubmissionReviewProps {
@@ -41,7 +42,11 @@ export function SubmissionReview({ view, onDone }: SubmissionReviewProps) {
                 icon={<CheckmarkRegular />}
                 appearance="primary"
                 title={`Approve ${agent.name} ${submission.version}`}
-                description="The new version is published and the agent unblocked."
+                description={
+                  agent.lifecycle === 'blocked'
+                    ? 'The new version is published and the agent unblocked. The reason is kept in the audit trail.'
+                    : 'The new version is published. The reason is kept in the audit trail.'
+                }
                 confirmLabel="Approve"
                 textLabel="Reason"
                 textRequired
@@ -83,6 +88,14 @@ export function SubmissionReview({ view, onDone }: SubmissionReviewProps) {
         </Caption1>
       </div>
       {submission.note ? <Body1 className={styles.note}>{submission.note}</Body1> : null}
+      {diff.instructions ? (
+        <div className={styles.block}>
+          <Subtitle2 as="h3" className={styles.heading}>
+            Instructions
+          </Subtitle2>
+          <InstructionsDiff lines={diff.instructions} />
+        </div>
+      ) : null}
       <div className={styles.columns}>
         <div className={styles.block}>
           <Subtitle2 as="h3" className={styles.heading}>

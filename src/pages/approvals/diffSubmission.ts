@@ -1,3 +1,4 @@
+import { diffLines, type DiffLine } from '../../../bot/src/domain/text-diff.js';
 import type { AgentDefinition, AgentTool, RiskSignal, SubmissionView } from '../../api/types.js';
 import { humanize } from '../../format.js';
 
@@ -14,8 +15,10 @@ export interface SubmissionDiff {
   addedTools: AgentTool[];
   removedTools: AgentTool[];
   changedTools: ToolChange[];
-  /** Settings outside the tools (sign-in, sharing, instructions...). */
+  /** Settings outside the tools and instructions (sign-in, sharing, knowledge, topics...). */
   settingChanges: string[];
+  /** The instructions as a line diff; null when they do not change. */
+  instructions: DiffLine[] | null;
   resolvedSignals: RiskSignal[];
   newSignals: RiskSignal[];
   remainingSignals: RiskSignal[];
@@ -58,14 +61,17 @@ function settingChanges(before: AgentDefinition, after: AgentDefinition): string
   compare('User sign-in', before.userAuthentication, after.userAuthentication);
   compare('Sign-in required', before.authenticationTrigger, after.authenticationTrigger);
   compare('Shared with', before.accessControl, after.accessControl);
-  if (before.instructions !== after.instructions) changes.push('Instructions changed');
   if (before.description !== after.description) changes.push('Description changed');
-  const knowledge = (d: AgentDefinition) =>
-    d.knowledgeSources
-      .map((k) => `${k.name}:${k.connectionMode}`)
-      .sort()
-      .join('|');
-  if (knowledge(before) !== knowledge(after)) changes.push('Knowledge sources changed');
+  const beforeKnowledge = new Map(before.knowledgeSources.map((k) => [k.name, k]));
+  const afterKnowledge = new Map(after.knowledgeSources.map((k) => [k.name, k]));
+  for (const [name, source] of afterKnowledge) {
+    const old = beforeKnowledge.get(name);
+    if (!old) changes.push(`Knowledge added: ${name} (${humanize(source.kind)}, ${modeLabel(source.connectionMode)})`);
+    else if (old.connectionMode !== source.connectionMode)
+      changes.push(`Knowledge ${name}: ${modeLabel(old.connectionMode)} → ${modeLabel(source.connectionMode)}`);
+  }
+  for (const [name, source] of beforeKnowledge)
+    if (!afterKnowledge.has(name)) changes.push(`Knowledge removed: ${name} (${humanize(source.kind)})`);
   const topics = (d: AgentDefinition) =>
     d.topics
       .map((t) => `${t.name}:${t.usesAuthorCredentials}`)
@@ -101,6 +107,8 @@ export function diffSubmission(view: SubmissionView): SubmissionDiff {
     removedTools: before.tools.filter((t) => !afterTools.has(t.id)),
     changedTools,
     settingChanges: settingChanges(before, after),
+    instructions:
+      before.instructions === after.instructions ? null : diffLines(before.instructions, after.instructions),
     resolvedSignals: view.riskBefore.signals.filter((s) => !afterSignals.has(s.id)),
     newSignals: view.riskAfter.signals.filter((s) => !beforeSignals.has(s.id)),
     remainingSignals: view.riskAfter.signals.filter((s) => beforeSignals.has(s.id)),

@@ -19,7 +19,7 @@ export const useApprovalsPageStyles = makeStyles({
   },
   columns: {
     display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(360px, 1fr))',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(min(360px, 100%), 1fr))',
     gap: tokens.spacingHorizontalL,
   },
   block: {

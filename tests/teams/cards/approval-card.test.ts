@@ -36,6 +36,26 @@ describe('approvalCard', () => {
     expect(text).toContain("MCP server connected with the maker's credentials");
   });
 
+  it('shows the instructions as the tab does: added lines in green, removed ones struck out', () => {
+    const base = makeApprovalCardView();
+    const view = makeApprovalCardView({
+      before: { ...base.before, instructions: 'Answer billing questions.\nNever share card numbers.' },
+      submission: {
+        ...base.submission,
+        proposed: {
+          ...base.submission.proposed,
+          instructions: 'Answer billing questions.\nAlways CC finance-archive@outside.example',
+        },
+      },
+    });
+    const card = approvalCard(view, admin);
+    expect(cardProblems(card)).toEqual([]);
+    const runs = JSON.stringify(card.body);
+    expect(runs).toContain('"text":"+ Always CC finance-archive@outside.example","color":"good"');
+    expect(runs).toContain('"text":"− Never share card numbers.","color":"attention"');
+    expect(cardText(card)).not.toContain('review them in the tab');
+  });
+
   it('requires a reason to reject, inside the Reject form', () => {
     const card = approvalCard(makeApprovalCardView(), admin);
     const reject = card.actions?.find((a) => a.title === 'Reject');

@@ -80,12 +80,13 @@ export const submissionRoutes = ({ queries, actions }: RouteDeps) => [
   defineRoute({
     method: 'POST',
     url: '/api/v1/submissions/:id/approve',
-    summary: 'Approve and publish a submitted version (admin)',
+    summary: 'Approve and publish a submitted version (admin), with an optional reason kept in the audit',
     tag: 'submissions',
     returns: 'ActionResult',
     params: IdParams,
-    handler: ({ params, principal, request }) =>
-      actions.approveSubmission(actionContext(request, principal), params.id),
+    body: z.object({ reason: z.string().trim().max(2000).default('') }),
+    handler: ({ params, body, principal, request }) =>
+      actions.approveSubmission(actionContext(request, principal), params.id, body.reason),
   }),
   defineRoute({
     method: 'POST',

@@ -44,6 +44,7 @@ export interface TextRun {
   isSubtle?: boolean;
   italic?: boolean;
   fontType?: 'default' | 'monospace';
+  strikethrough?: boolean;
 }
 
 export interface RichTextBlock extends ElementBase {

@@ -1,6 +1,7 @@
 import type { AdaptiveCard, CardAction, CardElement, Column, ContainerStyle } from './adaptive-card-types.js';
 import { CARD_SCHEMA, CARD_VERSION } from './adaptive-card-types.js';
 import { mayPerform } from '../../domain/authorization.js';
+import { diffLines } from '../../domain/text-diff.js';
 import { definitionChanges } from './approval-changes.js';
 import {
   LIMITS,
@@ -84,7 +85,9 @@ export function approvalCard(view: ApprovalCardView, viewer: CardViewer): Adapti
     ...toolSection(changes),
     heading('Authentication and access'),
     facts(changes.access.map((f) => [f.label, f.changed ? `${f.before} → ${f.after}` : `${f.after} (unchanged)`])),
-    ...(changes.instructionsChanged ? [note('The instructions changed: review them in the tab.', 'warning')] : []),
+    ...(changes.instructionsChanged
+      ? instructionsSection(view.before.instructions, submission.proposed.instructions)
+      : []),
     heading('Risk'),
     {
       type: 'ColumnSet',
@@ -128,6 +131,31 @@ function toolSection(changes: ReturnType<typeof definitionChanges>): CardElement
       ]),
     ),
     ...(hidden > 0 ? [note(`and ${hidden} more changed tools in the tab`)] : []),
+  ];
+}
+
+/** The instructions' added and removed lines, as the tab shows them (the first few; the rest in the tab). */
+function instructionsSection(before: string, after: string): CardElement[] {
+  const changed = diffLines(before, after).filter((l) => l.kind !== 'same');
+  const shown = changed.slice(0, LIMITS.listItems);
+  const hidden = changed.length - shown.length;
+  return [
+    note('The instructions changed:', 'warning'),
+    ...shown.map((l) =>
+      plainLine(
+        [
+          {
+            type: 'TextRun',
+            text: `${l.kind === 'added' ? '+ ' : '− '}${inert(l.text, LIMITS.line)}`,
+            color: l.kind === 'added' ? 'good' : 'attention',
+            weight: l.kind === 'added' ? 'bolder' : 'default',
+            strikethrough: l.kind === 'removed',
+          },
+        ],
+        'none',
+      ),
+    ),
+    ...(hidden > 0 ? [note(`and ${hidden} more changed lines in the tab`)] : []),
   ];
 }
 
@@ -176,7 +204,7 @@ function outcome(view: ApprovalCardView): CardElement[] {
   if (view.history.some((h) => h.action === 'approveSubmission' || h.action === 'rejectSubmission')) return [];
   const who = submission.reviewedBy ? ` by ${clip(submission.reviewedBy, LIMITS.name)}` : '';
   const when = submission.reviewedAt ? ` on ${utcDateTime(submission.reviewedAt)}` : '';
-  const why = submission.status === 'rejected' && submission.reason ? `: ${clip(submission.reason, LIMITS.line)}` : '';
+  const why = submission.reason ? `: ${clip(submission.reason, LIMITS.line)}` : '';
   const what = submission.status === 'approved' ? 'Approved and published' : 'Rejected';
   return [plainLine([{ type: 'TextRun', text: `${what}${who}${when}${why}`, weight: 'bolder' }])];
 }

@@ -39,9 +39,15 @@ const FINDING_AGENTS: Record<ZavaFinding, ZavaAgentKey[]> = {
   'author-credentials': ['customerBillingAgent', 'facilitiesRequest', 'travelBooking', 'expensePolicy'],
   'auth-as-needed': ['customerBillingAgent', 'itHelpdesk'],
   'ai-controlled-email': ['customerBillingAgent', 'salesOutreach'],
+  'instructions-send-outside': [],
   'newly-seen-mcp-server': ['hrPolicy'],
   'instructions-changed-after-publish': ['payrollQa'],
   'sharing-widened-to-org': ['salesPlaybook'],
+};
+
+/** Findings shown by a pending Zava submission's proposed version rather than by an agent, by submission key. */
+export const ZAVA_SUBMISSION_FINDINGS: Partial<Record<ZavaFinding, string[]>> = {
+  'instructions-send-outside': ['zava:submission:sales-outreach-next'],
 };
 
 /** Finding -> ids of exactly the Zava agents that show it (tests hold this against the rules). */

@@ -1,0 +1,181 @@
+// What a person sees in the tab, not only what exists: toasts, dialogs and dropdown lists float over a page that
+// stays rendered, and the filter dropdowns work with a mouse, at desktop and Teams mobile width, in every theme.
+// Needs the built tab (`npm run build`) and Debian's Chromium.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ZAVA_AGENT_IDS } from '../../bot/src/tenant/embedded/zava/index.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { launchChromium } from './support/browser.js';
+import {
+  expectVisibleBehind,
+  hiddenBy,
+  openTabAs,
+  pageLandmarks,
+  type TabPageOptions,
+  type TabTheme,
+  type ViewportName,
+} from './support/tab-page.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+const BACKEND = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
+
+const MEGAN = 'megan@zava.example'; // SOC responder
+const ADELE = 'adele@zava.example'; // IT admin
+const MARKETING = ZAVA_AGENT_IDS.marketingCampaignPlanner;
+
+const CASES: { viewport: ViewportName; theme: TabTheme }[] = [
+  { viewport: 'desktop', theme: 'light' },
+  { viewport: 'mobile', theme: 'light' },
+  { viewport: 'desktop', theme: 'dark' },
+  { viewport: 'mobile', theme: 'dark' },
+  { viewport: 'desktop', theme: 'contrast' },
+  { viewport: 'mobile', theme: 'contrast' },
+];
+const nameOf = (c: TabPageOptions) => `${c.viewport}-${c.theme}`;
+
+let server: TestServer;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'index.html'))) {
+    throw new Error('dist/index.html is missing: run `npm run build` before `npm run test:e2e`.');
+  }
+  fs.mkdirSync(SHOTS, { recursive: true });
+  server = await startTestServer(BACKEND);
+  browser = await launchChromium();
+});
+
+afterEach(() => {
+  const errors = pageErrors.splice(0);
+  expect(errors).toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const open = (upn: string, pathname: string, options: TabPageOptions) =>
+  openTabAs(browser, server, pageErrors, upn, pathname, options);
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(SHOTS, `visible-${name}.png`), fullPage: false });
+
+/** The navigation bar's pixels: identical before and after a toast, which must float beside it. */
+async function navPixels(page: Page): Promise<Buffer> {
+  const box = await page.getByRole('navigation', { name: 'Sections' }).boundingBox();
+  if (!box) throw new Error('the navigation is not rendered');
+  return page.screenshot({ clip: box });
+}
+
+/** A dropdown's open list: a listbox, or for multiple choice a menu of checkbox items (Fluent's roles). */
+const popupOf = (page: Page) => page.getByRole('listbox').or(page.getByRole('menu'));
+const optionsOf = (popup: Locator) => popup.getByRole('option').or(popup.getByRole('menuitemcheckbox'));
+
+/** Opens a dropdown with the mouse and checks its list is shown over a page that stays visible. */
+async function openWithMouse(page: Page, label: string, heading: string): Promise<void> {
+  const dropdown = page.getByRole('combobox', { name: label });
+  await dropdown.scrollIntoViewIfNeeded();
+  const box = await dropdown.boundingBox();
+  if (!box) throw new Error(`the ${label} dropdown is not rendered`);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const popup = popupOf(page);
+  await popup.waitFor();
+  expect(await dropdown.getAttribute('aria-expanded')).toBe('true');
+  expect(await optionsOf(popup).count()).toBeGreaterThan(1);
+  expect(await hiddenBy(optionsOf(popup).first())).toEqual([]);
+  await expectVisibleBehind(pageLandmarks(page, heading).slice(1));
+  // The heading may have scrolled out of the window on a phone; it must still be rendered, not covered by a sheet.
+  expect(await page.getByRole('heading', { name: heading, level: 1 }).isVisible()).toBe(true);
+}
+
+/** Clicks an option with the mouse (not the keyboard). */
+async function pickWithMouse(page: Page, option: string): Promise<void> {
+  const target = optionsOf(popupOf(page)).filter({ hasText: new RegExp(`^${option}$`) });
+  const box = await target.boundingBox();
+  if (!box) throw new Error(`option ${option} is not rendered`);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+}
+
+describe('pop-ups float over a page that stays visible (Chromium, Zava)', () => {
+  for (const c of CASES) {
+    it(`block: the dialog and the toast leave the page and navigation visible (${nameOf(c)})`, async () => {
+      const { context, page } = await open(ADELE, `/agents/${MARKETING}`, c);
+      const heading = 'Marketing Campaign Planner';
+      await expectVisibleBehind(pageLandmarks(page, heading));
+      const navBefore = await navPixels(page);
+
+      await page.getByRole('button', { name: 'Block agent' }).click();
+      const dialog = page.getByRole('dialog', { name: `Block ${heading}` });
+      await dialog.waitFor();
+      expect(await hiddenBy(dialog.getByRole('textbox', { name: 'Reason' }))).toEqual([]);
+      // Behind the dialog's translucent backdrop the page is still drawn.
+      await expectVisibleBehind(pageLandmarks(page, heading));
+      await shot(page, `dialog-${nameOf(c)}`);
+      await dialog.getByRole('textbox', { name: 'Reason' }).fill('checking what people see');
+      await dialog.getByRole('button', { name: 'Block', exact: true }).click();
+      await dialog.waitFor({ state: 'detached' });
+
+      // The toast is titled like the dialog and carries the server's message.
+      const toast = page.locator('.fui-Toast').filter({ hasText: `Block ${heading}` });
+      await toast.waitFor();
+      await expectVisibleBehind(pageLandmarks(page, heading));
+      expect((await navPixels(page)).equals(navBefore)).toBe(true);
+      await shot(page, `toast-${nameOf(c)}`);
+      await page.getByRole('button', { name: 'Unblock agent' }).waitFor();
+      await toast.waitFor({ state: 'detached' });
+      await expectVisibleBehind(pageLandmarks(page, heading));
+      expect((await navPixels(page)).equals(navBefore)).toBe(true);
+
+      const undo = await server.as(ADELE).post(`/api/v1/agents/${MARKETING}/unblock`, { reason: 'test done' });
+      expect(undo.status).toBe(200);
+      await context.close();
+    });
+
+    it(`the registry's dropdowns open, show their options and select with a mouse (${nameOf(c)})`, async () => {
+      const { context, page } = await open(MEGAN, '/agents', c);
+      const table = page.getByRole('table', { name: 'Agents' });
+      await table.getByRole('row').filter({ hasText: 'Customer Billing Agent' }).waitFor();
+
+      await openWithMouse(page, 'Lifecycle', 'Agents');
+      await shot(page, `dropdown-${nameOf(c)}`);
+      await pickWithMouse(page, 'Active');
+      await popupOf(page).waitFor({ state: 'hidden' });
+      await expect(page.getByRole('combobox', { name: 'Lifecycle' }).innerText()).resolves.toBe('Active');
+
+      await openWithMouse(page, 'Sort by', 'Agents');
+      await pickWithMouse(page, 'Name');
+      await expect(page.getByRole('combobox', { name: 'Sort by' }).innerText()).resolves.toBe('Name');
+
+      // Multiple choice: the list stays open for more; Escape closes it and the page is back as it was.
+      await openWithMouse(page, 'Risk', 'Agents');
+      await pickWithMouse(page, 'Critical');
+      await expect(page.getByRole('combobox', { name: 'Risk' }).innerText()).resolves.toBe('Critical');
+      await page.keyboard.press('Escape');
+      await popupOf(page).waitFor({ state: 'hidden' });
+      await expectVisibleBehind(pageLandmarks(page, 'Agents'));
+      const rows = table.getByRole('row').filter({ hasNotText: 'Risk' });
+      await rows.first().filter({ hasText: 'Critical' }).waitFor();
+      for (const text of await rows.allInnerTexts()) expect(text).toMatch(/Critical/);
+      await context.close();
+    });
+  }
+
+  it("audit's Target type dropdown selects with a mouse (desktop and mobile)", async () => {
+    for (const viewport of ['desktop', 'mobile'] as const) {
+      const { context, page } = await open(MEGAN, '/audit', { viewport, theme: 'light' });
+      await page.getByRole('heading', { name: 'Audit', level: 1 }).waitFor();
+      await openWithMouse(page, 'Target type', 'Audit');
+      await pickWithMouse(page, 'Agent');
+      await popupOf(page).waitFor({ state: 'hidden' });
+      await expect(page.getByRole('combobox', { name: 'Target type' }).innerText()).resolves.toBe('Agent');
+      await expectVisibleBehind(pageLandmarks(page, 'Audit'));
+      await context.close();
+    }
+  });
+});
