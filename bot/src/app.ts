@@ -22,6 +22,7 @@ import { zavaTenant } from './tenant/embedded/zava/index.js';
 import { buildHttpServer } from './http/http-server.js';
 import { HuntingTables } from './hunting/hunting-tables.js';
 import { HuntingService } from './hunting/hunting-service.js';
+import { ServiceHuntRunner } from './hunting/hunt-runner.js';
 import { threatDetectionRoutes } from './http/routes/threat-detection-routes.js';
 import type { PolicyEvaluator } from './protection/protection-service.js';
 import { ProtectionService } from './protection/protection-service.js';
@@ -143,6 +144,11 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     actions,
     clock,
     version: VERSION,
+    hunting: new ServiceHuntRunner(hunting, {
+      appId: config.bot.teamsAppId,
+      entityId: 'warden',
+      baseUrl: config.publicUrl,
+    }),
     log: {
       info: (message, fields) => http.log.info(fields ?? {}, message),
       error: (message, fields) => http.log.error(fields ?? {}, message),
