@@ -75,11 +75,46 @@ const WORD_OPERATORS = new Set([...NEGATABLE, 'matches', 'has_any', 'has_all']);
  * from a scalar one (`let cutoff = ago(30d)`).
  */
 export function parseKql(text: string, tableNames: Iterable<string>): Query {
-  return new Parser(tokenize(text), new Set(tableNames)).query();
+  const query = new Parser(tokenize(text), new Set(tableNames)).query();
+  checkTreeDepth(query);
+  return query;
 }
+
+/**
+ * How deep the syntax tree may be. Chains the parser reads in a loop (`1+1+...`, `a and b and ...`, `x.a.b...`)
+ * nest without parentheses; compiling and evaluating recurse over the tree, so it is measured once, without
+ * recursion, before either runs.
+ */
+export const MAX_TREE_DEPTH = 256;
+
+function checkTreeDepth(root: Query): void {
+  const stack: { value: unknown; depth: number }[] = [{ value: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop() as { value: unknown; depth: number };
+    if (typeof value !== 'object' || value === null || value instanceof Date) continue;
+    const node = value as { pos?: SourcePos; kind?: unknown };
+    // Only syntax nodes (they have a position) count; the parsed JSON of a dynamic literal is data.
+    const isNode = node.pos !== undefined && !Array.isArray(value);
+    const next = isNode ? depth + 1 : depth;
+    if (next > MAX_TREE_DEPTH) {
+      throw errorAt(node.pos as SourcePos, `the query's expressions nest deeper than ${MAX_TREE_DEPTH} levels`);
+    }
+    if (node.kind === 'literal') continue;
+    for (const child of Object.values(value)) {
+      if (child !== node.pos) stack.push({ value: child, depth: next });
+    }
+  }
+}
+
+/**
+ * How deep parentheses, sub-queries, unary signs and dynamic literals may nest. Microsoft's published queries
+ * nest a handful of levels; 3,000 parentheses overflowed the stack (a 500) before this limit.
+ */
+export const MAX_NESTING = 64;
 
 class Parser {
   private i = 0;
+  private depth = 0;
   private readonly tabularNames: Set<string>;
 
   constructor(
@@ -132,6 +167,10 @@ class Parser {
   }
 
   tabular(): TabularExpr {
+    return this.nested(() => this.tabularUnnested());
+  }
+
+  private tabularUnnested(): TabularExpr {
     const start = this.peek();
     let source: TabularExpr['source'];
     if (this.isPunct('(')) {
@@ -382,7 +421,20 @@ class Parser {
 
   // Expressions, lowest precedence first.
   expr(): Expr {
-    return this.or();
+    return this.nested(() => this.or());
+  }
+
+  /** Runs a rule that may recurse, refusing (400 with the place) past MAX_NESTING levels. */
+  private nested<T>(rule: () => T): T {
+    if (this.depth >= MAX_NESTING) {
+      throw errorAt(this.peek(), `the query nests deeper than ${MAX_NESTING} levels`);
+    }
+    this.depth += 1;
+    try {
+      return rule();
+    } finally {
+      this.depth -= 1;
+    }
   }
 
   private or(): Expr {
@@ -479,7 +531,7 @@ class Parser {
   private unary(): Expr {
     if (this.isPunct('-') || this.isPunct('+')) {
       const op = this.next();
-      return { kind: 'unary', pos: op, op: op.text as '-' | '+', operand: this.unary() };
+      return { kind: 'unary', pos: op, op: op.text as '-' | '+', operand: this.nested(() => this.unary()) };
     }
     return this.postfix(this.primary());
   }
@@ -591,7 +643,7 @@ class Parser {
       const out: unknown[] = [];
       if (!this.isPunct(']')) {
         do {
-          out.push(this.jsonValue());
+          out.push(this.nested(() => this.jsonValue()));
         } while (this.eatPunct(','));
       }
       this.expectPunct(']');
@@ -605,7 +657,7 @@ class Parser {
           const key = this.next();
           if (key.kind !== 'string' && key.kind !== 'ident') throw errorAt(key, 'expected a property name');
           this.expectPunct(':');
-          out[key.text] = this.jsonValue();
+          out[key.text] = this.nested(() => this.jsonValue());
         } while (this.eatPunct(','));
       }
       this.expectPunct('}');
