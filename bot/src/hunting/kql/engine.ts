@@ -4,7 +4,7 @@ import { compileAggregate } from './aggregates.js';
 import type { CompiledExpr, EvalContext, ExprScope } from './expressions.js';
 import { compileExpr, derivedName } from './expressions.js';
 import type { SourcePos } from './kql-error.js';
-import { errorAt } from './kql-error.js';
+import { KqlLimitError, errorAt } from './kql-error.js';
 import { parseKql } from './parser.js';
 import type { Column, Row, Value } from './values.js';
 import { compareValues, keyOf, parseJson, toBool, toDate, toJsonValue, toNumber, toStr, toTimespan } from './values.js';
@@ -20,12 +20,16 @@ export interface KqlRunOptions {
   now: Date;
   /** Most rows one join or mv-expand may make (default MAX_INTERMEDIATE_ROWS). */
   maxRows?: number;
+  /** Convert only the first rows to JSON (the rest are counted in rowCount); default all. */
+  outputLimit?: number;
 }
 
 /** `{schema, rows}`: the shape of Graph's runHuntingQuery answer (rows JSON-ready: datetimes as ISO strings). */
 export interface KqlResult {
   schema: Column[];
   rows: Record<string, unknown>[];
+  /** Rows the query produced, before outputLimit. */
+  rowCount: number;
 }
 
 export interface CompiledQuery {
@@ -91,14 +95,15 @@ class Compiler {
         // The runtime rides on the context so that `x in (LetTable)` can read the let table within this run.
         rt.ctx = { now: options.now, runtime: rt } as EvalContext;
         const rows = plan.run(rt);
-        const out = new Array<Record<string, unknown>>(rows.length);
-        for (let i = 0; i < rows.length; i += 1) {
+        const shown = Math.min(rows.length, options.outputLimit ?? rows.length);
+        const out = new Array<Record<string, unknown>>(shown);
+        for (let i = 0; i < shown; i += 1) {
           const row = rows[i] as Row;
           const o: Record<string, unknown> = {};
           for (const c of schema) o[c.name] = toJsonValue(row[c.name] ?? null);
           out[i] = o;
         }
-        return { schema, rows: out };
+        return { schema, rows: out, rowCount: rows.length };
       },
     };
   }
@@ -546,7 +551,11 @@ class Compiler {
 export const MAX_INTERMEDIATE_ROWS = 2_000_000;
 
 const tooManyRows = (pos: SourcePos, where: string, max: number) =>
-  errorAt(pos, `the ${where} makes more than ${max.toLocaleString('en-US')} rows; narrow the query first`);
+  new KqlLimitError(
+    `the ${where} makes more than ${max.toLocaleString('en-US')} rows; narrow the query first`,
+    pos.line,
+    pos.column,
+  );
 
 class Group {
   constructor(
