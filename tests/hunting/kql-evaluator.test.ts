@@ -179,6 +179,16 @@ describe('KQL evaluator', () => {
       'Agents | where Id == "b" | project a = iff(Users > 500, "many", "few"), b = strcat(Id, "-", Users), c = case(Users < 10, "s", Users < 1000, "m", "l")',
       [{ a: 'many', b: 'b-900', c: 'm' }],
     ],
+    [
+      'mvexpand, the older spelling of mv-expand',
+      'Agents | where Id == "a" | mvexpand T = Tools | count',
+      [{ Count: 3 }],
+    ],
+    [
+      'project-reorder puts the named columns (and patterns) first, in the order named',
+      'Agents | where Id == "b" | project Id, Name, Users | project-reorder Users, N*',
+      [{ Users: 900, Name: 'HR Policy', Id: 'b' }],
+    ],
     ['matches regex with (?i)', 'Agents | where Owner matches regex @"(?i)^NESTOR@" | distinct Id', [{ Id: 'a' }]],
     [
       'parse_url',

@@ -6,6 +6,7 @@ import { compileExpr, derivedName } from './expressions.js';
 import type { SourcePos } from './kql-error.js';
 import { KqlLimitError, errorAt } from './kql-error.js';
 import { parseKql } from './parser.js';
+import { compileRe2 } from './re2.js';
 import type { Column, Row, Value } from './values.js';
 import { compareValues, keyOf, parseJson, toBool, toDate, toJsonValue, toNumber, toStr, toTimespan } from './values.js';
 
@@ -205,15 +206,24 @@ class Compiler {
           },
         };
       }
-      case 'project-away': {
-        const drop = new Set<string>();
+      case 'project-away':
+      case 'project-reorder': {
+        const named = new Set<string>();
         for (const { pos, pattern } of op.names) {
-          const re = new RegExp(`^${pattern.split('*').map(escapeRe).join('.*')}$`);
+          // RE2: a pattern of many *s must not backtrack.
+          const re = compileRe2(`^${pattern.split('*').map(escapeRe).join('.*')}$`);
           const matched = input.schema.filter((c) => re.test(c.name));
           if (matched.length === 0 && !pattern.includes('*')) throw errorAt(pos, `unknown column '${pattern}'`);
-          for (const c of matched) drop.add(c.name);
+          for (const c of matched) named.add(c.name);
         }
-        const schema = input.schema.filter((c) => !drop.has(c.name));
+        // project-away drops the named columns; project-reorder puts them first, in the order named.
+        const schema =
+          op.kind === 'project-away'
+            ? input.schema.filter((c) => !named.has(c.name))
+            : [
+                ...[...named].map((n) => input.schema.find((c) => c.name === n) as Column),
+                ...input.schema.filter((c) => !named.has(c.name)),
+              ];
         return { schema, run: (rt) => input.run(rt).map((row) => pick(row, schema)) };
       }
       case 'project-rename': {

@@ -22,9 +22,11 @@ const OPERATORS = [
   'project',
   'project-away',
   'project-rename',
+  'project-reorder',
   'extend',
   'summarize',
   'mv-expand',
+  'mvexpand',
   'order',
   'sort',
   'take',
@@ -211,13 +213,14 @@ class Parser {
         return { kind: 'project', pos: t, columns: this.namedList() };
       case 'extend':
         return { kind: 'extend', pos: t, columns: this.namedList() };
-      case 'project-away': {
-        const names: { pos: SourcePos; pattern: string }[] = [];
-        do {
-          names.push(this.columnPattern());
-        } while (this.eatPunct(','));
-        return { kind: 'project-away', pos: t, names };
-      }
+      case 'project-away':
+        return { kind: 'project-away', pos: t, names: this.columnPatterns() };
+      case 'project-reorder':
+        return {
+          kind: 'project-reorder',
+          pos: t,
+          names: this.columnPatterns(['asc', 'desc', 'granny-asc', 'granny-desc']),
+        };
       case 'project-rename': {
         const renames: { pos: SourcePos; to: string; from: string }[] = [];
         do {
@@ -239,6 +242,7 @@ class Parser {
         return { kind: 'summarize', pos: t, aggregates, by };
       }
       case 'mv-expand':
+      case 'mvexpand': // the older spelling, still in many saved queries
         return this.mvExpand(t);
       case 'order':
       case 'sort': {
@@ -388,6 +392,21 @@ class Parser {
   }
 
   /** A column name in project-away, possibly with `*` wildcards written without spaces (`Agent*`). */
+  /** `A, B*, C`; `orders` are words that may follow a name (project-reorder's asc/desc: the order is kept as written). */
+  private columnPatterns(orders: string[] = []): { pos: SourcePos; pattern: string }[] {
+    const names: { pos: SourcePos; pattern: string }[] = [];
+    do {
+      names.push(this.columnPattern());
+      if (orders.some((o) => this.isWord(o))) {
+        throw errorAt(
+          this.peek(),
+          `project-reorder by ${this.peek().text} is not supported; list the columns in order`,
+        );
+      }
+    } while (this.eatPunct(','));
+    return names;
+  }
+
   private columnPattern(): { pos: SourcePos; pattern: string } {
     const start = this.peek();
     let pattern = '';
