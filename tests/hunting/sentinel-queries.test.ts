@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { HuntingService } from '../../bot/src/hunting/hunting-service.js';
 import { buildHuntingTables, staticTables } from '../../bot/src/hunting/hunting-tables.js';
 import { ZAVA_AGENT_IDS, zavaTenant } from '../../bot/src/tenant/embedded/zava/index.js';
+import type { ZavaAgentKey } from '../../bot/src/tenant/embedded/zava/ids.js';
 import { SENTINEL_EXPECTED_AGENTS } from './sentinel-expected.js';
 
 const DIR = process.env.SENTINEL_AI_AGENTS_DIR ?? '/work/data/sentinel-ai-agents';
@@ -52,7 +53,13 @@ describe.skipIf(!present)(`Microsoft's AI-agent hunting queries from ${DIR}`, ()
     expect(files.filter((f) => !(f in SENTINEL_EXPECTED_AGENTS))).toEqual([]);
   });
 
-  it.each(files.filter((f) => f in SENTINEL_EXPECTED_AGENTS))(
+  // A query marked todo does not run unchanged yet; the reason is listed with the test results.
+  for (const file of files) {
+    const expected = SENTINEL_EXPECTED_AGENTS[file];
+    if (expected && !Array.isArray(expected)) it.todo(`${file}: ${(expected as { todo: string }).todo}`);
+  }
+
+  it.each(files.filter((f) => Array.isArray(SENTINEL_EXPECTED_AGENTS[f])))(
     '%s runs unchanged and finds exactly its agents',
     async (file) => {
       const query = queryOf(fs.readFileSync(path.join(DIR, file), 'utf8'));
@@ -60,7 +67,7 @@ describe.skipIf(!present)(`Microsoft's AI-agent hunting queries from ${DIR}`, ()
       const idColumn = result.schema.find((c) => c.name === 'AIAgentId' || c.name === 'AgentId')?.name;
       expect(idColumn).toBeDefined();
       const found = new Set(result.results.map((r) => r[idColumn as string]));
-      const expected = new Set((SENTINEL_EXPECTED_AGENTS[file] ?? []).map((k) => ZAVA_AGENT_IDS[k]));
+      const expected = new Set((SENTINEL_EXPECTED_AGENTS[file] as ZavaAgentKey[]).map((k) => ZAVA_AGENT_IDS[k]));
       expect(found).toEqual(expected);
     },
   );
