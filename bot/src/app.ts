@@ -24,6 +24,8 @@ import type { HttpTimeouts } from './http/http-server.js';
 import { buildHttpServer } from './http/http-server.js';
 import { HuntingTables } from './hunting/hunting-tables.js';
 import { HuntingService } from './hunting/hunting-service.js';
+import { ServiceHuntRunner } from './hunting/hunt-runner.js';
+import type { QueryLimits } from './hunting/query-worker/query-pool.js';
 import { threatDetectionRoutes } from './http/routes/threat-detection-routes.js';
 import type { PolicyEvaluator } from './protection/protection-service.js';
 import { ProtectionService } from './protection/protection-service.js';
@@ -78,6 +80,8 @@ export interface AgentWardenOverrides {
   httpTimeouts?: Partial<HttpTimeouts>;
   /** Tests: false builds the Graph sync without starting its timer (they call syncOnce themselves). */
   graphSync?: false;
+  /** Tests: tighter hunting limits (a short wall-clock limit, a small heap). */
+  huntingLimits?: Partial<QueryLimits>;
 }
 
 /** Builds every part of Agent Warden from the configuration; the composition root calls this and listens. */
@@ -118,7 +122,8 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
         })
       : null;
   const actions = new ResponseService(store, graph ? graphTenant(store, graph) : embeddedTenant(store), risk, clock);
-  const hunting = new HuntingService(new HuntingTables(store, clock), clock);
+  const hunting = new HuntingService(new HuntingTables(store, clock), clock, undefined, overrides.huntingLimits);
+  hunting.warm();
 
   const apiTokenVerifier =
     overrides.apiTokenVerifier ??
@@ -155,6 +160,11 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     actions,
     clock,
     version: VERSION,
+    hunting: new ServiceHuntRunner(hunting, {
+      appId: config.bot.teamsAppId,
+      entityId: 'warden',
+      baseUrl: config.publicUrl,
+    }),
     log: {
       info: (message, fields) => http.log.info(fields ?? {}, message),
       error: (message, fields) => http.log.error(fields ?? {}, message),
@@ -225,6 +235,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
       await graphSync?.stop();
       await notifier?.stop();
       await http.close();
+      await hunting.close();
       // Decisions already answered are written before the database closes.
       await protection.close();
       await db.close();

@@ -179,6 +179,16 @@ describe('KQL evaluator', () => {
       'Agents | where Id == "b" | project a = iff(Users > 500, "many", "few"), b = strcat(Id, "-", Users), c = case(Users < 10, "s", Users < 1000, "m", "l")',
       [{ a: 'many', b: 'b-900', c: 'm' }],
     ],
+    [
+      'mvexpand, the older spelling of mv-expand',
+      'Agents | where Id == "a" | mvexpand T = Tools | count',
+      [{ Count: 3 }],
+    ],
+    [
+      'project-reorder puts the named columns (and patterns) first, in the order named',
+      'Agents | where Id == "b" | project Id, Name, Users | project-reorder Users, N*',
+      [{ Users: 900, Name: 'HR Policy', Id: 'b' }],
+    ],
     ['matches regex with (?i)', 'Agents | where Owner matches regex @"(?i)^NESTOR@" | distinct Id', [{ Id: 'a' }]],
     [
       'parse_url',
@@ -217,6 +227,15 @@ describe('KQL evaluator', () => {
     );
   });
 
+  it('matches regex and extract in linear time with RE2 semantics (a pattern that backtracks forever in V8)', () => {
+    const evil = 'a'.repeat(5000) + '!';
+    const q = `Accounts | take 1 | extend s = "${evil}" | project m = s matches regex "(a+)+$", e = extract("(a+)+(!)", 2, s)`;
+    expect(run(q).rows).toEqual([{ m: false, e: '!' }]);
+    expect(
+      run('Accounts | take 1 | project e = extract(@"(\\d+)-(\\d+)", 2, "id 12-34"), n = extract("(x)", 3, "x")').rows,
+    ).toEqual([{ e: '34', n: '' }]);
+  });
+
   it.each([
     ['Agents | project Nope', 1, 18, "unknown column or name 'Nope'"],
     ['Agents\n| where Users > 1\n| extend x = frobnicate(Id)', 3, 14, "unknown function 'frobnicate'"],
@@ -225,6 +244,8 @@ describe('KQL evaluator', () => {
     ['Agents | extend x = tostring(Id, Name)', 1, 21, 'tostring() takes 1 argument, got 2'],
     ['Agents | join kind=inner Accounts on Nope', 1, 38, "the left side has no column 'Nope'"],
     ['Agents | where Name matches regex "("', 1, 35, 'invalid regular expression'],
+    // RE2 has no look-behind (Kusto refuses it too).
+    ['Agents | where Name matches regex "(?<=a)b"', 1, 35, 'invalid regular expression'],
     ['Agents | project Id, Id', 1, 22, "column 'Id' appears twice; name one of them: Name = ..."],
     ['Agents | project-away Nope', 1, 23, "unknown column 'Nope'"],
     ['Agents | take -1', 1, 10, 'the row count must be a non-negative number'],

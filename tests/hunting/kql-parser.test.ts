@@ -107,4 +107,40 @@ describe('KQL parser', () => {
     expect(error).toBeInstanceOf(KqlError);
     expect(error).toMatchObject({ line, column, detail });
   });
+
+  it.each([
+    [
+      '3,000 parentheses',
+      `AIAgentsInfo | where ${'('.repeat(3000)}1${')'.repeat(3000)} == 1`,
+      'nests deeper than 64 levels',
+    ],
+    ['nested sub-queries', `${'('.repeat(2000)}AIAgentsInfo${')'.repeat(2000)}`, 'nests deeper than 64 levels'],
+    [
+      'a nested dynamic literal',
+      `AIAgentsInfo | extend d = dynamic(${'['.repeat(3000)}${']'.repeat(3000)})`,
+      'nests deeper than 64',
+    ],
+    ['unary signs', `AIAgentsInfo | extend x = ${'-'.repeat(3000)}1`, 'nests deeper than 64 levels'],
+    [
+      'a chain of 6,000 additions',
+      `AIAgentsInfo | extend x = ${Array(6000).fill('1').join('+')}`,
+      'nest deeper than 256',
+    ],
+    ['a chain of 4,000 ands', `AIAgentsInfo | where ${Array(4000).fill('true').join(' and ')}`, 'nest deeper than 256'],
+    ['a chain of member accesses', `AIAgentsInfo | extend x = d${'.a'.repeat(3000)}`, 'nest deeper than 256'],
+  ])('refuses %s with a KqlError at its place, not a stack overflow', (_name, text, message) => {
+    let error: unknown;
+    try {
+      parse(text);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(KqlError);
+    expect((error as KqlError).message).toContain(message);
+    expect((error as KqlError).line).toBe(1);
+  });
+
+  it('still parses a chain as long as a real query writes', () => {
+    expect(() => parse(`AIAgentsInfo | where ${Array(200).fill('true').join(' and ')}`)).not.toThrow();
+  });
 });

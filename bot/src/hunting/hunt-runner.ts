@@ -23,14 +23,15 @@ export class ServiceHuntRunner implements HuntRunner {
     return this.hunting.listTemplates().map((t) => t.id);
   }
 
-  // Every role may hunt (it reads what the tab's agent list already shows), so no ForbiddenError here.
+  // Every role may hunt (it reads what the tab's agent list already shows), within the API's rate limit.
   async run(
-    _principal: Principal,
+    principal: Principal,
     templateId: string,
     options: { rowLimit: number },
   ): Promise<HuntResultsCardView | null> {
     const template = this.hunting.template(templateId);
     if (!template) return null;
+    this.hunting.admit(principal);
     const result = await this.hunting.run({ templateId }, Math.max(1, options.rowLimit));
     return {
       templateId,

@@ -1,7 +1,10 @@
 import { DomainError, InvalidInputError } from '../domain/errors.js';
-import type { CompiledQuery, KqlResult } from './kql/engine.js';
+import type { Principal } from '../domain/types.js';
 import { compileKql } from './kql/engine.js';
 import { KqlError } from './kql/kql-error.js';
+import { HuntingAccess } from './hunting-access.js';
+import type { QueryLimits } from './query-worker/query-pool.js';
+import { DEFAULT_QUERY_LIMITS, QueryLimitError, QueryPool, WorkerQueryError } from './query-worker/query-pool.js';
 import type { Column } from './kql/values.js';
 import type { HuntingTableSource } from './hunting-tables.js';
 import { HUNTING_SCHEMAS, huntingCatalog } from './hunting-tables.js';
@@ -39,18 +42,40 @@ export interface HuntingRunResult {
 
 export type HuntingTemplateSummary = HuntingTemplate & { name: string; description: string };
 
-/** Runs templates and ad-hoc KQL over the embedded tenant's hunting tables. */
+/**
+ * Runs templates and ad-hoc KQL over the embedded tenant's hunting tables. A query is parsed here (a syntax
+ * error answers 400 at once) and runs in a query thread under the limits of `QueryLimits`.
+ */
 export class HuntingService {
-  private readonly compiledTemplates = new Map<string, CompiledQuery>();
-  private readonly adHoc = new Map<string, CompiledQuery>();
+  /** Ad-hoc queries that parsed and compiled, most recent last (not checked again). */
+  private readonly checked = new Set<string>();
+  private readonly pool: QueryPool;
+  private readonly access: HuntingAccess;
 
   constructor(
     private readonly tables: HuntingTableSource,
     private readonly clock: () => Date,
     private readonly templates: HuntingTemplate[] = HUNTING_TEMPLATES,
+    limits: Partial<QueryLimits> = {},
   ) {
     // Templates are ours: compile them at start, so a broken one stops the server, not a hunt.
-    for (const t of templates) this.compiledTemplates.set(t.id, compileKql(t.query, huntingCatalog));
+    for (const t of templates) compileKql(t.query, huntingCatalog);
+    this.pool = new QueryPool({ ...DEFAULT_QUERY_LIMITS, ...limits });
+    this.access = new HuntingAccess(clock);
+  }
+
+  /** Starts the query threads ahead of the first hunt. */
+  warm(): void {
+    this.pool.warm();
+  }
+
+  /** Refuses a person without a role (403) or past 45 runs in the last minute (429); counts this run. */
+  admit(principal: Principal): void {
+    this.access.admit(principal);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
   }
 
   listTemplates(): HuntingTemplateSummary[] {
@@ -68,30 +93,38 @@ export class HuntingService {
 
   async run(input: HuntingRunInput, rowLimit: number = DEFAULT_ROW_LIMIT): Promise<HuntingRunResult> {
     const limit = Math.max(1, Math.min(MAX_ROW_LIMIT, Math.floor(rowLimit)));
-    const compiled = input.templateId !== undefined ? this.templateQuery(input.templateId) : this.compile(input.query);
+    const text = input.templateId !== undefined ? this.templateText(input.templateId) : this.compile(input.query);
     const tables = await this.tables.current();
-    const started = performance.now();
-    let result: KqlResult;
+    let result;
     try {
-      result = compiled.run({
-        rows: (name) =>
-          name === 'AIAgentsInfo' || name === 'AgentsInfo' || name === 'IdentityInfo' ? tables[name] : [],
-        now: this.clock(),
-      });
+      result = await this.pool.run(
+        {
+          version: tables.version,
+          tables: {
+            AIAgentsInfo: tables.AIAgentsInfo,
+            AgentsInfo: tables.AgentsInfo,
+            IdentityInfo: tables.IdentityInfo,
+          },
+        },
+        text,
+        limit,
+        this.clock(),
+      );
     } catch (error) {
-      // Run-time limits (a join that explodes) are the query's fault, reported like compile errors.
-      if (error instanceof KqlError) throw new InvalidQueryError(error);
-      throw error;
+      if (!(error instanceof WorkerQueryError)) throw error;
+      // A row cap is a limit the query passed (422); other run-time errors point at the query (400).
+      const { detail, line, column, limit: isLimit } = error.error;
+      if (isLimit) throw new QueryLimitError('rows', error.message);
+      throw new InvalidQueryError(new KqlError(detail, line, column));
     }
-    const elapsedMs = Math.round((performance.now() - started) * 10) / 10;
     return {
       templateId: input.templateId ?? null,
       schema: result.schema,
-      results: result.rows.length > limit ? result.rows.slice(0, limit) : result.rows,
-      rowCount: result.rows.length,
-      truncated: result.rows.length > limit,
+      results: result.results,
+      rowCount: result.rowCount,
+      truncated: result.rowCount > limit,
       stats: {
-        elapsedMs,
+        elapsedMs: result.elapsedMs,
         dataVersion: tables.version,
         tableRows: {
           AIAgentsInfo: tables.AIAgentsInfo.length,
@@ -102,32 +135,31 @@ export class HuntingService {
     };
   }
 
-  private templateQuery(id: string): CompiledQuery {
-    const compiled = this.compiledTemplates.get(id);
-    if (!compiled) {
+  private templateText(id: string): string {
+    const template = this.templates.find((t) => t.id === id);
+    if (!template) {
       throw new InvalidInputError(
-        `unknown hunting template '${id}' (known: ${[...this.compiledTemplates.keys()].join(', ')})`,
+        `unknown hunting template '${id}' (known: ${this.templates.map((t) => t.id).join(', ')})`,
         'templateId',
       );
     }
-    return compiled;
+    return template.query;
   }
 
-  private compile(query: string): CompiledQuery {
+  /** Parses and checks an ad-hoc query (400 with the place if wrong); the query thread runs its text. */
+  private compile(query: string): string {
     if (query.length > MAX_QUERY_LENGTH) {
       throw new InvalidInputError(`the query is longer than ${MAX_QUERY_LENGTH} characters`, 'query');
     }
-    const cached = this.adHoc.get(query);
-    if (cached) return cached;
-    let compiled: CompiledQuery;
+    if (this.checked.has(query)) return query;
     try {
-      compiled = compileKql(query, huntingCatalog);
+      compileKql(query, huntingCatalog);
     } catch (error) {
       if (error instanceof KqlError) throw new InvalidQueryError(error);
       throw error;
     }
-    if (this.adHoc.size >= QUERY_CACHE_SIZE) this.adHoc.delete(this.adHoc.keys().next().value as string);
-    this.adHoc.set(query, compiled);
-    return compiled;
+    if (this.checked.size >= QUERY_CACHE_SIZE) this.checked.delete(this.checked.values().next().value as string);
+    this.checked.add(query);
+    return query;
   }
 }

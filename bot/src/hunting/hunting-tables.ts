@@ -125,7 +125,7 @@ const ACCESS_NAMES: Record<AccessControlPolicy, string> = {
   any: 'Any',
   copilotReaders: 'Copilot readers',
   groupMembership: 'Group membership',
-  anyMultitenant: 'Any (multitenant)',
+  anyMultitenant: 'Any (multi-tenant)',
 };
 const AUTH_NAMES = { none: 'None', microsoft: 'Microsoft', custom: 'Custom' } as const;
 const TRIGGER_NAMES = { asNeeded: 'As Needed', always: 'Always' } as const;

@@ -112,14 +112,14 @@ Latest
   {
     id: 'org-wide-sharing',
     title: 'Shared with the whole organization or any tenant',
-    finds: 'Agents whose access control is "Any" or "Any (multitenant)".',
+    finds: 'Agents whose access control is "Any" or "Any (multi-tenant)".',
     why: 'Everyone in the organization (or in any tenant) can use the agent and whatever data it reaches; a leak is as wide as the audience.',
     owasp: [OWASP.disclosure],
     mitre: ['T1213 Data from Information Repositories'],
     severity: 'medium',
     tables: ['AIAgentsInfo'],
     query: `${LATEST}
-| where AccessControlPolicy in ("Any", "Any (multitenant)")
+| where AccessControlPolicy in ("Any", "Any (multi-tenant)")
 | project AIAgentId, AIAgentName, CreatorAccountUpn, AccessControlPolicy, AgentStatus, Platform
 | order by AIAgentName asc`,
   },
@@ -306,13 +306,13 @@ AgentsInfo
     id: 'sharing-widened-to-org',
     title: 'Sharing widened to the whole organization',
     finds:
-      'Agents shared with everyone ("Any" or "Any (multitenant)") now that earlier snapshots shared more narrowly.',
+      'Agents shared with everyone ("Any" or "Any (multi-tenant)") now that earlier snapshots shared more narrowly.',
     why: 'A widened audience turns a team tool into an organization-wide one without the review a new agent would get.',
     owasp: [OWASP.disclosure],
     mitre: ['T1098 Account Manipulation', 'T1213 Data from Information Repositories'],
     severity: 'medium',
     tables: ['AIAgentsInfo'],
-    query: `let Everyone = dynamic(["Any", "Any (multitenant)"]);
+    query: `let Everyone = dynamic(["Any", "Any (multi-tenant)"]);
 let Latest = ${LATEST.replace('\n', ' ')}
 | where AccessControlPolicy in (Everyone)
 | project AIAgentId, CurrentName = AIAgentName, Creator = CreatorAccountUpn, CurrentPolicy = AccessControlPolicy,

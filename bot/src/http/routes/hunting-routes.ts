@@ -2,6 +2,10 @@ import { z } from 'zod/v4';
 import { defineRoute } from '../api-route.js';
 import { DEFAULT_ROW_LIMIT, MAX_ROW_LIMIT } from '../../hunting/hunting-service.js';
 import type { RouteDeps } from './route-deps.js';
+import type { FastifyReply } from 'fastify';
+import type { Principal } from '../../domain/types.js';
+import { HuntRateLimitedError } from '../../hunting/hunting-access.js';
+import type { HuntingService } from '../../hunting/hunting-service.js';
 
 const RunBody = z
   .object({
@@ -14,6 +18,16 @@ const RunBody = z
     message: 'send either templateId or query',
   });
 
+/** At least the viewer role, and 45 calls a minute per person; a 429 says when to come back (Retry-After). */
+function admit(hunting: HuntingService, principal: Principal, reply: FastifyReply): void {
+  try {
+    hunting.admit(principal);
+  } catch (error) {
+    if (error instanceof HuntRateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
+    throw error;
+  }
+}
+
 export const huntingRoutes = ({ hunting }: RouteDeps) => [
   defineRoute({
     method: 'GET',
@@ -21,7 +35,10 @@ export const huntingRoutes = ({ hunting }: RouteDeps) => [
     summary: 'The pre-built hunting templates for AI agents, with their KQL',
     tag: 'hunting',
     returns: '{ items: HuntingTemplate[], tables: { [table]: Column[] } }',
-    handler: async () => ({ items: hunting.listTemplates(), tables: hunting.schema() }),
+    handler: async ({ principal, reply }) => {
+      admit(hunting, principal, reply);
+      return { items: hunting.listTemplates(), tables: hunting.schema() };
+    },
   }),
   defineRoute({
     method: 'POST',
@@ -30,10 +47,12 @@ export const huntingRoutes = ({ hunting }: RouteDeps) => [
     tag: 'hunting',
     returns: 'HuntingRunResult ({schema, results} as Graph runHuntingQuery, plus rowCount, truncated, stats)',
     body: RunBody,
-    handler: ({ body }) =>
-      hunting.run(
+    handler: ({ body, principal, reply }) => {
+      admit(hunting, principal, reply);
+      return hunting.run(
         body.templateId !== undefined ? { templateId: body.templateId } : { query: body.query as string },
         body.rowLimit ?? DEFAULT_ROW_LIMIT,
-      ),
+      );
+    },
   }),
 ];

@@ -36,7 +36,7 @@ export interface SortKey {
 export type Operator =
   | { kind: 'where'; pos: SourcePos; predicate: Expr }
   | { kind: 'project'; pos: SourcePos; columns: NamedExpr[] }
-  | { kind: 'project-away'; pos: SourcePos; names: { pos: SourcePos; pattern: string }[] }
+  | { kind: 'project-away' | 'project-reorder'; pos: SourcePos; names: { pos: SourcePos; pattern: string }[] }
   | { kind: 'project-rename'; pos: SourcePos; renames: { pos: SourcePos; to: string; from: string }[] }
   | { kind: 'extend'; pos: SourcePos; columns: NamedExpr[] }
   | { kind: 'summarize'; pos: SourcePos; aggregates: NamedExpr[]; by: NamedExpr[] }

@@ -4,8 +4,9 @@ import { compileAggregate } from './aggregates.js';
 import type { CompiledExpr, EvalContext, ExprScope } from './expressions.js';
 import { compileExpr, derivedName } from './expressions.js';
 import type { SourcePos } from './kql-error.js';
-import { errorAt } from './kql-error.js';
+import { KqlLimitError, errorAt } from './kql-error.js';
 import { parseKql } from './parser.js';
+import { compileRe2 } from './re2.js';
 import type { Column, Row, Value } from './values.js';
 import { compareValues, keyOf, parseJson, toBool, toDate, toJsonValue, toNumber, toStr, toTimespan } from './values.js';
 
@@ -20,12 +21,16 @@ export interface KqlRunOptions {
   now: Date;
   /** Most rows one join or mv-expand may make (default MAX_INTERMEDIATE_ROWS). */
   maxRows?: number;
+  /** Convert only the first rows to JSON (the rest are counted in rowCount); default all. */
+  outputLimit?: number;
 }
 
 /** `{schema, rows}`: the shape of Graph's runHuntingQuery answer (rows JSON-ready: datetimes as ISO strings). */
 export interface KqlResult {
   schema: Column[];
   rows: Record<string, unknown>[];
+  /** Rows the query produced, before outputLimit. */
+  rowCount: number;
 }
 
 export interface CompiledQuery {
@@ -91,14 +96,15 @@ class Compiler {
         // The runtime rides on the context so that `x in (LetTable)` can read the let table within this run.
         rt.ctx = { now: options.now, runtime: rt } as EvalContext;
         const rows = plan.run(rt);
-        const out = new Array<Record<string, unknown>>(rows.length);
-        for (let i = 0; i < rows.length; i += 1) {
+        const shown = Math.min(rows.length, options.outputLimit ?? rows.length);
+        const out = new Array<Record<string, unknown>>(shown);
+        for (let i = 0; i < shown; i += 1) {
           const row = rows[i] as Row;
           const o: Record<string, unknown> = {};
           for (const c of schema) o[c.name] = toJsonValue(row[c.name] ?? null);
           out[i] = o;
         }
-        return { schema, rows: out };
+        return { schema, rows: out, rowCount: rows.length };
       },
     };
   }
@@ -200,15 +206,24 @@ class Compiler {
           },
         };
       }
-      case 'project-away': {
-        const drop = new Set<string>();
+      case 'project-away':
+      case 'project-reorder': {
+        const named = new Set<string>();
         for (const { pos, pattern } of op.names) {
-          const re = new RegExp(`^${pattern.split('*').map(escapeRe).join('.*')}$`);
+          // RE2: a pattern of many *s must not backtrack.
+          const re = compileRe2(`^${pattern.split('*').map(escapeRe).join('.*')}$`);
           const matched = input.schema.filter((c) => re.test(c.name));
           if (matched.length === 0 && !pattern.includes('*')) throw errorAt(pos, `unknown column '${pattern}'`);
-          for (const c of matched) drop.add(c.name);
+          for (const c of matched) named.add(c.name);
         }
-        const schema = input.schema.filter((c) => !drop.has(c.name));
+        // project-away drops the named columns; project-reorder puts them first, in the order named.
+        const schema =
+          op.kind === 'project-away'
+            ? input.schema.filter((c) => !named.has(c.name))
+            : [
+                ...[...named].map((n) => input.schema.find((c) => c.name === n) as Column),
+                ...input.schema.filter((c) => !named.has(c.name)),
+              ];
         return { schema, run: (rt) => input.run(rt).map((row) => pick(row, schema)) };
       }
       case 'project-rename': {
@@ -546,7 +561,11 @@ class Compiler {
 export const MAX_INTERMEDIATE_ROWS = 2_000_000;
 
 const tooManyRows = (pos: SourcePos, where: string, max: number) =>
-  errorAt(pos, `the ${where} makes more than ${max.toLocaleString('en-US')} rows; narrow the query first`);
+  new KqlLimitError(
+    `the ${where} makes more than ${max.toLocaleString('en-US')} rows; narrow the query first`,
+    pos.line,
+    pos.column,
+  );
 
 class Group {
   constructor(

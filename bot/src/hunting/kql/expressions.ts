@@ -1,5 +1,7 @@
 import type { Expr, ScalarType } from './ast.js';
 import { errorAt } from './kql-error.js';
+import type { KqlRegex } from './re2.js';
+import { compileRe2 } from './re2.js';
 import type { Column, Row, Value } from './values.js';
 import {
   Timespan,
@@ -365,27 +367,15 @@ function compileIn(expr: Extract<Expr, { kind: 'in' }>, scope: ExprScope): Compi
   };
 }
 
-function constantRegex(expr: Expr, scope: ExprScope): RegExp {
+function constantRegex(expr: Expr, scope: ExprScope): KqlRegex {
   if (expr.kind !== 'literal' && !(expr.kind === 'column' && scope.scalars.has(expr.name))) {
     throw errorAt(expr.pos, 'the pattern of matches regex must be a string literal');
   }
   const value = expr.kind === 'literal' ? expr.value : scope.scalars.get(expr.name)?.fn({}, { now: new Date() });
-  return toRegex(String(value ?? ''), expr);
-}
-
-/** KQL uses RE2 syntax; a leading (?i) becomes JavaScript's i flag. */
-function toRegex(pattern: string, at: Expr): RegExp {
-  let flags = 'u';
-  let source = pattern;
-  const inline = /^\(\?([ims]+)\)/.exec(source);
-  if (inline) {
-    flags += inline[1]?.replace(/m/g, 'm') ?? '';
-    source = source.slice(inline[0].length);
-  }
   try {
-    return new RegExp(source, [...new Set(flags)].join(''));
+    return compileRe2(String(value ?? ''));
   } catch (error) {
-    throw errorAt(at.pos, `invalid regular expression: ${(error as Error).message}`);
+    throw errorAt(expr.pos, `invalid regular expression: ${(error as Error).message}`);
   }
 }
 
@@ -589,9 +579,8 @@ const FUNCTIONS: Record<string, { min: number; max: number; impl: FnImpl }> = {
       return {
         type: 'string',
         fn: (row, ctx) => {
-          const m = re.exec(toStr(source(row, ctx)));
           const g = toNumber(group(row, ctx)) ?? 0;
-          return m ? (m[g] ?? '') : '';
+          return re.group(toStr(source(row, ctx)), g) ?? '';
         },
       };
     },

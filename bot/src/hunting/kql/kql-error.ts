@@ -10,6 +10,14 @@ export class KqlError extends Error {
   }
 }
 
+/** A run-time cap the query went past (rows one join or mv-expand makes): the query's fault, not a syntax error. */
+export class KqlLimitError extends KqlError {
+  constructor(detail: string, line: number, column: number) {
+    super(detail, line, column);
+    this.name = 'KqlLimitError';
+  }
+}
+
 /** Where a token or node starts in the query text (1-based line and column). */
 export interface SourcePos {
   line: number;

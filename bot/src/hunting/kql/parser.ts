@@ -22,9 +22,11 @@ const OPERATORS = [
   'project',
   'project-away',
   'project-rename',
+  'project-reorder',
   'extend',
   'summarize',
   'mv-expand',
+  'mvexpand',
   'order',
   'sort',
   'take',
@@ -75,11 +77,46 @@ const WORD_OPERATORS = new Set([...NEGATABLE, 'matches', 'has_any', 'has_all']);
  * from a scalar one (`let cutoff = ago(30d)`).
  */
 export function parseKql(text: string, tableNames: Iterable<string>): Query {
-  return new Parser(tokenize(text), new Set(tableNames)).query();
+  const query = new Parser(tokenize(text), new Set(tableNames)).query();
+  checkTreeDepth(query);
+  return query;
 }
+
+/**
+ * How deep the syntax tree may be. Chains the parser reads in a loop (`1+1+...`, `a and b and ...`, `x.a.b...`)
+ * nest without parentheses; compiling and evaluating recurse over the tree, so it is measured once, without
+ * recursion, before either runs.
+ */
+export const MAX_TREE_DEPTH = 256;
+
+function checkTreeDepth(root: Query): void {
+  const stack: { value: unknown; depth: number }[] = [{ value: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop() as { value: unknown; depth: number };
+    if (typeof value !== 'object' || value === null || value instanceof Date) continue;
+    const node = value as { pos?: SourcePos; kind?: unknown };
+    // Only syntax nodes (they have a position) count; the parsed JSON of a dynamic literal is data.
+    const isNode = node.pos !== undefined && !Array.isArray(value);
+    const next = isNode ? depth + 1 : depth;
+    if (next > MAX_TREE_DEPTH) {
+      throw errorAt(node.pos as SourcePos, `the query's expressions nest deeper than ${MAX_TREE_DEPTH} levels`);
+    }
+    if (node.kind === 'literal') continue;
+    for (const child of Object.values(value)) {
+      if (child !== node.pos) stack.push({ value: child, depth: next });
+    }
+  }
+}
+
+/**
+ * How deep parentheses, sub-queries, unary signs and dynamic literals may nest. Microsoft's published queries
+ * nest a handful of levels; 3,000 parentheses overflowed the stack (a 500) before this limit.
+ */
+export const MAX_NESTING = 64;
 
 class Parser {
   private i = 0;
+  private depth = 0;
   private readonly tabularNames: Set<string>;
 
   constructor(
@@ -132,6 +169,10 @@ class Parser {
   }
 
   tabular(): TabularExpr {
+    return this.nested(() => this.tabularUnnested());
+  }
+
+  private tabularUnnested(): TabularExpr {
     const start = this.peek();
     let source: TabularExpr['source'];
     if (this.isPunct('(')) {
@@ -172,13 +213,14 @@ class Parser {
         return { kind: 'project', pos: t, columns: this.namedList() };
       case 'extend':
         return { kind: 'extend', pos: t, columns: this.namedList() };
-      case 'project-away': {
-        const names: { pos: SourcePos; pattern: string }[] = [];
-        do {
-          names.push(this.columnPattern());
-        } while (this.eatPunct(','));
-        return { kind: 'project-away', pos: t, names };
-      }
+      case 'project-away':
+        return { kind: 'project-away', pos: t, names: this.columnPatterns() };
+      case 'project-reorder':
+        return {
+          kind: 'project-reorder',
+          pos: t,
+          names: this.columnPatterns(['asc', 'desc', 'granny-asc', 'granny-desc']),
+        };
       case 'project-rename': {
         const renames: { pos: SourcePos; to: string; from: string }[] = [];
         do {
@@ -200,6 +242,7 @@ class Parser {
         return { kind: 'summarize', pos: t, aggregates, by };
       }
       case 'mv-expand':
+      case 'mvexpand': // the older spelling, still in many saved queries
         return this.mvExpand(t);
       case 'order':
       case 'sort': {
@@ -349,6 +392,21 @@ class Parser {
   }
 
   /** A column name in project-away, possibly with `*` wildcards written without spaces (`Agent*`). */
+  /** `A, B*, C`; `orders` are words that may follow a name (project-reorder's asc/desc: the order is kept as written). */
+  private columnPatterns(orders: string[] = []): { pos: SourcePos; pattern: string }[] {
+    const names: { pos: SourcePos; pattern: string }[] = [];
+    do {
+      names.push(this.columnPattern());
+      if (orders.some((o) => this.isWord(o))) {
+        throw errorAt(
+          this.peek(),
+          `project-reorder by ${this.peek().text} is not supported; list the columns in order`,
+        );
+      }
+    } while (this.eatPunct(','));
+    return names;
+  }
+
   private columnPattern(): { pos: SourcePos; pattern: string } {
     const start = this.peek();
     let pattern = '';
@@ -382,7 +440,20 @@ class Parser {
 
   // Expressions, lowest precedence first.
   expr(): Expr {
-    return this.or();
+    return this.nested(() => this.or());
+  }
+
+  /** Runs a rule that may recurse, refusing (400 with the place) past MAX_NESTING levels. */
+  private nested<T>(rule: () => T): T {
+    if (this.depth >= MAX_NESTING) {
+      throw errorAt(this.peek(), `the query nests deeper than ${MAX_NESTING} levels`);
+    }
+    this.depth += 1;
+    try {
+      return rule();
+    } finally {
+      this.depth -= 1;
+    }
   }
 
   private or(): Expr {
@@ -479,7 +550,7 @@ class Parser {
   private unary(): Expr {
     if (this.isPunct('-') || this.isPunct('+')) {
       const op = this.next();
-      return { kind: 'unary', pos: op, op: op.text as '-' | '+', operand: this.unary() };
+      return { kind: 'unary', pos: op, op: op.text as '-' | '+', operand: this.nested(() => this.unary()) };
     }
     return this.postfix(this.primary());
   }
@@ -591,7 +662,7 @@ class Parser {
       const out: unknown[] = [];
       if (!this.isPunct(']')) {
         do {
-          out.push(this.jsonValue());
+          out.push(this.nested(() => this.jsonValue()));
         } while (this.eatPunct(','));
       }
       this.expectPunct(']');
@@ -605,7 +676,7 @@ class Parser {
           const key = this.next();
           if (key.kind !== 'string' && key.kind !== 'ident') throw errorAt(key, 'expected a property name');
           this.expectPunct(':');
-          out[key.text] = this.jsonValue();
+          out[key.text] = this.nested(() => this.jsonValue());
         } while (this.eatPunct(','));
       }
       this.expectPunct('}');

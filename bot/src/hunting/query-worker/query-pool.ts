@@ -1,0 +1,226 @@
+// Runs hunting queries in worker threads, off the request thread, each under a wall-clock limit and a heap
+// limit: a query past either is ended (the thread is terminated and a fresh one takes its place), and its
+// caller gets a 408 or a 422 saying which limit it passed. Requests, /healthz and the webhook go on meanwhile.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { DomainError } from '../../domain/errors.js';
+import type { Column } from '../kql/values.js';
+import type { FromWorker, ToWorker, WorkerKqlError, WorkerTables } from './protocol.js';
+
+export interface QueryLimits {
+  /** Wall-clock time one query may take, in milliseconds. */
+  timeoutMs: number;
+  /** Rows one join or mv-expand may make. */
+  maxRows: number;
+  /** Heap of a query thread, in MB (its copy of the tables included). */
+  heapMb: number;
+  /** Query threads (queries run side by side). */
+  workers: number;
+  /** Queries that may wait for a free thread; more are refused with 503. */
+  maxWaiting: number;
+}
+
+export const DEFAULT_QUERY_LIMITS: QueryLimits = {
+  timeoutMs: 10_000,
+  maxRows: 2_000_000,
+  heapMb: 1024,
+  workers: 2,
+  maxWaiting: 32,
+};
+
+/** 408: the query ran past the wall-clock limit and was stopped. */
+export class QueryTimeoutError extends DomainError {
+  constructor(ms: number) {
+    super('query_timeout', `the query ran longer than ${ms / 1000} s and was stopped; narrow it`, 408, 'query');
+  }
+}
+
+/** 422: the query passed a row or memory limit and was stopped. */
+export class QueryLimitError extends DomainError {
+  constructor(
+    readonly limit: 'rows' | 'memory',
+    message: string,
+  ) {
+    super('query_limit_exceeded', message, 422, 'query');
+  }
+}
+
+/** 503: every query thread is busy and the waiting line is full. */
+export class QueryPoolBusyError extends DomainError {
+  constructor() {
+    super('hunting_busy', 'too many hunting queries are running; try again in a few seconds', 503);
+  }
+}
+
+export interface PoolResult {
+  schema: Column[];
+  results: Record<string, unknown>[];
+  rowCount: number;
+  elapsedMs: number;
+}
+
+/** A KQL error the query raised while it ran, with its place (the service answers 400, or 422 for a row cap). */
+export class WorkerQueryError extends Error {
+  constructor(readonly error: WorkerKqlError) {
+    super(`line ${error.line}, column ${error.column}: ${error.detail}`);
+  }
+}
+
+interface Job {
+  tables: WorkerTables;
+  query: string;
+  rowLimit: number;
+  now: Date;
+  resolve(result: PoolResult): void;
+  reject(error: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  /** The thread has loaded the engine (the wall clock of a query starts then, not at its start-up). */
+  ready: boolean;
+  tablesVersion: number | null;
+  job: { id: number; job: Job; timer: NodeJS.Timeout | null } | null;
+}
+
+// The worker is TypeScript like the rest of the server: tsx's loader is registered in the thread first.
+// (tsx's ES module API, by path: an eval'd worker resolves bare names from the working directory.)
+const TSX_API = pathToFileURL(
+  path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
+).href;
+const WORKER_URL = new URL('./query-worker.ts', import.meta.url).href;
+const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL)}); });`;
+
+export class QueryPool {
+  private readonly slots: Slot[] = [];
+  private readonly waiting: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(readonly limits: QueryLimits = DEFAULT_QUERY_LIMITS) {}
+
+  run(tables: WorkerTables, query: string, rowLimit: number, now: Date): Promise<PoolResult> {
+    if (this.closed) return Promise.reject(new Error('the hunting query pool is closed'));
+    return new Promise<PoolResult>((resolve, reject) => {
+      const job: Job = { tables, query, rowLimit, now, resolve, reject };
+      const slot = this.idleSlot();
+      if (slot) this.start(slot, job);
+      else if (this.waiting.length >= this.limits.maxWaiting) reject(new QueryPoolBusyError());
+      else this.waiting.push(job);
+    });
+  }
+
+  /** Starts the threads ahead of the first query (their start is most of a first query's time). */
+  warm(): void {
+    while (!this.closed && this.slots.length < this.limits.workers) this.slots.push(this.spawn());
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.waiting.splice(0)) job.reject(new Error('the hunting query pool closed'));
+    await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()));
+  }
+
+  private idleSlot(): Slot | null {
+    const idle = this.slots.find((s) => s.job === null);
+    if (idle) return idle;
+    if (this.slots.length >= this.limits.workers) return null;
+    const slot = this.spawn();
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(BOOTSTRAP, {
+      eval: true,
+      resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb },
+    });
+    worker.unref();
+    const slot: Slot = { worker, ready: false, tablesVersion: null, job: null };
+    worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
+    worker.on('error', (error: Error & { code?: string }) => {
+      const failure =
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new QueryLimitError('memory', `the query needed more than ${this.limits.heapMb} MB and was stopped`)
+          : error;
+      this.retire(slot, failure);
+    });
+    worker.on('exit', () => this.retire(slot, new Error('a hunting query thread stopped')));
+    return slot;
+  }
+
+  private start(slot: Slot, job: Job): void {
+    const id = this.nextId++;
+    slot.job = { id, job, timer: slot.ready ? this.clockFor(slot) : null };
+    if (slot.tablesVersion !== job.tables.version) {
+      this.post(slot, { type: 'tables', ...job.tables });
+      slot.tablesVersion = job.tables.version;
+    }
+    this.post(slot, {
+      type: 'run',
+      id,
+      query: job.query,
+      rowLimit: job.rowLimit,
+      maxRows: this.limits.maxRows,
+      now: job.now.getTime(),
+    });
+  }
+
+  /** The query's wall-clock limit: past it the thread is ended and the caller gets 408. */
+  private clockFor(slot: Slot): NodeJS.Timeout {
+    return setTimeout(() => {
+      this.retire(slot, new QueryTimeoutError(this.limits.timeoutMs));
+      void slot.worker.terminate();
+    }, this.limits.timeoutMs);
+  }
+
+  private post(slot: Slot, message: ToWorker): void {
+    slot.worker.postMessage(message);
+  }
+
+  private onMessage(slot: Slot, message: FromWorker): void {
+    if (message.type === 'ready') {
+      slot.ready = true;
+      if (slot.job && !slot.job.timer) slot.job.timer = this.clockFor(slot);
+      return;
+    }
+    if (!slot.job || slot.job.id !== message.id) return;
+    const { job, timer } = slot.job;
+    if (timer) clearTimeout(timer);
+    slot.job = null;
+    if (message.type === 'result') {
+      const { schema, results, rowCount, elapsedMs } = message;
+      job.resolve({ schema, results, rowCount, elapsedMs });
+    } else if (message.type === 'kql-error') {
+      job.reject(new WorkerQueryError(message.error));
+    } else {
+      job.reject(new Error(message.message));
+    }
+    this.next(slot);
+  }
+
+  /** Takes a thread out of the pool (ended, crashed or out of memory); its query, if any, fails with `error`. */
+  private retire(slot: Slot, error: Error): void {
+    const index = this.slots.indexOf(slot);
+    if (index < 0) return;
+    this.slots.splice(index, 1);
+    if (slot.job) {
+      if (slot.job.timer) clearTimeout(slot.job.timer);
+      slot.job.job.reject(error);
+      slot.job = null;
+    }
+    const waiting = this.waiting.shift();
+    if (waiting && !this.closed) {
+      const fresh = this.spawn();
+      this.slots.push(fresh);
+      this.start(fresh, waiting);
+    }
+  }
+
+  private next(slot: Slot): void {
+    const job = this.waiting.shift();
+    if (job) this.start(slot, job);
+  }
+}

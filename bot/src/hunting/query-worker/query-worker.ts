@@ -1,0 +1,63 @@
+// Runs in a worker thread: holds a copy of the hunting tables and runs queries over them, so that a query,
+// however long, never holds up the server's event loop. The pool (query-pool.ts) ends this thread when a
+// query passes its wall-clock limit, and V8 ends it when it passes its heap limit.
+import { parentPort } from 'node:worker_threads';
+import type { CompiledQuery } from '../kql/engine.js';
+import { compileKql } from '../kql/engine.js';
+import { KqlError, KqlLimitError } from '../kql/kql-error.js';
+import type { Row } from '../kql/values.js';
+import { huntingCatalog } from '../hunting-tables.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+
+const COMPILED_CACHE_SIZE = 64;
+const port = parentPort;
+if (!port) throw new Error('query-worker.ts runs in a worker thread');
+
+let tables: Record<string, Row[]> = {};
+const compiled = new Map<string, CompiledQuery>();
+const send = (message: FromWorker) => port.postMessage(message);
+
+function compile(query: string): CompiledQuery {
+  const cached = compiled.get(query);
+  if (cached) return cached;
+  const fresh = compileKql(query, huntingCatalog);
+  if (compiled.size >= COMPILED_CACHE_SIZE) compiled.delete(compiled.keys().next().value as string);
+  compiled.set(query, fresh);
+  return fresh;
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'tables') {
+    tables = message.tables;
+    return;
+  }
+  const started = performance.now();
+  try {
+    const result = compile(message.query).run({
+      rows: (name) => tables[name] ?? [],
+      now: new Date(message.now),
+      maxRows: message.maxRows,
+      outputLimit: message.rowLimit,
+    });
+    send({
+      type: 'result',
+      id: message.id,
+      schema: result.schema,
+      results: result.rows,
+      rowCount: result.rowCount,
+      elapsedMs: Math.round((performance.now() - started) * 10) / 10,
+    });
+  } catch (error) {
+    if (error instanceof KqlError) {
+      const { detail, line, column } = error;
+      send({
+        type: 'kql-error',
+        id: message.id,
+        error: { detail, line, column, limit: error instanceof KqlLimitError },
+      });
+    } else {
+      send({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+});
+send({ type: 'ready' });
