@@ -111,3 +111,27 @@ export async function timeRequests(count: number, request: (i: number) => Promis
   }
   return samples;
 }
+
+/**
+ * Resident memory of the server, in bytes, from /proc (Linux): the largest process of the tree
+ * under `pid`, because the bench starts the server under tsx, which runs node as a child. null
+ * where /proc is not there.
+ */
+export function serverResidentBytes(pid: number): number | null {
+  const read = (file: string) => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  const status = read(`/proc/${pid}/status`);
+  if (status === null) return null;
+  let largest = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    for (const child of (read(`/proc/${pid}/task/${task}/children`) ?? '').split(' ').filter(Boolean)) {
+      largest = Math.max(largest, serverResidentBytes(Number(child)) ?? 0);
+    }
+  }
+  return largest;
+}
