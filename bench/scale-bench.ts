@@ -3,6 +3,7 @@
 // migration, then restarted and measured: start to /readyz, the agent list sorted by risk and
 // searched, the first hunting query after the start (and how long other requests waited meanwhile),
 // every hunting template warm, and the server's resident memory after start and at the end.
+import os from 'node:os';
 import type { BenchRow } from './bench-types.js';
 import { serverResidentBytes, startServer, summarize, timeRequests, type RunningServer } from './bench-support.js';
 import { cachedPgliteTenant, cachedPostgresTenant, type CachedTenant } from './scale-tenant.js';
@@ -11,9 +12,20 @@ const AGENTS = 100_000;
 const SAMPLES = 200;
 const HEADERS = { 'x-dev-user': 'megan@zava.example', 'content-type': 'application/json' };
 const MB = 1024 * 1024;
+/** The machine may be shared and busy: a slow start is measured, not abandoned. */
+const READY_WITHIN_MS = 600_000;
 
 export async function run(): Promise<BenchRow[]> {
-  const rows: BenchRow[] = [];
+  // The machine is shared: the load average says how much of it the figures below had.
+  const rows: BenchRow[] = [
+    {
+      area: 'scale',
+      metric: `load average at start (${os.cpus().length} cores)`,
+      value: os.loadavg()[0]!,
+      unit: '',
+      aim: '',
+    },
+  ];
   const backends: [string, () => Promise<CachedTenant | null>][] = [
     ['PGlite', () => cachedPgliteTenant(AGENTS)],
     ['PostgreSQL', () => cachedPostgresTenant(AGENTS)],
@@ -25,7 +37,11 @@ export async function run(): Promise<BenchRow[]> {
       rows.push({ area: 'scale', metric: `${name}: not measured (no server)`, value: NaN, unit: '', aim: '' });
       continue;
     }
-    rows.push(...(await measure(name, tenant)));
+    try {
+      rows.push(...(await measure(name, tenant)));
+    } catch (err) {
+      rows.push({ area: 'scale', metric: `${name}: FAILED: ${(err as Error).message}`, value: NaN, unit: '', aim: '' });
+    }
   }
   return rows;
 }
@@ -37,9 +53,9 @@ async function measure(backend: string, tenant: CachedTenant): Promise<BenchRow[
   row(tenant.seeded ? 'seed the tenant' : 'seed the tenant (cached: 0)', tenant.seedMs, 'ms');
 
   // The first start after a seed or an upgrade applies migrations; the figure is the restart.
-  await (await startServer(tenant.env)).stop();
+  await (await startServer(tenant.env, READY_WITHIN_MS)).stop();
   process.stderr.write(`scale bench: ${backend}, restarting...\n`);
-  const server = await startServer(tenant.env);
+  const server = await startServer(tenant.env, READY_WITHIN_MS);
   try {
     row('start to /readyz (restart)', server.startMs, 'ms', '<= 5,000 ms', server.startMs <= 5000);
     const firstHunt = await firstHuntingQuery(server);
