@@ -64,8 +64,8 @@ export function seedTenant(env: Record<string, string>, agents: number): void {
   if (r.status !== 0) throw new Error(`seed failed: ${r.stderr || r.stdout}`);
 }
 
-/** Starts the real server (bot/src/index.ts) as its own process and waits for /readyz. */
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+/** Starts the real server (bot/src/index.ts) as its own process and waits for /readyz (120 s unless told). */
+export async function startServer(env: Record<string, string>, readyWithinMs = 120_000): Promise<RunningServer> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const started = performance.now();
   const child = spawn(TSX, [path.join(ROOT, 'bot/src/index.ts')], {
@@ -83,7 +83,10 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
       () => false,
     );
     if (ok) break;
-    if (performance.now() - started > 120_000) throw new Error('server did not become ready in 120 s');
+    if (performance.now() - started > readyWithinMs) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not become ready in ${readyWithinMs / 1000} s`);
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
   const startMs = performance.now() - started;
@@ -110,4 +113,28 @@ export async function timeRequests(count: number, request: (i: number) => Promis
     samples.push(performance.now() - t);
   }
   return samples;
+}
+
+/**
+ * Resident memory of the server, in bytes, from /proc (Linux): the largest process of the tree
+ * under `pid`, because the bench starts the server under tsx, which runs node as a child. null
+ * where /proc is not there.
+ */
+export function serverResidentBytes(pid: number): number | null {
+  const read = (file: string) => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  const status = read(`/proc/${pid}/status`);
+  if (status === null) return null;
+  let largest = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    for (const child of (read(`/proc/${pid}/task/${task}/children`) ?? '').split(' ').filter(Boolean)) {
+      largest = Math.max(largest, serverResidentBytes(Number(child)) ?? 0);
+    }
+  }
+  return largest;
 }

@@ -1,17 +1,20 @@
-// npm run bench [-- api webhook ...]: runs the benchmark modules and prints one table of figures.
+// npm run bench [-- api webhook ...]: runs the benchmark modules and prints one table of figures
+// (all but scale when none is named).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchModule, BenchRow } from './bench-types.js';
 
-const MODULES = ['api', 'webhook', 'notifier', 'hunting', 'tab'];
+const MODULES = ['api', 'webhook', 'notifier', 'hunting', 'tab', 'scale'];
+/** Run only when named: scale seeds 100,000 agents on each backend the first time. */
+const ON_REQUEST = ['scale'];
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const rows: BenchRow[] = [];
   for (const name of MODULES) {
-    if (wanted.length && !wanted.includes(name)) continue;
+    if (wanted.length ? !wanted.includes(name) : ON_REQUEST.includes(name)) continue;
     const file = path.join(here, `${name}-bench.ts`);
     if (!fs.existsSync(file)) continue;
     process.stderr.write(`bench: ${name}...\n`);

@@ -100,11 +100,11 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
   const store = createStore(db);
   const risk = new RiskRefresher(store, clock);
 
-  if (config.tenant === 'embedded' && !(await store.meta.get('seed'))) {
+  const freshSeed = config.tenant === 'embedded' && !(await store.meta.get('seed'));
+  if (freshSeed) {
     await loadTenantSeed(store, zavaTenant(clock()));
+    await risk.refreshAll();
   }
-  // Time-based signals (dormant) move with the clock: start from a fresh assessment.
-  await risk.refreshAll();
 
   const localKeys =
     overrides.localKeys ??
@@ -206,6 +206,16 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
         });
   notifier?.start();
 
+  // Time-based signals (dormant) move with the clock: stored risks are reassessed after start, a batch
+  // at a time, so start does not grow with the tenant (a fresh seed was assessed above, before serving).
+  const riskRefresh = new AbortController();
+  const refreshingRisks = freshSeed
+    ? Promise.resolve()
+    : risk.refreshAll(riskRefresh.signal).then(
+        (agents) => http.log.info({ agents }, 'risk reassessed'),
+        (err: unknown) => http.log.error({ err }, 'risk reassessment at start failed'),
+      );
+
   const graphSync = graph
     ? new GraphSync({
         store,
@@ -232,6 +242,8 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     graphSync,
     startupWarnings,
     async close() {
+      riskRefresh.abort();
+      await refreshingRisks;
       await graphSync?.stop();
       await notifier?.stop();
       await http.close();

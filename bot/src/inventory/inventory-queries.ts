@@ -8,7 +8,7 @@ import type {
   SubmissionView,
 } from '../http/api-contract.js';
 import { NotFoundError } from '../domain/errors.js';
-import type { AgentDefinition, Alert, Incident, SubmissionStatus } from '../domain/types.js';
+import type { Agent, AgentDefinition, Alert, Incident, SubmissionStatus } from '../domain/types.js';
 import { severityRank } from '../domain/types.js';
 import type { AgentRisk } from '../domain/risk.js';
 import { assessAgentRisk } from '../domain/risk.js';
@@ -69,23 +69,27 @@ export class InventoryQueries {
     cursor?: string | null;
   }): Promise<Page<SubmissionView>> {
     const { items, nextCursor } = await this.store.submissions.list(filter);
-    const riskOf = await this.riskAssessor();
-    const views = await Promise.all(
-      items.map(async (submission): Promise<SubmissionView | null> => {
-        const agent = await this.store.agents.get(submission.agentId);
-        if (!agent) return null;
-        const before: AgentDefinition = {
-          description: agent.description,
-          instructions: agent.instructions,
-          userAuthentication: agent.userAuthentication,
-          authenticationTrigger: agent.authenticationTrigger,
-          accessControl: agent.accessControl,
-          tools: agent.tools,
-          knowledgeSources: agent.knowledgeSources,
-          topics: agent.topics,
-          triggers: agent.triggers,
-        };
-        return {
+    const agents = new Map<string, Agent>();
+    for (const agent of await Promise.all(items.map((s) => this.store.agents.get(s.agentId)))) {
+      if (agent) agents.set(agent.id, agent);
+    }
+    const riskOf = await this.riskAssessor([...agents.values()]);
+    const views = items.flatMap((submission): SubmissionView[] => {
+      const agent = agents.get(submission.agentId);
+      if (!agent) return [];
+      const before: AgentDefinition = {
+        description: agent.description,
+        instructions: agent.instructions,
+        userAuthentication: agent.userAuthentication,
+        authenticationTrigger: agent.authenticationTrigger,
+        accessControl: agent.accessControl,
+        tools: agent.tools,
+        knowledgeSources: agent.knowledgeSources,
+        topics: agent.topics,
+        triggers: agent.triggers,
+      };
+      return [
+        {
           submission,
           agent: {
             id: agent.id,
@@ -97,15 +101,19 @@ export class InventoryQueries {
           before,
           riskBefore: riskOf({ ...agent, lifecycle: 'active' }),
           riskAfter: riskOf({ ...agent, ...submission.proposed, lifecycle: 'active' }),
-        };
-      }),
-    );
-    return { items: views.filter((v): v is SubmissionView => v !== null), nextCursor };
+        },
+      ];
+    });
+    return { items: views, nextCursor };
   }
 
-  /** Risk of a what-if agent definition, judged on the agent's own merits (no alert history). */
-  private async riskAssessor(): Promise<(agent: Parameters<typeof assessAgentRisk>[0]) => AgentRisk> {
-    const accountState = accountStateLookup(await this.store.users.all());
+  /**
+   * Risk of a what-if agent definition, judged on the agent's own merits (no alert history); reads
+   * only the accounts of these agents' makers and owners, not the whole directory.
+   */
+  private async riskAssessor(agents: Agent[]): Promise<(agent: Parameters<typeof assessAgentRisk>[0]) => AgentRisk> {
+    const users = await this.store.users.byUpns(agents.flatMap((a) => [...a.owners, a.createdBy]));
+    const accountState = accountStateLookup(users);
     const now = this.clock();
     return (agent) => assessAgentRisk(agent, { now, accountState, openAlerts: { high: 0, critical: 0 } });
   }

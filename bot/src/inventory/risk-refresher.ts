@@ -1,12 +1,16 @@
 import type { Agent, DirectoryUser } from '../domain/types.js';
+import type { OpenHighAlertCounts } from '../store/incident-repository.js';
 import { assessAgentRisk } from '../domain/risk.js';
 import type { Sql } from '../store/db.js';
 import type { Store } from '../store/store.js';
 
+/** Agents assessed per batch by refreshAll: its memory and each query stay the same size at any tenant size. */
+const REFRESH_BATCH = 1000;
+
 /**
- * Keeps each agent's stored risk (score, level, signals) current, so listing and sorting 10,000
+ * Keeps each agent's stored risk (score, level, signals) current, so listing and sorting 100,000
  * agents is one indexed query. Called when an agent or an alert about it changes, and for all
- * agents at start and periodically (the `dormant` signal moves with the clock).
+ * agents at start (the `dormant` signal moves with the clock).
  */
 export class RiskRefresher {
   constructor(
@@ -14,25 +18,27 @@ export class RiskRefresher {
     private readonly clock: () => Date,
   ) {}
 
-  async refreshAll(): Promise<number> {
-    const [agents, users, alerts] = await Promise.all([
-      this.store.agents.all(),
-      this.store.users.all(),
-      this.store.incidents.openHighAlertCounts(),
-    ]);
-    const accountState = accountStateLookup(users);
-    const now = this.clock();
-    await this.store.agents.setRisks(
-      agents.map((agent) => ({
-        id: agent.id,
-        risk: assessAgentRisk(agent, {
-          now,
-          accountState,
-          openAlerts: alerts.get(agent.id) ?? { high: 0, critical: 0 },
-        }),
-      })),
-    );
-    return agents.length;
+  /**
+   * Reassesses every agent, a batch at a time in id order, each batch in its own transaction with its
+   * rows locked (a change made meanwhile is assessed after it, never overwritten by a stale
+   * assessment); stops between batches once `signal` aborts.
+   */
+  async refreshAll(signal?: AbortSignal): Promise<number> {
+    let refreshed = 0;
+    let after = '';
+    while (!signal?.aborted) {
+      const batch = await this.store.db.transaction(async (tx) => {
+        const agents = await this.store.agents.pageForUpdate(tx, after, REFRESH_BATCH);
+        if (agents.length > 0) {
+          await this.assess(agents, await this.store.incidents.openHighAlertCounts(tx), this.clock(), tx);
+        }
+        return agents;
+      });
+      if (batch.length === 0) break;
+      refreshed += batch.length;
+      after = batch[batch.length - 1]!.id;
+    }
+    return refreshed;
   }
 
   /** Recomputes the named agents inside the caller's transaction. */
@@ -41,20 +47,22 @@ export class RiskRefresher {
       (a): a is Agent => a !== null,
     );
     if (agents.length === 0) return;
-    const owners = [...new Set(agents.flatMap((a) => [...a.owners, a.createdBy]))];
-    const users = (await Promise.all(owners.map((upn) => this.store.users.get(upn, q)))).filter(
-      (u): u is DirectoryUser => u !== null,
+    await this.assess(agents, await this.store.incidents.openHighAlertCounts(q), this.clock(), q);
+  }
+
+  private async assess(agents: Agent[], alerts: OpenHighAlertCounts, now: Date, q?: Sql): Promise<void> {
+    const users = await this.store.users.byUpns(
+      agents.flatMap((a) => [...a.owners, a.createdBy]),
+      q,
     );
     const accountState = accountStateLookup(users);
-    const counts = await this.store.incidents.openHighAlertCounts(q);
-    const now = this.clock();
     await this.store.agents.setRisks(
       agents.map((agent) => ({
         id: agent.id,
         risk: assessAgentRisk(agent, {
           now,
           accountState,
-          openAlerts: counts.get(agent.id) ?? { high: 0, critical: 0 },
+          openAlerts: alerts.get(agent.id) ?? { high: 0, critical: 0 },
         }),
       })),
       q,

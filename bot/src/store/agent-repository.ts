@@ -128,6 +128,18 @@ export class AgentRepository {
     return (await q.query<{ data: Agent }>('select data from agents order by id')).map((r) => r.data);
   }
 
+  /**
+   * The `limit` agents after `afterId` in id order, locked until the transaction ends: walks the whole
+   * tenant in bounded batches while changes to those agents wait their turn.
+   */
+  async pageForUpdate(tx: Sql, afterId: string, limit: number): Promise<Agent[]> {
+    const rows = await tx.query<{ data: Agent }>(
+      'select data from agents where id > $1 order by id limit $2 for update',
+      [afterId, limit],
+    );
+    return rows.map((r) => r.data);
+  }
+
   async count(q: Sql = this.db): Promise<number> {
     const rows = await q.query<{ n: number }>('select count(*)::int as n from agents');
     return rows[0]?.n ?? 0;

@@ -18,6 +18,9 @@ const evidenceIds = (alert: Alert) => ({
 });
 
 /** Alerts, the incidents that group them, and the protection events behind them. */
+/** Open high and critical alerts per agent id. */
+export type OpenHighAlertCounts = Map<string, { high: number; critical: number }>;
+
 export class IncidentRepository {
   constructor(private readonly db: Sql) {}
 
@@ -153,7 +156,7 @@ export class IncidentRepository {
   }
 
   /** Open alerts whose evidence names an agent, counted per agent and severity, for agent risk. */
-  async openHighAlertCounts(q: Sql = this.db): Promise<Map<string, { high: number; critical: number }>> {
+  async openHighAlertCounts(q: Sql = this.db): Promise<OpenHighAlertCounts> {
     const rows = await q.query<{ agent_id: string; high: number; critical: number }>(
       `select agent_id, count(*) filter (where severity_rank = $1)::int as high,
               count(*) filter (where severity_rank = $2)::int as critical

@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Db, Sql } from './db.js';
 
 /** PGlite: PostgreSQL compiled to WebAssembly, in this process. One connection, so transactions serialize. */
 export async function openPglite(dataDir: string | null): Promise<Db> {
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-  const pg = dataDir ? new PGlite(dataDir) : new PGlite();
+  // pg_trgm: the agent search index (migration 005).
+  const options = { extensions: { pg_trgm } };
+  const pg = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await pg.waitReady;
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Sql => ({
     async query<Row>(text: string, params?: unknown[]) {

@@ -23,6 +23,15 @@ export class UserRepository {
     return rows[0]?.data ?? null;
   }
 
+  /** The users with these UPNs (case-insensitive); unknown ones are left out. */
+  async byUpns(upns: string[], q: Sql = this.db): Promise<DirectoryUser[]> {
+    if (upns.length === 0) return [];
+    const rows = await q.query<{ data: DirectoryUser }>('select data from users where upn = any($1::text[])', [
+      [...new Set(upns.map((u) => u.toLowerCase()))],
+    ]);
+    return rows.map((r) => r.data);
+  }
+
   async getForUpdate(tx: Sql, id: string): Promise<DirectoryUser | null> {
     const rows = await tx.query<{ data: DirectoryUser }>('select data from users where id = $1 for update', [id]);
     return rows[0]?.data ?? null;
