@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCES = path.join(ROOT, 'bot', 'src');
@@ -13,7 +13,8 @@ export const SERVER_BUILD = path.join(ROOT, 'bot', 'dist');
 const STAMP = path.join(SERVER_BUILD, '.built');
 /** Files the server reads at run time from beside its modules (migrations, the lexical model). */
 const ASSET = /\.(sql|json)$/;
-const CONFIGS = ['tsconfig.json', 'tsconfig.server.json', 'package.json'];
+// package-lock.json: a new PGlite needs its own prepared cluster.
+const CONFIGS = ['tsconfig.json', 'tsconfig.server.json', 'package.json', 'package-lock.json'];
 
 /** The newest modification time under `dir` (files only, recursively). */
 export function newestMtime(dir) {
@@ -51,6 +52,18 @@ export function buildServer() {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.copyFileSync(file, target);
   }
+  // A fresh PGlite cluster beside the compiled store, so a first start loads it instead of running initdb.
+  const cluster = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '--eval',
+      `import { writeInitializedCluster, CLUSTER_TARBALL } from ${JSON.stringify(pathToFileURL(path.join(SERVER_BUILD, 'store', 'pglite-cluster.js')).href)};
+await writeInitializedCluster(CLUSTER_TARBALL);`,
+    ],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+  if (cluster.status !== 0) return cluster.status ?? 1;
   fs.writeFileSync(STAMP, `${new Date().toISOString()}\n`);
   return 0;
 }

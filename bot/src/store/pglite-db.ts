@@ -1,11 +1,15 @@
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { Db, Sql } from './db.js';
+import { CLUSTER_TARBALL, initializedCluster } from './pglite-cluster.js';
 
-/** PGlite: PostgreSQL compiled to WebAssembly, in this process. One connection, so transactions serialize. */
-export async function openPglite(dataDir: string | null): Promise<Db> {
+/**
+ * PGlite: PostgreSQL compiled to WebAssembly, in this process. One connection, so transactions serialize.
+ * A new data directory starts from the cluster the build prepared (`clusterTarball`), when there is one.
+ */
+export async function openPglite(dataDir: string | null, clusterTarball: string = CLUSTER_TARBALL): Promise<Db> {
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-  const pg = dataDir ? new PGlite(dataDir) : new PGlite();
+  const pg = dataDir ? new PGlite(dataDir, initializedCluster(dataDir, clusterTarball)) : new PGlite();
   await pg.waitReady;
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Sql => ({
     async query<Row>(text: string, params?: unknown[]) {
