@@ -29,7 +29,8 @@ export function newestMtime(dir) {
 /** True when bot/dist is missing or older than a server source or the compiler settings. */
 export function serverBuildIsStale() {
   if (!fs.existsSync(STAMP)) return true;
-  const sources = Math.max(newestMtime(SOURCES), ...CONFIGS.map((f) => fs.statSync(path.join(ROOT, f)).mtimeMs));
+  const configs = CONFIGS.map((f) => path.join(ROOT, f)).filter((f) => fs.existsSync(f));
+  const sources = Math.max(newestMtime(SOURCES), ...configs.map((f) => fs.statSync(f).mtimeMs));
   return fs.statSync(STAMP).mtimeMs < sources;
 }
 
