@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { SERVER_BUILD, buildServer, serverBuildIsStale } from '../scripts/build-server.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -47,8 +48,13 @@ export interface RunningServer {
   url: string;
   child: ChildProcess;
   startMs: number;
+  /** CPU time (user + system) the server process spent until /readyz answered: steadier than startMs on a busy machine. */
+  startCpuMs: number;
   stop(): Promise<void>;
 }
+
+/** How the server runs: compiled JavaScript as `npm start` runs it, or its TypeScript through tsx as tests and `npm run dev` do. */
+export type ServerRunner = 'compiled' | 'tsx';
 
 export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'warden-bench-'));
@@ -64,11 +70,26 @@ export function seedTenant(env: Record<string, string>, agents: number): void {
   if (r.status !== 0) throw new Error(`seed failed: ${r.stderr || r.stdout}`);
 }
 
-/** Starts the real server (bot/src/index.ts) as its own process and waits for /readyz (120 s unless told). */
-export async function startServer(env: Record<string, string>, readyWithinMs = 120_000): Promise<RunningServer> {
+/** `npm run build:server` when the compiled server is older than its sources. */
+export function ensureServerBuilt(): void {
+  if (serverBuildIsStale() && buildServer() !== 0) throw new Error('the server did not compile (npm run build:server)');
+}
+
+/** Starts the real server as its own process, compiled as `npm start` runs it unless told otherwise, and waits for /readyz. */
+export async function startServer(
+  env: Record<string, string>,
+  runner: ServerRunner = 'compiled',
+  readyWithinMs = 120_000,
+): Promise<RunningServer> {
+  if (runner === 'compiled') ensureServerBuilt();
   const port = 20000 + Math.floor(Math.random() * 20000);
+  // tsx as a loader of this one process (its CLI would start a second one), so the CPU time is the server's.
+  const args =
+    runner === 'compiled'
+      ? [path.join(SERVER_BUILD, 'index.js')]
+      : ['--import', 'tsx', path.join(ROOT, 'bot/src/index.ts')];
   const started = performance.now();
-  const child = spawn(TSX, [path.join(ROOT, 'bot/src/index.ts')], {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', PLAYGROUND: '0', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -94,6 +115,7 @@ export async function startServer(env: Record<string, string>, readyWithinMs = 1
     url,
     child,
     startMs,
+    startCpuMs: processCpuMs(child.pid),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -101,6 +123,21 @@ export async function startServer(env: Record<string, string>, readyWithinMs = 1
       }),
   };
 }
+
+/** CPU time a process has used so far, from /proc (Linux); NaN where there is none. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
+/** USER_HZ: 100 on every Linux Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Sequential requests, each timed: precise p50/p99 (autocannon rounds to whole milliseconds). */
 export async function timeRequests(count: number, request: (i: number) => Promise<Response>): Promise<number[]> {

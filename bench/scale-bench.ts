@@ -53,9 +53,9 @@ async function measure(backend: string, tenant: CachedTenant): Promise<BenchRow[
   row(tenant.seeded ? 'seed the tenant' : 'seed the tenant (cached: 0)', tenant.seedMs, 'ms');
 
   // The first start after a seed or an upgrade applies migrations; the figure is the restart.
-  await (await startServer(tenant.env, READY_WITHIN_MS)).stop();
+  await (await startServer(tenant.env, 'compiled', READY_WITHIN_MS)).stop();
   process.stderr.write(`scale bench: ${backend}, restarting...\n`);
-  const server = await startServer(tenant.env, READY_WITHIN_MS);
+  const server = await startServer(tenant.env, 'compiled', READY_WITHIN_MS);
   try {
     row('start to /readyz (restart)', server.startMs, 'ms', '<= 5,000 ms', server.startMs <= 5000);
     const firstHunt = await firstHuntingQuery(server);

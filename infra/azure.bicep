@@ -32,7 +32,7 @@ resource web 'Microsoft.Web/sites@2023-12-01' = {
       linuxFxVersion: 'NODE|20-lts'
       alwaysOn: true
       healthCheckPath: '/readyz'
-      appCommandLine: 'node --import tsx bot/src/index.ts'
+      appCommandLine: 'node bot/dist/index.js' // compiled by `npm run build` in teamsapp.yml's deploy
       appSettings: [
         { name: 'TENANT', value: 'graph' }
         { name: 'AUTH', value: 'entra' }

@@ -4,7 +4,7 @@ import { toolExecutionBody } from '../src/protection/webhook-simulation.js';
 import type { ZavaAgentKey, ZavaAlias } from '../src/tenant/embedded/zava/index.js';
 import { ZAVA_AGENT_IDS, ZAVA_IDS, ZAVA_IPS, ZAVA_USER_IDS, zavaTenant } from '../src/tenant/embedded/zava/index.js';
 
-// The Zava attack (DESIGN.md steps 1 and 2) as the webhook sees it: Griffin's stolen session sends
+// The Zava attack (docs/architecture.md, the Zava story, steps 1 to 3) as the webhook sees it: Griffin's stolen session sends
 // jailbreak prompts to Customer Billing Agent, then makes it try "Send an email" towards an outside
 // address, several times; ordinary work by other people and agents goes on around it. Shared by
 // `npm run simulate`, the webhook tests and the bench.

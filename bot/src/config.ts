@@ -26,13 +26,13 @@ const EnvSchema = z.object({
   ENTRA_AUDIENCE: z.string().optional(),
   ENTRA_ISSUER: z.string().optional(),
   ENTRA_JWKS_URL: z.string().url().optional(),
-  // Bot Framework identity (REFERENCE.md section 6).
+  // Bot Framework identity (docs/architecture.md, interface 6).
   BOT_ID: z.string().optional(),
   BOT_PASSWORD: z.string().optional(),
   BOT_TYPE: z.enum(['SingleTenant', 'UserAssignedMsi', 'MultiTenant']).default('SingleTenant'),
   BOT_TENANT_ID: z.string().optional(),
   TEAMS_APP_ID: z.string().default('00000000-0000-0000-0000-00000000a11d'),
-  // Threat-detection webhook (REFERENCE.md section 1).
+  // Threat-detection webhook (docs/architecture.md, interface 1).
   WEBHOOK_AUDIENCE: z.string().optional(),
   WEBHOOK_ISSUER: z.string().optional(),
   WEBHOOK_JWKS_URL: z.string().url().optional(),

@@ -1,4 +1,4 @@
-// DESIGN.md's story, steps 1-3, as Copilot Studio would play it against the threat-detection webhook:
+// The Zava story (docs/architecture.md), steps 1-7, as Copilot Studio would play it against the threat-detection webhook:
 // the same story `npm run simulate` plays (Griffin's stolen session jailbreaking Customer Billing Agent,
 // then "Send an email" to an outside address, among benign calls). Returns Griffin's incident.
 import { ATTACKER_IP as ATTACKER_CLIENT_IP, zavaAttackStory } from '../../bot/scripts/zava-attack.js';

@@ -7,7 +7,7 @@ import { createTokenVerifier } from '../../bot/src/auth/token-verifier.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 // A local Microsoft Graph and Entra token endpoint over real HTTP, faithful to the documented contract
-// (REFERENCE.md sections 2, 4, 5): client-credentials tokens (form body, scope .default, expires_in), bearer
+// (docs/architecture.md, interfaces 2, 4 and 5): client-credentials tokens (form body, scope .default, expires_in), bearer
 // tokens checked on every Graph call (401 InvalidAuthenticationToken), error bodies {error:{code,message}},
 // collections as {value, @odata.nextLink} with an absolute nextLink, $filter on lastUpdateDateTime for the
 // security resources, 204 for block/unblock/confirmCompromised, 200 {value:true} for revokeSignInSessions,

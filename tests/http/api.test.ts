@@ -138,6 +138,19 @@ for (const backend of BACKENDS) {
       ).toBe('done');
     });
 
+    it('answers 422 naming the header when an idempotency key is reused for another action', async () => {
+      const id = ZAVA_IDS.customerBillingAgent;
+      const key = { 'Idempotency-Key': 'reused-for-another-action' };
+      expect((await server.as(ADELE).post(`/api/v1/agents/${id}/block`, { reason: 'x' }, key)).status).toBe(200);
+      const reused = await server
+        .as(ADELE)
+        .post<{ error: { code: string; field: string } }>(`/api/v1/agents/${id}/unblock`, { reason: 'x' }, key);
+      expect(reused.status).toBe(422);
+      expect(reused.body.error).toMatchObject({ code: 'idempotency_key_reused', field: 'Idempotency-Key' });
+      expect((await server.as(ADELE).get<AgentDetail>(`/api/v1/agents/${id}`)).body.agent.lifecycle).toBe('blocked');
+      await server.as(ADELE).post(`/api/v1/agents/${id}/unblock`, { reason: 'x' });
+    });
+
     it('has one effect when two people block the same agent at the same moment', async () => {
       const agents = (await server.as(ADELE).get<Page<AgentSummary>>('/api/v1/agents?sort=name&limit=5')).body.items;
       const id = agents[1]!.id;

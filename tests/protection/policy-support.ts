@@ -7,7 +7,7 @@ import type { Agent, DirectoryUser } from '../../bot/src/domain/types.js';
 import { ZAVA_IDS, ZAVA_TENANT_ID, zavaTenant } from '../../bot/src/tenant/embedded/zava/index.js';
 
 // Shared by the policy tests: the Zava registry and directory as seeded, payloads shaped like the ones
-// Copilot Studio sends (REFERENCE.md section 1), and the shipped policy with one rule changed.
+// Copilot Studio sends (docs/architecture.md, interface 1), and the shipped policy with one rule changed.
 
 export const NOW = new Date('2026-11-22T10:00:00.000Z');
 const seed = zavaTenant(NOW);

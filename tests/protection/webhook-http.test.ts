@@ -6,7 +6,7 @@ import { BACKENDS } from '../support/test-db.js';
 import type { WebhookHarness } from './webhook-harness.js';
 import { startWebhookServer } from './webhook-harness.js';
 
-// The webhook's HTTP contract (REFERENCE.md section 1): validate, api-version, bearer tokens, body
+// The webhook's HTTP contract (docs/architecture.md, interface 1): validate, api-version, bearer tokens, body
 // limits and payload variants, over real HTTP.
 
 const BODY_LIMIT = 256 * 1024;

@@ -13,7 +13,7 @@ import { BACKENDS } from '../support/test-db.js';
 import type { WebhookHarness } from './webhook-harness.js';
 import { startWebhookServer } from './webhook-harness.js';
 
-// DESIGN.md steps 1 to 3 through the webhook: Griffin's stolen session is blocked, and the alerts
+// The Zava story (docs/architecture.md) steps 1 to 7 through the webhook: Griffin's stolen session is blocked, and the alerts
 // are correlated into one high incident with an outbox row for the SOC channel.
 
 for (const backend of BACKENDS.filter((b) => b.enabled)) {

@@ -4,7 +4,7 @@ import { assessAgentRisk } from '../../bot/src/domain/risk.js';
 import type { Agent, AgentSnapshot, Alert } from '../../bot/src/domain/types.js';
 import { maxSeverity, severityRank } from '../../bot/src/domain/types.js';
 import { entitiesOf, incidentTitle } from '../../bot/src/domain/incident-correlator.js';
-import { accountStateLookup } from '../../bot/src/inventory/risk-refresher.js';
+import { accountStateLookup } from '../../bot/src/domain/account-state.js';
 import type { TenantSeed } from '../../bot/src/tenant/embedded/tenant-seed.js';
 import type { ZavaFinding } from '../../bot/src/tenant/embedded/zava/index.js';
 import {

@@ -1,5 +1,6 @@
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { UnauthorizedError } from '../domain/errors.js';
 
 export interface TokenVerifierOptions {
   /** The key set: Entra's JWKS URL in production, or a local key set (embedded mode, tests). */
@@ -10,12 +11,8 @@ export interface TokenVerifierOptions {
   allowedAppIds?: string[];
 }
 
-export class TokenError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TokenError';
-  }
-}
+/** A token refused by the verifier: answered 401 with why. */
+export class TokenError extends UnauthorizedError {}
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<JWTPayload>;
 

@@ -1,6 +1,6 @@
 import type { Principal, Role } from './types.js';
 
-/** Who may do what (DESIGN.md, "Identity and roles"). The server checks this on every action. */
+/** Who may do what (docs/architecture.md, "Identity and roles"). The server checks this on every action. */
 export const ACTION_ROLES = {
   blockAgent: ['responder', 'admin'],
   unblockAgent: ['admin'],

@@ -1,13 +1,44 @@
-/** Errors the services raise; the HTTP layer and the bot map them to status codes and card errors. */
+/** One problem with the input, named by where it is (`query.limit`, `body.query`). */
+export interface ErrorIssue {
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+/** The `error` of a JSON error answer (http/api-contract.ts `ApiError`). */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  field?: string;
+  issues?: ErrorIssue[];
+  upstream?: { service: string; status: number; code: string };
+}
+
+/**
+ * The one base class of the errors Agent Warden raises on purpose: a stable code, the HTTP status it is answered
+ * with, and what the answer says (`body()`). The HTTP layer sends it as is; the bot shows the message on a card.
+ * Anything else that escapes a request is a bug, answered 500 without details.
+ */
 export class DomainError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly status: number,
     readonly field?: string,
+    readonly issues?: ErrorIssue[],
   ) {
     super(message);
     this.name = new.target.name;
+  }
+
+  body(): ErrorBody {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.field ? { field: this.field } : {}),
+      ...(this.issues ? { issues: this.issues } : {}),
+    };
   }
 }
 
@@ -30,8 +61,15 @@ export class ConflictError extends DomainError {
 }
 
 export class InvalidInputError extends DomainError {
-  constructor(message: string, field?: string) {
-    super('invalid_input', message, 400, field);
+  constructor(message: string, field?: string, issues?: ErrorIssue[]) {
+    super('invalid_input', message, 400, field, issues);
+  }
+}
+
+/** A bearer token that is missing or not valid. */
+export class UnauthorizedError extends DomainError {
+  constructor(message: string) {
+    super('unauthorized', message, 401);
   }
 }
 
@@ -44,5 +82,12 @@ export class UpstreamError extends DomainError {
     upstreamMessage: string,
   ) {
     super('upstream_error', `${service} answered ${upstreamStatus} ${upstreamCode}: ${upstreamMessage}`, 502);
+  }
+
+  override body(): ErrorBody {
+    return {
+      ...super.body(),
+      upstream: { service: this.service, status: this.upstreamStatus, code: this.upstreamCode },
+    };
   }
 }

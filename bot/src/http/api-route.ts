@@ -57,9 +57,7 @@ export function parseInput<T>(schema: z.ZodType<T> | undefined, value: unknown, 
     message: i.message,
   }));
   const first = issues[0];
-  const error = new InvalidInputError(first ? `${first.path}: ${first.message}` : `invalid ${where}`, first?.path);
-  Object.assign(error, { issues });
-  throw error;
+  throw new InvalidInputError(first ? `${first.path}: ${first.message}` : `invalid ${where}`, first?.path, issues);
 }
 
 export function registerRoutes(app: FastifyInstance, routes: AnyApiRoute[], authenticate: Authenticate): void {

@@ -4,10 +4,9 @@ import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { DomainError, UpstreamError } from '../domain/errors.js';
+import { DomainError, UnauthorizedError } from '../domain/errors.js';
 import type { Principal } from '../domain/types.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
-import { TokenError } from '../auth/token-verifier.js';
 import { devPrincipal, principalFromClaims } from '../auth/principal-resolver.js';
 import { devSignInRefusal } from '../auth/dev-sign-in.js';
 import { IdempotencyKeyReusedError } from '../store/idempotency.js';
@@ -48,12 +47,6 @@ export interface HttpTimeouts {
 
 export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { requestMs: 30_000, idleMs: 120_000 };
 
-export class UnauthorizedError extends DomainError {
-  constructor(message: string) {
-    super('unauthorized', message, 401);
-  }
-}
-
 export async function buildHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const { config } = options;
   const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
@@ -92,28 +85,8 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof DomainError) {
-      const issues = (error as DomainError & { issues?: unknown }).issues;
-      return reply.code(error.status).send({
-        error: {
-          code: error.code,
-          message: error.message,
-          ...(error.field ? { field: error.field } : {}),
-          ...(issues ? { issues } : {}),
-          ...(error instanceof UpstreamError
-            ? { upstream: { service: error.service, status: error.upstreamStatus, code: error.upstreamCode } }
-            : {}),
-        },
-      });
-    }
-    if (error instanceof TokenError) {
-      return reply.code(401).send({ error: { code: 'unauthorized', message: error.message } });
-    }
-    if (error instanceof IdempotencyKeyReusedError) {
-      return reply
-        .code(422)
-        .send({ error: { code: 'idempotency_key_reused', message: error.message, field: 'Idempotency-Key' } });
-    }
+    // Every error raised on purpose (not found, forbidden, invalid input, bad token, reused key, Graph's refusal).
+    if (error instanceof DomainError) return reply.code(error.status).send({ error: error.body() });
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.code(413).send({ error: { code: 'payload_too_large', message: 'the request body is too large' } });
     }

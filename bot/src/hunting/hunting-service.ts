@@ -19,11 +19,10 @@ const QUERY_CACHE_SIZE = 64;
 
 /** A KQL error as the API answers it: 400 with the line and column it points at. */
 export class InvalidQueryError extends DomainError {
-  readonly issues: { path: string; message: string; line: number; column: number }[];
-
   constructor(error: KqlError) {
-    super('invalid_query', error.message, 400, 'query');
-    this.issues = [{ path: 'body.query', message: error.detail, line: error.line, column: error.column }];
+    super('invalid_query', error.message, 400, 'query', [
+      { path: 'body.query', message: error.detail, line: error.line, column: error.column },
+    ]);
   }
 }
 

@@ -13,7 +13,7 @@ import type { Column, Row } from './kql/values.js';
 import type { Store } from '../store/store.js';
 import { changeVersion } from '../store/outbox.js';
 
-// The embedded tenant's advanced-hunting tables, shaped like Defender's (REFERENCE.md section 3):
+// The embedded tenant's advanced-hunting tables, shaped like Defender's (docs/architecture.md, interface 3):
 // AIAgentsInfo and AgentsInfo keep one row per agent snapshot (take the newest per agent with
 // `summarize arg_max(Timestamp, *) by AIAgentId`), IdentityInfo one row per directory account.
 // Nested details follow Copilot Studio's component shapes: an MCP tool has

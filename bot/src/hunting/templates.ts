@@ -1,5 +1,5 @@
 // Pre-built hunting templates for AI agents. The KQL is ours, written against the columns of
-// Defender's AIAgentsInfo / AgentsInfo / IdentityInfo tables (REFERENCE.md section 3), so the same
+// Defender's AIAgentsInfo / AgentsInfo / IdentityInfo tables (docs/architecture.md, interface 3), so the same
 // text runs in the embedded engine and in Defender through runHuntingQuery. Every template returns
 // one row per agent with an AIAgentId column, which the tab uses for bulk actions.
 

@@ -6,16 +6,16 @@ import type {
   Page,
   SecurityView,
   SubmissionView,
-} from '../http/api-contract.js';
+} from '../domain/views.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { Agent, AgentDefinition, Alert, Incident, SubmissionStatus } from '../domain/types.js';
 import { severityRank } from '../domain/types.js';
 import type { AgentRisk } from '../domain/risk.js';
 import { assessAgentRisk } from '../domain/risk.js';
+import { accountStateLookup } from '../domain/account-state.js';
 import type { AgentListFilter, AgentListRow } from '../store/agent-repository.js';
 import type { IncidentListFilter } from '../store/incident-repository.js';
 import type { Store } from '../store/store.js';
-import { accountStateLookup } from './risk-refresher.js';
 
 /** The read side the tab, the API and the bot share: agents, incidents and submissions as people see them. */
 export class InventoryQueries {

@@ -1,6 +1,7 @@
 import type { Agent, DirectoryUser } from '../domain/types.js';
 import type { OpenHighAlertCounts } from '../store/incident-repository.js';
 import { assessAgentRisk } from '../domain/risk.js';
+import { accountStateLookup } from '../domain/account-state.js';
 import type { Sql } from '../store/db.js';
 import type { Store } from '../store/store.js';
 
@@ -68,13 +69,4 @@ export class RiskRefresher {
       q,
     );
   }
-}
-
-export function accountStateLookup(users: DirectoryUser[]): (upn: string) => 'enabled' | 'disabled' | 'missing' {
-  const byUpn = new Map(users.map((u) => [u.upn.toLowerCase(), u]));
-  return (upn) => {
-    const user = byUpn.get(upn.toLowerCase());
-    if (!user) return 'missing';
-    return user.accountEnabled ? 'enabled' : 'disabled';
-  };
 }

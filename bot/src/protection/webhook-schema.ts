@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod/v4';
 
 /**
- * The Copilot Studio threat-detection webhook's wire format (REFERENCE.md section 1) and its
+ * The Copilot Studio threat-detection webhook's wire format (docs/architecture.md, interface 1) and its
  * normalized form. Copilot Studio may send any field as null or leave it out, adds fields over time
  * and has two spellings of the previous tool outputs, so the schema is loose about presence and extra
  * keys, and strict only where a wrong shape would make the request meaningless (an object where a

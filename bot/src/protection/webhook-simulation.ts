@@ -5,7 +5,7 @@ import type { ToolExecutionAnswer } from './webhook-schema.js';
 
 /**
  * Copilot Studio's side of the threat-detection webhook, for the simulator, the tests and the bench:
- * builds `analyze-tool-execution` bodies shaped like the captured payload (REFERENCE.md section 1)
+ * builds `analyze-tool-execution` bodies shaped like the captured payload (docs/architecture.md, interface 1)
  * and posts them with a bearer token, as Copilot Studio does before each tool call.
  */
 

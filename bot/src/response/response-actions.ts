@@ -1,4 +1,4 @@
-import type { ActionResult } from '../http/api-contract.js';
+import type { ActionResult } from '../domain/views.js';
 import type { AgentDefinition, Classification, Principal, Submission } from '../domain/types.js';
 
 /** Where an action came from, recorded in the audit trail. */

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { ActionResult } from '../http/api-contract.js';
+import type { ActionResult } from '../domain/views.js';
 import type { ActionName } from '../domain/authorization.js';
 import { mayPerform } from '../domain/authorization.js';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, UpstreamError } from '../domain/errors.js';

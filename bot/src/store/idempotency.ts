@@ -1,3 +1,4 @@
+import { DomainError } from '../domain/errors.js';
 import type { Sql } from './db.js';
 
 export type IdempotencyClaim<T> = { fresh: true } | { fresh: false; result: T };
@@ -35,8 +36,13 @@ export async function recordIdempotentResult(tx: Sql, key: string, result: unkno
   await tx.query('update idempotency set result = $2 where key = $1', [key, JSON.stringify(result)]);
 }
 
-export class IdempotencyKeyReusedError extends Error {
+export class IdempotencyKeyReusedError extends DomainError {
   constructor(key: string) {
-    super(`Idempotency-Key '${key}' was already used for a different request`);
+    super(
+      'idempotency_key_reused',
+      `Idempotency-Key '${key}' was already used for a different request`,
+      422,
+      'Idempotency-Key',
+    );
   }
 }

@@ -1,7 +1,7 @@
 // POST /api/messages: the Bot Framework endpoint. botbuilder's CloudAdapter (teams-ai's TeamsAdapter)
 // authenticates each activity and runs the teams-ai Application on it.
 //
-// Identity (REFERENCE.md section 6): BOT_TYPE SingleTenant (BOT_ID, BOT_PASSWORD, BOT_TENANT_ID) or
+// Identity (docs/architecture.md, interface 6): BOT_TYPE SingleTenant (BOT_ID, BOT_PASSWORD, BOT_TENANT_ID) or
 // UserAssignedMsi (BOT_ID, BOT_TENANT_ID; the managed identity is the bot). With AUTH=entra every activity
 // must carry a valid Bot Framework token: without one the answer is 401 before anything runs, and the
 // adapter rejects a bad one (401). With AUTH=dev (loopback only) the endpoint also takes the unauthenticated

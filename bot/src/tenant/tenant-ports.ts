@@ -4,7 +4,7 @@ import type { Sql } from '../store/db.js';
 /**
  * The tenant's side of the response actions. The embedded adapter changes the store (the tenant's
  * system of record in embedded mode) inside the caller's transaction; a Graph adapter calls
- * Microsoft Graph (REFERENCE.md sections 4 and 5) and ignores the transaction handle.
+ * Microsoft Graph (docs/architecture.md, interfaces 4 and 5) and ignores the transaction handle.
  */
 export interface AgentControl {
   /** Blocked agents disappear from the store for new users and stop working for current ones. */

@@ -3,6 +3,7 @@ import { DomainError, ForbiddenError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/types.js';
 import type { ActionResult } from '../api-contract.js';
 import type { ActionContext } from '../../response/response-actions.js';
+import { IdempotencyKeyReusedError } from '../../store/idempotency.js';
 import { defineRoute } from '../api-route.js';
 import type { RouteDeps } from './route-deps.js';
 import { actionContext } from './route-deps.js';
@@ -51,7 +52,8 @@ async function forEachAgent(
       const r = await act(itemCtx, agentId);
       results.push({ agentId, outcome: r.outcome, message: r.message, auditId: r.auditId });
     } catch (error) {
-      if (error instanceof ForbiddenError) throw error;
+      // Refused as a whole: a role that may not, or a key already used for another request (403, 422).
+      if (error instanceof ForbiddenError || error instanceof IdempotencyKeyReusedError) throw error;
       if (!(error instanceof DomainError)) throw error;
       results.push({
         agentId,

@@ -29,7 +29,7 @@ export const THREAT_DETECTION_PREFIX = '/api/threat-detection';
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
 
 /**
- * The Copilot Studio threat-detection webhook (REFERENCE.md section 1): `validate` and
+ * The Copilot Studio threat-detection webhook (docs/architecture.md, interface 1): `validate` and
  * `analyze-tool-execution`. Registered in its own scope because it is not part of the tab's /api/v1:
  * its caller is Copilot Studio with an Entra app token, and its errors use the webhook's error shape
  * `{errorCode, message, httpStatus, diagnostics}`.

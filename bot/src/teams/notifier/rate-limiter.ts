@@ -1,4 +1,4 @@
-// Teams' limits for a bot (REFERENCE.md section 6): per thread 7 writes/1 s, 8/2 s, 60/30 s, 1800/hour, and
+// Teams' limits for a bot (docs/architecture.md, interface 6): per thread 7 writes/1 s, 8/2 s, 60/30 s, 1800/hour, and
 // about 50 requests a second per app. Sliding windows per conversation plus a token bucket for the app.
 // In memory, per instance: several instances share Teams' budget, which their 429s (honoured) then enforce.
 

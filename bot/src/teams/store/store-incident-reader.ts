@@ -6,7 +6,7 @@ import type { AgentRisk } from '../../domain/risk.js';
 import { assessAgentRisk } from '../../domain/risk.js';
 import type { Agent, AgentDefinition, AuditRecord, Incident, Severity } from '../../domain/types.js';
 import { SEVERITIES, severityRank } from '../../domain/types.js';
-import { accountStateLookup } from '../../inventory/risk-refresher.js';
+import { accountStateLookup } from '../../domain/account-state.js';
 import type { Store } from '../../store/store.js';
 import type {
   AgentRiskCardView,

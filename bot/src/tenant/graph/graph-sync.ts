@@ -20,7 +20,7 @@ import { UpstreamError } from '../../domain/errors.js';
 import type { GraphConnection } from './graph-client.js';
 import { packageMetaKey, type GraphPackageIds } from './graph-tenant.js';
 
-// TENANT=graph: keeps the store's copy of the tenant fresh by polling Microsoft Graph (REFERENCE.md 2 and 5).
+// TENANT=graph: keeps the store's copy of the tenant fresh by polling Microsoft Graph (docs/architecture.md, interfaces 2 and 5).
 //
 // Each run, in this order:
 // 1. agents: every page of GET /copilot/admin/catalog/packages, mapped onto the domain Agent. Graph's package
@@ -29,7 +29,7 @@ import { packageMetaKey, type GraphPackageIds } from './graph-tenant.js';
 //    own values for those fields. Packages that disappear from Graph are left in the store as they were.
 // 2. incidents then alerts: GET /security/incidents?$expand=alerts and GET /security/alerts_v2, each filtered
 //    on lastUpdateDateTime after its own cursor (meta table, key graph.sync.cursor), with
-//    Prefer: include-unknown-enum-members. No change notifications exist for these (REFERENCE.md 2), so this
+//    Prefer: include-unknown-enum-members. No change notifications exist for these (docs/architecture.md, interface 2), so this
 //    is the only way in. The cursor moves to the newest lastUpdateDateTime seen, in the same transaction as
 //    the rows, so a failed run is simply fetched again.
 // 3. users named by the alerts' user evidence: GET /users/{id}. Roles, risk and session state are Agent

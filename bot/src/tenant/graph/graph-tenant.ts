@@ -6,7 +6,7 @@ import type { AgentChange, TenantPorts } from '../tenant-ports.js';
 import { embeddedTenant } from '../embedded/embedded-tenant.js';
 import type { GraphConnection } from './graph-client.js';
 
-// TENANT=graph: the response actions go to Microsoft Graph (REFERENCE.md sections 4 and 5). Only once Graph
+// TENANT=graph: the response actions go to Microsoft Graph (docs/architecture.md, interfaces 4 and 5). Only once Graph
 // has accepted a change is the store's copy updated, inside the caller's transaction, exactly as the embedded
 // adapter does it, so the tab and the cards show the new state before the next sync. Graph's refusals leave
 // as UpstreamError (HTTP 502 with Graph's code and message) and the transaction rolls back: nothing is

@@ -1,8 +1,8 @@
 import type { Principal } from '../domain/types.js';
-import type { HuntResultsCardView } from '../teams/cards/card-views.js';
-import { tabDeepLink } from '../teams/cards/deep-links.js';
-import type { HuntRunner } from '../teams/ports.js';
-import type { HuntingService } from './hunting-service.js';
+import type { HuntingService } from '../hunting/hunting-service.js';
+import type { HuntResultsCardView } from './cards/card-views.js';
+import { tabDeepLink } from './cards/deep-links.js';
+import type { HuntRunner } from './ports.js';
 
 export interface HuntRunnerOptions {
   /** Teams app id and the static tab's entity id, for the link into the tab. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ServiceHuntRunner } from '../../bot/src/hunting/hunt-runner.js';
+import { ServiceHuntRunner } from '../../bot/src/teams/hunt-runner.js';
 import { HuntingService } from '../../bot/src/hunting/hunting-service.js';
 import { buildHuntingTables, staticTables } from '../../bot/src/hunting/hunting-tables.js';
 import { HUNTING_TEMPLATES } from '../../bot/src/hunting/templates.js';
