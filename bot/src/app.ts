@@ -24,7 +24,7 @@ import type { HttpTimeouts } from './http/http-server.js';
 import { buildHttpServer } from './http/http-server.js';
 import { HuntingTables } from './hunting/hunting-tables.js';
 import { HuntingService } from './hunting/hunting-service.js';
-import { ServiceHuntRunner } from './hunting/hunt-runner.js';
+import { ServiceHuntRunner } from './teams/hunt-runner.js';
 import type { QueryLimits } from './hunting/query-worker/query-pool.js';
 import { threatDetectionRoutes } from './http/routes/threat-detection-routes.js';
 import type { PolicyEvaluator } from './protection/protection-service.js';

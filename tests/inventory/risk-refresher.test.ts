@@ -4,7 +4,8 @@ import { assessAgentRisk } from '../../bot/src/domain/risk.js';
 import type { Db } from '../../bot/src/store/db.js';
 import { migrate } from '../../bot/src/store/migrate.js';
 import { createStore, type Store } from '../../bot/src/store/store.js';
-import { RiskRefresher, accountStateLookup } from '../../bot/src/inventory/risk-refresher.js';
+import { RiskRefresher } from '../../bot/src/inventory/risk-refresher.js';
+import { accountStateLookup } from '../../bot/src/domain/account-state.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/test-db.js';
 import { makeAgent, makeUser } from '../fakes/agent-factory.js';
 

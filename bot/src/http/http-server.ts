@@ -9,7 +9,6 @@ import type { Principal } from '../domain/types.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { devPrincipal, principalFromClaims } from '../auth/principal-resolver.js';
 import { devSignInRefusal } from '../auth/dev-sign-in.js';
-import { IdempotencyKeyReusedError } from '../store/idempotency.js';
 import type { AnyApiRoute, Authenticate } from './api-route.js';
 import { MAX_ENCODED_PARAM_LENGTH, registerRoutes } from './api-route.js';
 import { buildOpenApi } from './openapi.js';

@@ -1,4 +1,4 @@
-import type { Agent, DirectoryUser } from '../domain/types.js';
+import type { Agent } from '../domain/types.js';
 import type { OpenHighAlertCounts } from '../store/incident-repository.js';
 import { assessAgentRisk } from '../domain/risk.js';
 import { accountStateLookup } from '../domain/account-state.js';

@@ -1,8 +1,7 @@
 import type { ProtectionEvent } from '../domain/types.js';
-import type { Page } from '../http/api-contract.js';
+import type { Page } from '../domain/views.js';
 import type { Sql } from '../store/db.js';
 import { decodeCursor, encodeCursor } from '../store/cursor.js';
-import { InvalidInputError } from '../domain/errors.js';
 
 /** The SOC's "why was this blocked?" lookup over the webhook's stored decisions, newest first. */
 export interface EventFilter {
@@ -30,11 +29,8 @@ export async function listProtectionEvents(db: Sql, f: EventFilter): Promise<Pag
   if (f.decision) add((p) => `decision = ${p}`, f.decision);
   if (f.from) add((p) => `occurred_at >= ${p}::timestamptz`, f.from);
   if (f.to) add((p) => `occurred_at < ${p}::timestamptz`, f.to);
-  const after = decodeCursor(f.cursor);
+  const after = decodeCursor(f.cursor, 'timestamp');
   if (after) {
-    if (typeof after.key !== 'string' || Number.isNaN(Date.parse(after.key))) {
-      throw new InvalidInputError('cursor is not a cursor this API returned', 'cursor');
-    }
     params.push(after.key, after.id);
     where.push(`(occurred_at, id) < ($${params.length - 1}::timestamptz, $${params.length})`);
   }

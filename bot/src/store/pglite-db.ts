@@ -12,7 +12,9 @@ export async function openPglite(dataDir: string | null, clusterTarball: string 
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
   // pg_trgm: the agent search index (migration 005).
   const options = { extensions: { pg_trgm } };
-  const pg = dataDir ? new PGlite(dataDir, { ...options, ...initializedCluster(dataDir, clusterTarball) }) : new PGlite(options);
+  const pg = dataDir
+    ? new PGlite(dataDir, { ...options, ...initializedCluster(dataDir, clusterTarball) })
+    : new PGlite(options);
   await pg.waitReady;
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Sql => ({
     async query<Row>(text: string, params?: unknown[]) {
