@@ -16,6 +16,7 @@ import type {
   Submission,
 } from '../domain/types.js';
 import type { RiskLevel, RiskSignal } from '../domain/risk.js';
+import type { ToolDefinitionVersion } from '../domain/tool-definitions.js';
 
 export interface Page<T> {
   items: T[];
@@ -54,6 +55,12 @@ export interface AgentDetail {
   alerts: Alert[];
   incidents: IncidentSummary[];
   pendingSubmission: Submission | null;
+}
+
+/** GET /agents/{id}/tool-definitions: per tool, oldest first; version 1 is the baseline rug pulls are measured from. */
+export interface ToolDefinitionHistory {
+  agentId: string;
+  versions: ToolDefinitionVersion[];
 }
 
 export interface IncidentSummary {

@@ -4,6 +4,10 @@ import type { JailbreakFeature, RequestJailbreakResult } from './jailbreak-detec
 import type { PolicyRuleId, ProtectionPolicy, RuleMode } from './protection-policy.js';
 import { REASON_CODES, reasonText } from './reason-codes.js';
 import type { ReasonCode } from './reason-codes.js';
+import type { ToolDefinition } from './tool-definition.js';
+import { hashToolDefinition, toolDefinitionOf, toolLabelOf } from './tool-definition.js';
+import type { ToolDefinitionObservation } from './tool-definition-registry.js';
+import { RUG_PULL_RULE, TOOL_POISONING_RULE } from './tool-definition-rules.js';
 import type { ToolExecutionRequest } from './webhook-schema.js';
 
 /**
@@ -36,6 +40,8 @@ export interface PolicyInput {
   recentCalls: readonly RecentToolCall[];
   jailbreak: RequestJailbreakResult;
   now: Date;
+  /** How the call's tool definition compares with the first one seen for this agent and tool; absent when not tracked. */
+  toolDefinition?: ToolDefinitionObservation | null;
 }
 
 export interface RuleHit {
@@ -50,6 +56,8 @@ export interface RuleHit {
   /** alerts_v2 category (MITRE tactic): "Collection", "InitialAccess", ... */
   category: string;
   mitreTechniques: string[];
+  /** Set when the alert is about a thing rather than a user's call (a tool definition's hash): one alert per thing. */
+  subject?: string;
 }
 
 export interface PolicyDecision {
@@ -92,10 +100,12 @@ interface ResolvedTool {
   operation: { name: string; access: OperationAccess } | null;
 }
 
-interface Facts {
+export interface Facts {
   input: PolicyInput;
   policy: ProtectionPolicy;
   tool: ResolvedTool;
+  /** The call's tool definition, bounded, and its hash. */
+  toolDefinition: { definition: ToolDefinition; hash: string };
   destinations(): Destination[];
   injection(): InjectionFinding[];
   userCompromised: boolean;
@@ -105,9 +115,10 @@ interface Finding {
   title: string;
   detail: string;
   severity: Severity;
+  subject?: string;
 }
 
-interface RuleDefinition {
+export interface RuleDefinition {
   id: PolicyRuleId;
   reasonCode: ReasonCode;
   category: string;
@@ -213,6 +224,7 @@ export const RULES: readonly RuleDefinition[] = [
       };
     },
   },
+  TOOL_POISONING_RULE,
   {
     id: 'injection-in-data',
     reasonCode: REASON_CODES.injectionInData,
@@ -263,6 +275,7 @@ export const RULES: readonly RuleDefinition[] = [
       };
     },
   },
+  RUG_PULL_RULE,
   {
     id: 'burst',
     reasonCode: REASON_CODES.burst,
@@ -310,6 +323,7 @@ export function evaluatePolicy(input: PolicyInput, policy: ProtectionPolicy): Po
       detail: finding.detail,
       category: rule.category,
       mitreTechniques: [...rule.mitreTechniques],
+      ...(finding.subject ? { subject: finding.subject } : {}),
     });
   }
   hits.sort(
@@ -326,10 +340,12 @@ function buildFacts(input: PolicyInput, policy: ProtectionPolicy): Facts {
   let destinations: Destination[] | null = null;
   let injection: InjectionFinding[] | null = null;
   const u = input.user;
+  const definition = toolDefinitionOf(input.request);
   return {
     input,
     policy,
     tool: resolveTool(input),
+    toolDefinition: { definition, hash: hashToolDefinition(definition) },
     destinations: () => (destinations ??= extractDestinations(input.request.inputValues, policy.tenantDomains)),
     injection: () => (injection ??= findInjection(input.request, policy.rules['injection-in-data'].threshold)),
     userCompromised: u !== null && (u.riskState === 'confirmedCompromised' || u.passwordResetRequired),
@@ -572,8 +588,7 @@ export function findInjection(
 // ---- wording -------------------------------------------------------------------------------------
 
 function toolLabel(input: PolicyInput): string {
-  const t = input.request.tool;
-  return t.name && t.id ? `"${t.name}" (${t.id})` : (t.id ?? t.name ?? 'an unnamed tool');
+  return toolLabelOf(input.request.tool);
 }
 
 function describe(ds: Destination[]): string {

@@ -22,7 +22,9 @@ export type PolicyRuleId =
   | 'injection-in-data'
   | 'undeclared-tool'
   | 'maker-mcp-write'
-  | 'burst';
+  | 'burst'
+  | 'tool-poisoning'
+  | 'rug-pull';
 
 export const POLICY_RULE_IDS: readonly PolicyRuleId[] = [
   'agent-blocked',
@@ -34,6 +36,8 @@ export const POLICY_RULE_IDS: readonly PolicyRuleId[] = [
   'undeclared-tool',
   'maker-mcp-write',
   'burst',
+  'tool-poisoning',
+  'rug-pull',
 ];
 
 export interface RuleSettings {
@@ -56,6 +60,11 @@ export interface BurstSettings extends RuleSettings {
   windowMinutes: number;
 }
 
+export interface ToolPoisoningSettings extends RuleSettings {
+  /** Score at or above which a tool's definition counts as carrying hidden instructions. */
+  threshold: number;
+}
+
 export interface PolicyRules {
   'agent-blocked': RuleSettings;
   'user-compromised': RuleSettings;
@@ -66,6 +75,8 @@ export interface PolicyRules {
   'undeclared-tool': RuleSettings;
   'maker-mcp-write': RuleSettings;
   burst: BurstSettings;
+  'tool-poisoning': ToolPoisoningSettings;
+  'rug-pull': RuleSettings;
 }
 
 export interface SensitiveTools {
@@ -127,6 +138,12 @@ const positiveInt = z
 const mode = z.enum(RULE_MODES, { error: 'expected "block", "alert" or "off"' });
 const plain = z.strictObject({ mode });
 
+const unitScore = z
+  .number({ error: 'expected a number between 0 and 1' })
+  .gt(0, { error: 'expected a number between 0 and 1' })
+  .lte(1, { error: 'expected a number between 0 and 1' })
+  .default(0.5);
+
 const CAPABILITIES = ['email', 'message', 'http', 'file', 'data', 'none'] as const;
 
 const PolicySchema = z.strictObject({
@@ -146,17 +163,13 @@ const PolicySchema = z.strictObject({
     exfiltration: z.strictObject({ mode, injectionCounts: z.boolean().default(true) }),
     'deny-listed-recipient': plain,
     'hidden-external-recipients': plain,
-    'injection-in-data': z.strictObject({
-      mode,
-      threshold: z
-        .number({ error: 'expected a number between 0 and 1' })
-        .gt(0, { error: 'expected a number between 0 and 1' })
-        .lte(1, { error: 'expected a number between 0 and 1' })
-        .default(0.5),
-    }),
+    'injection-in-data': z.strictObject({ mode, threshold: unitScore }),
     'undeclared-tool': plain,
     'maker-mcp-write': plain,
     burst: z.strictObject({ mode, maxCalls: positiveInt, windowMinutes: positiveInt }),
+    // Rules added after the first policy files were written: a file without them gets their defaults.
+    'tool-poisoning': z.strictObject({ mode, threshold: unitScore }).default({ mode: 'block', threshold: 0.5 }),
+    'rug-pull': plain.default({ mode: 'alert' }),
   }),
   persistentJailbreak: z.strictObject({ minFlagged: positiveInt, windowMinutes: positiveInt }),
 });

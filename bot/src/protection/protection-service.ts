@@ -14,6 +14,9 @@ import type { ProtectionPolicy } from './protection-policy.js';
 import { REASON_CODES, reasonText } from './reason-codes.js';
 import type { ReasonCode } from './reason-codes.js';
 import { RecentCallWindow } from './recent-calls.js';
+import { hashToolDefinition, toolDefinitionOf, toolKeyOf } from './tool-definition.js';
+import { ToolDefinitionRegistry } from './tool-definition-registry.js';
+import type { ToolDefinitionObservation } from './tool-definition-registry.js';
 import type { RegistryCacheOptions } from './registry-cache.js';
 import { RegistryCache } from './registry-cache.js';
 import type { ToolExecutionAnswer, ToolExecutionRequest } from './webhook-schema.js';
@@ -81,6 +84,8 @@ const MAX_RECENT_PER_USER = 500;
 export class ProtectionService {
   readonly registry: RegistryCache;
   readonly recorder: DecisionRecorder;
+  /** The tool definitions seen per agent (rug-pull rule). */
+  readonly toolDefinitions: ToolDefinitionRegistry;
   private readonly recent = new RecentCallWindow({ windowMs: RECENT_WINDOW_MS, maxPerUser: MAX_RECENT_PER_USER });
   private readonly tracker: PersistentJailbreakTracker;
   /** Per user and agent: the events of recent flagged prompts, and the open persistent-jailbreak alert's window. */
@@ -97,6 +102,7 @@ export class ProtectionService {
       onError: (err) => options.log?.warn({ err }, 'protection: registry refresh failed'),
       ...options.registry,
     });
+    this.toolDefinitions = new ToolDefinitionRegistry(options.store.toolDefinitions);
     this.recorder = new DecisionRecorder(options.store, {
       newId: randomUUID,
       onError: (err, context) => options.log?.error({ err }, `protection: ${context}`),
@@ -115,6 +121,7 @@ export class ProtectionService {
 
   async start(): Promise<void> {
     await this.registry.start();
+    await this.toolDefinitions.load();
     await this.seedRecentCalls();
     await this.warmUp();
     this.started = true;
@@ -146,6 +153,7 @@ export class ProtectionService {
     const started = performance.now();
     const now = this.clock();
     const budgetMs = this.options.budgetMs;
+    const eventId = randomUUID();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), budgetMs);
@@ -154,7 +162,7 @@ export class ProtectionService {
     try {
       outcome = await Promise.race([
         // The decision runs in a promise so that a synchronous throw becomes the fail mode too.
-        Promise.resolve().then(() => this.decide(request, now)),
+        Promise.resolve().then(() => this.decide(request, now, eventId)),
         timedOut,
       ]);
     } catch (error) {
@@ -166,7 +174,6 @@ export class ProtectionService {
     // A synchronous decision cannot be interrupted; one that finished past the budget still counts as late.
     if (outcome !== 'timeout' && !('error' in outcome) && latencyMs > budgetMs) outcome = 'timeout';
 
-    const eventId = randomUUID();
     if (outcome === 'timeout' || 'error' in outcome) {
       const reason: FailReason = outcome === 'timeout' ? 'timeout' : 'error';
       if (reason === 'error') {
@@ -212,7 +219,7 @@ export class ProtectionService {
     return { answer, eventId, failReason: null, hits: decision.hits, latencyMs };
   }
 
-  private async decide(request: ToolExecutionRequest, now: Date): Promise<Decided> {
+  private async decide(request: ToolExecutionRequest, now: Date, eventId: string): Promise<Decided> {
     const agent: Agent | null = this.registry.agent(request.agent.id);
     const user: DirectoryUser | null = this.registry.user(request.user.id);
     const jailbreak = scoreRequestJailbreak(request);
@@ -223,9 +230,30 @@ export class ProtectionService {
       recentCalls: this.recent.of(request.user.id, now),
       jailbreak,
       now,
+      toolDefinition: await this.observeToolDefinition(request, agent, now, eventId),
     };
     const decision = await this.evaluate(input, this.options.policy);
     return { decision, jailbreak, subject: { request, agent, user } };
+  }
+
+  /** Only agents in the registry are tracked: an unknown agent id must not grow the table. */
+  private async observeToolDefinition(
+    request: ToolExecutionRequest,
+    agent: Agent | null,
+    now: Date,
+    eventId: string,
+  ): Promise<ToolDefinitionObservation | null> {
+    const toolKey = toolKeyOf(request);
+    if (!agent || !toolKey || this.options.policy.rules['rug-pull'].mode === 'off') return null;
+    const definition = toolDefinitionOf(request);
+    return this.toolDefinitions.observe({
+      agentId: agent.id,
+      toolKey,
+      hash: hashToolDefinition(definition),
+      definition,
+      at: now.toISOString(),
+      eventId,
+    });
   }
 
   private failModeAnswer(

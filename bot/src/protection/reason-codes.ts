@@ -18,6 +18,8 @@
  * | 1007 | too many calls of the same sensitive tool in a short time                 |
  * | 1010 | a recipient or destination on the deny list                               |
  * | 1011 | hidden (Bcc) recipients outside the organization                          |
+ * | 1012 | instructions hidden in the tool's own definition (tool poisoning)         |
+ * | 1013 | the tool's definition changed since it was first seen (rug pull)          |
  * | 2001 | fail mode: the decision did not finish within the budget                  |
  * | 2002 | fail mode: the decision failed with an internal error                     |
  */
@@ -33,6 +35,8 @@ export const REASON_CODES = {
   burst: 1007,
   denyListedRecipient: 1010,
   hiddenExternalRecipients: 1011,
+  toolPoisoning: 1012,
+  rugPull: 1013,
   failModeTimeout: 2001,
   failModeError: 2002,
 } as const;
@@ -54,6 +58,8 @@ export const REASON_TEXT: Record<ReasonCode, string> = {
   1007: `${POLICY} because this tool was used too many times in a short period. Try again later.`,
   1010: `${POLICY} because one of the recipients or destinations is not allowed.`,
   1011: `${POLICY} because it would send a hidden copy outside your organization.`,
+  1012: `${POLICY} because this tool's description contains instructions that did not come from you.`,
+  1013: `${POLICY} because this tool has changed since it was approved for this agent.`,
   2001: "This action was blocked because your organization's security check did not answer in time. Try again in a moment.",
   2002: "This action was blocked because your organization's security check could not complete. Try again in a moment.",
 };
