@@ -80,9 +80,9 @@ const PATTERNS: readonly PoisoningPattern[] = [
 
 // Zero-width spaces and joiners (not U+200D, which emoji sequences use), word joiners, the BOM,
 // bidi embeddings, overrides and isolates, and the Unicode tag block (ASCII smuggling).
-const INVISIBLE = /[\u200B\u200C\u200E\u200F\u2060-\u2064\uFEFF\u202A-\u202E\u2066-\u2069]|\uDB40[\uDC00-\uDC7F]/gu;
+const INVISIBLE = /[\u200B\u200C\u200E\u200F\u2060-\u2064\uFEFF\u202A-\u202E\u2066-\u2069\u{E0000}-\u{E007F}]/gu;
 const INVISIBLE_WEIGHT = 0.8;
-const TAG_CHARS = /\uDB40[\uDC00-\uDC7F]/g;
+const TAG_CHARS = /[\u{E0000}-\u{E007F}]/gu;
 
 const JAILBREAK_FEATURES_LEFT_OUT = new Set(['injection.covert']);
 
