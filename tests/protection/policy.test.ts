@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { evaluatePolicy, extractDestinations } from '../../bot/src/protection/policy-engine.js';
 import type { PolicyDecision, RecentToolCall } from '../../bot/src/protection/policy-engine.js';
 import { POLICY_RULE_IDS } from '../../bot/src/protection/protection-policy.js';
-import type { PolicyRuleId } from '../../bot/src/protection/protection-policy.js';
+import type { PolicyRuleId, ProtectionPolicy, RuleMode } from '../../bot/src/protection/protection-policy.js';
 import { REASON_CODES, REASON_TEXT } from '../../bot/src/protection/reason-codes.js';
-import { ZAVA_IDS } from '../../bot/src/tenant/embedded/zava/index.js';
+import { ZAVA_AGENT_IDS, ZAVA_IDS } from '../../bot/src/tenant/embedded/zava/index.js';
 import {
   JAILBREAK_MESSAGE,
   NOW,
@@ -438,6 +438,53 @@ describe('policy engine: modes', () => {
     expect(alerted).toMatchObject({ blockAction: false, reasonCode: 0, hits: [{ rule, mode: 'alert' }] });
     const off = decide(c.payload, c.input, policyWith({ [rule]: 'off' }));
     expect(off).toMatchObject({ blockAction: false, reasonCode: 0, hits: [] });
+  });
+
+  describe('per agent: audit everywhere, block on chosen agents', () => {
+    const scoped = (
+      byAgent: NonNullable<ProtectionPolicy['rules']['exfiltration']['byAgent']>,
+      mode: RuleMode = 'alert',
+    ) => {
+      const p = policyWith({ exfiltration: mode });
+      p.rules.exfiltration.byAgent = byAgent;
+      return p;
+    };
+    const otherAgent = ZAVA_AGENT_IDS.quarterlyPlanning;
+
+    it.each<[string, ProtectionPolicy, string, 'block' | 'alert' | null]>([
+      [
+        'listed agent blocks',
+        scoped([{ agents: [ZAVA_IDS.customerBillingAgent], mode: 'block' }]),
+        ZAVA_IDS.customerBillingAgent,
+        'block',
+      ],
+      [
+        'an agent not listed gets the rule mode',
+        scoped([{ agents: [otherAgent], mode: 'block' }]),
+        ZAVA_IDS.customerBillingAgent,
+        'alert',
+      ],
+      [
+        '"*" names every other agent',
+        scoped([
+          { agents: [otherAgent], mode: 'off' },
+          { agents: '*', mode: 'block' },
+        ]),
+        ZAVA_IDS.customerBillingAgent,
+        'block',
+      ],
+      [
+        'a listed agent set to off does not run the rule',
+        scoped([{ agents: [ZAVA_IDS.customerBillingAgent], mode: 'off' }], 'block'),
+        ZAVA_IDS.customerBillingAgent,
+        null,
+      ],
+    ])('%s', (_name, policy, agentId, expected) => {
+      const agent = agentId === ZAVA_IDS.customerBillingAgent ? billingAgent() : null;
+      const d = decide({ ...exfil, agentId }, { agent }, policy);
+      expect(d.hits.find((h) => h.rule === 'exfiltration')?.mode ?? null).toBe(expected);
+      expect(d.blockAction).toBe(expected === 'block');
+    });
   });
 
   it('block wins over alert: the answer carries the blocking rule, the alert is still reported', () => {

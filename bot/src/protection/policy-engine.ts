@@ -2,6 +2,7 @@ import type { Agent, AgentTool, DirectoryUser, OperationAccess, Severity, ToolCa
 import { detectJailbreak } from './jailbreak-detector.js';
 import type { JailbreakFeature, RequestJailbreakResult } from './jailbreak-detector.js';
 import type { PolicyRuleId, ProtectionPolicy, RuleMode } from './protection-policy.js';
+import { ruleModeFor } from './protection-policy.js';
 import { REASON_CODES, reasonText } from './reason-codes.js';
 import type { ReasonCode } from './reason-codes.js';
 import type { ToolDefinition } from './tool-definition.js';
@@ -309,8 +310,9 @@ const IMPORTANCE = new Map(RULES.map((r, i) => [r.id, i]));
 export function evaluatePolicy(input: PolicyInput, policy: ProtectionPolicy): PolicyDecision {
   const facts = buildFacts(input, policy);
   const hits: RuleHit[] = [];
+  const agentId = input.agent?.id ?? input.request.agent.id;
   for (const rule of RULES) {
-    const mode: RuleMode = policy.rules[rule.id].mode;
+    const mode: RuleMode = ruleModeFor(policy.rules[rule.id], agentId);
     if (mode === 'off') continue;
     const finding = rule.evaluate(facts);
     if (!finding) continue;

@@ -11,6 +11,7 @@ import { PersistentJailbreakTracker } from './persistent-jailbreak.js';
 import type { PolicyDecision, PolicyInput, RuleHit } from './policy-engine.js';
 import { evaluatePolicy } from './policy-engine.js';
 import type { ProtectionPolicy } from './protection-policy.js';
+import { ruleModeFor } from './protection-policy.js';
 import { REASON_CODES, reasonText } from './reason-codes.js';
 import type { ReasonCode } from './reason-codes.js';
 import { RecentCallWindow } from './recent-calls.js';
@@ -244,7 +245,7 @@ export class ProtectionService {
     eventId: string,
   ): Promise<ToolDefinitionObservation | null> {
     const toolKey = toolKeyOf(request);
-    if (!agent || !toolKey || this.options.policy.rules['rug-pull'].mode === 'off') return null;
+    if (!agent || !toolKey || ruleModeFor(this.options.policy.rules['rug-pull'], agent.id) === 'off') return null;
     const definition = toolDefinitionOf(request);
     return this.toolDefinitions.observe({
       agentId: agent.id,
