@@ -1,7 +1,7 @@
 import type { RuleDefinition } from './policy-engine.js';
 import { REASON_CODES } from './reason-codes.js';
 import { formatToolDefinitionChanges, toolLabelOf } from './tool-definition.js';
-import { detectToolPoisoning } from './tool-poisoning.js';
+import { detectToolPoisoningCached } from './tool-poisoning.js';
 
 /**
  * The rules on the tool itself rather than on its call: tool poisoning (hidden instructions in the
@@ -19,7 +19,11 @@ export const TOOL_POISONING_RULE: RuleDefinition = {
   // Command and scripting interpreter (instructions run by the model); masquerading (text the user cannot see).
   mitreTechniques: ['T1059', 'T1036'],
   evaluate: ({ input, policy, toolDefinition }) => {
-    const result = detectToolPoisoning(toolDefinition.definition, policy.rules['tool-poisoning'].threshold);
+    const result = detectToolPoisoningCached(
+      toolDefinition.definition,
+      toolDefinition.hash,
+      policy.rules['tool-poisoning'].threshold,
+    );
     if (!result.flagged) return null;
     const shown = result.findings
       .slice(0, MAX_FINDINGS_SHOWN)

@@ -112,6 +112,26 @@ export function detectToolPoisoning(
   return { score, flagged: score >= threshold, findings };
 }
 
+// Every call carries its tool's definition, and a tool's definition rarely changes: remember recent
+// verdicts by the definition's hash, so a large definition is scanned once, not on every call.
+const CACHE_LIMIT = 1024;
+const cache = new Map<string, ToolPoisoningResult>();
+
+/** detectToolPoisoning, remembered for the last CACHE_LIMIT definitions by hash and threshold. */
+export function detectToolPoisoningCached(
+  definition: ToolDefinition,
+  hash: string,
+  threshold: number,
+): ToolPoisoningResult {
+  const key = `${threshold}|${hash}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const result = detectToolPoisoning(definition, threshold);
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(key, result);
+  return result;
+}
+
 function scanText(text: string): JailbreakFeature[] {
   const features: JailbreakFeature[] = [];
   const invisible = text.match(INVISIBLE);
