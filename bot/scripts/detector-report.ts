@@ -4,6 +4,10 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { clearJailbreakCache, detectJailbreak } from '../src/protection/jailbreak-detector.js';
 import type { JailbreakResult } from '../src/protection/jailbreak-detector.js';
+import type { CorpusExample } from './detection-corpora.js';
+import { corporaDir, loadCorpora } from './detection-corpora.js';
+import type { Rate } from './detector-evaluation.js';
+import { evaluateSources } from './detector-evaluation.js';
 
 /**
  * `npm run detector:report`: the jailbreak detector's quality and speed on the labelled prompt set
@@ -150,10 +154,42 @@ function main(): void {
     for (const s of report.benign.falseAlarms)
       console.log(`    - (${s.split}/${s.category}) ${clip(s.text)}  -> ${why(s)}`);
   }
+  printPublicCorpora(jailbreak, benign);
+
   const t = timeDetector([...jailbreak, ...benign].map((p) => p.text));
   console.log(
     `\n  time per message (median of 7 uncached runs each, ${t.messages} messages): p50 ${t.p50.toFixed(1)} µs, p99 ${t.p99.toFixed(1)} µs, max ${t.max.toFixed(1)} µs`,
   );
+}
+
+/** The public corpora (read from the mirror, never committed) with the project's own set as one more source. */
+function printPublicCorpora(jailbreak: LabelledPrompt[], benign: LabelledPrompt[]): void {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const dir = corporaDir();
+  const { examples, skipped } = loadCorpora(dir);
+  console.log(`\nPublic corpora (${dir}; sources and licences: docs/detection-data.md)`);
+  for (const line of skipped) console.log(`  ${line}`);
+  if (examples.length === 0) {
+    console.log('  no public corpus found: nothing more to report');
+    return;
+  }
+  const own: CorpusExample[] = [
+    ...jailbreak.map((p) => ({ text: p.text, label: 1 as const, family: p.category, source: 'agent-warden' })),
+    ...benign.map((p) => ({ text: p.text, label: 0 as const, family: p.category, source: 'agent-warden' })),
+  ];
+  const r = evaluateSources([...own, ...examples]);
+  const show = (x: Rate) => `${x.label ? 'TPR' : 'FPR'} ${pct(x.flagged / x.total)} (${x.flagged}/${x.total})`;
+  console.log(
+    `  overall, shipped model       : TPR ${pct(r.overall.shipped.tpr)}, FPR ${pct(r.overall.shipped.fpr)}` +
+      `\n  overall, leave-one-source-out: TPR ${pct(r.overall.leaveOneOut.tpr)}, FPR ${pct(r.overall.leaveOneOut.fpr)}`,
+  );
+  console.log('\n  per source: shipped model | model trained without the source (leave-one-source-out)');
+  for (const s of r.shipped.bySource) {
+    const loo = r.leaveOneOut.find((x) => x.key === s.key && x.label === s.label)!;
+    console.log(`    ${s.key.padEnd(16)} ${show(s).padEnd(26)} | ${show(loo)}`);
+  }
+  console.log('\n  per family (shipped model):');
+  for (const f of r.shipped.byFamily) console.log(`    ${f.key.padEnd(40)} ${show(f)}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -8,7 +8,7 @@ import { loadLocalKeySet } from '../src/auth/local-key-set.js';
 import { ConfigError, EMBEDDED_CALLER_APP_ID, loadConfig } from '../src/config.js';
 import { analyzeToolExecution } from '../src/protection/webhook-simulation.js';
 import { ZAVA_IDS } from '../src/tenant/embedded/zava/index.js';
-import { zavaAttackStory } from './zava-attack.js';
+import { zavaAttackStory, zavaToolStory } from './zava-attack.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -33,7 +33,8 @@ async function main(): Promise<void> {
   );
   if (!ready) throw new ConfigError(`no Agent Warden server answers at ${base} (start it with npm run dev)`);
 
-  const steps = zavaAttackStory();
+  // Griffin's attack, then Marketing Campaign Planner's MCP server changing its tool under it.
+  const steps = [...zavaAttackStory(), ...zavaToolStory()];
   let unexpected = 0;
   console.log(`Zava attack against ${base}: ${steps.length} tool calls\n`);
   for (const [i, step] of steps.entries()) {

@@ -68,6 +68,43 @@ describe('policy file validation: a bad file names the file and the field', () =
       message: /bad\.json: rules\.maker-mcp-write: missing/,
     },
     {
+      name: 'a per-agent mode that is not a mode',
+      doc: withChange((p) => (p.rules.exfiltration.byAgent = [{ agents: ['a1'], mode: 'enforce' }])),
+      message: /bad\.json: rules\.exfiltration\.byAgent\[0\]\.mode: expected "block", "alert" or "off"/,
+    },
+    {
+      name: 'a per-agent entry without agents',
+      doc: withChange((p) => (p.rules.burst.byAgent = [{ agents: [], mode: 'block' }])),
+      message: /bad\.json: rules\.burst\.byAgent\[0\]\.agents: expected at least one agent id/,
+    },
+    {
+      name: 'an agent named in two per-agent entries',
+      doc: withChange(
+        (p) =>
+          (p.rules['rug-pull'].byAgent = [
+            { agents: ['a1', 'a2'], mode: 'block' },
+            { agents: ['a2'], mode: 'off' },
+          ]),
+      ),
+      message: /bad\.json: rules\.rug-pull\.byAgent\[1\]\.agents\[0\]: agent "a2" is already in entry 0/,
+    },
+    {
+      name: 'a "*" entry before others',
+      doc: withChange(
+        (p) =>
+          (p.rules.exfiltration.byAgent = [
+            { agents: '*', mode: 'alert' },
+            { agents: ['a1'], mode: 'block' },
+          ]),
+      ),
+      message: /bad\.json: rules\.exfiltration\.byAgent\[0\]\.agents: the "\*" entry must be the last one/,
+    },
+    {
+      name: '"*" inside a list',
+      doc: withChange((p) => (p.rules.exfiltration.byAgent = [{ agents: ['a1', '*'], mode: 'block' }])),
+      message: /bad\.json: rules\.exfiltration\.byAgent\[0\]\.agents\[1\]: write "agents": "\*"/,
+    },
+    {
       name: 'a misspelt rule',
       doc: withChange((p) => (p.rules['exfiltraton'] = { mode: 'block' })),
       message: /bad\.json: rules: unknown field "exfiltraton"/,

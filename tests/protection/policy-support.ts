@@ -2,6 +2,7 @@ import { scoreRequestJailbreak } from '../../bot/src/protection/jailbreak-detect
 import type { PolicyInput, RecentToolCall } from '../../bot/src/protection/policy-engine.js';
 import { loadProtectionPolicy } from '../../bot/src/protection/protection-policy.js';
 import type { PolicyRuleId, ProtectionPolicy, RuleMode } from '../../bot/src/protection/protection-policy.js';
+import type { ToolDefinitionObservation } from '../../bot/src/protection/tool-definition-registry.js';
 import { parseToolExecutionRequest } from '../../bot/src/protection/webhook-schema.js';
 import type { Agent, DirectoryUser } from '../../bot/src/domain/types.js';
 import { ZAVA_IDS, ZAVA_TENANT_ID, zavaTenant } from '../../bot/src/tenant/embedded/zava/index.js';
@@ -46,6 +47,8 @@ export interface PayloadOptions {
   previousToolOutputs?: unknown;
   userId?: string | null;
   agentId?: string;
+  toolDescription?: string;
+  toolParameters?: { name: string; description: string | null }[];
 }
 
 /** An analyze-tool-execution body as Copilot Studio sends it (Customer Billing Agent's "Send an email" by default). */
@@ -71,12 +74,14 @@ export function payload(o: PayloadOptions = {}): Record<string, unknown> {
       id: toolId,
       type: o.toolType ?? 'ToolDefinition',
       name: o.toolName === undefined ? 'Send an email' : o.toolName,
-      description: 'Sends an e-mail from the connected mailbox.',
-      inputParameters: [
-        { name: 'emailMessage/To', description: 'Recipients', type: { $kind: 'String' } },
-        { name: 'emailMessage/Subject', description: 'Subject', type: { $kind: 'String' } },
-        { name: 'emailMessage/Body', description: 'Body', type: { $kind: 'String' } },
-      ],
+      description: o.toolDescription ?? 'Sends an e-mail from the connected mailbox.',
+      inputParameters: (
+        o.toolParameters ?? [
+          { name: 'emailMessage/To', description: 'Recipients' },
+          { name: 'emailMessage/Subject', description: 'Subject' },
+          { name: 'emailMessage/Body', description: 'Body' },
+        ]
+      ).map((p) => ({ ...p, type: { $kind: 'String' } })),
       outputParameters: [],
     },
     inputValues: o.inputValues ?? {
@@ -111,6 +116,7 @@ export interface InputOptions {
   user?: DirectoryUser | null;
   recentCalls?: RecentToolCall[];
   now?: Date;
+  toolDefinition?: ToolDefinitionObservation | null;
 }
 
 /** Parses the body through the real webhook schema and scores it with the real detector. */
@@ -124,6 +130,7 @@ export function policyInput(body: Record<string, unknown>, o: InputOptions = {})
     recentCalls: o.recentCalls ?? [],
     jailbreak: scoreRequestJailbreak(parsed.request),
     now: o.now ?? NOW,
+    toolDefinition: o.toolDefinition ?? null,
   };
 }
 

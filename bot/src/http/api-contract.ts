@@ -1,6 +1,7 @@
 // The REST API's response shapes (/api/v1), shared by the server and the tab.
 // Types only: the tab imports this file, so it must not import server code.
 import type { AuditRecord, DirectoryUser, Role, Submission } from '../domain/types.js';
+import type { ToolDefinitionVersion } from '../domain/tool-definitions.js';
 
 // The read side's and the response actions' shapes live in the domain, below the services that return them.
 export type {
@@ -17,6 +18,12 @@ export type {
 /** Error body of every 4xx/5xx answer. */
 export interface ApiError {
   error: { code: string; message: string; field?: string; issues?: { path: string; message: string }[] };
+}
+
+/** GET /agents/{id}/tool-definitions: per tool, oldest first; version 1 is the baseline rug pulls are measured from. */
+export interface ToolDefinitionHistory {
+  agentId: string;
+  versions: ToolDefinitionVersion[];
 }
 
 export interface Me {

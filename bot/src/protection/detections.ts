@@ -36,6 +36,12 @@ const RECOMMENDED: Record<PolicyRuleId | 'persistent-jailbreak', string> = {
     "Check the agent's current definition against the registry; block it if it was changed outside review.",
   'maker-mcp-write':
     "Move the MCP connection from the maker's credentials to the end user's, or make the operation read-only.",
+  'tool-poisoning':
+    'Remove the tool from the agent or fix its description at the source (the MCP server or connector); find out who ' +
+    'changed it, and review what the agent did with it: hidden instructions often ask for files or secrets.',
+  'rug-pull':
+    "Compare the tool's definition history on the agent page; if the change was not expected, block the agent or " +
+    'remove the tool until its owner explains it.',
   burst: 'Check whether the user meant to make these calls; revoke the sessions if not; consider a lower limit.',
   'persistent-jailbreak':
     'Check whether the user really sent these prompts; revoke the sessions and require a password reset if not; ' +
@@ -84,7 +90,10 @@ export function detectionFromHit(hit: RuleHit, s: DecisionSubject, at: string, e
     mitreTechniques: hit.mitreTechniques,
     recommendedActions: RECOMMENDED[hit.rule],
     evidence: evidenceOf(s, true),
-    dedupKey: dedupKeyOf(hit.rule, userId, agentId, s.request.tool.id),
+    // A hit about a thing (a tool definition) grows one alert whoever makes the calls.
+    dedupKey: hit.subject
+      ? `${dedupKeyOf(hit.rule, null, agentId, s.request.tool.id ?? s.request.tool.name)}|${hit.subject}`
+      : dedupKeyOf(hit.rule, userId, agentId, s.request.tool.id),
     at,
     eventIds: [eventId],
   };

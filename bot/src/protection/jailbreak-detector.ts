@@ -1,5 +1,6 @@
 import { findAdversarialSuffix } from './adversarial-suffix.js';
 import { scoreLexical, shippedLexicalModel } from './lexical-model.js';
+import type { LexicalModel } from './lexical-model.js';
 import { JAILBREAK_PATTERNS, JOINED_KEYWORDS, REVERSED_MARKERS, ROT13_MARKERS } from './jailbreak-patterns.js';
 import { normalizeText, rot13 } from './text-normalize.js';
 import type { ChatTurn, ToolExecutionRequest } from './webhook-schema.js';
@@ -41,6 +42,8 @@ export interface JailbreakDetectorOptions {
    * ordinary wording ("your password", "only") it was not trained on.
    */
   lexical?: boolean;
+  /** The lexical model to weigh with instead of the shipped one (leave-one-source-out evaluation); bypasses the cache. */
+  model?: LexicalModel;
 }
 
 export const DEFAULT_JAILBREAK_THRESHOLD = 0.5;
@@ -59,7 +62,12 @@ type FeatureMap = Map<string, JailbreakFeature>;
 /** Scores one message. */
 export function detectJailbreak(text: string, options: JailbreakDetectorOptions = {}): JailbreakResult {
   const threshold = options.threshold ?? DEFAULT_JAILBREAK_THRESHOLD;
-  const { score, features } = cachedAnalysis(text, options.maxChars ?? DEFAULT_MAX_CHARS, options.lexical ?? true);
+  const { score, features } = cachedAnalysis(
+    text,
+    options.maxChars ?? DEFAULT_MAX_CHARS,
+    options.lexical ?? true,
+    options.model,
+  );
   return { score, flagged: score >= threshold, features };
 }
 
@@ -72,8 +80,9 @@ function cachedAnalysis(
   text: string,
   maxChars: number,
   lexical: boolean,
+  model: LexicalModel | undefined,
 ): { score: number; features: JailbreakFeature[] } {
-  const cacheable = text.length <= CACHE_MAX_TEXT && maxChars === DEFAULT_MAX_CHARS;
+  const cacheable = text.length <= CACHE_MAX_TEXT && maxChars === DEFAULT_MAX_CHARS && model === undefined;
   const key = `${lexical ? 'L' : 'P'}${text}`;
   if (cacheable) {
     const hit = cache.get(key);
@@ -82,7 +91,7 @@ function cachedAnalysis(
   const map: FeatureMap = new Map();
   const bounded = bound(text, maxChars);
   analyze(bounded, map, true);
-  if (lexical) addLexical(bounded, map);
+  if (lexical) addLexical(bounded, map, model ?? shippedLexicalModel());
   const features = [...map.values()].sort((a, b) => b.weight - a.weight);
   const result = { score: noisyOr(features), features };
   if (cacheable) {
@@ -96,8 +105,7 @@ function cachedAnalysis(
  * The lexical model's vote: at or above its threshold it becomes a feature whose weight grows from 0.5
  * (flags alone) to 0.9 with the probability; below, it adds nothing, so it never tips weak patterns over.
  */
-function addLexical(text: string, out: FeatureMap): void {
-  const model = shippedLexicalModel();
+function addLexical(text: string, out: FeatureMap, model: LexicalModel | null): void {
   if (!model) return;
   // Short follow-ups ("Send it now.") carry too few words to weigh; the patterns still read them.
   if (countWords(text) < MIN_LEXICAL_WORDS) return;

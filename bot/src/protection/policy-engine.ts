@@ -2,8 +2,13 @@ import type { Agent, AgentTool, DirectoryUser, OperationAccess, Severity, ToolCa
 import { DEFAULT_MAX_CHARS, detectJailbreak } from './jailbreak-detector.js';
 import type { JailbreakFeature, RequestJailbreakResult } from './jailbreak-detector.js';
 import type { PolicyRuleId, ProtectionPolicy, RuleMode } from './protection-policy.js';
+import { ruleModeFor } from './protection-policy.js';
 import { REASON_CODES, reasonText } from './reason-codes.js';
 import type { ReasonCode } from './reason-codes.js';
+import type { ToolDefinition } from './tool-definition.js';
+import { hashToolDefinition, toolDefinitionOf, toolLabelOf } from './tool-definition.js';
+import type { ToolDefinitionObservation } from './tool-definition-registry.js';
+import { RUG_PULL_RULE, TOOL_POISONING_RULE } from './tool-definition-rules.js';
 import type { ToolExecutionRequest } from './webhook-schema.js';
 import type { Destination, DestinationScan } from './destinations.js';
 import { extractDestinations, isDenied } from './destinations.js';
@@ -40,6 +45,8 @@ export interface PolicyInput {
   recentCalls: readonly RecentToolCall[];
   jailbreak: RequestJailbreakResult;
   now: Date;
+  /** How the call's tool definition compares with the first one seen for this agent and tool; absent when not tracked. */
+  toolDefinition?: ToolDefinitionObservation | null;
 }
 
 export interface RuleHit {
@@ -54,6 +61,8 @@ export interface RuleHit {
   /** alerts_v2 category (MITRE tactic): "Collection", "InitialAccess", ... */
   category: string;
   mitreTechniques: string[];
+  /** Set when the alert is about a thing rather than a user's call (a tool definition's hash): one alert per thing. */
+  subject?: string;
 }
 
 export interface PolicyDecision {
@@ -84,10 +93,12 @@ interface ResolvedTool {
   operation: { name: string; access: OperationAccess } | null;
 }
 
-interface Facts {
+export interface Facts {
   input: PolicyInput;
   policy: ProtectionPolicy;
   tool: ResolvedTool;
+  /** The call's tool definition, bounded, and its hash. */
+  toolDefinition: { definition: ToolDefinition; hash: string };
   destinations(): Destination[];
   injection(): InjectionFinding[];
   /** Why part of the inputs went unchecked (a scan limit), or null when everything was read. */
@@ -99,9 +110,10 @@ interface Finding {
   title: string;
   detail: string;
   severity: Severity;
+  subject?: string;
 }
 
-interface RuleDefinition {
+export interface RuleDefinition {
   id: PolicyRuleId;
   reasonCode: ReasonCode;
   category: string;
@@ -207,6 +219,7 @@ export const RULES: readonly RuleDefinition[] = [
       };
     },
   },
+  TOOL_POISONING_RULE,
   {
     id: 'unchecked-inputs',
     reasonCode: REASON_CODES.uncheckedInputs,
@@ -274,6 +287,7 @@ export const RULES: readonly RuleDefinition[] = [
       };
     },
   },
+  RUG_PULL_RULE,
   {
     id: 'burst',
     reasonCode: REASON_CODES.burst,
@@ -307,8 +321,9 @@ const IMPORTANCE = new Map(RULES.map((r, i) => [r.id, i]));
 export function evaluatePolicy(input: PolicyInput, policy: ProtectionPolicy): PolicyDecision {
   const facts = buildFacts(input, policy);
   const hits: RuleHit[] = [];
+  const agentId = input.agent?.id ?? input.request.agent.id;
   for (const rule of RULES) {
-    const mode: RuleMode = policy.rules[rule.id].mode;
+    const mode: RuleMode = ruleModeFor(policy.rules[rule.id], agentId);
     if (mode === 'off') continue;
     const finding = rule.evaluate(facts);
     if (!finding) continue;
@@ -321,6 +336,7 @@ export function evaluatePolicy(input: PolicyInput, policy: ProtectionPolicy): Po
       detail: finding.detail,
       category: rule.category,
       mitreTechniques: [...rule.mitreTechniques],
+      ...(finding.subject ? { subject: finding.subject } : {}),
     });
   }
   hits.sort(
@@ -341,10 +357,12 @@ function buildFacts(input: PolicyInput, policy: ProtectionPolicy): Facts {
   const scanInjection = () =>
     (injection ??= scanForInjection(input.request, policy.rules['injection-in-data'].threshold));
   const u = input.user;
+  const definition = toolDefinitionOf(input.request);
   return {
     input,
     policy,
     tool: resolveTool(input),
+    toolDefinition: { definition, hash: hashToolDefinition(definition) },
     destinations: () => scanDestinations().destinations,
     injection: () => scanInjection().found,
     uncheckedInputs: () =>
@@ -497,8 +515,7 @@ function scanForInjection(
 // ---- wording -------------------------------------------------------------------------------------
 
 function toolLabel(input: PolicyInput): string {
-  const t = input.request.tool;
-  return t.name && t.id ? `"${t.name}" (${t.id})` : (t.id ?? t.name ?? 'an unnamed tool');
+  return toolLabelOf(input.request.tool);
 }
 
 function describe(ds: Destination[]): string {

@@ -23,7 +23,9 @@ export type PolicyRuleId =
   | 'injection-in-data'
   | 'undeclared-tool'
   | 'maker-mcp-write'
-  | 'burst';
+  | 'burst'
+  | 'tool-poisoning'
+  | 'rug-pull';
 
 export const POLICY_RULE_IDS: readonly PolicyRuleId[] = [
   'agent-blocked',
@@ -36,10 +38,32 @@ export const POLICY_RULE_IDS: readonly PolicyRuleId[] = [
   'undeclared-tool',
   'maker-mcp-write',
   'burst',
+  'tool-poisoning',
+  'rug-pull',
 ];
 
 export interface RuleSettings {
+  /** The mode for every agent no `byAgent` entry names. */
   mode: RuleMode;
+  /**
+   * Modes for chosen agents, as Defender's custom rules scope a block to some agents while the default rule
+   * audits: the first entry naming the agent's id wins; an entry with `agents: "*"` (last, at most one)
+   * names every other agent.
+   */
+  byAgent?: AgentRuleMode[];
+}
+
+export interface AgentRuleMode {
+  agents: string[] | '*';
+  mode: RuleMode;
+}
+
+/** The mode a rule runs in for one agent (its `toolDefinition`'s agent id; null when the call names none). */
+export function ruleModeFor(settings: RuleSettings, agentId: string | null): RuleMode {
+  for (const entry of settings.byAgent ?? []) {
+    if (entry.agents === '*' || (agentId !== null && entry.agents.includes(agentId))) return entry.mode;
+  }
+  return settings.mode;
 }
 
 export interface ExfiltrationSettings extends RuleSettings {
@@ -58,6 +82,11 @@ export interface BurstSettings extends RuleSettings {
   windowMinutes: number;
 }
 
+export interface ToolPoisoningSettings extends RuleSettings {
+  /** Score at or above which a tool's definition counts as carrying hidden instructions. */
+  threshold: number;
+}
+
 export interface PolicyRules {
   'agent-blocked': RuleSettings;
   'user-compromised': RuleSettings;
@@ -73,6 +102,8 @@ export interface PolicyRules {
   'undeclared-tool': RuleSettings;
   'maker-mcp-write': RuleSettings;
   burst: BurstSettings;
+  'tool-poisoning': ToolPoisoningSettings;
+  'rug-pull': RuleSettings;
 }
 
 export interface SensitiveTools {
@@ -132,7 +163,69 @@ const positiveInt = z
   });
 
 const mode = z.enum(RULE_MODES, { error: 'expected "block", "alert" or "off"' });
-const plain = z.strictObject({ mode });
+const MAX_AGENT_MODES = 100;
+const MAX_AGENTS_PER_MODE = 1000;
+const agentId = z
+  .string({ error: 'expected an agent id' })
+  .trim()
+  .min(1, { error: 'expected an agent id' })
+  .max(200, { error: 'expected an agent id of at most 200 characters' })
+  .refine((id) => id !== '*', { error: 'write "agents": "*" for every agent, not a list containing "*"' });
+const agentList = z
+  .array(agentId, { error: 'expected a list of agent ids or "*"' })
+  .min(1, { error: 'expected at least one agent id' })
+  .max(MAX_AGENTS_PER_MODE, { error: `expected at most ${MAX_AGENTS_PER_MODE} agent ids` });
+// "*" or a list, with the list's own messages (a union would only say that neither matched).
+const agentsField = z.unknown().transform((value, ctx): string[] | '*' => {
+  if (value === '*') return '*';
+  const list = agentList.safeParse(value);
+  if (list.success) return list.data;
+  for (const issue of list.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
+});
+const byAgent = z
+  .array(
+    z.strictObject({
+      agents: agentsField,
+      mode,
+    }),
+    { error: 'expected a list of {agents, mode} entries' },
+  )
+  .max(MAX_AGENT_MODES, { error: `expected at most ${MAX_AGENT_MODES} entries` })
+  .superRefine((entries, ctx) => {
+    const seen = new Map<string, number>();
+    entries.forEach((entry, i) => {
+      if (entry.agents === '*') {
+        if (i !== entries.length - 1)
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'agents'],
+            message: 'the "*" entry must be the last one: entries after it never apply',
+          });
+        return;
+      }
+      // An entry whose list failed its own checks is reported there.
+      if (!Array.isArray(entry.agents)) return;
+      entry.agents.forEach((id, j) => {
+        const first = seen.get(id);
+        if (first !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'agents', j],
+            message: `agent "${id}" is already in entry ${first}`,
+          });
+        else seen.set(id, i);
+      });
+    });
+  })
+  .optional();
+const plain = z.strictObject({ mode, byAgent });
+
+const unitScore = z
+  .number({ error: 'expected a number between 0 and 1' })
+  .gt(0, { error: 'expected a number between 0 and 1' })
+  .lte(1, { error: 'expected a number between 0 and 1' })
+  .default(0.5);
 
 const CAPABILITIES = ['email', 'message', 'http', 'file', 'data', 'none'] as const;
 
@@ -150,21 +243,19 @@ const PolicySchema = z.strictObject({
   rules: z.strictObject({
     'agent-blocked': plain,
     'user-compromised': plain,
-    exfiltration: z.strictObject({ mode, injectionCounts: z.boolean().default(true) }),
+    exfiltration: z.strictObject({ mode, byAgent, injectionCounts: z.boolean().default(true) }),
     'deny-listed-recipient': plain,
     'hidden-external-recipients': plain,
     'unchecked-inputs': plain.default({ mode: 'block' }),
-    'injection-in-data': z.strictObject({
-      mode,
-      threshold: z
-        .number({ error: 'expected a number between 0 and 1' })
-        .gt(0, { error: 'expected a number between 0 and 1' })
-        .lte(1, { error: 'expected a number between 0 and 1' })
-        .default(0.5),
-    }),
+    'injection-in-data': z.strictObject({ mode, byAgent, threshold: unitScore }),
     'undeclared-tool': plain,
     'maker-mcp-write': plain,
-    burst: z.strictObject({ mode, maxCalls: positiveInt, windowMinutes: positiveInt }),
+    burst: z.strictObject({ mode, byAgent, maxCalls: positiveInt, windowMinutes: positiveInt }),
+    // Rules added after the first policy files were written: a file without them gets their defaults.
+    'tool-poisoning': z
+      .strictObject({ mode, byAgent, threshold: unitScore })
+      .default({ mode: 'block', threshold: 0.5 }),
+    'rug-pull': plain.default({ mode: 'alert' }),
   }),
   persistentJailbreak: z.strictObject({ minFlagged: positiveInt, windowMinutes: positiveInt }),
 });

@@ -12,9 +12,13 @@ import { DegradationMonitor } from './degradation.js';
 import type { PolicyDecision, PolicyInput, RuleHit } from './policy-engine.js';
 import { canSendOut, evaluatePolicy } from './policy-engine.js';
 import type { ProtectionPolicy } from './protection-policy.js';
+import { ruleModeFor } from './protection-policy.js';
 import { REASON_CODES, reasonText } from './reason-codes.js';
 import type { ReasonCode } from './reason-codes.js';
 import { RecentCallWindow } from './recent-calls.js';
+import { hashToolDefinition, toolDefinitionOf, toolKeyOf } from './tool-definition.js';
+import { ToolDefinitionRegistry } from './tool-definition-registry.js';
+import type { ToolDefinitionObservation } from './tool-definition-registry.js';
 import type { RegistryCacheOptions } from './registry-cache.js';
 import { RegistryCache } from './registry-cache.js';
 import type { ToolExecutionAnswer, ToolExecutionRequest } from './webhook-schema.js';
@@ -85,6 +89,8 @@ export class ProtectionService {
   readonly registry: RegistryCache;
   readonly recorder: DecisionRecorder;
   readonly degradation = new DegradationMonitor();
+  /** The tool definitions seen per agent (rug-pull rule). */
+  readonly toolDefinitions: ToolDefinitionRegistry;
   private readonly recent = new RecentCallWindow({ windowMs: RECENT_WINDOW_MS, maxPerUser: MAX_RECENT_PER_USER });
   private readonly tracker: PersistentJailbreakTracker;
   /** Per user and agent: the events of recent flagged prompts, and the open persistent-jailbreak alert's window. */
@@ -101,6 +107,7 @@ export class ProtectionService {
       onError: (err) => options.log?.warn({ err }, 'protection: registry refresh failed'),
       ...options.registry,
     });
+    this.toolDefinitions = new ToolDefinitionRegistry(options.store.toolDefinitions);
     this.recorder = new DecisionRecorder(options.store, {
       // Durable answers wait for the write: start it at once; later decisions join the next batch.
       batchDelayMs: options.durableAnswers === false ? 20 : 0,
@@ -125,6 +132,7 @@ export class ProtectionService {
 
   async start(): Promise<void> {
     await this.registry.start();
+    await this.toolDefinitions.load();
     await this.seedRecentCalls();
     await this.warmUp();
     this.started = true;
@@ -156,6 +164,7 @@ export class ProtectionService {
     const started = performance.now();
     const now = this.clock();
     const budgetMs = this.options.budgetMs;
+    const eventId = randomUUID();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), budgetMs);
@@ -164,7 +173,7 @@ export class ProtectionService {
     try {
       outcome = await Promise.race([
         // The decision runs in a promise so that a synchronous throw becomes the fail mode too.
-        Promise.resolve().then(() => this.decide(request, now)),
+        Promise.resolve().then(() => this.decide(request, now, eventId)),
         timedOut,
       ]);
     } catch (error) {
@@ -176,7 +185,6 @@ export class ProtectionService {
     // A synchronous decision cannot be interrupted; one that finished past the budget still counts as late.
     if (outcome !== 'timeout' && !('error' in outcome) && latencyMs > budgetMs) outcome = 'timeout';
 
-    const eventId = randomUUID();
     if (outcome === 'timeout' || 'error' in outcome) {
       const reason: FailReason = outcome === 'timeout' ? 'timeout' : 'error';
       if (reason === 'error') {
@@ -222,7 +230,7 @@ export class ProtectionService {
     return { answer, eventId, failReason: null, hits: decision.hits, latencyMs };
   }
 
-  private async decide(request: ToolExecutionRequest, now: Date): Promise<Decided> {
+  private async decide(request: ToolExecutionRequest, now: Date, eventId: string): Promise<Decided> {
     const agent: Agent | null = this.registry.agent(request.agent.id);
     const user: DirectoryUser | null = this.registry.user(request.user.id);
     const jailbreak = scoreRequestJailbreak(request);
@@ -233,9 +241,30 @@ export class ProtectionService {
       recentCalls: this.recent.of(request.user.id, now),
       jailbreak,
       now,
+      toolDefinition: await this.observeToolDefinition(request, agent, now, eventId),
     };
     const decision = await this.evaluate(input, this.options.policy);
     return { decision, jailbreak, subject: { request, agent, user } };
+  }
+
+  /** Only agents in the registry are tracked: an unknown agent id must not grow the table. */
+  private async observeToolDefinition(
+    request: ToolExecutionRequest,
+    agent: Agent | null,
+    now: Date,
+    eventId: string,
+  ): Promise<ToolDefinitionObservation | null> {
+    const toolKey = toolKeyOf(request);
+    if (!agent || !toolKey || ruleModeFor(this.options.policy.rules['rug-pull'], agent.id) === 'off') return null;
+    const definition = toolDefinitionOf(request);
+    return this.toolDefinitions.observe({
+      agentId: agent.id,
+      toolKey,
+      hash: hashToolDefinition(definition),
+      definition,
+      at: now.toISOString(),
+      eventId,
+    });
   }
 
   /**

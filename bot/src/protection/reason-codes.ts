@@ -19,6 +19,8 @@
  * | 1010 | a recipient or destination on the deny list                               |
  * | 1011 | hidden (Bcc) recipients outside the organization                          |
  * | 1012 | inputs too large or deep to check, on a tool that can send data out       |
+ * | 1013 | instructions hidden in the tool's own definition (tool poisoning)         |
+ * | 1014 | the tool's definition changed since it was first seen (rug pull)          |
  * | 2001 | fail mode: the decision did not finish within the budget                  |
  * | 2002 | fail mode: the decision failed with an internal error                     |
  */
@@ -35,6 +37,8 @@ export const REASON_CODES = {
   denyListedRecipient: 1010,
   hiddenExternalRecipients: 1011,
   uncheckedInputs: 1012,
+  toolPoisoning: 1013,
+  rugPull: 1014,
   failModeTimeout: 2001,
   failModeError: 2002,
 } as const;
@@ -57,6 +61,8 @@ export const REASON_TEXT: Record<ReasonCode, string> = {
   1010: `${POLICY} because one of the recipients or destinations is not allowed.`,
   1011: `${POLICY} because it would send a hidden copy outside your organization.`,
   1012: `${POLICY} because its content is too large to be checked. Try again with less content.`,
+  1013: `${POLICY} because this tool's description contains instructions that did not come from you.`,
+  1014: `${POLICY} because this tool has changed since it was approved for this agent.`,
   2001: "This action was blocked because your organization's security check did not answer in time. Try again in a moment.",
   2002: "This action was blocked because your organization's security check could not complete. Try again in a moment.",
 };

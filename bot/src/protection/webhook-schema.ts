@@ -105,6 +105,8 @@ export interface ToolExecutionRequest {
     /** "ToolDefinition" | "PrebuiltToolDefinition" | ... */
     type: string | null;
     inputParameters: string[];
+    /** The input parameters with their descriptions and types, as sent (for tool-poisoning and rug-pull checks). */
+    parameters: ToolParameter[];
   };
   /** The tool's arguments: parameter name -> any JSON value. */
   inputValues: Record<string, unknown>;
@@ -125,6 +127,13 @@ export interface ToolExecutionRequest {
   triggerSchemaName: string | null;
   /** A plain IPv4 or IPv6 address ("::ffff:78.131.11.108" becomes "78.131.11.108"); null when absent or invalid. */
   incomingClientIp: string | null;
+}
+
+export interface ToolParameter {
+  name: string;
+  description: string | null;
+  /** `type.$kind` ("String", "Number", ...). */
+  type: string | null;
 }
 
 export interface RequestIssue {
@@ -192,6 +201,10 @@ function normalize(b: ToolExecutionRequestWireBody): ToolExecutionRequest {
       inputParameters: (td?.inputParameters ?? []).flatMap((p) => {
         const name = str(p?.name);
         return name ? [name] : [];
+      }),
+      parameters: (td?.inputParameters ?? []).flatMap((p) => {
+        const name = str(p?.name);
+        return name ? [{ name, description: str(p?.description), type: str(p?.type?.$kind) }] : [];
       }),
     },
     inputValues: b.inputValues ?? {},

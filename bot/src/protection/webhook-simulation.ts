@@ -23,6 +23,32 @@ export interface ToolCallSpec {
   conversationId: string;
   previousToolsOutputs?: unknown[];
   at?: Date;
+  /** The tool's description as this call presents it; the registry's by default (a rug pull changes it). */
+  toolDescription?: string;
+  /** The tool's declared parameters with their descriptions; by default those of its connector operation. */
+  parameters?: { name: string; description: string | null }[];
+}
+
+// Copilot Studio sends the tool's declared parameters, the same on every call whatever the call fills
+// in: the real names of the connector operations the Zava agents use, and one query parameter otherwise.
+const DECLARED_PARAMETERS: [RegExp, string[]][] = [
+  [
+    /Office365Outlook-SendEmail/i,
+    [
+      'emailMessage/To',
+      'emailMessage/Cc',
+      'emailMessage/Bcc',
+      'emailMessage/Subject',
+      'emailMessage/Body',
+      'emailMessage/Importance',
+    ],
+  ],
+  [/CommonDataServiceForApps-ListRecords/i, ['entityName', '$select', '$filter', '$orderby', '$top']],
+];
+
+function declaredParameters(tool: AgentTool): { name: string; description: string | null }[] {
+  const names = DECLARED_PARAMETERS.find(([id]) => id.test(tool.id))?.[1] ?? ['query'];
+  return names.map((name) => ({ name, description: null }));
 }
 
 /** An `analyze-tool-execution` body, with the fields (and nulls) Copilot Studio sends. */
@@ -49,10 +75,9 @@ export function toolExecutionBody(spec: ToolCallSpec): Record<string, unknown> {
       id: spec.tool.id,
       type: spec.tool.kind === 'prebuilt' ? 'PrebuiltToolDefinition' : 'ToolDefinition',
       name: spec.tool.name,
-      description: spec.tool.description,
-      inputParameters: Object.keys(spec.inputValues).map((name) => ({
-        name,
-        description: null,
+      description: spec.toolDescription ?? spec.tool.description,
+      inputParameters: (spec.parameters ?? declaredParameters(spec.tool)).map((p) => ({
+        ...p,
         type: { $kind: 'String' },
       })),
       outputParameters: [],

@@ -5,6 +5,7 @@ import { AuditRepository } from './audit-repository.js';
 import { IncidentRepository } from './incident-repository.js';
 import { Outbox } from './outbox.js';
 import { SubmissionRepository } from './submission-repository.js';
+import { ToolDefinitionRepository } from './tool-definition-repository.js';
 import { UserRepository } from './user-repository.js';
 
 /** The repositories over one database. */
@@ -18,6 +19,7 @@ export interface Store {
   outbox: Outbox;
   snapshots: SnapshotRepository;
   meta: MetaRepository;
+  toolDefinitions: ToolDefinitionRepository;
 }
 
 export function createStore(db: Db): Store {
@@ -31,6 +33,7 @@ export function createStore(db: Db): Store {
     outbox: new Outbox(db),
     snapshots: new SnapshotRepository(db),
     meta: new MetaRepository(db),
+    toolDefinitions: new ToolDefinitionRepository(db),
   };
 }
 

@@ -1,13 +1,15 @@
 import { z } from 'zod/v4';
 import { LIFECYCLES, PLATFORMS } from '../../domain/types.js';
 import { RISK_LEVELS } from '../../domain/risk.js';
+import { NotFoundError } from '../../domain/errors.js';
 import { csvOf, defineRoute, IdParams } from '../api-route.js';
+import type { ToolDefinitionHistory } from '../api-contract.js';
 import type { RouteDeps } from './route-deps.js';
 import { actionContext } from './route-deps.js';
 
 const Reason = z.object({ reason: z.string().trim().min(1, 'a reason is required').max(1000) });
 
-export const agentRoutes = ({ queries, actions }: RouteDeps) => [
+export const agentRoutes = ({ queries, actions, store }: RouteDeps) => [
   defineRoute({
     method: 'GET',
     url: '/api/v1/agents',
@@ -46,6 +48,20 @@ export const agentRoutes = ({ queries, actions }: RouteDeps) => [
     query: z.object({ view: z.enum(['it', 'soc']).optional() }),
     handler: ({ params, query, principal }) =>
       queries.agentDetail(params.id, query.view ?? (principal.roles.includes('responder') ? 'soc' : 'it')),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/v1/agents/:id/tool-definitions',
+    summary:
+      "The definitions the agent's tools were seen with by the threat-detection webhook, oldest first, with the changes of each",
+    tag: 'agents',
+    returns: 'ToolDefinitionHistory',
+    params: IdParams,
+    handler: async ({ params }): Promise<ToolDefinitionHistory> => {
+      const agent = await store.agents.get(params.id);
+      if (!agent) throw new NotFoundError('agent', params.id);
+      return { agentId: agent.id, versions: await store.toolDefinitions.ofAgent(agent.id) };
+    },
   }),
   defineRoute({
     method: 'POST',

@@ -1,0 +1,87 @@
+import { detectJailbreak } from '../src/protection/jailbreak-detector.js';
+import { trainLexicalModel } from '../src/protection/lexical-model.js';
+import type { LexicalModel, TrainingExample } from '../src/protection/lexical-model.js';
+import type { CorpusExample } from './detection-corpora.js';
+
+/**
+ * The detector measured per source and per family, and leave-one-source-out: for each source, the
+ * lexical model is trained on every other source (the patterns are fixed) and the source is scored
+ * with that model. A source's wording then never reached the model, which is the honest figure for
+ * text written elsewhere.
+ */
+
+export interface Rate {
+  /** "gptfuzz", "jailbreak/template", ... */
+  key: string;
+  label: 0 | 1;
+  total: number;
+  flagged: number;
+}
+
+export interface SourceEvaluation {
+  /** With the shipped model, per source and per label/family. */
+  shipped: { bySource: Rate[]; byFamily: Rate[] };
+  /** Each source scored by a model trained without it. */
+  leaveOneOut: Rate[];
+  overall: { shipped: { tpr: number; fpr: number }; leaveOneOut: { tpr: number; fpr: number } };
+}
+
+type Scorer = (text: string) => boolean;
+
+export function evaluateSources(examples: readonly CorpusExample[]): SourceEvaluation {
+  const shippedScorer: Scorer = (t) => detectJailbreak(t).flagged;
+  const flaggedShipped = examples.map((e) => shippedScorer(e.text));
+  const sources = [...new Set(examples.map((e) => e.source))];
+  const flaggedLoo = new Array<boolean>(examples.length).fill(false);
+  for (const source of sources) {
+    const model = trainLexicalModel(interleave(examples.filter((e) => e.source !== source)));
+    examples.forEach((e, i) => {
+      if (e.source === source) flaggedLoo[i] = scoreWith(model, e.text);
+    });
+  }
+  const rates = (keyOf: (e: CorpusExample) => string, flagged: boolean[]) => {
+    const m = new Map<string, Rate>();
+    examples.forEach((e, i) => {
+      const key = keyOf(e);
+      // A source may hold both labels (the project's own set): one rate for each.
+      const id = `${e.label}|${key}`;
+      const r = m.get(id) ?? { key, label: e.label, total: 0, flagged: 0 };
+      r.total++;
+      if (flagged[i]) r.flagged++;
+      m.set(id, r);
+    });
+    return [...m.values()];
+  };
+  const overall = (flagged: boolean[]) => {
+    const pos = examples.map((e, i) => [e, flagged[i]] as const);
+    const rate = (label: 0 | 1) => {
+      const set = pos.filter(([e]) => e.label === label);
+      return set.length === 0 ? 0 : set.filter(([, f]) => f).length / set.length;
+    };
+    return { tpr: rate(1), fpr: rate(0) };
+  };
+  return {
+    shipped: {
+      bySource: rates((e) => e.source, flaggedShipped),
+      byFamily: rates((e) => `${e.label ? 'jailbreak' : 'benign'}/${e.family}`, flaggedShipped),
+    },
+    leaveOneOut: rates((e) => e.source, flaggedLoo),
+    overall: { shipped: overall(flaggedShipped), leaveOneOut: overall(flaggedLoo) },
+  };
+}
+
+function scoreWith(model: LexicalModel, text: string): boolean {
+  return detectJailbreak(text, { model }).flagged;
+}
+
+/** Jailbreak and benign examples alternating, each in its given order: deterministic training input. */
+export function interleave(examples: readonly { text: string; label: 0 | 1 }[]): TrainingExample[] {
+  const pos = examples.filter((e) => e.label === 1);
+  const neg = examples.filter((e) => e.label === 0);
+  const out: TrainingExample[] = [];
+  for (let i = 0; i < Math.max(pos.length, neg.length); i++) {
+    if (i < pos.length) out.push({ text: pos[i]!.text, label: 1 });
+    if (i < neg.length) out.push({ text: neg[i]!.text, label: 0 });
+  }
+  return out;
+}
