@@ -142,6 +142,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     budgetMs: config.webhook.budgetMs,
     failMode: config.webhook.failMode,
     durableAnswers: config.webhook.durableAnswers,
+    maxInFlight: config.webhook.maxInFlight,
     clock,
     evaluate: overrides.protectionEvaluate,
     log: { warn: (o, m) => http.log.warn(o, m), error: (o, m) => http.log.error(o, m) },

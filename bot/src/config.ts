@@ -43,6 +43,7 @@ const EnvSchema = z.object({
   PROTECTION_BUDGET_MS: z.coerce.number().int().min(50).max(5000).default(800),
   PROTECTION_FAIL_MODE: z.enum(['open', 'closed']).default('open'),
   PROTECTION_DURABLE_ANSWERS: bool.default(true),
+  PROTECTION_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(512),
   PROTECTION_POLICY_FILE: z.string().default('config/protection-policy.json'),
   // Graph mode.
   GRAPH_CLIENT_ID: z.string().optional(),
@@ -85,6 +86,8 @@ export interface Config {
     failMode: 'open' | 'closed';
     /** Answer a decision only once its event is committed (group commit). */
     durableAnswers: boolean;
+    /** Decisions in progress at most; beyond, the fail mode answers at once. */
+    maxInFlight: number;
     policyFile: string;
   };
   graph: {
@@ -178,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       budgetMs: e.PROTECTION_BUDGET_MS,
       failMode: e.PROTECTION_FAIL_MODE,
       durableAnswers: e.PROTECTION_DURABLE_ANSWERS,
+      maxInFlight: e.PROTECTION_MAX_IN_FLIGHT,
       policyFile: path.resolve(e.PROTECTION_POLICY_FILE),
     },
     graph: {

@@ -11,8 +11,16 @@ import { startWebhookServer } from './webhook-harness.js';
 // per episode, high severity, in an incident announced through the outbox like any other.
 
 const CRASH = 'please crash the policy';
+const HOLD = 'please hold the policy';
+/** The overload test's held decision: in progress until released. */
+let held: { release: () => void } | null = null;
 const evaluate: PolicyEvaluator = (input, policy) => {
   if (input.request.userMessage === CRASH) throw new Error('policy exploded');
+  if (input.request.userMessage === HOLD) {
+    return new Promise((resolve) => {
+      held = { release: () => resolve(evaluatePolicy(input, policy)) };
+    });
+  }
   return evaluatePolicy(input, policy);
 };
 
@@ -20,7 +28,11 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
   describe(`protection degraded alert (${backend.name})`, () => {
     let h: WebhookHarness;
     beforeAll(async () => {
-      h = await startWebhookServer(backend.name, {}, { protectionEvaluate: evaluate });
+      h = await startWebhookServer(
+        backend.name,
+        { PROTECTION_MAX_IN_FLIGHT: '1', PROTECTION_BUDGET_MS: '5000' },
+        { protectionEvaluate: evaluate },
+      );
     }, 120_000);
     afterAll(async () => {
       await h?.close();
@@ -59,6 +71,31 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
       await crash();
       await crash();
       expect(await degradedAlerts()).toHaveLength(2);
+    });
+
+    it('past the in-flight limit a call is answered at once by the fail mode, counted and stored', async () => {
+      const before = h.server.warden.protection.overloaded;
+      const holding = h.call(
+        'analyze-tool-execution',
+        benignCall(h.clock.now, 'debra', 'customerBillingAgent', HOLD).body,
+        { correlationId: randomUUID() },
+      );
+      // Wait until the held decision is in progress (its evaluator has been called).
+      while (!held) await new Promise((r) => setTimeout(r, 10));
+      const correlationId = randomUUID();
+      const body = benignCall(h.clock.now, 'emily', 'customerBillingAgent', 'Invoice status?').body;
+      const res = await h.call('analyze-tool-execution', body, { correlationId });
+      expect(res.body).toMatchObject({ blockAction: false, reasonCode: 0 });
+      expect(res.body.diagnostics).toMatch(/overload/);
+      expect(h.server.warden.protection.overloaded).toBe(before + 1);
+      held.release();
+      expect((await holding).status).toBe(200);
+      await h.server.warden.protection.recorder.flush();
+      const rows = await h.server.warden.store.db.query<{ fail_reason: string }>(
+        "select data->>'failReason' as fail_reason from events where data->>'correlationId' = $1",
+        [correlationId],
+      );
+      expect(rows).toEqual([{ fail_reason: 'overload' }]);
     });
   });
 }

@@ -31,13 +31,15 @@ export type PolicyEvaluator = (
 ) => PolicyDecision | Promise<PolicyDecision>;
 
 export type FailMode = 'open' | 'closed';
-export type FailReason = 'timeout' | 'error';
+export type FailReason = 'timeout' | 'error' | 'overload';
 
 export interface ProtectionServiceOptions {
   store: Store;
   policy: ProtectionPolicy;
   budgetMs: number;
   failMode: FailMode;
+  /** Decisions in progress at most; a call beyond is answered at once by the fail mode (default 512). */
+  maxInFlight?: number;
   /** Answer only once the decision's event is committed (default true); waits at most `budgetMs` for it. */
   durableAnswers?: boolean;
   clock?: () => Date;
@@ -98,6 +100,8 @@ export class ProtectionService {
   private readonly evaluate: PolicyEvaluator;
   private readonly clock: () => Date;
   private started = false;
+  private inFlight = 0;
+  private overloads = 0;
 
   constructor(private readonly options: ProtectionServiceOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -160,7 +164,30 @@ export class ProtectionService {
     await this.recorder.close();
   }
 
+  /** Calls answered at once by the fail mode because too many decisions were in progress. */
+  get overloaded(): number {
+    return this.overloads;
+  }
+
+  /**
+   * Bounded overload: past `maxInFlight` decisions in progress (waiting for the policy or the store),
+   * a call is answered at once by the fail mode (or blocked when it can send data out), counted, and
+   * nothing more is queued for it than its event.
+   */
   async analyze(request: ToolExecutionRequest, ctx: AnalyzeContext): Promise<AnalyzeResult> {
+    if (this.inFlight >= (this.options.maxInFlight ?? 512)) {
+      this.overloads++;
+      return this.failModeAnswer(request, ctx, this.clock(), randomUUID(), 'overload', 0);
+    }
+    this.inFlight++;
+    try {
+      return await this.analyzeInBudget(request, ctx);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async analyzeInBudget(request: ToolExecutionRequest, ctx: AnalyzeContext): Promise<AnalyzeResult> {
     const started = performance.now();
     const now = this.clock();
     const budgetMs = this.options.budgetMs;
@@ -312,11 +339,11 @@ export class ProtectionService {
       ? REASON_CODES.uncheckedInputs
       : !closed
         ? REASON_CODES.allowed
-        : reason === 'timeout'
+        : reason !== 'error'
           ? REASON_CODES.failModeTimeout
           : REASON_CODES.failModeError;
     const at = now.toISOString();
-    this.degradation.report('fail-mode', now);
+    this.degradation.report(reason === 'overload' ? 'overload' : 'fail-mode', now);
     const stored = this.recorder.record({
       event: this.event(request, ctx, {
         id: eventId,
@@ -332,8 +359,14 @@ export class ProtectionService {
       detections: this.withDegraded([], now),
     });
     this.rememberCall(request, at);
-    await this.durable(stored, eventId, ctx);
-    const what = reason === 'timeout' ? `not made within ${this.options.budgetMs} ms` : 'failed with an internal error';
+    // An overloaded server answers at once: waiting on the store is what it has no room for.
+    if (reason !== 'overload') await this.durable(stored, eventId, ctx);
+    const what =
+      reason === 'timeout'
+        ? `not made within ${this.options.budgetMs} ms`
+        : reason === 'overload'
+          ? `not started: ${this.options.maxInFlight ?? 512} decisions already in progress (overload)`
+          : 'failed with an internal error';
     return {
       answer: {
         blockAction: closed,
