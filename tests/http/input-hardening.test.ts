@@ -63,29 +63,22 @@ for (const backend of BACKENDS) {
       expect(res.body.error.field).toBe('params.id');
     });
 
-    it('survives a body nested 100,000 deep', async () => {
+    it('refuses a body nested past 32 levels with 400, also where the body is ignored', async () => {
       const deep = '['.repeat(100_000) + ']'.repeat(100_000);
-      const res = await server
-        .as(ADELE)
-        .post<ErrorBody>(`/api/v1/agents/${ZAVA_IDS.customerBillingAgent}/block`, `{"reason":"r","x":${deep}}`);
-      expect(res.status).toBe(200);
-    });
-
-    it('takes every id length the schemas allow, and names the id past it', async () => {
-      for (const id of ['a'.repeat(150), 'a'.repeat(200), '\u2028'.repeat(200), '\u{1F600}'.repeat(100)]) {
-        const res = await server.as(ADELE).get<ErrorBody>(`/api/v1/agents/${encodeURIComponent(id)}`);
-        expect(res.status, `${id.length} units`).toBe(404);
-        expect(res.body.error.code).toBe('not_found');
+      const key = { 'Idempotency-Key': 'deep-1' };
+      for (const path of [
+        `/api/v1/agents/${ZAVA_IDS.customerBillingAgent}/block`,
+        '/api/v1/submissions/nope/approve',
+      ]) {
+        const res = await server.as(ADELE).post<ErrorBody>(path, `{"reason":"r","x":${deep}}`, key);
+        expect(res.status, path).toBe(400);
+        expect(res.body.error.message).toMatch(/nested too deeply/);
       }
-      const tooLong = await server.as(ADELE).get<ErrorBody>(`/api/v1/agents/${'a'.repeat(201)}`);
-      expect(tooLong.status).toBe(400);
-      expect(tooLong.body.error.field).toBe('params.id');
-      const wayTooLong = await server.as(ADELE).get<ErrorBody>(`/api/v1/agents/${'a'.repeat(5000)}`);
-      expect(wayTooLong.status).toBe(414);
-      expect(wayTooLong.body.error.code).toBe('uri_too_long');
-      const badUrl = await server.as(ADELE).get<ErrorBody>('/api/v1/agents/%E0%A4%A');
-      expect(badUrl.status).toBe(400);
-      expect(badUrl.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+      const shallow = '['.repeat(30) + ']'.repeat(30);
+      const ok = await server
+        .as(ADELE)
+        .post(`/api/v1/agents/${ZAVA_IDS.customerBillingAgent}/notify-maker`, `{"message":"m","x":${shallow}}`);
+      expect(ok.status).toBe(200);
     });
 
     it.each([

@@ -22,24 +22,28 @@ export function textProblem(value: string, rule: TextRule): string | null {
  * The first string (object key or value) in a parsed input that `textProblem` refuses, with its path
  * (`body.tools.0.name`). Iterative, so a deeply nested body cannot exhaust the stack.
  */
+/** Deeper JSON is refused: nothing the API takes nests this far, and recursive code downstream could overflow. */
+export const MAX_INPUT_DEPTH = 32;
+
 export function findTextProblem(
   input: unknown,
   where: string,
   rule: TextRule,
 ): { path: string; message: string } | null {
-  const stack: { value: unknown; path: string }[] = [{ value: input, path: where }];
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: input, path: where, depth: 0 }];
   while (stack.length > 0) {
-    const { value, path } = stack.pop() as { value: unknown; path: string };
+    const { value, path, depth } = stack.pop() as { value: unknown; path: string; depth: number };
+    if (depth > MAX_INPUT_DEPTH) return { path, message: `nested too deeply (at most ${MAX_INPUT_DEPTH} levels)` };
     if (typeof value === 'string') {
       const message = textProblem(value, rule);
       if (message) return { path, message };
     } else if (Array.isArray(value)) {
-      value.forEach((item, i) => stack.push({ value: item, path: `${path}.${i}` }));
+      value.forEach((item, i) => stack.push({ value: item, path: `${path}.${i}`, depth: depth + 1 }));
     } else if (value !== null && typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) {
         const message = textProblem(key, 'line');
         if (message) return { path: `${path}.${printable(key)}`, message: `a field name: ${message}` };
-        stack.push({ value: item, path: `${path}.${key}` });
+        stack.push({ value: item, path: `${path}.${key}`, depth: depth + 1 });
       }
     }
   }

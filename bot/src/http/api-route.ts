@@ -47,9 +47,10 @@ export type AnyApiRoute = ApiRoute<any, any, any>;
 export const defineRoute = <Q, P, B>(route: ApiRoute<Q, P, B>): AnyApiRoute => route;
 
 export function parseInput<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
-  if (!schema) return undefined as T;
+  // Also without a schema: an ignored body is still hashed for the Idempotency-Key, so it must be sane.
   const bad = findTextProblem(value, where, where === 'body' ? 'text' : 'line');
   if (bad) throw Object.assign(new InvalidInputError(`${bad.path}: ${bad.message}`, bad.path), { issues: [bad] });
+  if (!schema) return undefined as T;
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({
