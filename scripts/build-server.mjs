@@ -13,8 +13,14 @@ export const SERVER_BUILD = path.join(ROOT, 'bot', 'dist');
 const STAMP = path.join(SERVER_BUILD, '.built');
 /** Files the server reads at run time from beside its modules (migrations, the lexical model). */
 const ASSET = /\.(sql|json)$/;
-// package-lock.json: a new PGlite needs its own prepared cluster.
-const CONFIGS = ['tsconfig.json', 'tsconfig.server.json', 'package.json', 'package-lock.json'];
+// package-lock.json: a new PGlite needs its own prepared cluster; this script: a changed build rebuilds.
+const CONFIGS = [
+  'tsconfig.json',
+  'tsconfig.server.json',
+  'package.json',
+  'package-lock.json',
+  'scripts/build-server.mjs',
+];
 
 /** The newest modification time under `dir` (files only, recursively). */
 export function newestMtime(dir) {
