@@ -153,6 +153,8 @@ export class QueryPool {
   private start(slot: Slot, job: Job): void {
     const id = this.nextId++;
     slot.job = { id, job, timer: null };
+    // A running query keeps the process alive (a script awaiting it); an idle thread does not.
+    slot.worker.ref();
     if (slot.tablesVersion !== job.tables.version) {
       this.post(slot, { type: 'tables', ...job.tables });
       slot.tablesVersion = job.tables.version;
@@ -188,6 +190,7 @@ export class QueryPool {
     const { job, timer } = slot.job;
     if (timer) clearTimeout(timer);
     slot.job = null;
+    slot.worker.unref();
     if (message.type === 'result') {
       const { schema, results, rowCount, elapsedMs } = message;
       job.resolve({ schema, results, rowCount, elapsedMs });
