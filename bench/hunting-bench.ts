@@ -1,8 +1,11 @@
 // Hunting: the time of each template over the synthetic tenant's AIAgentsInfo / AgentsInfo tables at
 // 10,000 and 100,000 agents (several snapshots per agent where the tenant has history), in-process:
 // the tables are built from syntheticTenant as the store would give them, then each template runs
-// once to warm up and five times (three at 100,000) for the median. Aim: under 200 ms each at 10,000.
+// once to warm up and five times (three at 100,000) for the median. Aim: under 200 ms each at 10,000 and
+// under 1 s at 100,000. Queries run in the service's query threads: the first query after a change pays for
+// copying the tables to them, measured on its own, with the longest stall of this (the request) thread meanwhile.
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HuntingService } from '../bot/src/hunting/hunting-service.js';
 import { buildHuntingTables, staticTables } from '../bot/src/hunting/hunting-tables.js';
 import { HUNTING_TEMPLATES } from '../bot/src/hunting/templates.js';
@@ -10,7 +13,8 @@ import { syntheticTenant } from '../bot/src/tenant/embedded/synthetic-tenant.js'
 import type { BenchRow } from './bench-types.js';
 
 const SIZES = [10_000, 100_000];
-const AIM_MS = 200;
+const AIM_MS: Record<number, number> = { 10_000: 200, 100_000: 1000 };
+const FIRST_QUERY_AIM_MS = 2000;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -39,6 +43,27 @@ export async function run(): Promise<BenchRow[]> {
       aim: '',
     });
     const service = new HuntingService(staticTables(tables), () => now);
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    stalls.enable();
+    const firstAt = performance.now();
+    await service.run({ templateId: HUNTING_TEMPLATES[0]?.id ?? '' }, 100_000);
+    const firstMs = Math.round(performance.now() - firstAt);
+    stalls.disable();
+    rows.push({
+      area: 'hunting',
+      metric: `first query after start, tables copied to the query thread (${fmt(agents)} agents)`,
+      value: firstMs,
+      unit: 'ms',
+      aim: `< ${FIRST_QUERY_AIM_MS} ms`,
+      met: firstMs < FIRST_QUERY_AIM_MS,
+    });
+    rows.push({
+      area: 'hunting',
+      metric: `longest stall of the request thread during that first query (${fmt(agents)} agents)`,
+      value: Math.round(stalls.max / 1e6),
+      unit: 'ms',
+      aim: '',
+    });
     const repeats = agents >= 100_000 ? 3 : 5;
     process.stderr.write(`hunting bench: ${fmt(agents)} agents, tables built in ${Math.round(buildMs)} ms\n`);
     for (const t of HUNTING_TEMPLATES) {
@@ -56,10 +81,11 @@ export async function run(): Promise<BenchRow[]> {
         metric: `template ${t.id} median (${fmt(agents)} agents, ${fmt(warm.rowCount)} rows found)`,
         value: ms,
         unit: 'ms',
-        aim: agents === 10_000 ? `< ${AIM_MS} ms` : '',
-        met: agents === 10_000 ? ms < AIM_MS : undefined,
+        aim: `< ${AIM_MS[agents]} ms`,
+        met: ms < (AIM_MS[agents] ?? Infinity),
       });
     }
+    await service.close();
   }
   return rows;
 }

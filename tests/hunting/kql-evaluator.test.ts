@@ -189,6 +189,11 @@ describe('KQL evaluator', () => {
       'Agents | where Id == "b" | project Id, Name, Users | project-reorder Users, N*',
       [{ Users: 900, Name: 'HR Policy', Id: 'b' }],
     ],
+    [
+      'column_ifexists takes the column when it exists, else the default; datetime(null) is a typed null',
+      'Agents | where Id == "b" | project a = column_ifexists("Name", "x"), b = column_ifexists("Nope", column_ifexists("Users", 0)), c = tostring(column_ifexists("Gone", "")), d = isnull(datetime(null))',
+      [{ a: 'HR Policy', b: 900, c: '', d: true }],
+    ],
     ['matches regex with (?i)', 'Agents | where Owner matches regex @"(?i)^NESTOR@" | distinct Id', [{ Id: 'a' }]],
     [
       'parse_url',

@@ -33,6 +33,17 @@ export const SENTINEL_EXPECTED_AGENTS: Record<string, readonly ZavaAgentKey[] | 
   // Topics' HttpRequestAction calls to a non-https URL. Zava's plain-HTTP calls are tools, not topic actions
   // (the domain's topics carry no actions yet), so no agent matches; the query still runs unchanged.
   'AIAgentsHTTPNonHTTPS.yaml': [],
+  // Published, a tool (or a topic action) on the maker's connection.
+  'PublishedAIAgentsAuthorAuthentication.yaml': [
+    'customerBillingAgent',
+    'invoiceReconciliation',
+    'marketingCampaignPlanner',
+    'engineeringRunbook',
+    'facilitiesRequest',
+    'travelBooking',
+  ],
+  // Newest snapshot not deleted, no user authentication.
+  'AIAgentsUnauthenticated.yaml': ['websiteAssistant', 'facilitiesRequest'],
   'AgentsInfoOrganizationWideShared.yaml': {
     todo: 'reads AgentsInfo.Name (Defender documents AgentName), SharedWith "*" and Owners as object ids',
   },

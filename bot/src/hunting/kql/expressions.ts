@@ -555,6 +555,20 @@ const FUNCTIONS: Record<string, { min: number; max: number; impl: FnImpl }> = {
       };
     },
   },
+  // column_ifexists("Name", default): the column when the input has it, else the default (decided when compiling).
+  column_ifexists: {
+    min: 2,
+    max: 2,
+    impl: (args, expr, scope) => {
+      const name = expr.args[0] as Expr;
+      if (name.kind !== 'literal' || typeof name.value !== 'string') {
+        throw errorAt(name.pos, 'the column name of column_ifexists must be a string literal');
+      }
+      return scope.columns.has(name.value)
+        ? compileExpr({ kind: 'column', pos: name.pos, name: name.value }, scope)
+        : (args[1] as CompiledExpr);
+    },
+  },
   coalesce: {
     min: 1,
     max: 64,

@@ -621,6 +621,12 @@ class Parser {
       if (t.text === 'datetime') {
         this.next();
         const raw = this.peek();
+        // datetime(null): the typed null (the tokenizer reads datetime(...)'s inside as one string).
+        if (raw.text.trim() === 'null') {
+          this.next();
+          this.expectPunct(')');
+          return { kind: 'literal', pos: t, value: null, type: 'datetime' };
+        }
         if (raw.kind !== 'string') throw this.unexpected('a date and time');
         this.next();
         this.expectPunct(')');

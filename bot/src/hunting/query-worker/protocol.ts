@@ -20,6 +20,8 @@ export interface WorkerKqlError {
 
 export type FromWorker =
   | { type: 'ready' }
+  /** The run began (its tables are in place): its wall clock starts now. */
+  | { type: 'started'; id: number }
   | {
       type: 'result';
       id: number;

@@ -79,9 +79,8 @@ interface Job {
 
 interface Slot {
   worker: Worker;
-  /** The thread has loaded the engine (the wall clock of a query starts then, not at its start-up). */
-  ready: boolean;
   tablesVersion: number | null;
+  /** The running query; its wall clock starts when the thread says it began (after start-up and tables). */
   job: { id: number; job: Job; timer: NodeJS.Timeout | null } | null;
 }
 
@@ -138,7 +137,7 @@ export class QueryPool {
       resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb },
     });
     worker.unref();
-    const slot: Slot = { worker, ready: false, tablesVersion: null, job: null };
+    const slot: Slot = { worker, tablesVersion: null, job: null };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (error: Error & { code?: string }) => {
       const failure =
@@ -153,7 +152,9 @@ export class QueryPool {
 
   private start(slot: Slot, job: Job): void {
     const id = this.nextId++;
-    slot.job = { id, job, timer: slot.ready ? this.clockFor(slot) : null };
+    slot.job = { id, job, timer: null };
+    // A running query keeps the process alive (a script awaiting it); an idle thread does not.
+    slot.worker.ref();
     if (slot.tablesVersion !== job.tables.version) {
       this.post(slot, { type: 'tables', ...job.tables });
       slot.tablesVersion = job.tables.version;
@@ -181,15 +182,15 @@ export class QueryPool {
   }
 
   private onMessage(slot: Slot, message: FromWorker): void {
-    if (message.type === 'ready') {
-      slot.ready = true;
-      if (slot.job && !slot.job.timer) slot.job.timer = this.clockFor(slot);
+    if (message.type === 'ready' || !slot.job || slot.job.id !== message.id) return;
+    if (message.type === 'started') {
+      slot.job.timer ??= this.clockFor(slot);
       return;
     }
-    if (!slot.job || slot.job.id !== message.id) return;
     const { job, timer } = slot.job;
     if (timer) clearTimeout(timer);
     slot.job = null;
+    slot.worker.unref();
     if (message.type === 'result') {
       const { schema, results, rowCount, elapsedMs } = message;
       job.resolve({ schema, results, rowCount, elapsedMs });

@@ -31,6 +31,7 @@ port.on('message', (message: ToWorker) => {
     tables = message.tables;
     return;
   }
+  send({ type: 'started', id: message.id });
   const started = performance.now();
   try {
     const result = compile(message.query).run({
