@@ -11,15 +11,13 @@ import { makeAgent } from '../fakes/agent-factory.js';
 const agents = Array.from({ length: READ_PAGE + 345 }, (_, i) =>
   makeAgent({ id: `agent-${String(i).padStart(5, '0')}` }),
 );
-const snapshots: AgentSnapshot[] = agents
-  .slice(0, 1200)
-  .flatMap((a) =>
-    ['2026-11-01T09:00:00.000001Z', '2026-11-01T09:00:00.000002Z'].map((takenAt) => ({
-      agentId: a.id,
-      takenAt,
-      agent: a,
-    })),
-  );
+const snapshots: AgentSnapshot[] = agents.slice(0, 1200).flatMap((a) =>
+  ['2026-11-01T09:00:00.000001Z', '2026-11-01T09:00:00.000002Z'].map((takenAt) => ({
+    agentId: a.id,
+    takenAt,
+    agent: a,
+  })),
+);
 
 for (const backend of BACKENDS) {
   describe.skipIf(!backend.enabled)(`whole-table reads on ${backend.name}`, () => {
