@@ -40,6 +40,7 @@ export async function run(): Promise<BenchRow[]> {
     try {
       rows.push(...(await measure(name, tenant)));
     } catch (err) {
+      process.stderr.write(`scale bench: ${name} FAILED: ${(err as Error).message}\n`);
       rows.push({ area: 'scale', metric: `${name}: FAILED: ${(err as Error).message}`, value: NaN, unit: '', aim: '' });
     }
   }
