@@ -1,8 +1,8 @@
 // Scale: issue 14's figures at 100,000 agents, on PGlite and on PostgreSQL. The tenant is seeded
 // once per backend and cached (bench/scale-tenant.ts); the server is started once to apply any new
-// migration, then restarted and measured: start to /readyz, the agent list sorted by risk and
-// searched, the first hunting query after the start (and how long other requests waited meanwhile),
-// every hunting template warm, and the server's resident memory after start and at the end.
+// migration, then restarted and measured: start to /readyz, the server's resident memory, the agent
+// list sorted by risk and searched, the first hunting query after the start (and how long other
+// requests waited meanwhile), every hunting template warm, and the resident memory at the end.
 import os from 'node:os';
 import type { BenchRow } from './bench-types.js';
 import { serverResidentBytes, startServer, summarize, timeRequests, type RunningServer } from './bench-support.js';
@@ -40,6 +40,7 @@ export async function run(): Promise<BenchRow[]> {
     try {
       rows.push(...(await measure(name, tenant)));
     } catch (err) {
+      process.stderr.write(`scale bench: ${name} FAILED: ${(err as Error).message}\n`);
       rows.push({ area: 'scale', metric: `${name}: FAILED: ${(err as Error).message}`, value: NaN, unit: '', aim: '' });
     }
   }
@@ -48,8 +49,13 @@ export async function run(): Promise<BenchRow[]> {
 
 async function measure(backend: string, tenant: CachedTenant): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const row = (metric: string, value: number, unit: string, aim = '', met?: boolean) =>
+  // Each figure is also written as it is measured: the hunting ones can take minutes on a busy machine.
+  const row = (metric: string, value: number, unit: string, aim = '', met?: boolean) => {
     rows.push({ area: 'scale', metric: `${metric} (${backend}, 100,000 agents)`, value, unit, aim, met });
+    process.stderr.write(
+      `  ${metric} (${backend}): ${Math.round(value * 100) / 100} ${unit}${aim ? `, aim ${aim}` : ''}\n`,
+    );
+  };
   row(tenant.seeded ? 'seed the tenant' : 'seed the tenant (cached: 0)', tenant.seedMs, 'ms');
 
   // The first start after a seed or an upgrade applies migrations; the figure is the restart.
@@ -58,18 +64,8 @@ async function measure(backend: string, tenant: CachedTenant): Promise<BenchRow[
   const server = await startServer(tenant.env, 'compiled', READY_WITHIN_MS);
   try {
     row('start to /readyz (restart)', server.startMs, 'ms', '<= 5,000 ms', server.startMs <= 5000);
-    const firstHunt = await firstHuntingQuery(server);
-    row('first hunting query after start', firstHunt.ms, 'ms', '<= 2,000 ms', firstHunt.ms <= 2000);
-    row(
-      'slowest GET /api/v1/agents during it',
-      firstHunt.slowestOtherMs,
-      'ms',
-      '<= 100 ms',
-      firstHunt.slowestOtherMs <= 100,
-    );
     const afterStart = residentMb(server);
     row('server resident memory after start', afterStart, 'MB', '<= 1,024 MB', afterStart <= 1024);
-
     for (const [label, path] of [
       ['sort=risk', '/api/v1/agents?limit=50&sort=risk'],
       ['search=billing', '/api/v1/agents?limit=50&search=billing'],
@@ -79,6 +75,16 @@ async function measure(backend: string, tenant: CachedTenant): Promise<BenchRow[
       row(`GET /api/v1/agents?${label} p50`, p50, 'ms');
       row(`GET /api/v1/agents?${label} p99`, p99, 'ms', '<= 50 ms', p99 <= 50);
     }
+
+    const firstHunt = await firstHuntingQuery(server);
+    row('first hunting query after start', firstHunt.ms, 'ms', '<= 2,000 ms', firstHunt.ms <= 2000);
+    row(
+      'slowest GET /api/v1/agents during it',
+      firstHunt.slowestOtherMs,
+      'ms',
+      '<= 100 ms',
+      firstHunt.slowestOtherMs <= 100,
+    );
 
     const slowest = await slowestTemplate(server);
     row(`slowest hunting template, warm (${slowest.id})`, slowest.ms, 'ms', '<= 1,000 ms', slowest.ms <= 1000);

@@ -55,6 +55,9 @@ function agentColumns(a: Agent) {
   };
 }
 
+/** Rows per query when reading the whole table. */
+export const READ_PAGE = 2000;
+
 const UPSERT = `
   insert into agents (id, name, platform, lifecycle, publish_status, created_by, owners, last_modified_at, search,
                       tool_count, mcp_maker, data)
@@ -124,8 +127,21 @@ export class AgentRepository {
     return rows[0]?.risk ?? null;
   }
 
+  /**
+   * Every agent in id order, read a page at a time: one result of 100,000 agents (180 MB of JSON)
+   * aborts PGlite's WebAssembly heap, and holds a PostgreSQL connection's buffer as long.
+   */
   async all(q: Sql = this.db): Promise<Agent[]> {
-    return (await q.query<{ data: Agent }>('select data from agents order by id')).map((r) => r.data);
+    const agents: Agent[] = [];
+    for (;;) {
+      const after = agents.length ? agents[agents.length - 1]!.id : '';
+      const rows = await q.query<{ data: Agent }>('select data from agents where id > $1 order by id limit $2', [
+        after,
+        READ_PAGE,
+      ]);
+      for (const r of rows) agents.push(r.data);
+      if (rows.length < READ_PAGE) return agents;
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { AgentSnapshot } from '../domain/types.js';
 import type { Db, Sql } from './db.js';
-import { AgentRepository } from './agent-repository.js';
+import { AgentRepository, READ_PAGE } from './agent-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { IncidentRepository } from './incident-repository.js';
 import { Outbox } from './outbox.js';
@@ -51,10 +51,21 @@ export class SnapshotRepository {
     }
   }
 
+  /** Every snapshot by agent and time, read a page at a time (see AgentRepository.all). */
   async all(q: Sql = this.db): Promise<AgentSnapshot[]> {
-    return (await q.query<{ data: AgentSnapshot }>('select data from agent_snapshots order by agent_id, taken_at')).map(
-      (r) => r.data,
-    );
+    const snapshots: AgentSnapshot[] = [];
+    let after = { agentId: '', takenAt: '-infinity' };
+    for (;;) {
+      const rows = await q.query<{ data: AgentSnapshot; agent_id: string; taken_at: string }>(
+        `select data, agent_id, taken_at::text as taken_at from agent_snapshots
+         where (agent_id, taken_at) > ($1, $2::timestamptz) order by agent_id, taken_at limit $3`,
+        [after.agentId, after.takenAt, READ_PAGE],
+      );
+      for (const r of rows) snapshots.push(r.data);
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < READ_PAGE) return snapshots;
+      after = { agentId: last.agent_id, takenAt: last.taken_at };
+    }
   }
 }
 
