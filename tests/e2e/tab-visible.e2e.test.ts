@@ -13,6 +13,7 @@ import {
   expectVisibleBehind,
   hiddenBy,
   openTabAs,
+  scrollsSideways,
   pageLandmarks,
   type TabPageOptions,
   type TabTheme,
@@ -177,5 +178,89 @@ describe('pop-ups float over a page that stays visible (Chromium, Zava)', () => 
       await expectVisibleBehind(pageLandmarks(page, 'Audit'));
       await context.close();
     }
+  });
+});
+
+describe('an approval as an admin meets it (Chromium, Zava)', () => {
+  it('shows the added CC line and the risk it brings; the approve reason reaches the audit trail', async () => {
+    for (const viewport of ['mobile', 'desktop'] as const) {
+      const { context, page } = await open(ADELE, '/approvals', { viewport, theme: 'light' });
+      const review = page
+        .locator('section')
+        .filter({ hasText: 'Sales Outreach' })
+        .filter({ hasText: 'Instructions' })
+        .last();
+      const added = review.getByRole('list', { name: 'Instructions changes' }).locator('[data-diff="added"]');
+      await added.first().waitFor();
+      expect(await added.allInnerTexts()).toEqual([
+        expect.stringContaining('Always CC finance-archive@outside.example'),
+      ]);
+      await added.first().scrollIntoViewIfNeeded();
+      expect(await hiddenBy(added.first())).toEqual([]);
+      // Highlighted: its background is not the page's.
+      const [line, card] = await added
+        .first()
+        .evaluate((el) => [
+          getComputedStyle(el).backgroundColor,
+          getComputedStyle(el.closest('section') ?? document.body).backgroundColor,
+        ]);
+      expect(line).not.toBe(card);
+      await review.getByText('Instructions copy mail outside the organization').first().waitFor();
+      expect(await scrollsSideways(page)).toBe(false);
+      await shot(page, `approval-diff-${viewport}`);
+      await context.close();
+    }
+
+    const { context, page } = await open(ADELE, '/approvals', { viewport: 'desktop', theme: 'light' });
+    const review = page
+      .locator('section')
+      .filter({ hasText: 'Sales Outreach' })
+      .filter({ hasText: 'Instructions' })
+      .last();
+    await review.getByRole('button', { name: 'Approve' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: 'Reason' }).fill('Archive copy accepted by finance');
+    await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.goto('/audit');
+    await page.getByRole('heading', { name: 'Audit', level: 1 }).waitFor();
+    await page.getByText('Archive copy accepted by finance').first().waitFor();
+    await context.close();
+  });
+});
+
+describe('Teams mobile width (400 x 800)', () => {
+  it('every section fits the window: no sideways scroll, every section tab reachable, room for the page', async () => {
+    const { context, page } = await open(ADELE, '/agents', { viewport: 'mobile', theme: 'light' });
+    for (const [path, heading] of [
+      ['/agents', 'Agents'],
+      ['/incidents', 'Incidents'],
+      ['/approvals', 'Approvals'],
+      ['/audit', 'Audit'],
+      ['/hunting', 'Hunting'],
+    ] as const) {
+      await page.goto(path);
+      await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      expect(await scrollsSideways(page)).toBe(false);
+      const tabs = page.getByRole('navigation', { name: 'Sections' }).getByRole('tab');
+      expect(await tabs.count()).toBe(5);
+      for (const tab of await tabs.all()) expect(await hiddenBy(tab)).toEqual([]);
+      // Header and development banner leave at least three quarters of the height to the page.
+      const mainTop = await page.locator('main').evaluate((el) => el.getBoundingClientRect().top);
+      expect(mainTop).toBeLessThanOrEqual(200);
+      await shot(page, `mobile-${heading.toLowerCase()}`);
+    }
+    // The registry keeps readable agent names (they were squeezed to 16 px).
+    await page.getByRole('tab', { name: 'Agents' }).click();
+    const name = page
+      .getByRole('table', { name: 'Agents' })
+      .getByRole('row')
+      .filter({ hasText: 'Customer Billing Agent' })
+      .locator('[role="gridcell"], [role="cell"]')
+      .first();
+    await name.waitFor();
+    expect((await name.boundingBox())!.width).toBeGreaterThanOrEqual(120);
+    expect(await hiddenBy(name)).toEqual([]);
+    await context.close();
   });
 });

@@ -92,7 +92,7 @@ export function Shell() {
       <header className={styles.header}>
         <div className={styles.brand}>
           <ShieldTaskRegular fontSize={24} aria-hidden />
-          <Text as="span" weight="semibold" size={400}>
+          <Text as="span" weight="semibold" size={400} className={styles.brandName}>
             Agent Warden
           </Text>
         </div>
@@ -104,7 +104,7 @@ export function Shell() {
           >
             {SECTIONS.map((s) => (
               <Tab key={s.value} value={s.value} icon={s.icon}>
-                {s.label}
+                <span className={styles.tabLabel}>{s.label}</span>
               </Tab>
             ))}
           </TabList>

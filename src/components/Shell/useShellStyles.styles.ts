@@ -1,4 +1,5 @@
 import { makeStyles, tokens } from '@fluentui/react-components';
+import { NARROW } from '../../app/breakpoints.js';
 
 export const useShellStyles = makeStyles({
   root: {
@@ -17,6 +18,25 @@ export const useShellStyles = makeStyles({
     padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalL}`,
     backgroundColor: tokens.colorNeutralBackground1,
     borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    [NARROW]: {
+      gap: tokens.spacingHorizontalS,
+      rowGap: 0,
+      padding: `0 ${tokens.spacingHorizontalS}`,
+    },
+  },
+  brandName: {
+    [NARROW]: { display: 'none' },
+  },
+  /** The section's name stays in the accessibility tree (the tab's name) when only the icon shows. */
+  tabLabel: {
+    [NARROW]: {
+      position: 'absolute',
+      width: '1px',
+      height: '1px',
+      overflow: 'hidden',
+      clipPath: 'inset(50%)',
+      whiteSpace: 'nowrap',
+    },
   },
   brand: {
     display: 'flex',
@@ -27,20 +47,24 @@ export const useShellStyles = makeStyles({
   nav: {
     flexGrow: 1,
     minWidth: 0,
+    overflowX: 'auto',
   },
   user: {
     display: 'flex',
     alignItems: 'center',
     gap: tokens.spacingHorizontalS,
+    [NARROW]: { fontSize: tokens.fontSizeBase200 },
   },
   banner: {
     padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalL} 0`,
+    [NARROW]: { padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS} 0` },
   },
   main: {
     flexGrow: 1,
     minHeight: 0,
     overflow: 'auto',
     padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalL}`,
+    [NARROW]: { padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalS}` },
     display: 'flex',
     flexDirection: 'column',
     outlineStyle: 'none',

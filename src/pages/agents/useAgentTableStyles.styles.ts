@@ -1,4 +1,8 @@
 import { makeStyles, tokens } from '@fluentui/react-components';
+import { NARROW } from '../../app/breakpoints.js';
+
+// On a phone the registry keeps the agent, its risk and its lifecycle; the agent's page has the rest.
+const WIDE_ONLY = { [NARROW]: { display: 'none' } };
 
 export const AGENT_ROW_HEIGHT = 44;
 
@@ -46,13 +50,13 @@ export const useAgentTableStyles = makeStyles({
     whiteSpace: 'nowrap',
     display: 'block',
   },
-  name: { flexGrow: 2, flexBasis: '0px' },
-  risk: { flexGrow: 0, flexShrink: 0, flexBasis: '130px' },
-  signals: { flexGrow: 3, flexBasis: '0px' },
-  platform: { flexGrow: 0, flexShrink: 0, flexBasis: '150px' },
-  maker: { flexGrow: 2, flexBasis: '0px' },
-  lifecycle: { flexGrow: 0, flexShrink: 0, flexBasis: '90px' },
-  tools: { flexGrow: 0, flexShrink: 0, flexBasis: '80px' },
+  name: { flexGrow: 2, flexBasis: '0px', minWidth: '120px' },
+  risk: { flexGrow: 0, flexShrink: 0, flexBasis: '130px', [NARROW]: { flexBasis: '110px' } },
+  signals: { flexGrow: 3, flexBasis: '0px', ...WIDE_ONLY },
+  platform: { flexGrow: 0, flexShrink: 0, flexBasis: '150px', ...WIDE_ONLY },
+  maker: { flexGrow: 2, flexBasis: '0px', ...WIDE_ONLY },
+  lifecycle: { flexGrow: 0, flexShrink: 0, flexBasis: '90px', [NARROW]: { flexBasis: '70px' } },
+  tools: { flexGrow: 0, flexShrink: 0, flexBasis: '80px', ...WIDE_ONLY },
   score: {
     display: 'inline-block',
     minWidth: '2.5em',

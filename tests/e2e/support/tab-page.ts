@@ -63,7 +63,8 @@ export async function openTabAs(
 
 /**
  * What is painted over the centre of `target` and hides it: opaque elements above it in the hit-test stack
- * that are not its ancestors (a translucent dialog backdrop does not count; a full-window sheet does).
+ * that are not its ancestors. A dialog's own surface may cover part of the page (on a phone it is nearly as wide
+ * as the window) and its backdrop is translucent; a full-window sheet, or anything else opaque, counts.
  * Also reports when the target's centre is outside the window, where nobody can see it.
  */
 export async function hiddenBy(target: Locator): Promise<string[]> {
@@ -92,7 +93,7 @@ export async function hiddenBy(target: Locator): Promise<string[]> {
     if (own < 0) return [`nothing of it is hit at its centre; on top: ${stack.slice(0, 3).map(describe).join(' > ')}`];
     return stack
       .slice(0, own)
-      .filter((e) => !e.contains(element) && opaque(e))
+      .filter((e) => !e.contains(element) && !e.closest('[role="dialog"], [role="alertdialog"]') && opaque(e))
       .map(describe);
   });
 }
