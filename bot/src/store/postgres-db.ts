@@ -6,6 +6,10 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 export async function openPostgres(connectionString: string): Promise<Db> {
   const pool = new pg.Pool({ connectionString, max: 10 });
+  // An idle connection the server ends (a restart, a failover, an administrator) is reported here: without a
+  // listener the pool would throw it and end the process. The pool has already dropped that connection, and the
+  // next query opens a new one, so there is nothing more to do.
+  pool.on('error', () => undefined);
   // Fail at start, with the server's own message, rather than on the first request.
   await pool.query('select 1');
   const wrap = (c: pg.Pool | pg.PoolClient): Sql => ({
