@@ -42,8 +42,28 @@ describe('slow and unknown clients', () => {
     const { answer, afterMs } = await trickle(server.url, head, 200);
     // The webhook may refuse the missing token first; either way the trickle ends in 408 and a closed socket.
     expect(answer).toMatch(/HTTP\/1\.1 408 Request Timeout/);
+    // In the API's error shape, like every other refusal.
+    const timeout = answer.slice(answer.lastIndexOf('HTTP/1.1 408'));
+    expect(JSON.parse(timeout.slice(timeout.indexOf('\r\n\r\n') + 4))).toEqual({
+      error: { code: 'request_timeout', message: 'the request did not arrive in time' },
+    });
     // Not a timing assertion on the server's speed: only that the connection did not stay open for good.
     expect(afterMs).toBeLessThan(25_000);
+  });
+
+  it('answers malformed HTTP with 400 in the API shape', async () => {
+    const { hostname, port } = new URL(server.url);
+    const answer = await new Promise<string>((resolve) => {
+      const socket = net.connect(Number(port), hostname, () =>
+        socket.write('GET / HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n'),
+      );
+      let got = '';
+      socket.on('data', (chunk) => (got += chunk.toString('utf8')));
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(got));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request/);
+    expect(answer).toContain('{"error":{"code":"bad_request","message":"malformed HTTP request"}}');
   });
 
   it("answers a stranger's malformed 1 MB body 401, not 400: who is asking is settled first", async () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
@@ -70,6 +71,9 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     routerOptions: { maxParamLength: MAX_ENCODED_PARAM_LENGTH },
     // The router's own refusals (a malformed URL, a path parameter past the limit) in the API's error shape.
     frameworkErrors: answerRouterError,
+    // What Node refuses before Fastify sees a request (a body past the request timeout, oversized or malformed
+    // headers), in the API's error shape too.
+    clientErrorHandler: answerClientError,
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'] ?? req.headers['x-ms-correlation-id'];
@@ -162,6 +166,39 @@ function answerRouterError(error: FastifyError, _request: FastifyRequest, reply:
       ? { code: 'uri_too_long', message: 'a path id is too long' }
       : { code: 'bad_request', message: 'malformed URL' },
   });
+}
+
+const CLIENT_ERRORS: Record<string, { status: number; reason: string; code: string; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    reason: 'Request Timeout',
+    code: 'request_timeout',
+    message: 'the request did not arrive in time',
+  },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    reason: 'Request Header Fields Too Large',
+    code: 'headers_too_large',
+    message: 'the request headers are too large',
+  },
+};
+
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = (error.code && CLIENT_ERRORS[error.code]) || {
+    status: 400,
+    reason: 'Bad Request',
+    code: 'bad_request',
+    message: 'malformed HTTP request',
+  };
+  const body = JSON.stringify({ error: { code: known.code, message: known.message } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${known.status} ${known.reason}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }
 
 function makeAuthenticator(options: HttpServerOptions): Authenticate {
