@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZAVA_IDS } from '../../bot/src/tenant/embedded/zava/index.js';
 import { REASON_CODES } from '../../bot/src/protection/reason-codes.js';
 import type { TestDatabase } from '../support/test-db.js';
 import { createTestDatabase } from '../support/test-db.js';
@@ -35,5 +36,23 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL
     expect(answers.slice(0, 5).map((x) => x.blockAction)).toEqual([false, false, false, false, false]);
     expect(answers[5]).toMatchObject({ blockAction: true, reasonCode: REASON_CODES.burst });
     expect(answers[5].diagnostics).toMatch(/burst:block/);
+  });
+
+  it('enforces a block made through one instance on the other within 1 s', async () => {
+    const agentId = ZAVA_IDS.customerBillingAgent;
+    const call = () => b.call('analyze-tool-execution', payload({ agentId, userId: ZAVA_IDS.megan }));
+    expect((await call()).body.blockAction).toBe(false);
+    const blocked = await a.server.as('adele@zava.example').post(`/api/v1/agents/${agentId}/block`, {
+      reason: 'two-instance test',
+    });
+    expect(blocked.status).toBe(200);
+    const since = Date.now();
+    let answer = (await call()).body;
+    while (!answer.blockAction && Date.now() - since < 1000) {
+      await new Promise((r) => setTimeout(r, 50));
+      answer = (await call()).body;
+    }
+    expect(answer).toMatchObject({ blockAction: true, reasonCode: REASON_CODES.agentBlocked });
+    expect(Date.now() - since).toBeLessThan(1000);
   });
 });
