@@ -507,11 +507,12 @@ export class ProtectionService {
       agent_id: string;
       tool_id: string;
     }>(
+      // Two statements, not `$2 is null or user_id = $2`: a generic plan of that would scan every event.
       `select occurred_at as at, user_id, agent_id, tool_id from events
-       where occurred_at >= $1::timestamptz and ($2::text is null or user_id = $2)
-         and user_id is not null and agent_id is not null and tool_id is not null
-       order by occurred_at desc limit $3`,
-      [since, userId ?? null, userId ? MAX_RECENT_PER_USER : 20000],
+       where occurred_at >= $1::timestamptz ${userId ? 'and user_id = $3' : 'and user_id is not null'}
+         and agent_id is not null and tool_id is not null
+       order by occurred_at desc limit $2`,
+      userId ? [since, MAX_RECENT_PER_USER, userId] : [since, 20000],
     );
     return rows
       .reverse()
