@@ -100,6 +100,21 @@ async function startBenchServer(env: Record<string, string>): Promise<{ url: str
   }
 }
 
+/** bench/bare-http-server.ts in its own process: the `node:http` floor the webhook is compared with. */
+async function startBareServer(): Promise<{ url: string; child: ChildProcess }> {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = spawn(TSX, [path.join(ROOT, 'bench/bare-http-server.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
 const stop = (child: ChildProcess) =>
   new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
@@ -129,7 +144,22 @@ export async function run(): Promise<BenchRow[]> {
     });
   }
 
-  for (const backend of backends) {
+  const bare = await startBareServer();
+  try {
+    for (const backend of backends) rows.push(...(await measureBackend(backend, bare.url, payloads)));
+  } finally {
+    await stop(bare.child);
+  }
+  return rows;
+}
+
+async function measureBackend(
+  backend: { name: string; env: Record<string, string>; cleanup: () => Promise<void> },
+  bareUrl: string,
+  payloads: string[],
+): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  {
     const { url, child } = await startBenchServer(backend.env);
     try {
       const keys = await loadLocalKeySet(backend.env.DATA_DIR!);
@@ -169,7 +199,7 @@ export async function run(): Promise<BenchRow[]> {
         },
         { area: 'webhook', metric: `no-op (same plumbing) p50 ${tag}`, value: s.noop.p50, unit: 'ms', aim: '' },
         { area: 'webhook', metric: `no-op (same plumbing) p99 ${tag}`, value: s.noop.p99, unit: 'ms', aim: '' },
-        { area: 'webhook', metric: `bare fixed answer p50 ${tag}`, value: s.bare.p50, unit: 'ms', aim: '' },
+        { area: 'webhook', metric: `Fastify fixed answer p50 ${tag}`, value: s.bare.p50, unit: 'ms', aim: '' },
         {
           area: 'webhook',
           metric: `p50 ratio webhook / no-op ${tag}`,
@@ -180,9 +210,9 @@ export async function run(): Promise<BenchRow[]> {
       );
 
       // Concurrency 50: throughput flat out, then latency at a paced 1,000 requests a second.
-      const load = (p: string, extra: Record<string, unknown>) =>
+      const load = (p: string, extra: Record<string, unknown>, base = url) =>
         autocannon({
-          url: url + p,
+          url: base + p,
           connections: 50,
           duration: DURATION_S,
           requests: payloads.map((body) => ({ method: 'POST', headers, body })),
@@ -192,13 +222,21 @@ export async function run(): Promise<BenchRow[]> {
         webhook: await load(endpoints.webhook, {}),
         noop: await load(endpoints.noop, {}),
         bare: await load(endpoints.bare, {}),
+        nodeHttp: await load('/', {}, bareUrl),
       };
       // autocannon paces a rate in bursts and rounds to whole milliseconds: pace here instead, one request
       // a millisecond, at most 50 in flight, each timed from the moment it was sent.
       const paced = {
         webhook: summarize(await pacedRequests(PACED_RATE, DURATION_S, 50, (i) => post(endpoints.webhook, i))),
         noop: summarize(await pacedRequests(PACED_RATE, DURATION_S, 50, (i) => post(endpoints.noop, i))),
+        nodeHttp: summarize(
+          await pacedRequests(PACED_RATE, DURATION_S, 50, (i) =>
+            fetch(bareUrl, { method: 'POST', headers, body: payloads[i % payloads.length] }),
+          ),
+        ),
       };
+      const bareRatio = flat.webhook.requests.average / flat.nodeHttp.requests.average;
+      const p99Ratio = paced.webhook.p99 / paced.nodeHttp.p99;
       for (const [name, r] of Object.entries(flat)) {
         if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
       }
@@ -222,7 +260,7 @@ export async function run(): Promise<BenchRow[]> {
         },
         {
           area: 'webhook',
-          metric: `bare fixed answer throughput ${t50}`,
+          metric: `Fastify fixed answer throughput ${t50}`,
           value: flat.bare.requests.average,
           unit: 'req/s',
           aim: '',
@@ -263,6 +301,36 @@ export async function run(): Promise<BenchRow[]> {
           value: paced.noop.p99,
           unit: 'ms',
           aim: '',
+        },
+        {
+          area: 'webhook',
+          metric: `bare node:http throughput ${t50}`,
+          value: flat.nodeHttp.requests.average,
+          unit: 'req/s',
+          aim: '',
+        },
+        {
+          area: 'webhook',
+          metric: `throughput ratio webhook / bare node:http ${t50}`,
+          value: bareRatio,
+          unit: 'x',
+          aim: '>= 0.5',
+          met: bareRatio >= 0.5,
+        },
+        {
+          area: 'webhook',
+          metric: `bare node:http p99 at ${PACED_RATE} req/s ${t50}`,
+          value: paced.nodeHttp.p99,
+          unit: 'ms',
+          aim: '',
+        },
+        {
+          area: 'webhook',
+          metric: `p99 ratio webhook / bare node:http at ${PACED_RATE} req/s ${t50}`,
+          value: p99Ratio,
+          unit: 'x',
+          aim: '<= 2',
+          met: p99Ratio <= 2,
         },
       );
     } finally {

@@ -143,6 +143,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     failMode: config.webhook.failMode,
     durableAnswers: config.webhook.durableAnswers,
     maxInFlight: config.webhook.maxInFlight,
+    sharedStore: Boolean(config.databaseUrl),
     clock,
     evaluate: overrides.protectionEvaluate,
     log: { warn: (o, m) => http.log.warn(o, m), error: (o, m) => http.log.error(o, m) },

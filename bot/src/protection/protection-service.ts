@@ -9,7 +9,7 @@ import type { RequestJailbreakResult } from './jailbreak-detector.js';
 import { scoreRequestJailbreak } from './jailbreak-detector.js';
 import { PersistentJailbreakTracker } from './persistent-jailbreak.js';
 import { DegradationMonitor } from './degradation.js';
-import type { PolicyDecision, PolicyInput, RuleHit } from './policy-engine.js';
+import type { PolicyDecision, PolicyInput, RecentToolCall, RuleHit } from './policy-engine.js';
 import { canSendOut, evaluatePolicy } from './policy-engine.js';
 import type { ProtectionPolicy } from './protection-policy.js';
 import { ruleModeFor } from './protection-policy.js';
@@ -45,6 +45,11 @@ export interface ProtectionServiceOptions {
   clock?: () => Date;
   evaluate?: PolicyEvaluator;
   registry?: RegistryCacheOptions;
+  /**
+   * Other instances write to the same database (PostgreSQL): the burst rule then reads the user's
+   * recent calls from the events table on each decision, so calls answered by any instance count.
+   */
+  sharedStore?: boolean;
   recorder?: Partial<DecisionRecorderOptions>;
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
@@ -265,7 +270,7 @@ export class ProtectionService {
       request,
       agent,
       user,
-      recentCalls: this.recent.of(request.user.id, now),
+      recentCalls: await this.recentCallsOf(request.user.id, now),
       jailbreak,
       now,
       toolDefinition: await this.observeToolDefinition(request, agent, now, eventId),
@@ -474,23 +479,44 @@ export class ProtectionService {
     };
   }
 
+  /**
+   * The user's calls within the burst window: this instance's, plus (shared store) the ones every
+   * instance committed, merged without counting a call twice.
+   */
+  private async recentCallsOf(userId: string | null, now: Date): Promise<readonly RecentToolCall[]> {
+    const own = this.recent.of(userId, now);
+    if (!this.options.sharedStore || !userId) return own;
+    const stored = await this.storedRecentCalls(now, userId);
+    const key = (c: RecentToolCall) => `${c.at}|${c.agentId}|${c.toolId}`;
+    const seen = new Set(stored.map(key));
+    const merged = [...stored, ...own.filter((c) => !seen.has(key(c)))];
+    return merged.sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).slice(-MAX_RECENT_PER_USER);
+  }
+
   /** After a restart the burst window continues from the stored events. */
   private async seedRecentCalls(): Promise<void> {
-    const since = new Date(this.clock().getTime() - RECENT_WINDOW_MS).toISOString();
+    for (const call of await this.storedRecentCalls(this.clock())) this.recent.add(call);
+  }
+
+  /** Stored calls within the burst window, oldest first: every user's, or one user's. */
+  private async storedRecentCalls(now: Date, userId?: string): Promise<RecentToolCall[]> {
+    const since = new Date(now.getTime() - RECENT_WINDOW_MS).toISOString();
     const rows = await this.options.store.db.query<{
       at: Date | string;
       user_id: string;
       agent_id: string;
       tool_id: string;
     }>(
+      // Two statements, not `$2 is null or user_id = $2`: a generic plan of that would scan every event.
       `select occurred_at as at, user_id, agent_id, tool_id from events
-       where occurred_at >= $1::timestamptz and user_id is not null and agent_id is not null and tool_id is not null
-       order by occurred_at limit 20000`,
-      [since],
+       where occurred_at >= $1::timestamptz ${userId ? 'and user_id = $3' : 'and user_id is not null'}
+         and agent_id is not null and tool_id is not null
+       order by occurred_at desc limit $2`,
+      userId ? [since, MAX_RECENT_PER_USER, userId] : [since, 20000],
     );
-    for (const r of rows) {
-      this.recent.add({ at: new Date(r.at).toISOString(), userId: r.user_id, agentId: r.agent_id, toolId: r.tool_id });
-    }
+    return rows
+      .reverse()
+      .map((r) => ({ at: new Date(r.at).toISOString(), userId: r.user_id, agentId: r.agent_id, toolId: r.tool_id }));
   }
 }
 
