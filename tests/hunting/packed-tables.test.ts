@@ -39,8 +39,10 @@ describe('packed hunting tables', () => {
   it('sizes a query thread heap to the tables, never below the configured heap', async () => {
     const pool = new QueryPool({ ...DEFAULT_QUERY_LIMITS, heapMb: 256 });
     expect(pool.heapMbFor(null)).toBe(256);
-    const big = { version: 1, buffer: new SharedArrayBuffer(200 * 1024 * 1024), rowCounts: {} };
-    expect(pool.heapMbFor(big)).toBeGreaterThan(1_000);
+    const small = { version: 1, buffer: new SharedArrayBuffer(10 * 1024 * 1024), rowCounts: {} };
+    expect(pool.heapMbFor(small)).toBe(256);
+    const big = { version: 1, buffer: new SharedArrayBuffer(400 * 1024 * 1024), rowCounts: {} };
+    expect(pool.heapMbFor(big)).toBe(64 + 3 * 400);
     await pool.close();
   });
 });
