@@ -3,7 +3,7 @@
 // the tables are built from syntheticTenant as the store would give them, then each template runs
 // once to warm up and five times (three at 100,000) for the median. Aim: under 200 ms each at 10,000 and
 // under 1 s at 100,000. Queries run in the service's query threads: the first query after a change pays for
-// copying the tables to them, measured on its own, with the longest stall of this (the request) thread meanwhile.
+// packing the tables and their reading by the thread, measured on its own, with the longest stall of this (the request) thread meanwhile.
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HuntingService } from '../bot/src/hunting/hunting-service.js';
@@ -49,9 +49,12 @@ export async function run(): Promise<BenchRow[]> {
     await service.run({ templateId: HUNTING_TEMPLATES[0]?.id ?? '' }, 100_000);
     const firstMs = Math.round(performance.now() - firstAt);
     stalls.disable();
+    process.stderr.write(
+      `hunting bench: ${fmt(agents)} agents, first query ${firstMs} ms, longest stall ${Math.round(stalls.max / 1e6)} ms\n`,
+    );
     rows.push({
       area: 'hunting',
-      metric: `first query after start, tables copied to the query thread (${fmt(agents)} agents)`,
+      metric: `first query after start, tables packed and read by the query thread (${fmt(agents)} agents)`,
       value: firstMs,
       unit: 'ms',
       aim: `< ${FIRST_QUERY_AIM_MS} ms`,
@@ -67,7 +70,20 @@ export async function run(): Promise<BenchRow[]> {
     const repeats = agents >= 100_000 ? 3 : 5;
     process.stderr.write(`hunting bench: ${fmt(agents)} agents, tables built in ${Math.round(buildMs)} ms\n`);
     for (const t of HUNTING_TEMPLATES) {
-      const warm = await service.run({ templateId: t.id }, 100_000);
+      // A template stopped by a limit (408/422) is a figure of its own, not the end of the bench.
+      const warm = await service.run({ templateId: t.id }, 100_000).catch((error: Error) => error);
+      if (warm instanceof Error) {
+        process.stderr.write(`  ${t.id}: stopped: ${warm.message}\n`);
+        rows.push({
+          area: 'hunting',
+          metric: `template ${t.id} (${fmt(agents)} agents): stopped: ${warm.message}`,
+          value: NaN,
+          unit: 'ms',
+          aim: `< ${AIM_MS[agents]} ms`,
+          met: false,
+        });
+        continue;
+      }
       const times: number[] = [];
       for (let i = 0; i < repeats; i += 1) {
         const started = performance.now();

@@ -6,7 +6,9 @@ import { HuntingAccess } from './hunting-access.js';
 import type { QueryLimits } from './query-worker/query-pool.js';
 import { DEFAULT_QUERY_LIMITS, QueryLimitError, QueryPool, WorkerQueryError } from './query-worker/query-pool.js';
 import type { Column } from './kql/values.js';
-import type { HuntingTableSource } from './hunting-tables.js';
+import type { HuntingTableSet, HuntingTableSource } from './hunting-tables.js';
+import type { PackedTables } from './query-worker/packed-tables.js';
+import { packTables } from './query-worker/packed-tables.js';
 import { HUNTING_SCHEMAS, huntingCatalog } from './hunting-tables.js';
 import type { HuntingTemplate } from './templates.js';
 import { HUNTING_TEMPLATES } from './templates.js';
@@ -50,6 +52,8 @@ export class HuntingService {
   private readonly checked = new Set<string>();
   private readonly pool: QueryPool;
   private readonly access: HuntingAccess;
+  /** The current tables in their packed form, packed once per store version for every query thread. */
+  private packed: { version: number; tables: Promise<PackedTables> } | null = null;
 
   constructor(
     private readonly tables: HuntingTableSource,
@@ -96,19 +100,7 @@ export class HuntingService {
     const tables = await this.tables.current();
     let result;
     try {
-      result = await this.pool.run(
-        {
-          version: tables.version,
-          tables: {
-            AIAgentsInfo: tables.AIAgentsInfo,
-            AgentsInfo: tables.AgentsInfo,
-            IdentityInfo: tables.IdentityInfo,
-          },
-        },
-        text,
-        limit,
-        this.clock(),
-      );
+      result = await this.pool.run(await this.pack(tables), text, limit, this.clock());
     } catch (error) {
       if (!(error instanceof WorkerQueryError)) throw error;
       // A row cap is a limit the query passed (422); other run-time errors point at the query (400).
@@ -132,6 +124,19 @@ export class HuntingService {
         },
       },
     };
+  }
+
+  private pack(tables: HuntingTableSet): Promise<PackedTables> {
+    if (this.packed?.version !== tables.version) {
+      const { AIAgentsInfo, AgentsInfo, IdentityInfo, version } = tables;
+      const packing = packTables({ AIAgentsInfo, AgentsInfo, IdentityInfo }, HUNTING_SCHEMAS, version);
+      this.packed = { version, tables: packing };
+      // A failed packing is tried again by the next run.
+      packing.catch(() => {
+        if (this.packed?.tables === packing) this.packed = null;
+      });
+    }
+    return this.packed.tables;
   }
 
   private templateText(id: string): string {

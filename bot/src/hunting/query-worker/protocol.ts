@@ -1,13 +1,10 @@
-// The messages between the hunting service and its query worker (worker_threads, structured clone).
-import type { Column, Row } from '../kql/values.js';
-
-export interface WorkerTables {
-  version: number;
-  tables: Record<string, Row[]>;
-}
+// The messages between the hunting service and its query worker (worker_threads, structured clone; the
+// tables' buffer is shared, not copied).
+import type { Column } from '../kql/values.js';
 
 export type ToWorker =
-  | ({ type: 'tables' } & WorkerTables)
+  /** The tables of a store version, packed (packed-tables.ts): the thread reads them from the shared buffer. */
+  | { type: 'tables'; version: number; buffer: SharedArrayBuffer }
   | { type: 'run'; id: number; query: string; rowLimit: number; maxRows: number; now: number };
 
 /** A KqlError thrown while running: its place and detail; `limit` when it is a row cap that was exceeded. */

@@ -7,14 +7,18 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DomainError } from '../../domain/errors.js';
 import type { Column } from '../kql/values.js';
-import type { FromWorker, ToWorker, WorkerKqlError, WorkerTables } from './protocol.js';
+import type { PackedTables } from './packed-tables.js';
+import type { FromWorker, ToWorker, WorkerKqlError } from './protocol.js';
 
 export interface QueryLimits {
   /** Wall-clock time one query may take, in milliseconds. */
   timeoutMs: number;
   /** Rows one join or mv-expand may make. */
   maxRows: number;
-  /** Heap of a query thread, in MB (its copy of the tables included). */
+  /**
+   * Heap of a query thread, in MB, at least: a thread given larger tables gets a heap sized to them
+   * (`heapMbFor`), so a large tenant is not refused for its size while a query's own excess still is.
+   */
   heapMb: number;
   /** Query threads (queries run side by side). */
   workers: number;
@@ -69,7 +73,7 @@ export class WorkerQueryError extends Error {
 }
 
 interface Job {
-  tables: WorkerTables;
+  tables: PackedTables;
   query: string;
   rowLimit: number;
   now: Date;
@@ -80,6 +84,7 @@ interface Job {
 interface Slot {
   worker: Worker;
   tablesVersion: number | null;
+  heapMb: number;
   /** The running query; its wall clock starts when the thread says it began (after start-up and tables). */
   job: { id: number; job: Job; timer: NodeJS.Timeout | null } | null;
 }
@@ -90,6 +95,12 @@ const TSX_API = pathToFileURL(
   path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
 ).href;
 const WORKER_URL = new URL('./query-worker.ts', import.meta.url).href;
+/**
+ * Heap per MB of packed tables: their rows as objects take about 1.5 MB per packed MB (884 MB packed, 1.3 GB of
+ * rows at 100,000 agents), the rest is room for a query's own rows.
+ */
+const HEAP_PER_PACKED_MB = 3;
+
 const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL)}); });`;
 
 export class QueryPool {
@@ -97,10 +108,14 @@ export class QueryPool {
   private readonly waiting: Job[] = [];
   private nextId = 1;
   private closed = false;
+  /** The heap new threads get: the configured one, raised to fit the largest tables seen. */
+  private heapMb: number;
 
-  constructor(readonly limits: QueryLimits = DEFAULT_QUERY_LIMITS) {}
+  constructor(readonly limits: QueryLimits = DEFAULT_QUERY_LIMITS) {
+    this.heapMb = limits.heapMb;
+  }
 
-  run(tables: WorkerTables, query: string, rowLimit: number, now: Date): Promise<PoolResult> {
+  run(tables: PackedTables, query: string, rowLimit: number, now: Date): Promise<PoolResult> {
     if (this.closed) return Promise.reject(new Error('the hunting query pool is closed'));
     return new Promise<PoolResult>((resolve, reject) => {
       const job: Job = { tables, query, rowLimit, now, resolve, reject };
@@ -131,18 +146,24 @@ export class QueryPool {
     return slot;
   }
 
-  private spawn(): Slot {
+  /** The heap a thread needs for `tables`: the configured heap, or more for large tables. */
+  heapMbFor(tables: PackedTables | null): number {
+    const packedMb = (tables?.buffer.byteLength ?? 0) / (1024 * 1024);
+    return Math.max(this.limits.heapMb, Math.ceil(this.limits.heapMb / 4 + packedMb * HEAP_PER_PACKED_MB));
+  }
+
+  private spawn(heapMb: number = this.heapMb): Slot {
     const worker = new Worker(BOOTSTRAP, {
       eval: true,
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb },
+      resourceLimits: { maxOldGenerationSizeMb: heapMb },
     });
     worker.unref();
-    const slot: Slot = { worker, tablesVersion: null, job: null };
+    const slot: Slot = { worker, tablesVersion: null, heapMb, job: null };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (error: Error & { code?: string }) => {
       const failure =
         error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? new QueryLimitError('memory', `the query needed more than ${this.limits.heapMb} MB and was stopped`)
+          ? new QueryLimitError('memory', `the query needed more than ${slot.heapMb} MB and was stopped`)
           : error;
       this.retire(slot, failure);
     });
@@ -150,13 +171,15 @@ export class QueryPool {
     return slot;
   }
 
-  private start(slot: Slot, job: Job): void {
+  private start(given: Slot, job: Job): void {
+    this.heapMb = Math.max(this.heapMb, this.heapMbFor(job.tables));
+    const slot = given.heapMb >= this.heapMb ? given : this.replace(given);
     const id = this.nextId++;
     slot.job = { id, job, timer: null };
     // A running query keeps the process alive (a script awaiting it); an idle thread does not.
     slot.worker.ref();
     if (slot.tablesVersion !== job.tables.version) {
-      this.post(slot, { type: 'tables', ...job.tables });
+      this.post(slot, { type: 'tables', version: job.tables.version, buffer: job.tables.buffer });
       slot.tablesVersion = job.tables.version;
     }
     this.post(slot, {
@@ -218,6 +241,15 @@ export class QueryPool {
       this.slots.push(fresh);
       this.start(fresh, waiting);
     }
+  }
+
+  /** Ends an idle thread whose heap is too small for the current tables; a larger one takes its place. */
+  private replace(slot: Slot): Slot {
+    const index = this.slots.indexOf(slot);
+    const fresh = this.spawn();
+    if (index >= 0) this.slots[index] = fresh;
+    void slot.worker.terminate();
+    return fresh;
   }
 
   private next(slot: Slot): void {

@@ -1,4 +1,4 @@
-// Runs in a worker thread: holds a copy of the hunting tables and runs queries over them, so that a query,
+// Runs in a worker thread: reads the hunting tables from their shared packed form and runs queries over them, so that a query,
 // however long, never holds up the server's event loop. The pool (query-pool.ts) ends this thread when a
 // query passes its wall-clock limit, and V8 ends it when it passes its heap limit.
 import { parentPort } from 'node:worker_threads';
@@ -6,7 +6,8 @@ import type { CompiledQuery } from '../kql/engine.js';
 import { compileKql } from '../kql/engine.js';
 import { KqlError, KqlLimitError } from '../kql/kql-error.js';
 import type { Row } from '../kql/values.js';
-import { huntingCatalog } from '../hunting-tables.js';
+import { HUNTING_SCHEMAS, huntingCatalog } from '../hunting-tables.js';
+import { unpackTables } from './packed-tables.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const COMPILED_CACHE_SIZE = 64;
@@ -28,7 +29,8 @@ function compile(query: string): CompiledQuery {
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'tables') {
-    tables = message.tables;
+    tables = {};
+    tables = unpackTables(message.buffer, HUNTING_SCHEMAS);
     return;
   }
   send({ type: 'started', id: message.id });
