@@ -20,6 +20,14 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** The server could not be reached at all (stopped, or the network is down): fetch itself rejected. */
+export class ServerUnreachableError extends Error {
+  constructor(cause: unknown) {
+    super('The Agent Warden server cannot be reached. It may be restarting or your network may be down.', { cause });
+    this.name = 'ServerUnreachableError';
+  }
+}
+
 /** Headers that say who is calling (x-dev-user or Authorization). */
 export type AuthHeadersProvider = (options: { refresh: boolean }) => Promise<Record<string, string>>;
 
@@ -108,11 +116,17 @@ export class ApiClient {
     const headers: Record<string, string> = { accept: 'application/json', ...(await this.authHeaders({ refresh })) };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
-    return fetch(url, {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal,
-    });
+    try {
+      return await fetch(url, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: options.signal,
+      });
+    } catch (error) {
+      // An abort is the caller's own doing; anything else from fetch means no answer came back.
+      if (options.signal?.aborted) throw error;
+      throw new ServerUnreachableError(error);
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { FluentProvider, MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
 import { ErrorState, LoadingState } from '../components/PageState/PageState.js';
+import { NoRoleNotice } from '../components/NoRoleNotice/NoRoleNotice.js';
 import { PersonaPicker } from '../components/PersonaPicker/PersonaPicker.js';
 import { Shell } from '../components/Shell/Shell.js';
 import { detectHost } from '../host/teams-host.js';
@@ -50,6 +51,13 @@ export function App({ detect = detectHost, pollIntervalMs }: AppProps) {
               in Teams.
             </MessageBarBody>
           </MessageBar>
+        </div>
+      );
+      break;
+    case 'noRole':
+      body = (
+        <div className={styles.centered}>
+          <NoRoleNotice reason={state.reason} onRetry={retry} onSwitchPersona={state.switchPersona ?? undefined} />
         </div>
       );
       break;

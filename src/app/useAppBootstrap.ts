@@ -14,6 +14,8 @@ export type BootState =
   | { phase: 'failed'; error: Error }
   /** AUTH=entra opened outside Teams: there is no SSO token to get. */
   | { phase: 'needsTeams' }
+  /** Signed in, but the server refuses the person (403 from /me): no Agent Warden app role. */
+  | { phase: 'noRole'; reason: string; switchPersona: (() => void) | null }
   | { phase: 'choosePersona'; personas: Persona[]; initialUpn: string | null; notice: string | null }
   | { phase: 'ready'; session: SessionValue };
 
@@ -49,6 +51,11 @@ export function startEarlyBoot(): void {
   info.catch(() => undefined); // handled by the bootstrap that takes it
   const upn = personaFromQuery(window.location.search) ?? readRememberedPersona();
   earlyBoot = { info, persona: upn ? { upn, ...earlyPersonaSignIn(upn) } : null };
+}
+
+/** The server's answer to a signed-in person without an Agent Warden role. */
+function isNoRole(error: unknown): error is ApiRequestError {
+  return error instanceof ApiRequestError && error.status === 403;
 }
 
 function asError(error: unknown): Error {
@@ -88,18 +95,20 @@ export function useAppBootstrap(detect: () => Promise<HostInfo>) {
       const ctx = context.current;
       if (!ctx) return;
       const api = early?.api ?? personaApi(upn);
+      const switchPersona = () => {
+        forgetPersona();
+        void showPicker(upn, null);
+      };
       try {
         const me = await (early?.me ?? api.me());
-        const switchPersona = () => {
-          forgetPersona();
-          void showPicker(upn, null);
-        };
         setState({
           phase: 'ready',
           session: { api, me, info: ctx.info, host: ctx.host, devUser: upn, switchPersona },
         });
       } catch (error) {
-        if (error instanceof ApiRequestError && [401, 403, 404].includes(error.status)) {
+        if (isNoRole(error)) {
+          setState({ phase: 'noRole', reason: error.message, switchPersona });
+        } else if (error instanceof ApiRequestError && [401, 404].includes(error.status)) {
           forgetPersona();
           await showPicker(null, `Could not sign in as ${upn}: ${error.message}`);
         } else {
@@ -146,7 +155,14 @@ export function useAppBootstrap(detect: () => Promise<HostInfo>) {
       const api = createWardenApi(
         new ApiClient({ authHeaders: createSsoAuth(detected, info.clientId), retryUnauthorized: true }),
       );
-      const me = await api.me();
+      let me: Me;
+      try {
+        me = await api.me();
+      } catch (error) {
+        if (!isNoRole(error)) throw error;
+        if (!cancelled) setState({ phase: 'noRole', reason: error.message, switchPersona: null });
+        return;
+      }
       if (cancelled) return;
       setState({
         phase: 'ready',

@@ -129,7 +129,8 @@ export function usePagedList<T>(key: string, loadPage: PageLoader<T>): PagedList
   const refresh = useCallback(() => {
     const s = stateRef.current;
     const controller = controllerRef.current;
-    if (!controller || !s.loaded) return;
+    // A list that failed to load tries again (the server is back); one still loading is left alone.
+    if (!controller || !(s.loaded || s.error)) return;
     if (busy.current) {
       refreshPending.current = true;
       return;

@@ -137,5 +137,8 @@ describe('ApprovalsPage', () => {
     renderPage(<ApprovalsPage />, { me: me(['responder']), url: '/approvals', server: server() });
     await screen.findByRole('list', { name: 'Tools changed' });
     expect(screen.queryByRole('button', { name: /Approve|Reject/ })).toBeNull();
+    expect(screen.getByRole('note').textContent).toMatch(
+      /role is SOC responder\. To approve or reject submissions, ask an admin for the IT admin \(Warden\.Admin\) role/,
+    );
   });
 });

@@ -15,6 +15,10 @@ describe('a viewer', () => {
     renderPage(<AgentPage agentId="agent-billing" />, { me: me(['viewer']), url: '/agents/agent-billing', server });
     expect(await screen.findByRole('heading', { name: 'Customer Billing Agent' })).toBeTruthy();
     expect(screen.queryAllByRole('button', { name: ACTION })).toEqual([]);
+    expect(screen.getByRole('note').textContent).toBe(
+      'Read only: your Agent Warden role is Viewer. To block this agent or notify its maker, ask an admin for the ' +
+        'IT admin (Warden.Admin) or SOC responder (Warden.Responder) role.',
+    );
   });
 
   it('sees the incident but no action button', async () => {
@@ -22,6 +26,9 @@ describe('a viewer', () => {
     renderPage(<IncidentPage incidentId="inc-1" />, { me: me(['viewer']), url: '/incidents/inc-1', server });
     expect(await screen.findByRole('heading', { name: /Data exfiltration attempt/ })).toBeTruthy();
     expect(screen.queryAllByRole('button', { name: ACTION })).toEqual([]);
+    expect(screen.getByRole('note').textContent).toMatch(
+      /role is Viewer\. To revoke users, block agents or resolve incidents, .* SOC responder \(Warden\.Responder\)/,
+    );
   });
 
   it('while a responder sees the incident actions', async () => {
@@ -33,5 +40,6 @@ describe('a viewer', () => {
     expect(screen.getByRole('button', { name: 'Block agent: Customer Billing Agent' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Assign to me' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Resolve' })).toBeTruthy();
+    expect(screen.queryByRole('note')).toBeNull();
   });
 });

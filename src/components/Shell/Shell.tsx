@@ -21,6 +21,7 @@ import { useRouter } from '../../router/Router.js';
 import { DEFAULT_PATH, sectionOf, type Route, type Section } from '../../router/routes.js';
 import { useSession } from '../../session/Session.js';
 import { DevBanner } from '../DevBanner/DevBanner.js';
+import { OfflineBanner } from '../OfflineBanner/OfflineBanner.js';
 import { EmptyState, LoadingState } from '../PageState/PageState.js';
 import { useShellStyles } from './useShellStyles.styles.js';
 
@@ -123,6 +124,7 @@ export function Shell() {
           <DevBanner displayName={me.displayName} upn={me.upn} onSwitch={switchPersona} />
         </div>
       ) : null}
+      <OfflineBanner className={styles.banner} />
       <main className={styles.main} ref={mainRef} tabIndex={-1} aria-label={titleOf(route)}>
         <Suspense fallback={<LoadingState label="Loading page" />}>
           <PageFor route={route} />

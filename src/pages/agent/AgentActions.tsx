@@ -3,6 +3,7 @@ import { ProhibitedRegular } from '@fluentui/react-icons/svg/prohibited';
 import { ShieldCheckmarkRegular } from '@fluentui/react-icons/svg/shield-checkmark';
 import type { AgentDetail } from '../../api/types.js';
 import { ActionDialogButton } from '../../components/ConfirmActionDialog/ActionDialogButton.js';
+import { ReadOnlyNote } from '../../components/ReadOnlyNote/ReadOnlyNote.js';
 import { useCan, useSession } from '../../session/Session.js';
 
 export interface AgentActionsProps {
@@ -29,7 +30,14 @@ export function AgentActions({ detail, onDone }: AgentActionsProps) {
   const showBlock = !blocked && can('blockAgent');
   const showUnblock = blocked && can('unblockAgent');
   const showNotify = can('notifyMaker');
-  if (!showBlock && !showUnblock && !showNotify) return null;
+  if (!showBlock && !showUnblock && !showNotify) {
+    return (
+      <ReadOnlyNote
+        actions={[blocked ? 'unblockAgent' : 'blockAgent', 'notifyMaker']}
+        doing={blocked ? 'unblock this agent or notify its maker' : 'block this agent or notify its maker'}
+      />
+    );
+  }
   return (
     <>
       {showBlock ? (

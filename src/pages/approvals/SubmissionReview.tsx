@@ -4,6 +4,7 @@ import { CheckmarkRegular } from '@fluentui/react-icons/svg/checkmark';
 import { DismissRegular } from '@fluentui/react-icons/svg/dismiss';
 import type { SubmissionView } from '../../api/types.js';
 import { ActionDialogButton } from '../../components/ConfirmActionDialog/ActionDialogButton.js';
+import { ReadOnlyNote } from '../../components/ReadOnlyNote/ReadOnlyNote.js';
 import { RiskSignalList } from '../../components/RiskSignalList/RiskSignalList.js';
 import { SectionCard } from '../../components/SectionCard/SectionCard.js';
 import { SeverityBadge } from '../../components/SeverityBadge/SeverityBadge.js';
@@ -74,7 +75,9 @@ export function SubmissionReview({ view, onDone }: SubmissionReviewProps) {
               />
             ) : null}
           </div>
-        ) : null
+        ) : (
+          <ReadOnlyNote actions={['approveSubmission', 'rejectSubmission']} doing="approve or reject submissions" />
+        )
       }
     >
       <div className={styles.meta}>

@@ -6,9 +6,12 @@ import { useState } from 'react';
 import type { IncidentDetail } from '../../api/types.js';
 import { ActionDialogButton } from '../../components/ConfirmActionDialog/ActionDialogButton.js';
 import { newIdempotencyKey } from '../../components/ConfirmActionDialog/useConfirmActionDialog.js';
+import { ReadOnlyNote } from '../../components/ReadOnlyNote/ReadOnlyNote.js';
 import { useActionFeedback } from '../../components/useActionFeedback.js';
 import { useCan, useSession } from '../../session/Session.js';
 import { ResolveIncidentButton } from './ResolveIncidentButton.js';
+
+const INCIDENT_ACTIONS = ['revokeUser', 'blockAgent', 'assignIncident', 'resolveIncident'] as const;
 
 export interface IncidentActionsProps {
   detail: IncidentDetail;
@@ -36,6 +39,9 @@ export function IncidentActions({ detail, onDone }: IncidentActionsProps) {
     }
   };
 
+  if (!INCIDENT_ACTIONS.some(can)) {
+    return <ReadOnlyNote actions={INCIDENT_ACTIONS} doing="revoke users, block agents or resolve incidents" />;
+  }
   return (
     <>
       {can('revokeUser')
