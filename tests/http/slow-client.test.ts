@@ -30,7 +30,7 @@ describe('slow and unknown clients', () => {
   beforeAll(async () => {
     server = await startTestServer('pglite', {}, { httpTimeouts: { requestMs: 2_000 } });
   });
-  afterAll(async () => server?.close());
+  afterAll(async () => server?.close(), 180_000);
 
   it.each([
     ['the REST API', `/api/v1/agents/${ZAVA_IDS.customerBillingAgent}/block`, 'x-dev-user: adele@zava.example\r\n'],
