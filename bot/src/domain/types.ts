@@ -109,6 +109,21 @@ export interface Agent extends AgentDefinition {
   blockReason: string | null;
 }
 
+/** The changeable parts of an agent, as a submission proposes them. */
+export function definitionOf(agent: Agent): AgentDefinition {
+  return {
+    description: agent.description,
+    instructions: agent.instructions,
+    userAuthentication: agent.userAuthentication,
+    authenticationTrigger: agent.authenticationTrigger,
+    accessControl: agent.accessControl,
+    tools: agent.tools,
+    knowledgeSources: agent.knowledgeSources,
+    topics: agent.topics,
+    triggers: agent.triggers,
+  };
+}
+
 /** One historical snapshot of an agent, as the hunting tables keep several per agent. */
 export interface AgentSnapshot {
   agentId: string;

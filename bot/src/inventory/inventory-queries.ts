@@ -8,8 +8,8 @@ import type {
   SubmissionView,
 } from '../domain/views.js';
 import { NotFoundError } from '../domain/errors.js';
-import type { Agent, AgentDefinition, Alert, Incident, SubmissionStatus } from '../domain/types.js';
-import { severityRank } from '../domain/types.js';
+import type { Agent, Alert, Incident, SubmissionStatus } from '../domain/types.js';
+import { definitionOf, severityRank } from '../domain/types.js';
 import type { AgentRisk } from '../domain/risk.js';
 import { assessAgentRisk } from '../domain/risk.js';
 import { accountStateLookup } from '../domain/account-state.js';
@@ -77,17 +77,7 @@ export class InventoryQueries {
     const views = items.flatMap((submission): SubmissionView[] => {
       const agent = agents.get(submission.agentId);
       if (!agent) return [];
-      const before: AgentDefinition = {
-        description: agent.description,
-        instructions: agent.instructions,
-        userAuthentication: agent.userAuthentication,
-        authenticationTrigger: agent.authenticationTrigger,
-        accessControl: agent.accessControl,
-        tools: agent.tools,
-        knowledgeSources: agent.knowledgeSources,
-        topics: agent.topics,
-        triggers: agent.triggers,
-      };
+      const before = definitionOf(agent);
       return [
         {
           submission,

@@ -4,8 +4,8 @@ import { ACTION_ROLES } from '../../domain/authorization.js';
 import type { ActionName } from '../../domain/authorization.js';
 import type { AgentRisk } from '../../domain/risk.js';
 import { assessAgentRisk } from '../../domain/risk.js';
-import type { Agent, AgentDefinition, AuditRecord, Incident, Severity } from '../../domain/types.js';
-import { SEVERITIES, severityRank } from '../../domain/types.js';
+import type { Agent, AuditRecord, Incident, Severity } from '../../domain/types.js';
+import { SEVERITIES, definitionOf, severityRank } from '../../domain/types.js';
 import { accountStateLookup } from '../../domain/account-state.js';
 import type { Store } from '../../store/store.js';
 import type {
@@ -410,20 +410,6 @@ function assigneeName(
     return assigners.get(incident.assignedTo) ?? incident.assignedTo;
   }
   return assigners.get(record.actor) ?? record.actorName;
-}
-
-function definitionOf(agent: Agent): AgentDefinition {
-  return {
-    description: agent.description,
-    instructions: agent.instructions,
-    userAuthentication: agent.userAuthentication,
-    authenticationTrigger: agent.authenticationTrigger,
-    accessControl: agent.accessControl,
-    tools: agent.tools,
-    knowledgeSources: agent.knowledgeSources,
-    topics: agent.topics,
-    triggers: agent.triggers,
-  };
 }
 
 const summary = (risk: AgentRisk): RiskSummaryView => ({

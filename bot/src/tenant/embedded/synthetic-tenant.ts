@@ -16,8 +16,9 @@ import type {
   Severity,
   Submission,
 } from '../../domain/types.js';
+import { definitionOf } from '../../domain/types.js';
 import type { TenantSeed } from './tenant-seed.js';
-import { dedupKeyOf, definitionOf, guidFromWords, incidentOf, mulberry32, seedClock } from './tenant-seed.js';
+import { dedupKeyOf, guidFromWords, incidentOf, mulberry32, seedClock } from './tenant-seed.js';
 import {
   connectorTool,
   httpTool,

@@ -1,6 +1,5 @@
 import type {
   Agent,
-  AgentDefinition,
   AgentSnapshot,
   Alert,
   Classification,
@@ -81,21 +80,6 @@ export function seedClock(now: Date): SeedClock {
     ago: (days, hours = 0, minutes = 0) =>
       new Date(base - days * 86_400_000 - hours * 3_600_000 - minutes * 60_000).toISOString(),
     shift: (iso, minutes) => new Date(Date.parse(iso) + minutes * 60_000).toISOString(),
-  };
-}
-
-/** The changeable parts of an agent, as a submission proposes them. */
-export function definitionOf(agent: Agent): AgentDefinition {
-  return {
-    description: agent.description,
-    instructions: agent.instructions,
-    userAuthentication: agent.userAuthentication,
-    authenticationTrigger: agent.authenticationTrigger,
-    accessControl: agent.accessControl,
-    tools: agent.tools,
-    knowledgeSources: agent.knowledgeSources,
-    topics: agent.topics,
-    triggers: agent.triggers,
   };
 }
 

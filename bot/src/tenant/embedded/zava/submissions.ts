@@ -1,6 +1,7 @@
 import type { Agent, Submission } from '../../../domain/types.js';
 import type { SeedClock } from '../tenant-seed.js';
-import { definitionOf, stableGuid } from '../tenant-seed.js';
+import { stableGuid } from '../tenant-seed.js';
+import { definitionOf } from '../../../domain/types.js';
 import type { ZavaAgentKey } from './ids.js';
 import { upnOf } from './ids.js';
 
