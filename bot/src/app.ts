@@ -121,7 +121,9 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
           loginUrl: config.graph.loginUrl,
         })
       : null;
-  const actions = new ResponseService(store, graph ? graphTenant(store, graph) : embeddedTenant(store), risk, clock);
+  const actions = new ResponseService(store, graph ? graphTenant(store, graph) : embeddedTenant(store), risk, clock, {
+    approvalExpiryDays: config.approvals.expiryDays,
+  });
   const hunting = new HuntingService(new HuntingTables(store, clock), clock, undefined, overrides.huntingLimits);
   hunting.warm();
 

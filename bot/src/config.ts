@@ -51,6 +51,8 @@ const EnvSchema = z.object({
   GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com'),
   ENTRA_LOGIN_URL: z.string().url().default('https://login.microsoftonline.com'),
   GRAPH_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+  // An approval request not decided within this many days expires: it can no longer be approved.
+  APPROVAL_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   // Local tooling.
   PLAYGROUND: bool.default(true),
   PLAYGROUND_PORT: z.coerce.number().int().default(56150),
@@ -100,6 +102,8 @@ export interface Config {
     syncIntervalSeconds: number;
   };
   playground: { enabled: boolean; port: number; user: string };
+  /** Approval requests (maker resubmissions) expire this many days after they were submitted. */
+  approvals: { expiryDays: number };
 }
 
 export class ConfigError extends Error {}
@@ -192,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       syncIntervalSeconds: e.GRAPH_SYNC_INTERVAL_SECONDS,
     },
     playground: { enabled: e.PLAYGROUND, port: e.PLAYGROUND_PORT, user: e.PLAYGROUND_USER },
+    approvals: { expiryDays: e.APPROVAL_EXPIRY_DAYS },
   };
 }
 

@@ -34,13 +34,26 @@ interface Target {
  * authorize -> claim the idempotency key -> lock the target and apply (or find it already so)
  * -> audit + outbox + stored result, all in one transaction.
  */
+export const DEFAULT_APPROVAL_EXPIRY_DAYS = 7;
+const DAY_MS = 86_400_000;
+
 export class ResponseService implements ResponseActions {
   constructor(
     private readonly store: Store,
     private readonly tenant: TenantPorts,
     private readonly risk: RiskRefresher,
     private readonly clock: () => Date,
+    private readonly options: { approvalExpiryDays: number } = { approvalExpiryDays: DEFAULT_APPROVAL_EXPIRY_DAYS },
   ) {}
+
+  /** When a pending request stops being approvable: `approvalExpiryDays` after it was submitted. */
+  approvalExpiresAt(submission: Pick<Submission, 'submittedAt'>): Date {
+    return new Date(Date.parse(submission.submittedAt) + this.options.approvalExpiryDays * DAY_MS);
+  }
+
+  private isExpired(submission: Submission, at: string): boolean {
+    return submission.status === 'pending' && Date.parse(at) >= this.approvalExpiresAt(submission).getTime();
+  }
 
   blockAgent(ctx: ActionContext, agentId: string, reason: string): Promise<ActionResult> {
     return this.perform(ctx, 'blockAgent', { type: 'agent', id: agentId }, async (tx, at) => {
@@ -219,8 +232,17 @@ export class ResponseService implements ResponseActions {
       if (!isMaker && !ctx.principal.roles.includes('admin')) {
         throw new ForbiddenError(`Only the makers of ${agent.name} can submit a new version.`);
       }
-      if (await this.store.submissions.pendingForAgent(agentId, tx)) {
+      const pending = await this.store.submissions.pendingForAgent(agentId, tx);
+      if (pending && !this.isExpired(pending, at)) {
         throw new ConflictError(`${agent.name} already has a version awaiting review.`);
+      }
+      if (pending) {
+        // An expired request never blocks the maker: the new version supersedes it, and it is closed as expired.
+        await this.store.submissions.save(
+          [{ ...pending, status: 'rejected', reviewedBy: null, reviewedAt: at, reason: this.expiredReason(pending) }],
+          tx,
+        );
+        await enqueueOutbox(tx, 'submission.changed', pending.id);
       }
       const submission: Submission = {
         id: randomUUID(),
@@ -254,6 +276,7 @@ export class ResponseService implements ResponseActions {
       if (submission.status === 'approved') return noop(submissionId, 'This version was already approved.');
       if (submission.status === 'rejected')
         throw new ConflictError('This version was rejected; the maker must resubmit.');
+      if (this.isExpired(submission, at)) throw new ConflictError(this.expiredReason(submission));
       const agent = await this.store.agents.getForUpdate(tx, submission.agentId);
       if (!agent) throw new NotFoundError('agent', submission.agentId);
       await this.tenant.agents.publishVersion(tx, agent, submission.version, submission.proposed, {
@@ -309,6 +332,14 @@ export class ResponseService implements ResponseActions {
         ],
       };
     });
+  }
+
+  private expiredReason(submission: Submission): string {
+    const when = this.approvalExpiresAt(submission).toISOString().slice(0, 16).replace('T', ' ');
+    return (
+      `This approval request expired on ${when} UTC (requests expire ${this.options.approvalExpiryDays} days after ` +
+      'they are submitted); it can no longer be approved. The maker must submit the version again.'
+    );
   }
 
   private async perform(

@@ -205,7 +205,9 @@ function outcome(view: ApprovalCardView): CardElement[] {
   const who = submission.reviewedBy ? ` by ${clip(submission.reviewedBy, LIMITS.name)}` : '';
   const when = submission.reviewedAt ? ` on ${utcDateTime(submission.reviewedAt)}` : '';
   const why = submission.reason ? `: ${clip(submission.reason, LIMITS.line)}` : '';
-  const what = submission.status === 'approved' ? 'Approved and published' : 'Rejected';
+  // A request closed by nobody is one that expired and was superseded by a new version.
+  const what =
+    submission.status === 'approved' ? 'Approved and published' : submission.reviewedBy ? 'Rejected' : 'Closed';
   return [plainLine([{ type: 'TextRun', text: `${what}${who}${when}${why}`, weight: 'bolder' }])];
 }
 
