@@ -11,7 +11,7 @@ const responder = makeViewer(['responder']);
 
 describe('approvalCard', () => {
   it.each([
-    ['anonymous', ANONYMOUS_VIEWER, [CARD_VERBS.refreshApproval]],
+    ['anonymous', ANONYMOUS_VIEWER, [CARD_VERBS.approveSubmission, CARD_VERBS.rejectSubmission]],
     ['admin', admin, [CARD_VERBS.approveSubmission, CARD_VERBS.rejectSubmission]],
     ['responder', responder, []],
     ['viewer', makeViewer(['viewer']), []],

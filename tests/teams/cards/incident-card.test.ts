@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { incidentCard, incidentActionPlan } from '../../../bot/src/teams/cards/incident-card.js';
+import { ROLE_CHECK, incidentCard, incidentActionPlan } from '../../../bot/src/teams/cards/incident-card.js';
 import { ANONYMOUS_VIEWER } from '../../../bot/src/teams/cards/card-views.js';
 import { CARD_VERBS } from '../../../bot/src/teams/cards/card-verbs.js';
 import { MAX_REFRESH_USER_IDS } from '../../../bot/src/teams/cards/card-refresh.js';
@@ -62,15 +62,26 @@ describe('incidentCard', () => {
     ],
     ['admin', admin, [CARD_VERBS.blockAgent]],
     ['viewer', viewer, []],
-    ['anonymous', ANONYMOUS_VIEWER, [CARD_VERBS.refreshIncident]],
+    [
+      'anonymous',
+      ANONYMOUS_VIEWER,
+      [CARD_VERBS.assignToMe, CARD_VERBS.blockAgent, CARD_VERBS.resolveIncident, CARD_VERBS.revokeUser],
+    ],
   ])('gives the %s the verbs of their role', (_name, who, expected) => {
     const card = incidentCard(makeIncidentCardView(), who);
     expect(verbs(card)).toEqual([...expected].sort());
   });
 
-  it('shows the base card only "Show my actions" and carries the refresh', () => {
+  it('posts the base card with its actions (clients without per-person views), says the role is checked, and carries the refresh', () => {
     const card = incidentCard(makeIncidentCardView(), ANONYMOUS_VIEWER);
-    expect(card.actions?.map((a) => a.title)).toEqual(['Show my actions']);
+    expect(card.actions?.map((a) => a.title)).toEqual([
+      'Revoke sessions & require password reset',
+      'Block agent',
+      'Resolve',
+      'Assign to me',
+    ]);
+    expect(cardText(card)).toContain(ROLE_CHECK);
+    expect(cardProblems(card)).toEqual([]);
     expect(card.refresh).toEqual({
       action: { type: 'Action.Execute', verb: 'refreshIncident', data: { incidentId: INCIDENT_ID }, title: 'Refresh' },
       userIds: ['29:adele', '29:megan'],

@@ -35,12 +35,13 @@ export function approvalCard(view: ApprovalCardView, viewer: CardViewer): Adapti
   const { refresh, manualRefresh } = planRefresh(CARD_VERBS.refreshApproval, refreshData, view.audience);
   const anonymous = viewer.principalId === null;
   const pending = submission.status === 'pending';
-  const canApprove = !anonymous && pending && mayPerform(viewer, 'approveSubmission');
-  const canReject = !anonymous && pending && mayPerform(viewer, 'rejectSubmission');
+  // The base card offers the decision to everyone (clients without per-person views show only it); the server
+  // refuses a clicker who is not an approver.
+  const canApprove = pending && (anonymous || mayPerform(viewer, 'approveSubmission'));
+  const canReject = pending && (anonymous || mayPerform(viewer, 'rejectSubmission'));
   const changes = definitionChanges(view.before, submission.proposed);
 
   const actions: CardAction[] = [];
-  if (anonymous && pending) actions.push(refreshButton(CARD_VERBS.refreshApproval, refreshData, 'Show my actions'));
   if (canApprove) actions.push(approveAction(view));
   if (canReject) actions.push(rejectForm(view));
 
@@ -96,6 +97,7 @@ export function approvalCard(view: ApprovalCardView, viewer: CardViewer): Adapti
     ...riskDelta(view.riskBefore, view.riskAfter),
     ...outcome(view),
     ...historySection(view.history),
+    ...(anonymous && pending ? [note('Deciding needs the admin role; Agent Warden checks it when you click.')] : []),
     ...(!anonymous && pending && !canApprove && !canReject ? [note('Deciding needs the admin role.')] : []),
     { type: 'ActionSet', actions: links, spacing: 'medium' },
   ];

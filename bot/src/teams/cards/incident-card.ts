@@ -54,9 +54,14 @@ export function isRevokedSinceIncident(user: IncidentUserView, firstActivityAt: 
   return Date.parse(user.sessionsRevokedAt) >= Date.parse(firstActivityAt);
 }
 
+/**
+ * What the viewer may do on this incident now. The base card (anonymous viewer) offers everything the incident's
+ * state allows: clients without per-person views (the Playground, Teams past 60 members) show only that card, and
+ * the server refuses a clicker whose role does not allow the action.
+ */
 export function incidentActionPlan(view: IncidentCardView, viewer: CardViewer): IncidentActionPlan {
   const { incident } = view;
-  const may = (action: ActionName): boolean => viewer.principalId !== null && mayPerform(viewer, action);
+  const may = (action: ActionName): boolean => viewer.principalId === null || mayPerform(viewer, action);
   const open = incident.status !== 'resolved';
   return {
     revoke:
@@ -77,9 +82,7 @@ export function incidentCard(view: IncidentCardView, viewer: CardViewer): Adapti
   const { refresh, manualRefresh } = planRefresh(CARD_VERBS.refreshIncident, refreshData, view.audience);
   const anonymous = viewer.principalId === null;
   const plan = incidentActionPlan(view, viewer);
-  const actions = anonymous
-    ? [refreshButton(CARD_VERBS.refreshIncident, refreshData, 'Show my actions')]
-    : responseActions(view, plan);
+  const actions = responseActions(view, plan);
 
   const links: CardAction[] = [...linkActions(view.links, 'incident')];
   const defenderUrl = view.alerts.find((a) => a.alertWebUrl)?.alertWebUrl ?? incident.incidentWebUrl;
@@ -221,7 +224,8 @@ function recommendations(view: IncidentCardView): CardElement[] {
 }
 
 function viewerHint(viewer: CardViewer, actionCount: number): CardElement[] {
-  if (viewer.principalId === null || actionCount > 0) return [];
+  if (viewer.principalId === null) return actionCount > 0 ? [note(ROLE_CHECK)] : [];
+  if (actionCount > 0) return [];
   const canAct = allowedActions(viewer).length > 0;
   return [note(canAct ? 'Nothing left to do on this incident.' : 'Actions need the responder or admin role.')];
 }
@@ -295,6 +299,9 @@ function responseActions(view: IncidentCardView, plan: IncidentActionPlan): Card
   }
   return actions;
 }
+
+/** Said on the base card, whose buttons everyone sees. */
+export const ROLE_CHECK = 'Actions need the responder or admin role; Agent Warden checks it when you click.';
 
 const userLabel = (u: IncidentUserView): string => `${clip(u.displayName, LIMITS.name)} (${clip(u.upn, LIMITS.name)})`;
 
