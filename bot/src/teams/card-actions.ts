@@ -30,9 +30,13 @@ export interface CardActionRequest {
 }
 
 const id = z.string().trim().min(1).max(200);
+// The button's part of the idempotency key. Cards carry it as `clickKey`: the Agents Playground (0.2.28) drops
+// the click of an Action.Execute whose data has a property named `key` (React's reserved prop name), so no
+// request is ever sent. `key` is still read for cards posted before the rename.
 const key = z.string().max(300).optional();
-const incidentData = z.object({ incidentId: id, key });
-const submissionData = z.object({ submissionId: id, key });
+const keyed = { clickKey: key, key };
+const incidentData = z.object({ incidentId: id, ...keyed });
+const submissionData = z.object({ submissionId: id, ...keyed });
 
 const SCHEMAS = {
   [CARD_VERBS.refreshIncident]: incidentData,
@@ -100,35 +104,38 @@ const HANDLERS: { [V in CardVerb]: VerbHandler<V> } = {
   refreshIncident: (deps, request, d) => incidentAnswer(deps, request, d.incidentId),
   refreshApproval: (deps, request, d) => approvalAnswer(deps, request, d.submissionId),
   revokeUser: async (deps, request, d) => {
-    await deps.actions.revokeUser(actionContext(request, 'revokeUser', d.key), d.userId, d.incidentId);
+    await deps.actions.revokeUser(actionContext(request, 'revokeUser', d.clickKey ?? d.key), d.userId, d.incidentId);
     return incidentAnswer(deps, request, d.incidentId);
   },
   blockAgent: async (deps, request, d) => {
-    const ctx = actionContext(request, 'blockAgent', d.key);
+    const ctx = actionContext(request, 'blockAgent', d.clickKey ?? d.key);
     await deps.actions.blockAgent(ctx, d.agentId, `Blocked from incident ${d.incidentId}`);
     return incidentAnswer(deps, request, d.incidentId);
   },
   unblockAgent: async (deps, request, d) => {
-    const ctx = actionContext(request, 'unblockAgent', d.key);
+    const ctx = actionContext(request, 'unblockAgent', d.clickKey ?? d.key);
     await deps.actions.unblockAgent(ctx, d.agentId, `Unblocked from incident ${d.incidentId}`);
     return incidentAnswer(deps, request, d.incidentId);
   },
   resolveIncident: async (deps, request, d) => {
-    const ctx = actionContext(request, 'resolveIncident', d.key);
+    const ctx = actionContext(request, 'resolveIncident', d.clickKey ?? d.key);
     await deps.actions.resolveIncident(ctx, d.incidentId, d.classification, d.resolutionComment);
     return incidentAnswer(deps, request, d.incidentId);
   },
   assignIncidentToMe: async (deps, request, d) => {
-    const ctx = actionContext(request, 'assignIncidentToMe', d.key);
+    const ctx = actionContext(request, 'assignIncidentToMe', d.clickKey ?? d.key);
     await deps.actions.assignIncident(ctx, d.incidentId, ctx.principal.upn);
     return incidentAnswer(deps, request, d.incidentId);
   },
   approveSubmission: async (deps, request, d) => {
-    await deps.actions.approveSubmission(actionContext(request, 'approveSubmission', d.key), d.submissionId);
+    await deps.actions.approveSubmission(
+      actionContext(request, 'approveSubmission', d.clickKey ?? d.key),
+      d.submissionId,
+    );
     return approvalAnswer(deps, request, d.submissionId);
   },
   rejectSubmission: async (deps, request, d) => {
-    const ctx = actionContext(request, 'rejectSubmission', d.key);
+    const ctx = actionContext(request, 'rejectSubmission', d.clickKey ?? d.key);
     await deps.actions.rejectSubmission(ctx, d.submissionId, d.rejectReason);
     return approvalAnswer(deps, request, d.submissionId);
   },

@@ -192,7 +192,7 @@ describe('incidentCard', () => {
 
   it('keys a button by card state: same state, same key; any action since, a new key', () => {
     const keyOf = (view: ReturnType<typeof makeIncidentCardView>) =>
-      executeActions(incidentCard(view, responder)).find((a) => a.verb === CARD_VERBS.revokeUser)?.data.key;
+      executeActions(incidentCard(view, responder)).find((a) => a.verb === CARD_VERBS.revokeUser)?.data.clickKey;
     const entry = (at: string) => ({
       action: 'assignIncident' as const,
       actorName: 'A',

@@ -219,7 +219,7 @@ function approveAction(view: ApprovalCardView): CardAction {
     type: 'Action.Execute',
     title: 'Approve & publish',
     verb: CARD_VERBS.approveSubmission,
-    data: { submissionId, key: actionKey(CARD_VERBS.approveSubmission, submissionId, cardRevision(view.history)) },
+    data: { submissionId, clickKey: actionKey(CARD_VERBS.approveSubmission, submissionId, cardRevision(view.history)) },
     style: 'positive',
     associatedInputs: 'none',
   };
@@ -248,7 +248,7 @@ function rejectForm(view: ApprovalCardView): CardAction {
           type: 'Action.Execute',
           title: 'Reject version',
           verb: CARD_VERBS.rejectSubmission,
-          data: { submissionId, key: actionKey(CARD_VERBS.rejectSubmission, submissionId, cardRevision(view.history)) },
+          data: { submissionId, clickKey: actionKey(CARD_VERBS.rejectSubmission, submissionId, cardRevision(view.history)) },
           style: 'destructive',
         },
       ],

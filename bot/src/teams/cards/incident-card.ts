@@ -245,7 +245,7 @@ function responseActions(view: IncidentCardView, plan: IncidentActionPlan): Card
         plan.revoke.map((u) => ({
           title: plan.revoke.length === 1 ? 'Yes, revoke' : `Revoke ${clip(u.displayName, 30)}`,
           verb: CARD_VERBS.revokeUser,
-          data: { incidentId, userId: u.id, key: actionKey(CARD_VERBS.revokeUser, u.id, revision) },
+          data: { incidentId, userId: u.id, clickKey: actionKey(CARD_VERBS.revokeUser, u.id, revision) },
         })),
         REVOKE_LIMITS,
       ),
@@ -260,7 +260,7 @@ function responseActions(view: IncidentCardView, plan: IncidentActionPlan): Card
         plan.block.map((a) => ({
           title: plan.block.length === 1 ? 'Yes, block' : `Block ${clip(a.name, 30)}`,
           verb: CARD_VERBS.blockAgent,
-          data: { incidentId, agentId: a.id, key: actionKey(CARD_VERBS.blockAgent, a.id, revision) },
+          data: { incidentId, agentId: a.id, clickKey: actionKey(CARD_VERBS.blockAgent, a.id, revision) },
         })),
       ),
     );
@@ -270,7 +270,7 @@ function responseActions(view: IncidentCardView, plan: IncidentActionPlan): Card
       type: 'Action.Execute',
       title: plan.unblock.length === 1 ? 'Unblock agent' : `Unblock ${clip(a.name, 30)}`,
       verb: CARD_VERBS.unblockAgent,
-      data: { incidentId, agentId: a.id, key: actionKey(CARD_VERBS.unblockAgent, a.id, revision) },
+      data: { incidentId, agentId: a.id, clickKey: actionKey(CARD_VERBS.unblockAgent, a.id, revision) },
       associatedInputs: 'none',
     }));
     actions.push(
@@ -293,7 +293,7 @@ function responseActions(view: IncidentCardView, plan: IncidentActionPlan): Card
       type: 'Action.Execute',
       title: 'Assign to me',
       verb: CARD_VERBS.assignToMe,
-      data: { incidentId, key: actionKey(CARD_VERBS.assignToMe, incidentId, revision) },
+      data: { incidentId, clickKey: actionKey(CARD_VERBS.assignToMe, incidentId, revision) },
       associatedInputs: 'none',
     });
   }
@@ -374,7 +374,7 @@ function resolveForm(incidentId: string, revision: string): ActionShowCard {
           type: 'Action.Execute',
           title: 'Resolve incident',
           verb: CARD_VERBS.resolveIncident,
-          data: { incidentId, key: actionKey(CARD_VERBS.resolveIncident, incidentId, revision) },
+          data: { incidentId, clickKey: actionKey(CARD_VERBS.resolveIncident, incidentId, revision) },
           style: 'positive',
         },
       ],
