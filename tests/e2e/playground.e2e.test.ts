@@ -1,24 +1,22 @@
-// The SOC bot end to end: the real server (embedded Zava tenant, PGlite) and the real Microsoft 365 Agents
-// Playground, driven in Debian's Chromium. The team's General channel registers on install; `help` and
-// `incidents` answer with cards; Griffin's attack (through the threat-detection webhook) becomes an incident
-// card in General; Megan (responder) revokes Griffin's sessions from the card, everyone sees who did it and
-// Griffin's next tool call is blocked (1002); Adele (admin) blocks Customer Billing Agent from the same card,
-// and the card, the registry and the webhook (1001) agree; a second click of either does nothing more;
-// Pradeep (viewer) gets no buttons. Screenshots: test-results/screenshots/playground-*.png.
+// The SOC bot end to end, by clicks only: the real server (embedded Zava tenant, PGlite) and the real Microsoft 365
+// Agents Playground, driven in Debian's Chromium. The team's General channel registers on install; `help` and
+// `incidents` answer with cards; Griffin's attack (through the threat-detection webhook) becomes an incident card in
+// General that carries every action its state allows. Megan (responder) clicks Revoke and its confirmation, Assign to
+// me, Block agent and its confirmation, and Resolve with a classification and a comment, each on the card the
+// previous click left; the registry, the incident, the audit trail and the webhook agree after each click. Pradeep
+// (viewer) clicks Block agent and its confirmation on another incident and is refused with a clear message; nothing
+// changes. The playground has one user per process, so each person gets a playground of their own. No test here
+// calls an invoke route itself. Screenshots: test-results/screenshots/playground-*.png.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { ZAVA_AGENT_IDS, ZAVA_USER_IDS } from '../../bot/src/tenant/embedded/zava/index.js';
-import { PLAYGROUND_TEAM, playgroundUserId } from '../../bot/src/teams/store/playground.js';
-import { incidentCard } from '../../bot/src/teams/cards/incident-card.js';
-import { viewerOf } from '../../bot/src/teams/cards/card-views.js';
-import { executeActions } from '../teams/cards/card-assertions.js';
+import { PLAYGROUND_TEAM } from '../../bot/src/teams/store/playground.js';
 import type { TestServer } from '../support/test-server.js';
 import { startTestServer } from '../support/test-server.js';
 import { launchChromium } from './support/browser.js';
 import type { PlaygroundSession } from './support/playground.js';
 import {
   cardWith,
-  invokeThroughPlayground,
   lookUpCustomerAccount,
   mentionBot,
   openChannel,
@@ -42,35 +40,10 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
   }
 }
 
-describe('the SOC bot in the Agents Playground', () => {
+describe('the SOC bot in the Agents Playground, by clicks', () => {
   let server: TestServer;
   let browser: Browser;
   let session: PlaygroundSession | null = null;
-
-  /** The Griffin incident and its post in General, from the first test. */
-  let griffinCard: { incidentId: string; activityId: string } | null = null;
-
-  /** The Action.Execute titled `title` on the Griffin card as the bot builds it for `alias`. */
-  async function cardButton(alias: 'megan' | 'adele', title: string) {
-    const person = (await server.warden.teams.principals.byUpn(`${alias}@zava.example`))!;
-    const view = (await server.warden.teams.incidents.incidentCardView(griffinCard!.incidentId, GENERAL))!;
-    const action = executeActions(incidentCard(view, viewerOf(person))).find((a) => a.title === title);
-    expect(action, `${alias}'s card has "${title}"`).toBeDefined();
-    return action!;
-  }
-
-  /** Sends the button's click as `alias` through the playground's invoke route, in the card's thread. */
-  function clickAs(alias: 'megan' | 'adele', action: { verb: string; title?: string; data: object }) {
-    return invokeThroughPlayground(session!.playground.url, {
-      userId: playgroundUserId(alias),
-      // A channel post is its own thread: Teams' thread conversation id.
-      conversationId: `${GENERAL};messageid=${griffinCard!.activityId}`,
-      replyToId: griffinCard!.activityId,
-      verb: action.verb,
-      title: action.title!,
-      data: { ...action.data },
-    });
-  }
 
   /** The audit records of `action` on `targetId`, through the API as an admin. */
   async function auditOf(action: string, targetId: string) {
@@ -81,6 +54,24 @@ describe('the SOC bot in the Agents Playground', () => {
       );
     expect(res.status).toBe(200);
     return res.body.items;
+  }
+
+  async function incident(id: string) {
+    const res = await server
+      .as('adele@zava.example')
+      .get<{ incident: { status: string; assignedTo: string | null; classification: string | null } }>(
+        `/api/v1/incidents/${id}`,
+      );
+    expect(res.status).toBe(200);
+    return res.body.incident;
+  }
+
+  async function agent(id: string) {
+    const res = await server
+      .as('adele@zava.example')
+      .get<{ agent: { lifecycle: string; blockedBy: string | null } }>(`/api/v1/agents/${id}`);
+    expect(res.status).toBe(200);
+    return res.body.agent;
   }
 
   beforeAll(async () => {
@@ -101,7 +92,7 @@ describe('the SOC bot in the Agents Playground', () => {
     await server?.close();
   });
 
-  it('Megan: install registers General, commands answer with cards, Megan revokes Griffin from the card once', async () => {
+  it('Megan revokes, takes, blocks and resolves Griffin’s incident by clicking the card', async () => {
     session = await openPlayground(server, browser, 'megan');
     const { page } = session;
 
@@ -110,145 +101,99 @@ describe('the SOC bot in the Agents Playground', () => {
     await page.getByText('Agent Warden will post incident cards here').first().waitFor(WAIT);
     const channel = await until('General registered', () => server.warden.teams.channels.get(GENERAL));
     expect(channel).toMatchObject({ active: true, teamName: PLAYGROUND_TEAM.name, conversationType: 'channel' });
-    // Posts go to the playground's stand-in Bot Connector.
     expect(channel.serviceUrl).toContain(`:${new URL(session.playground.url).port}/_connector`);
 
     await mentionBot(page, 'help');
     await cardWith(page, 'Commands').waitFor(WAIT);
     await mentionBot(page, 'incidents');
     await cardWith(page, /Open incidents \(\d+\)/).waitFor(WAIT);
-    await screenshot(page, 'commands');
 
-    // Griffin's attack through the webhook: its incident card appears in General.
+    // Griffin's attack through the webhook: its incident card appears in General with its actions on it.
     const incidentId = await playGriffinAttack(server);
-    // No closing parenthesis: once revoked, the card says "(griffin@zava.example, sessions revoked)".
     const card = cardWith(page, 'Griffin Cho (griffin@zava.example');
     await card.waitFor(WAIT);
-    await expect(card.textContent()).resolves.toContain('Customer Billing Agent');
+    await card.getByText('Agent Warden checks it when you click').waitFor(WAIT);
     await screenshot(page, 'incident-card');
-
-    // Before anyone acts, Griffin's account may still look up a customer through the agent.
     expect(await lookUpCustomerAccount(server, ZAVA_USER_IDS.griffin)).toMatchObject({ blockAction: false });
 
-    // The base card carries no buttons for anyone; Megan asks for hers (the playground has no per-user refresh).
-    await card.getByRole('button', { name: 'Show my actions' }).click();
-    const revoke = card.getByRole('button', { name: /^Revoke sessions & require password reset/ });
-    await revoke.first().waitFor(WAIT);
-    await expect(card.getByRole('button', { name: /^Block agent/ }).count()).resolves.toBeGreaterThan(0);
-    await screenshot(page, 'megan-actions');
-    await revoke.first().click();
-    const confirm = card.getByRole('button', { name: /^Yes, revoke/ });
-    await confirm.waitFor(WAIT);
-    await expect(card.textContent()).resolves.toContain(
-      'Revoke every sign-in session and refresh token of Griffin Cho',
-    );
-    await expect(card.textContent()).resolves.toContain('access tokens already issued stay valid');
-    await screenshot(page, 'revoke-confirm');
-
-    // "Yes, revoke" as the page would send it (see invokeThroughPlayground): the button's own verb and data,
-    // from Megan's card as the bot builds it for her.
-    const posted = await server.warden.store.db.query<{ activity_id: string }>(
-      "select activity_id from card_posts where subject_type = 'incident' and subject_id = $1 and conversation_id = $2",
-      [incidentId, GENERAL],
-    );
-    griffinCard = { incidentId, activityId: posted[0]!.activity_id };
-    const yes = await cardButton('megan', 'Yes, revoke');
-    const click = () => clickAs('megan', yes);
-    const answer = await click();
-    expect(answer.type).toBe('application/vnd.microsoft.card.adaptive');
-    const revoked = /Sessions of Griffin Cho revoked and password reset required by Megan Bowen at \d\d:\d\d UTC/;
-    expect(JSON.stringify(answer.value)).toMatch(revoked);
-
-    // Everyone's card in General says who revoked: the notifier updated the posted message in place.
-    await card.getByText(revoked).waitFor(WAIT);
-    await card.getByText('Griffin Cho (griffin@zava.example, sessions revoked)').waitFor(WAIT);
-    await card.scrollIntoViewIfNeeded();
-    await screenshot(page, 'revoked');
-
-    // Griffin's next tool call through the webhook is blocked: the user must reset the password (1002).
-    const next = await untilBlocked("Griffin's next call", () => lookUpCustomerAccount(server, ZAVA_USER_IDS.griffin));
-    expect(next.reasonCode).toBe(1002);
-    const griffin = await server
-      .as('megan@zava.example')
-      .get<{ passwordResetRequired: boolean }>(`/api/v1/users/${ZAVA_USER_IDS.griffin}`);
-    expect(griffin.status).toBe(200);
-    expect(griffin.body.passwordResetRequired).toBe(true);
-    const audit = () => auditOf('revokeUser', ZAVA_USER_IDS.griffin);
-    expect((await audit()).map((r) => [r.actor, r.outcome, r.via])).toEqual([
+    // Revoke, then its confirmation (which says what revocation does not do).
+    await card.getByRole('button', { name: /^Revoke sessions & require password reset/ }).click();
+    await card.getByText('access tokens already issued stay valid').waitFor(WAIT);
+    await card.getByRole('button', { name: /^Yes, revoke/ }).click();
+    await card.getByText(/Sessions of Griffin Cho revoked and password reset required by Megan Bowen/).waitFor(WAIT);
+    const revoked = await until('Griffin revoked', async () => {
+      const res = await server
+        .as('megan@zava.example')
+        .get<{ passwordResetRequired: boolean }>(`/api/v1/users/${ZAVA_USER_IDS.griffin}`);
+      return res.body.passwordResetRequired;
+    });
+    expect(revoked).toBe(true);
+    expect((await auditOf('revokeUser', ZAVA_USER_IDS.griffin)).map((r) => [r.actor, r.outcome, r.via])).toEqual([
       ['megan@zava.example', 'succeeded', 'card'],
     ]);
+    expect(
+      (await untilBlocked("Griffin's next call", () => lookUpCustomerAccount(server, ZAVA_USER_IDS.griffin)))
+        .reasonCode,
+    ).toBe(1002);
+    await expect(card.getByRole('button', { name: /^Revoke sessions/ }).count()).resolves.toBe(0);
 
-    // The same click again: the same answer, and nothing is done twice.
-    const again = await click();
-    expect(JSON.stringify(again.value)).toMatch(revoked);
-    expect(await audit()).toHaveLength(1);
+    // Assign to me, on the card the revoke left.
+    await card.getByRole('button', { name: 'Assign to me' }).click();
+    await until('assigned to Megan', async () => (await incident(incidentId)).assignedTo === 'megan@zava.example');
+    await card.getByText('megan@zava.example').first().waitFor(WAIT);
+
+    // Block agent, then its confirmation.
+    const billing = ZAVA_AGENT_IDS.customerBillingAgent;
+    await card.getByRole('button', { name: /^Block agent/ }).click();
+    await card.getByRole('button', { name: /^Yes, block/ }).click();
+    await card.getByText('Customer Billing Agent (blocked)').waitFor(WAIT);
+    expect(await until('agent blocked', async () => (await agent(billing)).lifecycle === 'blocked')).toBe(true);
+    expect((await agent(billing)).blockedBy).toBe('megan@zava.example');
+    expect(
+      (await untilBlocked("the agent's next call", () => lookUpCustomerAccount(server, ZAVA_USER_IDS.nestor)))
+        .reasonCode,
+    ).toBe(1001);
+    await screenshot(page, 'megan-blocked');
+
+    // Resolve with a classification and a comment.
+    await card.getByRole('button', { name: 'Resolve', exact: true }).click();
+    // The playground draws the choice set as a Fluent combobox: open it and pick the option.
+    await card.getByRole('combobox').first().click();
+    await page.getByRole('option', { name: 'True positive' }).click();
+    await card.getByRole('textbox').first().fill('Stolen session; sessions revoked and agent blocked.');
+    await card.getByRole('button', { name: 'Resolve incident' }).click();
+    const resolved = await until('resolved', async () => {
+      const i = await incident(incidentId);
+      return i.status === 'resolved' ? i : null;
+    });
+    expect(resolved.classification).toBe('truePositive');
+    expect((await auditOf('resolveIncident', incidentId)).map((r) => [r.actor, r.outcome, r.via])).toEqual([
+      ['megan@zava.example', 'succeeded', 'card'],
+    ]);
+    await screenshot(page, 'megan-resolved');
     // Nothing left the machine but the page's web fonts, which were refused.
     expect(session.offsite.filter((u) => !/\.woff2?$/.test(u))).toEqual([]);
   }, 180_000);
 
-  it('Adele (admin) blocks Customer Billing Agent from the card: card, registry and webhook agree, once', async () => {
-    expect(session, 'the Megan test left the playground open').not.toBeNull();
-    expect(griffinCard, 'the Megan test posted the Griffin card').not.toBeNull();
-    const { page } = session!;
-    const card = cardWith(page, 'Griffin Cho (griffin@zava.example');
-    const agentId = ZAVA_AGENT_IDS.customerBillingAgent;
-
-    // Until the agent is blocked, someone else (Nestor, its maker) may still use it.
-    expect(await lookUpCustomerAccount(server, ZAVA_USER_IDS.nestor)).toMatchObject({ blockAction: false });
-
-    // The playground has one signed-in user per process and keeps no history across processes, so the card
-    // Adele acts on is the one already in General; she clicks "Yes, block" on the card as the bot builds it
-    // for her, through the playground's own invoke route with her Teams user id.
-    const yes = await cardButton('adele', 'Yes, block');
-    const click = () => clickAs('adele', yes);
-    const answer = await click();
-    expect(answer.type).toBe('application/vnd.microsoft.card.adaptive');
-    const blocked = /Agent Customer Billing Agent blocked by Adele Vance at \d\d:\d\d UTC/;
-    expect(JSON.stringify(answer.value)).toMatch(blocked);
-
-    // The card in General shows it, for everyone.
-    await card.getByText(blocked).waitFor(WAIT);
-    await expect(card.textContent()).resolves.toContain('Customer Billing Agent (blocked)');
-    await card.scrollIntoViewIfNeeded();
-    await screenshot(page, 'adele-blocked');
-
-    // The registry shows it.
-    const registry = await server
-      .as('adele@zava.example')
-      .get<{ agent: { lifecycle: string; blockedBy: string | null } }>(`/api/v1/agents/${agentId}`);
-    expect(registry.status).toBe(200);
-    expect(registry.body.agent).toMatchObject({ lifecycle: 'blocked', blockedBy: 'adele@zava.example' });
-
-    // The agent's next tool call is blocked because the agent is (1001), whoever makes it.
-    const next = await untilBlocked("the agent's next call", () => lookUpCustomerAccount(server, ZAVA_USER_IDS.nestor));
-    expect(next.reasonCode).toBe(1001);
-
-    // The same click again: the same answer, and nothing is done twice.
-    const audit = () => auditOf('blockAgent', agentId);
-    expect((await audit()).map((r) => [r.actor, r.outcome, r.via])).toEqual([
-      ['adele@zava.example', 'succeeded', 'card'],
-    ]);
-    const again = await click();
-    expect(JSON.stringify(again.value)).toMatch(blocked);
-    expect(await audit()).toHaveLength(1);
-    expect((await server.warden.store.agents.get(agentId))?.blockedBy).toBe('adele@zava.example');
-  }, 180_000);
-
-  it('Pradeep (viewer) sees the incident card with no buttons', async () => {
+  it('Pradeep (viewer) clicks Block agent and its confirmation: refused with a clear message, nothing changes', async () => {
     await session?.close();
     session = await openPlayground(server, browser, 'pradeep');
     const { page } = session;
     await openChannel(page, 'General');
     await page.getByText('Agent Warden will post incident cards here').first().waitFor(WAIT);
 
-    await playSalesExfiltration(server);
+    const incidentId = await playSalesExfiltration(server);
     const card = cardWith(page, 'Isaiah Langer');
     await card.waitFor(WAIT);
-    await card.getByRole('button', { name: 'Show my actions' }).click();
-    await card.getByText('Actions need the responder or admin role.').waitFor(WAIT);
-    for (const name of [/^Block agent/, /^Revoke/, /^Resolve/, /^Assign to me/, /^Unblock/]) {
-      expect(await card.getByRole('button', { name }).count()).toBe(0);
-    }
-    await screenshot(page, 'pradeep-viewer');
+    await card.getByRole('button', { name: /^Block agent/ }).click();
+    await card.getByRole('button', { name: /^Yes, block/ }).click();
+    await page.getByText('You are not allowed to block agents.').waitFor(WAIT);
+    await screenshot(page, 'pradeep-refused');
+
+    expect((await agent(ZAVA_AGENT_IDS.salesOutreach)).lifecycle).not.toBe('blocked');
+    expect(await auditOf('blockAgent', ZAVA_AGENT_IDS.salesOutreach)).toEqual(
+      expect.not.arrayContaining([expect.objectContaining({ outcome: 'succeeded' })]),
+    );
+    expect((await incident(incidentId)).status).not.toBe('resolved');
   }, 180_000);
 });

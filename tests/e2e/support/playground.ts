@@ -137,38 +137,6 @@ export async function playSalesExfiltration(server: TestServer): Promise<string>
 }
 
 /**
- * Sends an Action.Execute to the bot through the playground exactly as its page does when a button is
- * clicked (POST /_conversation/v1/invoke), and returns the bot's answer. The playground (0.2.28) renders
- * the card an invoke returns with a second copy of the Adaptive Cards library whose Action.Execute buttons
- * it no longer routes, so a button on a card that came back from a click cannot be clicked in the page.
- */
-export async function invokeThroughPlayground(
-  playgroundUrl: string,
-  request: {
-    userId: string;
-    conversationId: string;
-    replyToId: string;
-    verb: string;
-    title: string;
-    data: Record<string, unknown>;
-  },
-): Promise<{ type: string; value: unknown }> {
-  const res = await fetch(`${playgroundUrl}/_conversation/v1/invoke`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: 'adaptiveCard/action',
-      value: { action: { type: 'Action.Execute', title: request.title, verb: request.verb, data: request.data } },
-      from: { id: request.userId },
-      conversation: { id: request.conversationId },
-      replyToId: request.replyToId,
-    }),
-  });
-  if (!res.ok) throw new Error(`the playground answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as { type: string; value: unknown };
-}
-
-/**
  * `user` looks up a customer account through Customer Billing Agent's declared, read-only Dataverse tool:
  * a harmless call the webhook allows unless the user or the agent has been acted on.
  */
