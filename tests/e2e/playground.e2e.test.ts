@@ -3,11 +3,12 @@
 // `incidents` answer with cards; Griffin's attack (through the threat-detection webhook) becomes an incident card in
 // General that carries every action its state allows. Megan (responder) clicks Revoke and its confirmation, Assign to
 // me, Block agent and its confirmation, and Resolve with a classification and a comment, each on the card the
-// previous click left; the registry, the incident, the audit trail and the webhook agree after each click. Pradeep
-// (viewer) clicks Block agent and its confirmation on another incident and is refused with a clear message; nothing
-// changes. The playground has one user per process, so each person gets a playground of their own. No test here
-// calls an invoke route itself. Screenshots: test-results/screenshots/playground-*.png.
-import type { Browser } from 'playwright-core';
+// previous click left; the registry, the incident, the audit trail and the webhook agree after each click. Adele
+// (admin) blocks and unblocks Sales Outreach Assistant, approves one resubmission and rejects another with a reason;
+// Pradeep (viewer) clicks Approve and Reject and is refused with a clear message, and nothing changes. The
+// playground has one user per process, so each person gets a playground of their own. No test here calls an invoke
+// route itself. Screenshots: test-results/screenshots/playground-*.png.
+import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { ZAVA_AGENT_IDS, ZAVA_USER_IDS } from '../../bot/src/tenant/embedded/zava/index.js';
 import { PLAYGROUND_TEAM } from '../../bot/src/teams/store/playground.js';
@@ -37,6 +38,39 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Opens the inline card behind `opener` (Action.ShowCard) and clicks `confirm` in it. The notifier may update the
+ * posted card in place between the two clicks (a late alert of the same incident), which closes the inline card:
+ * then it is opened again.
+ */
+async function openAndConfirm(card: Locator, opener: RegExp | string, confirm: RegExp | string): Promise<void> {
+  const button = (name: RegExp | string) =>
+    card.getByRole('button', typeof name === 'string' ? { name, exact: true } : { name });
+  for (let attempt = 1; ; attempt++) {
+    await button(opener).click();
+    try {
+      await button(confirm).click({ timeout: 5_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 4) throw err;
+    }
+  }
+}
+
+/** Like openAndConfirm, for an inline form: opens it, fills it with `fill`, then clicks `submit`. */
+async function fillInline(card: Locator, opener: string, submit: string, fill: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await card.getByRole('button', { name: opener, exact: true }).click();
+    try {
+      await fill();
+      await card.getByRole('button', { name: submit, exact: true }).click({ timeout: 5_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 4) throw err;
+    }
   }
 }
 
@@ -72,6 +106,34 @@ describe('the SOC bot in the Agents Playground, by clicks', () => {
       .get<{ agent: { lifecycle: string; blockedBy: string | null } }>(`/api/v1/agents/${id}`);
     expect(res.status).toBe(200);
     return res.body.agent;
+  }
+
+  /** `agentId`'s maker submits `version` (the same definition) for review, through the API. */
+  async function resubmit(agentId: string, version: string): Promise<string> {
+    const a = (
+      await server
+        .as('adele@zava.example')
+        .get<{ agent: Record<string, unknown> & { createdBy: string } }>(`/api/v1/agents/${agentId}`)
+    ).body.agent;
+    const fields = ['description', 'instructions', 'userAuthentication', 'authenticationTrigger', 'accessControl'];
+    const definition = Object.fromEntries(
+      [...fields, 'tools', 'knowledgeSources', 'topics', 'triggers'].map((k) => [k, a[k]]),
+    );
+    const res = await server
+      .as(a.createdBy)
+      .post<{ id: string }>(`/api/v1/agents/${agentId}/submissions`, { version, note: 'review please', definition });
+    expect(res.status).toBe(201);
+    return res.body.id;
+  }
+
+  async function submission(id: string) {
+    const res = await server
+      .as('adele@zava.example')
+      .get<{ items: { submission: { id: string; status: string; reason: string | null } }[] }>(
+        '/api/v1/submissions?limit=100',
+      );
+    expect(res.status).toBe(200);
+    return res.body.items.find((v) => v.submission.id === id)?.submission;
   }
 
   beforeAll(async () => {
@@ -144,8 +206,7 @@ describe('the SOC bot in the Agents Playground, by clicks', () => {
 
     // Block agent, then its confirmation.
     const billing = ZAVA_AGENT_IDS.customerBillingAgent;
-    await card.getByRole('button', { name: /^Block agent/ }).click();
-    await card.getByRole('button', { name: /^Yes, block/ }).click();
+    await openAndConfirm(card, /^Block agent/, /^Yes, block/);
     await card.getByText('Customer Billing Agent (blocked)').waitFor(WAIT);
     expect(await until('agent blocked', async () => (await agent(billing)).lifecycle === 'blocked')).toBe(true);
     expect((await agent(billing)).blockedBy).toBe('megan@zava.example');
@@ -156,12 +217,15 @@ describe('the SOC bot in the Agents Playground, by clicks', () => {
     await screenshot(page, 'megan-blocked');
 
     // Resolve with a classification and a comment.
-    await card.getByRole('button', { name: 'Resolve', exact: true }).click();
-    // The playground draws the choice set as a Fluent combobox: open it and pick the option.
-    await card.getByRole('combobox').first().click();
-    await page.getByRole('option', { name: 'True positive' }).click();
-    await card.getByRole('textbox').first().fill('Stolen session; sessions revoked and agent blocked.');
-    await card.getByRole('button', { name: 'Resolve incident' }).click();
+    await fillInline(card, 'Resolve', 'Resolve incident', async () => {
+      // The playground draws the choice set as a Fluent combobox: open it and pick the option.
+      await card.getByRole('combobox').first().click({ timeout: 5_000 });
+      await page.getByRole('option', { name: 'True positive' }).click({ timeout: 5_000 });
+      await card
+        .getByRole('textbox')
+        .first()
+        .fill('Stolen session; sessions revoked and agent blocked.', { timeout: 5_000 });
+    });
     const resolved = await until('resolved', async () => {
       const i = await incident(incidentId);
       return i.status === 'resolved' ? i : null;
@@ -175,25 +239,72 @@ describe('the SOC bot in the Agents Playground, by clicks', () => {
     expect(session.offsite.filter((u) => !/\.woff2?$/.test(u))).toEqual([]);
   }, 180_000);
 
-  it('Pradeep (viewer) clicks Block agent and its confirmation: refused with a clear message, nothing changes', async () => {
+  it('Adele (admin) blocks and unblocks an agent, approves one resubmission and rejects another with a reason', async () => {
+    await session?.close();
+    session = await openPlayground(server, browser, 'adele');
+    const { page } = session;
+    await openChannel(page, 'General');
+    await page.getByText('Agent Warden will post incident cards here').first().waitFor(WAIT);
+
+    // Isaiah's exfiltration through Sales Outreach Assistant: Adele blocks the agent, then unblocks it.
+    const sales = ZAVA_AGENT_IDS.salesOutreach;
+    await playSalesExfiltration(server);
+    const card = cardWith(page, 'Isaiah Langer');
+    await card.waitFor(WAIT);
+    await openAndConfirm(card, /^Block agent/, /^Yes, block/);
+    await card.getByText('Sales Outreach Assistant (blocked)').waitFor(WAIT);
+    expect(await until('blocked', async () => (await agent(sales)).lifecycle === 'blocked')).toBe(true);
+    expect((await agent(sales)).blockedBy).toBe('adele@zava.example');
+    await card.getByRole('button', { name: /^Unblock agent/ }).click();
+    expect(await until('unblocked', async () => (await agent(sales)).lifecycle !== 'blocked')).toBe(true);
+    expect((await auditOf('unblockAgent', sales)).map((r) => [r.actor, r.outcome, r.via])).toEqual([
+      ['adele@zava.example', 'succeeded', 'card'],
+    ]);
+    await screenshot(page, 'adele-unblocked');
+
+    // Two makers' resubmissions reach General as approval cards: Adele approves one and rejects the other.
+    const approveId = await resubmit(ZAVA_AGENT_IDS.invoiceReconciliation, '7.1.0');
+    const approval = cardWith(page, 'version 7.1.0');
+    await approval.waitFor(WAIT);
+    await approval.getByRole('button', { name: 'Approve & publish' }).click();
+    expect(await until('approved', async () => (await submission(approveId))?.status === 'approved')).toBe(true);
+
+    const rejectId = await resubmit(ZAVA_AGENT_IDS.marketingCampaignPlanner, '7.2.0');
+    const rejection = cardWith(page, 'version 7.2.0');
+    await rejection.waitFor(WAIT);
+    await fillInline(rejection, 'Reject', 'Reject version', () =>
+      rejection.getByRole('textbox').first().fill('Keep the campaign tools on user auth.', { timeout: 5_000 }),
+    );
+    const rejected = await until('rejected', async () => {
+      const s = await submission(rejectId);
+      return s?.status === 'rejected' ? s : null;
+    });
+    expect(rejected.reason).toBe('Keep the campaign tools on user auth.');
+    await screenshot(page, 'adele-decided');
+  }, 180_000);
+
+  it('Pradeep (viewer) clicks Approve and Reject on a resubmission: refused with a clear message, nothing changes', async () => {
     await session?.close();
     session = await openPlayground(server, browser, 'pradeep');
     const { page } = session;
     await openChannel(page, 'General');
     await page.getByText('Agent Warden will post incident cards here').first().waitFor(WAIT);
 
-    const incidentId = await playSalesExfiltration(server);
-    const card = cardWith(page, 'Isaiah Langer');
+    const id = await resubmit(ZAVA_AGENT_IDS.customerBillingAgent, '7.3.0');
+    const card = cardWith(page, 'version 7.3.0');
     await card.waitFor(WAIT);
-    await card.getByRole('button', { name: /^Block agent/ }).click();
-    await card.getByRole('button', { name: /^Yes, block/ }).click();
-    await page.getByText('You are not allowed to block agents.').waitFor(WAIT);
+    await card.getByRole('button', { name: 'Approve & publish' }).click();
+    await page.getByText('You are not allowed to approve agent versions.').waitFor(WAIT);
+    await fillInline(card, 'Reject', 'Reject version', () =>
+      card.getByRole('textbox').first().fill('Not my call.', { timeout: 5_000 }),
+    );
+    await page.getByText('You are not allowed to reject agent versions.').waitFor(WAIT);
     await screenshot(page, 'pradeep-refused');
 
-    expect((await agent(ZAVA_AGENT_IDS.salesOutreach)).lifecycle).not.toBe('blocked');
-    expect(await auditOf('blockAgent', ZAVA_AGENT_IDS.salesOutreach)).toEqual(
-      expect.not.arrayContaining([expect.objectContaining({ outcome: 'succeeded' })]),
-    );
-    expect((await incident(incidentId)).status).not.toBe('resolved');
+    expect((await submission(id))?.status).toBe('pending');
+    for (const action of ['approveSubmission', 'rejectSubmission']) {
+      const records = await auditOf(action, id);
+      expect(records.filter((r) => r.outcome === 'succeeded')).toEqual([]);
+    }
   }, 180_000);
 });

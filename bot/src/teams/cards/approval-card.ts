@@ -248,7 +248,10 @@ function rejectForm(view: ApprovalCardView): CardAction {
           type: 'Action.Execute',
           title: 'Reject version',
           verb: CARD_VERBS.rejectSubmission,
-          data: { submissionId, clickKey: actionKey(CARD_VERBS.rejectSubmission, submissionId, cardRevision(view.history)) },
+          data: {
+            submissionId,
+            clickKey: actionKey(CARD_VERBS.rejectSubmission, submissionId, cardRevision(view.history)),
+          },
           style: 'destructive',
         },
       ],
