@@ -32,6 +32,27 @@ describe('handleCardAction', () => {
     expect(log.lines.filter((l) => l.level === 'error')).toHaveLength(error.constructor === Error ? 1 : 0);
   });
 
+  it("reads the card's key from clickKey (the playground drops clicks whose data has 'key'), and 'key' from older cards", async () => {
+    const { world, deps } = setup();
+    const data = { incidentId: INCIDENT_ID, agentId: AGENT_ID };
+    await handleCardAction(deps, {
+      verb: CARD_VERBS.blockAgent,
+      data: { ...data, clickKey: 'new' },
+      principal: ADELE.principal,
+      conversationId: null,
+    });
+    await handleCardAction(deps, {
+      verb: CARD_VERBS.unblockAgent,
+      data: { ...data, key: 'old' },
+      principal: ADELE.principal,
+      conversationId: null,
+    });
+    expect(world.calls.map((c) => c.idempotencyKey)).toEqual([
+      `card:${ADELE.principal.id}:new`,
+      `card:${ADELE.principal.id}:old`,
+    ]);
+  });
+
   it('keeps the clicker apart in the idempotency key and sends no key when the card had none', async () => {
     const { world, deps } = setup();
     await handleCardAction(deps, { ...block, principal: ADELE.principal, conversationId: null });

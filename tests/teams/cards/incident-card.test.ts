@@ -88,6 +88,16 @@ describe('incidentCard', () => {
     });
   });
 
+  it("never puts a property named 'key' in a button's data (the Playground then sends no click at all)", () => {
+    for (const who of [ANONYMOUS_VIEWER, responder, admin]) {
+      for (const view of [makeIncidentCardView(), blockedView()]) {
+        const buttons = executeActions(incidentCard(view, who));
+        expect(buttons.length).toBeGreaterThan(0);
+        for (const b of buttons) expect(Object.keys(b.data)).not.toContain('key');
+      }
+    }
+  });
+
   it('asks for confirmation before revoking or blocking', () => {
     const card = incidentCard(makeIncidentCardView(), responder);
     const top = card.actions ?? [];
