@@ -94,6 +94,9 @@ export function graphTenant(store: Store, graph: GraphConnection): TenantPorts {
         return local.agents.publishVersion(tx, agent, version, definition, change);
       },
       async rejectVersion(tx: Sql, agent: Agent, version: string, change: AgentChange) {
+        // A version the Teams app catalog never had (no catalog id) is only Agent Warden's to reject.
+        const ids = await store.meta.get<GraphPackageIds>(packageMetaKey(agent.id), tx);
+        if (!ids?.appId) return;
         await review(tx, agent, version, 'rejected', change);
       },
     },
