@@ -162,7 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     need('BOT_ID', 'when BOT_SSO_CONNECTION is set (the bot whose OAuth connection it is)');
     if (e.BOT_TYPE !== 'SingleTenant' || !e.BOT_PASSWORD)
       throw new ConfigError(
-        'BOT_SSO_CONNECTION needs BOT_TYPE=SingleTenant with BOT_PASSWORD: the bot reads the signed-in person\'s token ' +
+        "BOT_SSO_CONNECTION needs BOT_TYPE=SingleTenant with BOT_PASSWORD: the bot reads the signed-in person's token " +
           'from the Bot Framework token service with its client secret.',
       );
     if (!(e.BOT_TENANT_ID ?? e.ENTRA_TENANT_ID)) need('BOT_TENANT_ID', 'when BOT_SSO_CONNECTION is set');

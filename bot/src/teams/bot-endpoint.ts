@@ -58,7 +58,8 @@ function channelOverrides(config: Config): Partial<ConfigurationBotFrameworkAuth
     ToBotFromChannelTokenIssuer: tokenIssuer ?? 'https://api.botframework.com',
     ToBotFromChannelOpenIdMetadataUrl:
       openIdMetadataUrl ?? 'https://login.botframework.com/v1/.well-known/openidconfiguration',
-    ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+    ToBotFromEmulatorOpenIdMetadataUrl:
+      'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
     OAuthUrl: config.bot.sso?.tokenServiceUrl ?? 'https://api.botframework.com',
     CallerId: CallerIdConstants.PublicAzureChannel,
   };

@@ -21,10 +21,7 @@ import type { BotLogger } from '../ports.js';
 import type { BotTokenService } from './token-service.js';
 
 /** The verbs that change the tenant as the clicker in TENANT=graph (docs/architecture.md, interface 5). */
-export const VERBS_ACTING_AS_CLICKER: readonly CardVerb[] = [
-  CARD_VERBS.approveSubmission,
-  CARD_VERBS.rejectSubmission,
-];
+export const VERBS_ACTING_AS_CLICKER: readonly CardVerb[] = [CARD_VERBS.approveSubmission, CARD_VERBS.rejectSubmission];
 
 export const LOGIN_REQUEST_TYPE = 'application/vnd.microsoft.activity.loginRequest';
 export const PRECONDITION_FAILED_TYPE = 'application/vnd.microsoft.error.preconditionFailed';
@@ -40,8 +37,7 @@ export interface InvokeResponseBody {
 }
 
 export type SignInOutcome =
-  | { kind: 'signedIn'; access: DelegatedAccess }
-  | { kind: 'answer'; body: InvokeResponseBody; why: string };
+  { kind: 'signedIn'; access: DelegatedAccess } | { kind: 'answer'; body: InvokeResponseBody; why: string };
 
 export interface CardSignInDeps {
   tokens: BotTokenService;

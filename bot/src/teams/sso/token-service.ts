@@ -104,7 +104,11 @@ export class BotTokenService {
     if (res.status !== 200) throw upstream(res);
     const body = res.body as Partial<UserToken> | null;
     if (!body || typeof body.token !== 'string' || !body.token) return null;
-    return { token: body.token, connectionName: body.connectionName ?? this.connectionName, expiration: body.expiration };
+    return {
+      token: body.token,
+      connectionName: body.connectionName ?? this.connectionName,
+      expiration: body.expiration,
+    };
   }
 
   private async call(method: 'GET' | 'POST', path: string, json?: unknown): Promise<{ status: number; body: unknown }> {
@@ -186,5 +190,10 @@ async function readJson(res: Response): Promise<unknown> {
 
 function upstream(res: { status: number; body: unknown }): UpstreamError {
   const error = (res.body as { error?: { code?: string; message?: string } } | null)?.error;
-  return new UpstreamError(SERVICE, res.status, error?.code ?? 'unexpected_status', error?.message ?? `HTTP ${res.status}`);
+  return new UpstreamError(
+    SERVICE,
+    res.status,
+    error?.code ?? 'unexpected_status',
+    error?.message ?? `HTTP ${res.status}`,
+  );
 }
