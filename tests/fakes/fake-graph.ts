@@ -72,8 +72,7 @@ export interface FakeAppDefinition {
 
 /** Who a Graph call was made by, from its token. */
 export type GraphCaller =
-  | { kind: 'app'; clientId: string }
-  | { kind: 'delegated'; oid: string; upn: string; scopes: string[] };
+  { kind: 'app'; clientId: string } | { kind: 'delegated'; oid: string; upn: string; scopes: string[] };
 
 /** Another app registered in the fake Entra, with the one resource it may get client-credentials tokens for. */
 export interface FakeEntraApp {
