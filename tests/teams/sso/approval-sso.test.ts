@@ -25,6 +25,7 @@ interface Person {
 }
 const ADELE: Person = { teamsId: '29:adele', oid: 'oid-adele', upn: 'adele@zava.example', name: 'Adele Vance' };
 const NESTOR: Person = { teamsId: '29:nestor', oid: 'oid-nestor', upn: 'nestor@zava.example', name: 'Nestor Wilke' };
+const LEE: Person = { teamsId: '29:lee', oid: 'oid-lee', upn: 'lee@zava.example', name: 'Lee Gu' };
 const PRADEEP: Person = {
   teamsId: '29:pradeep',
   oid: 'oid-pradeep',
@@ -81,6 +82,7 @@ describe.each(BACKENDS.filter((b) => b.enabled))('approvals from Teams act as th
       { id: 'def-2', version: '2.0.0', publishingState: 'submitted', etag: 'W/"two"' },
       { id: 'def-3', version: '2.1.0', publishingState: 'submitted', etag: 'W/"three"' },
       { id: 'def-4', version: '2.2.0', publishingState: 'submitted', etag: 'W/"four"' },
+      { id: 'def-5', version: '3.0.0', publishingState: 'submitted', etag: 'W/"five"' },
     ]);
     graph.teamsAdmins.add(ADELE.oid);
     graph.teamsAdmins.add(NESTOR.oid);
@@ -100,6 +102,8 @@ describe.each(BACKENDS.filter((b) => b.enabled))('approvals from Teams act as th
       directoryUser(ADELE, ['admin']),
       directoryUser(NESTOR, ['admin']),
       directoryUser(PRADEEP, ['viewer']),
+      // An admin in Agent Warden who may not manage Teams apps in Microsoft 365 (not in graph.teamsAdmins).
+      directoryUser(LEE, ['admin']),
     ]);
     admin = await w.token(API_ADMIN);
   });
@@ -313,6 +317,27 @@ describe.each(BACKENDS.filter((b) => b.enabled))('approvals from Teams act as th
       value: 'You are not allowed to approve agent versions.',
     });
     expect(catalogPatches()).toHaveLength(patchesBefore);
+    expect((await submission(fourth)).status).toBe('pending');
+  });
+
+  it('tells an Agent Warden admin whom Graph does not let review Teams apps that they are not allowed; nothing changes', async () => {
+    const patchesBefore = catalogPatches().length;
+    const sso = tokens.ssoTokenFor({ aadObjectId: LEE.oid, upn: LEE.upn });
+    const res = await click(
+      LEE,
+      'approveSubmission',
+      { submissionId: fourth },
+      { authentication: { id: randomUUID(), connectionName: CONNECTION, token: sso } },
+    );
+    expect(res.body).toMatchObject({
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+      value: 'You are not allowed to approve agent versions.',
+    });
+    const tried = catalogPatches().slice(patchesBefore);
+    expect(tried).toHaveLength(1);
+    expect(tried[0]!.caller).toMatchObject({ kind: 'delegated', oid: LEE.oid });
+    expect(definition('def-5').publishingState).toBe('submitted');
     expect((await submission(fourth)).status).toBe('pending');
   });
 

@@ -1,5 +1,5 @@
 import type { Agent, AgentDefinition, DirectoryUser } from '../../domain/types.js';
-import { ConflictError } from '../../domain/errors.js';
+import { ConflictError, ForbiddenError, UpstreamError } from '../../domain/errors.js';
 import type { Store } from '../../store/store.js';
 import type { Sql } from '../../store/db.js';
 import type { AgentChange, TenantPorts } from '../tenant-ports.js';
@@ -72,11 +72,21 @@ export function graphTenant(store: Store, graph: GraphConnection): TenantPorts {
         `The Teams app catalog has no submitted version ${version} of ${agent.name} (submitted: ${found}).`,
       );
     }
-    await graph.patch(
-      `/appCatalogs/teamsApps/${app}/appDefinitions/${seg(target.id)}`,
-      { publishingState },
-      { delegatedToken, headers: target['@odata.etag'] ? { 'If-Match': target['@odata.etag'] } : {} },
-    );
+    try {
+      await graph.patch(
+        `/appCatalogs/teamsApps/${app}/appDefinitions/${seg(target.id)}`,
+        { publishingState },
+        { delegatedToken, headers: target['@odata.etag'] ? { 'If-Match': target['@odata.etag'] } : {} },
+      );
+    } catch (err) {
+      // Graph's 403 to a person: they may not manage Teams apps in Microsoft 365, whatever their role here.
+      if (err instanceof UpstreamError && err.upstreamStatus === 403) {
+        throw new ForbiddenError(
+          `Microsoft Graph does not let ${change.by} ${verb} Teams apps (a Teams administrator can): ${err.message}`,
+        );
+      }
+      throw err;
+    }
   };
 
   return {
