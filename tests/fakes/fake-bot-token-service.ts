@@ -15,7 +15,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import type { JWK, KeyLike } from 'jose';
+import type { GenerateKeyPairResult, JWK } from 'jose';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { FakeGraph } from './fake-graph.js';
 
@@ -58,7 +58,7 @@ export class FakeBotTokenService {
   private readonly ssoTokens = new Map<string, SsoToken>();
   private readonly magicCodes = new Map<string, { userId: string; token: string }>();
   private server!: http.Server;
-  private privateKey!: KeyLike;
+  private privateKey!: GenerateKeyPairResult['privateKey'];
   private jwk!: JWK;
 
   constructor(private readonly options: FakeTokenServiceOptions) {}
