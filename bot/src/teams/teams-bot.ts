@@ -79,13 +79,13 @@ export function createTeamsBot(deps: TeamsBotDeps): TeamsBot {
 
   const answerCardAction = async (context: TurnContext, verb: string, data: Record<string, unknown>) => {
     // --- Teams SSO hook (bot/src/teams/sso/): the clicker's token first, or a sign-in request as the answer.
-    const signedIn = deps.signIn?.needsSignIn(verb) ? await deps.signIn.forCardAction(context.activity) : null;
+    const signedIn = deps.signIn?.needsSignIn(verb) ? await deps.signIn.forCardAction(context.activity, verb) : null;
     if (signedIn?.kind === 'answer') {
       log.info('card action needs sign-in', { verb, why: signedIn.why });
       await sendSignInAnswer(context, signedIn.body);
       return '';
     }
-    const onBehalfOf = signedIn?.access ?? null;
+    const onBehalfOf = signedIn?.kind === 'signedIn' ? signedIn.access : null;
     // --- end of the Teams SSO hook.
     const work = (async (): Promise<InvokeAnswer> => {
       try {

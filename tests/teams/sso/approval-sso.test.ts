@@ -301,21 +301,27 @@ describe.each(BACKENDS.filter((b) => b.enabled))('approvals from Teams act as th
 
   let fourth: string;
 
-  it('refuses a person whose role does not allow approving, even signed in, and Graph is not called', async () => {
+  it('refuses a person whose role does not allow approving without asking them to sign in; Graph is not called', async () => {
     fourth = await submit('3.0.0');
     const patchesBefore = catalogPatches().length;
+    const exchangesBefore = tokens.calls('/api/usertoken/exchange').length;
+    const refused = {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+      value: 'You are not allowed to approve agent versions.',
+    };
+    expect((await click(PRADEEP, 'approveSubmission', { submissionId: fourth })).body).toMatchObject(refused);
+    // Even with an SSO token Teams got for him, nothing is exchanged on his behalf.
     const sso = tokens.ssoTokenFor({ aadObjectId: PRADEEP.oid, upn: PRADEEP.upn });
-    const res = await click(
+    const withToken = await click(
       PRADEEP,
       'approveSubmission',
       { submissionId: fourth },
       { authentication: { id: randomUUID(), connectionName: CONNECTION, token: sso } },
     );
-    expect(res.body).toMatchObject({
-      statusCode: 200,
-      type: 'application/vnd.microsoft.activity.message',
-      value: 'You are not allowed to approve agent versions.',
-    });
+    expect(withToken.body).toMatchObject(refused);
+    expect(tokens.calls('/api/usertoken/exchange')).toHaveLength(exchangesBefore);
+    expect(tokens.userTokens.has(`${PRADEEP.teamsId}|${CONNECTION}`)).toBe(false);
     expect(catalogPatches()).toHaveLength(patchesBefore);
     expect((await submission(fourth)).status).toBe('pending');
   });

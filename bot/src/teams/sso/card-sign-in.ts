@@ -17,7 +17,9 @@ import type { Activity, TurnContext } from 'botbuilder';
 import type { DelegatedAccess } from '../../tenant/tenant-ports.js';
 import type { CardVerb } from '../cards/card-verbs.js';
 import { CARD_VERBS } from '../cards/card-verbs.js';
-import type { BotLogger } from '../ports.js';
+import type { ActionName } from '../../domain/authorization.js';
+import { mayPerform } from '../../domain/authorization.js';
+import type { BotLogger, PrincipalResolver } from '../ports.js';
 import type { BotTokenService } from './token-service.js';
 
 /** The verbs that change the tenant as the clicker in TENANT=graph (docs/architecture.md, interface 5). */
@@ -37,12 +39,21 @@ export interface InvokeResponseBody {
 }
 
 export type SignInOutcome =
-  { kind: 'signedIn'; access: DelegatedAccess } | { kind: 'answer'; body: InvokeResponseBody; why: string };
+  | { kind: 'signedIn'; access: DelegatedAccess }
+  | { kind: 'answer'; body: InvokeResponseBody; why: string }
+  /** The clicker may not take this action anyway: no sign-in; the action itself answers with the refusal. */
+  | { kind: 'notAllowed' };
 
 export interface CardSignInDeps {
   tokens: BotTokenService;
+  principals: PrincipalResolver;
   log: BotLogger;
 }
+
+const ACTION_OF: Partial<Record<string, ActionName>> = {
+  [CARD_VERBS.approveSubmission]: 'approveSubmission',
+  [CARD_VERBS.rejectSubmission]: 'rejectSubmission',
+};
 
 const str = (v: unknown, max = 20_000): string | null =>
   typeof v === 'string' && v.length > 0 && v.length <= max ? v : null;
@@ -67,8 +78,11 @@ export class CardSignIn {
     return (VERBS_ACTING_AS_CLICKER as readonly string[]).includes(verb);
   }
 
-  /** The clicker's delegated access, or the invoke answer that asks them to sign in (or says why not). */
-  async forCardAction(activity: Partial<Activity>): Promise<SignInOutcome> {
+  /**
+   * The clicker's delegated access for `verb`, or the invoke answer that asks them to sign in (or says why not).
+   * Someone whose role does not allow the action is not asked to sign in for nothing.
+   */
+  async forCardAction(activity: Partial<Activity>, verb: string): Promise<SignInOutcome> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<SignInOutcome>((resolve) => {
       timer = setTimeout(
@@ -82,7 +96,7 @@ export class CardSignIn {
       );
     });
     try {
-      return await Promise.race([this.outcome(activity), late]);
+      return await Promise.race([this.outcome(activity, verb), late]);
     } catch (err) {
       this.deps.log.error('teams sign-in failed', { error: err instanceof Error ? err.message : String(err) });
       return {
@@ -95,11 +109,14 @@ export class CardSignIn {
     }
   }
 
-  private async outcome(activity: Partial<Activity>): Promise<SignInOutcome> {
+  private async outcome(activity: Partial<Activity>, verb: string): Promise<SignInOutcome> {
     const { tokens } = this.deps;
     const userId = str(activity.from?.id, 500);
     const aadObjectId = str(activity.from?.aadObjectId, 100);
     const channelId = str(activity.channelId, 100);
+    const action = ACTION_OF[verb];
+    const principal = aadObjectId ? await this.deps.principals.byAadObjectId(aadObjectId) : null;
+    if (!principal || (action && !mayPerform(principal, action))) return { kind: 'notAllowed' };
     if (!userId || !aadObjectId || !channelId) {
       return {
         kind: 'answer',

@@ -46,7 +46,7 @@ export interface TeamsRoomDeps {
 }
 
 /** TENANT=graph with BOT_SSO_CONNECTION: approvals from cards act as the clicker (config.ts validated the rest). */
-function cardSignIn(config: Config, log: BotLogger): CardSignIn | undefined {
+function cardSignIn(config: Config, principals: StorePrincipalResolver, log: BotLogger): CardSignIn | undefined {
   const { sso, id, password, tenantId } = config.bot;
   if (config.tenant !== 'graph' || !sso || !id || !password || !tenantId) return undefined;
   const tokens = new BotTokenService({
@@ -57,7 +57,7 @@ function cardSignIn(config: Config, log: BotLogger): CardSignIn | undefined {
     tokenServiceUrl: sso.tokenServiceUrl,
     connectionName: sso.connectionName,
   });
-  return new CardSignIn({ tokens, log });
+  return new CardSignIn({ tokens, principals, log });
 }
 
 export function createTeamsRoom(deps: TeamsRoomDeps): { teams: TeamsRoom; plugin: (app: FastifyInstance) => void } {
@@ -77,7 +77,7 @@ export function createTeamsRoom(deps: TeamsRoomDeps): { teams: TeamsRoom; plugin
   });
   const personalChats = new StorePersonalChats(store.db);
   const bot = createTeamsBot({
-    signIn: cardSignIn(config, log),
+    signIn: cardSignIn(config, principals, log),
     adapter: adapters.adapter,
     botAppId: adapters.botAppId,
     channels,
