@@ -57,6 +57,7 @@ export class FakeBotTokenService {
   readonly userTokens = new Map<string, string>();
   private readonly ssoTokens = new Map<string, SsoToken>();
   private readonly magicCodes = new Map<string, { userId: string; token: string }>();
+  private failures = 0;
   private server!: http.Server;
   private privateKey!: GenerateKeyPairResult['privateKey'];
   private jwk!: JWK;
@@ -119,6 +120,11 @@ export class FakeBotTokenService {
     return code;
   }
 
+  /** The next `times` token service calls (not the channel's keys) answer 503, as during an outage. */
+  failNext(times: number): void {
+    this.failures = times;
+  }
+
   calls(path: string): TokenServiceRequest[] {
     return this.requests.filter((r) => r.path === path);
   }
@@ -142,6 +148,11 @@ export class FakeBotTokenService {
       return send(res, 200, { keys: [{ ...this.jwk, endorsements: ['msteams'] }] });
     }
 
+    if (this.failures > 0) {
+      this.failures -= 1;
+      record(503);
+      return send(res, 503, { error: { code: 'ServiceUnavailable', message: 'The service is unavailable.' } });
+    }
     // The token service: only the bot, with its app token for the Bot Framework.
     const auth = req.headers.authorization ?? '';
     const app = this.options.graph.otherAppTokens.get(auth.startsWith('Bearer ') ? auth.slice(7) : '');

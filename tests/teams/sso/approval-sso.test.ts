@@ -282,6 +282,26 @@ describe.each(BACKENDS.filter((b) => b.enabled))('approvals from Teams act as th
     expect(definition('def-4').publishingState).toBe('submitted');
   });
 
+  it('says so when the token service fails, and changes nothing', async () => {
+    const pending = await w.api<{ items: { submission: { id: string; version: string } }[] }>(
+      admin,
+      'GET',
+      '/api/v1/submissions?status=pending',
+    );
+    const third = pending.body.items.find((i) => i.submission.version === '2.2.0')!.submission.id;
+    const patchesBefore = catalogPatches().length;
+    tokens.failNext(1);
+    const res = await click(NESTOR, 'approveSubmission', { submissionId: third });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+      value: expect.stringMatching(/could not sign you in.*Nothing was changed/),
+    });
+    expect(catalogPatches()).toHaveLength(patchesBefore);
+    expect((await submission(third)).status).toBe('pending');
+  });
+
   it('completes the action after a sign-in through the link (the magic code in value.state)', async () => {
     const page = await w.api<{ items: { submission: { id: string; version: string } }[] }>(
       admin,

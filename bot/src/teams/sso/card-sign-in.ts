@@ -102,7 +102,7 @@ export class CardSignIn {
       return {
         kind: 'answer',
         why: 'token service failed',
-        body: message('Agent Warden could not reach the sign-in service. Nothing was changed; try again.'),
+        body: message('Agent Warden could not sign you in just now. Nothing was changed; try again.'),
       };
     } finally {
       clearTimeout(timer);
