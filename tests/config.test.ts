@@ -46,6 +46,40 @@ describe('configuration', () => {
     ).toBe('http://127.0.0.1:9');
   });
 
+  it('asks for Teams SSO (the OAuth connection) when TENANT=graph has a bot, and what the connection needs', () => {
+    const graph = {
+      TENANT: 'graph',
+      ENTRA_TENANT_ID: 't',
+      ENTRA_CLIENT_ID: 'c',
+      WEBHOOK_JWKS_URL: 'https://login.example/keys',
+      WEBHOOK_AUDIENCE: 'api://w',
+      WEBHOOK_ISSUER: 'https://sts.example/',
+      WEBHOOK_ALLOWED_APP_IDS: 'a',
+      GRAPH_CLIENT_ID: 'g',
+      GRAPH_CLIENT_SECRET: 's',
+    };
+    expect(loadConfig(graph).bot.sso).toBeNull();
+    const bot = { ...graph, BOT_ID: 'b', BOT_PASSWORD: 'p' };
+    expect(() => loadConfig(bot)).toThrow(/BOT_SSO_CONNECTION is required when TENANT=graph with a bot/);
+    expect(() => loadConfig({ ...bot, BOT_PASSWORD: '', BOT_SSO_CONNECTION: 'warden' })).toThrow(
+      /BOT_SSO_CONNECTION needs BOT_TYPE=SingleTenant with BOT_PASSWORD/,
+    );
+    expect(() => loadConfig({ ...bot, BOT_TYPE: 'UserAssignedMsi', BOT_SSO_CONNECTION: 'warden' })).toThrow(
+      /BOT_SSO_CONNECTION needs BOT_TYPE=SingleTenant/,
+    );
+    expect(() => loadConfig({ BOT_SSO_CONNECTION: 'warden' })).toThrow(/BOT_ID is required when BOT_SSO_CONNECTION/);
+    expect(() => loadConfig({ ...bot, BOT_SSO_CONNECTION: 'warden', BOT_TOKEN_SERVICE_URL: 'token service' })).toThrow(
+      /BOT_TOKEN_SERVICE_URL/,
+    );
+    const c = loadConfig({ ...bot, BOT_SSO_CONNECTION: 'warden' });
+    expect(c.bot).toMatchObject({
+      sso: { connectionName: 'warden', tokenServiceUrl: 'https://token.botframework.com' },
+      tenantId: 't',
+      openIdMetadataUrl: null,
+      tokenIssuer: null,
+    });
+  });
+
   it('takes the webhook body limit from PROTECTION_MAX_BODY_BYTES, else WEBHOOK_BODY_LIMIT', () => {
     expect(loadConfig({}).webhook.bodyLimit).toBe(1_048_576);
     expect(loadConfig({ WEBHOOK_BODY_LIMIT: '4096' }).webhook.bodyLimit).toBe(4096);

@@ -32,6 +32,13 @@ const EnvSchema = z.object({
   BOT_TYPE: z.enum(['SingleTenant', 'UserAssignedMsi', 'MultiTenant']).default('SingleTenant'),
   BOT_TENANT_ID: z.string().optional(),
   TEAMS_APP_ID: z.string().default('00000000-0000-0000-0000-00000000a11d'),
+  // Teams SSO for the bot (TENANT=graph: approvals act as the person who clicked). The Azure Bot's OAuth connection
+  // setting, and the Bot Framework token service it lives in.
+  BOT_SSO_CONNECTION: z.string().max(200).optional(),
+  BOT_TOKEN_SERVICE_URL: z.string().url().default('https://token.botframework.com'),
+  // Where the Bot Framework's signing keys and issuer are (sovereign clouds; tests point them at a local fake).
+  BOT_OPENID_METADATA_URL: z.string().url().optional(),
+  BOT_TOKEN_ISSUER: z.string().optional(),
   // Threat-detection webhook (docs/architecture.md, interface 1).
   WEBHOOK_AUDIENCE: z.string().optional(),
   WEBHOOK_ISSUER: z.string().optional(),
@@ -77,7 +84,18 @@ export interface Config {
     issuer: string | null;
     jwksUrl: string | null;
   };
-  bot: { id: string | null; password: string | null; type: string; tenantId: string | null; teamsAppId: string };
+  bot: {
+    id: string | null;
+    password: string | null;
+    type: string;
+    tenantId: string | null;
+    teamsAppId: string;
+    /** Teams SSO for card actions that must act as the clicker; null when not configured. */
+    sso: { connectionName: string; tokenServiceUrl: string } | null;
+    /** Overrides of the Bot Framework channel's OpenID metadata and token issuer; null for the public cloud's. */
+    openIdMetadataUrl: string | null;
+    tokenIssuer: string | null;
+  };
   webhook: {
     audience: string;
     issuer: string | null;
@@ -144,6 +162,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         `TENANT=graph requires ENTRA_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET (app-only Graph access); missing: ${missing.join(', ')}.`,
       );
   }
+  if (e.BOT_SSO_CONNECTION) {
+    need('BOT_ID', 'when BOT_SSO_CONNECTION is set (the bot whose OAuth connection it is)');
+    if (e.BOT_TYPE !== 'SingleTenant' || !e.BOT_PASSWORD)
+      throw new ConfigError(
+        "BOT_SSO_CONNECTION needs BOT_TYPE=SingleTenant with BOT_PASSWORD: the bot reads the signed-in person's token " +
+          'from the Bot Framework token service with its client secret.',
+      );
+    if (!(e.BOT_TENANT_ID ?? e.ENTRA_TENANT_ID)) need('BOT_TENANT_ID', 'when BOT_SSO_CONNECTION is set');
+  }
+  if (e.TENANT === 'graph' && e.BOT_ID && !e.BOT_SSO_CONNECTION) {
+    throw new ConfigError(
+      'BOT_SSO_CONNECTION is required when TENANT=graph with a bot (BOT_ID): Microsoft Graph allows approving and ' +
+        "rejecting agent versions only as the signed-in person, so the bot needs its Azure Bot's OAuth connection " +
+        '(see the README, "Approvals in a real tenant").',
+    );
+  }
   // A development sign-in must never be reachable from another machine.
   const host = auth === 'dev' ? '127.0.0.1' : (e.HOST ?? '0.0.0.0');
   if (auth === 'dev' && e.HOST && !['127.0.0.1', 'localhost', '::1'].includes(e.HOST)) {
@@ -175,6 +209,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       type: e.BOT_TYPE,
       tenantId: e.BOT_TENANT_ID ?? tenantId,
       teamsAppId: e.TEAMS_APP_ID,
+      sso: e.BOT_SSO_CONNECTION
+        ? { connectionName: e.BOT_SSO_CONNECTION, tokenServiceUrl: e.BOT_TOKEN_SERVICE_URL.replace(/\/$/, '') }
+        : null,
+      openIdMetadataUrl: e.BOT_OPENID_METADATA_URL ?? null,
+      tokenIssuer: e.BOT_TOKEN_ISSUER ?? null,
     },
     webhook: {
       audience: e.WEBHOOK_AUDIENCE ?? EMBEDDED_WEBHOOK_AUDIENCE,

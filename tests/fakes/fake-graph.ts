@@ -12,6 +12,10 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 // collections as {value, @odata.nextLink} with an absolute nextLink, $filter on lastUpdateDateTime for the
 // security resources, 204 for block/unblock/confirmCompromised, 200 {value:true} for revokeSignInSessions,
 // 412 when If-Match does not match a Teams app definition's etag, and 429 with Retry-After on demand.
+// Tokens say who calls, as Graph's do: app-only (client credentials) or delegated (a person, with scopes). The Teams
+// app catalog review (PATCH appDefinitions) takes only a delegated token with AppCatalog.ReadWrite.All of a Teams
+// administrator, and refuses an app-only one with 403, as Graph does. Other apps (the bot) can get client-credentials
+// tokens for their own resources (the Bot Framework), which Graph does not accept.
 
 export interface FakePackage {
   id: string;
@@ -66,7 +70,20 @@ export interface FakeAppDefinition {
   etag: string;
 }
 
+/** Who a Graph call was made by, from its token. */
+export type GraphCaller =
+  { kind: 'app'; clientId: string } | { kind: 'delegated'; oid: string; upn: string; scopes: string[] };
+
+/** Another app registered in the fake Entra, with the one resource it may get client-credentials tokens for. */
+export interface FakeEntraApp {
+  clientId: string;
+  clientSecret: string;
+  /** e.g. https://api.botframework.com/.default */
+  scope: string;
+}
+
 export interface RecordedRequest {
+  caller: GraphCaller | null;
   method: string;
   /** The path with the version, without the query: /v1.0/users/x/revokeSignInSessions */
   path: string;
@@ -102,7 +119,15 @@ export class FakeGraph {
   /** userIds confirmed compromised, in order. */
   readonly compromised: string[] = [];
   readonly requests: RecordedRequest[] = [];
+  /** Graph app-only tokens issued to the Graph client (client credentials), in order. */
   readonly tokensIssued: string[] = [];
+  /** Delegated Graph tokens (a person's, e.g. through the Bot Framework token service after Teams SSO). */
+  readonly delegatedTokens = new Map<string, { oid: string; upn: string; scopes: string[] }>();
+  /** Client-credentials tokens of other apps, for their own resources (not Graph). */
+  readonly otherAppTokens = new Map<string, { clientId: string; scope: string }>();
+  /** Object ids of Teams administrators: the people Graph lets review the Teams app catalog. */
+  readonly teamsAdmins = new Set<string>();
+  private readonly apps = new Map<string, FakeEntraApp>();
   private readonly faults: Fault[] = [];
   private server!: http.Server;
   url = '';
@@ -125,6 +150,26 @@ export class FakeGraph {
 
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Registers another app in the fake Entra (the bot), which may get client-credentials tokens for `scope`. */
+  registerApp(app: FakeEntraApp): void {
+    this.apps.set(app.clientId, app);
+  }
+
+  /** What an Entra token endpoint gives a person's sign-in for Graph: a delegated token with these scopes. */
+  issueDelegatedToken(user: { oid: string; upn: string }, scopes: string[]): string {
+    const token = `fake-delegated-${randomUUID()}`;
+    this.delegatedTokens.set(token, { ...user, scopes });
+    return token;
+  }
+
+  /** Who a Graph token stands for; null when Graph would not accept it. */
+  callerOf(token: string | null): GraphCaller | null {
+    if (!token) return null;
+    if (this.tokensIssued.includes(token)) return { kind: 'app', clientId: this.options.clientId };
+    const person = this.delegatedTokens.get(token);
+    return person ? { kind: 'delegated', ...person } : null;
   }
 
   /** The next `times` requests matching method and path get this error instead. */
@@ -160,11 +205,20 @@ export class FakeGraph {
       }
     }
     const method = req.method ?? 'GET';
-    this.requests.push({ method, path: url.pathname, query: url.searchParams, headers: req.headers, body, token });
+    const caller = this.callerOf(token);
+    this.requests.push({
+      caller,
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      token,
+    });
     if (!token) {
       return send(res, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' } });
     }
-    if (!this.tokensIssued.includes(token)) {
+    if (!caller) {
       return send(res, 401, {
         error: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure.' },
       });
@@ -176,7 +230,7 @@ export class FakeGraph {
         fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
       return send(res, fault.status, { error: { code: fault.code, message: fault.message } }, headers);
     }
-    return this.route(method, url, body, req, res);
+    return this.route(method, url, body, req, res, caller);
   }
 
   private token(raw: string, req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -192,6 +246,24 @@ export class FakeGraph {
         error: 'unsupported_grant_type',
         error_description: 'AADSTS70003: unsupported grant type.',
       });
+    }
+    const other = this.apps.get(form.get('client_id') ?? '');
+    if (other) {
+      if (form.get('scope') !== other.scope) {
+        return send(res, 400, {
+          error: 'invalid_scope',
+          error_description: 'AADSTS1002012: The provided value for scope is not valid.',
+        });
+      }
+      if (form.get('client_secret') !== other.clientSecret) {
+        return send(res, 401, {
+          error: 'invalid_client',
+          error_description: 'AADSTS7000215: Invalid client secret provided.',
+        });
+      }
+      const token = `fake-app-${randomUUID()}`;
+      this.otherAppTokens.set(token, { clientId: other.clientId, scope: other.scope });
+      return send(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token });
     }
     if (form.get('scope') !== 'https://graph.microsoft.com/.default') {
       return send(res, 400, {
@@ -216,7 +288,14 @@ export class FakeGraph {
     send(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token });
   }
 
-  private route(method: string, url: URL, body: unknown, req: http.IncomingMessage, res: http.ServerResponse): void {
+  private route(
+    method: string,
+    url: URL,
+    body: unknown,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    caller: GraphCaller,
+  ): void {
     const p = url.pathname;
     const notFound = (what: string) =>
       send(res, 404, {
@@ -284,6 +363,20 @@ export class FakeGraph {
       });
     }
     if (method === 'PATCH' && (m = p.match(/^\/v1\.0\/appCatalogs\/teamsApps\/([^/]+)\/appDefinitions\/([^/]+)$/))) {
+      // The Teams app catalog review: delegated permissions only (AppCatalog.ReadWrite.All), by a Teams admin.
+      if (caller.kind === 'app') {
+        return send(res, 403, {
+          error: {
+            code: 'Forbidden',
+            message: 'This operation does not support application permissions; call it with delegated permissions.',
+          },
+        });
+      }
+      if (!caller.scopes.includes('AppCatalog.ReadWrite.All') || !this.teamsAdmins.has(caller.oid)) {
+        return send(res, 403, {
+          error: { code: 'Forbidden', message: 'Insufficient privileges to complete the operation.' },
+        });
+      }
       const def = this.teamsApps.get(decodeURIComponent(m[1]!))?.find((d) => d.id === decodeURIComponent(m![2]!));
       if (!def) return notFound(m[2]!);
       if (req.headers['if-match'] !== def.etag) {
@@ -383,7 +476,7 @@ export interface GraphWarden {
 export async function startGraphWarden(
   backend: 'pglite' | 'postgres',
   fake: FakeGraph,
-  options: { startSync?: boolean } = {},
+  options: { startSync?: boolean; env?: Record<string, string> } = {},
 ): Promise<GraphWarden> {
   const keys = await generateKeyPair('RS256');
   const jwk: JWK = { ...(await exportJWK(keys.publicKey)), kid: 'k1', alg: 'RS256' };
@@ -402,6 +495,7 @@ export async function startGraphWarden(
       WEBHOOK_AUDIENCE: 'api://agent-warden/threat-detection',
       WEBHOOK_ISSUER: `https://sts.windows.net/${GRAPH_TENANT}/`,
       WEBHOOK_ALLOWED_APP_IDS: 'e0f1a2b3-0000-4000-8000-c0f11075d10e',
+      ...options.env,
     },
     {
       apiTokenVerifier: createTokenVerifier({

@@ -47,6 +47,34 @@ describe('Graph connection', () => {
     expect((error as Error).message).toContain('AADSTS7000215');
   });
 
+  it("sends a person's delegated token instead of the app's, on the retry of a throttled call too", async () => {
+    fake.teamsApps.set('app-d', [{ id: 'd-1', version: '1.0.0', publishingState: 'submitted', etag: 'W/"d"' }]);
+    fake.teamsAdmins.add('oid-adele');
+    const delegated = fake.issueDelegatedToken({ oid: 'oid-adele', upn: 'adele@zava.example' }, [
+      'AppCatalog.ReadWrite.All',
+    ]);
+    fake.fail('PATCH', /appDefinitions\/d-1$/, {
+      status: 429,
+      code: 'TooManyRequests',
+      message: 'slow',
+      retryAfter: 0,
+    });
+    const graph = new GraphConnection(settings());
+    await graph.patch(
+      '/appCatalogs/teamsApps/app-d/appDefinitions/d-1',
+      { publishingState: 'published' },
+      { delegatedToken: delegated, headers: { 'If-Match': 'W/"d"' } },
+    );
+    const patches = fake.calls('PATCH', '/v1.0/appCatalogs/teamsApps/app-d/appDefinitions/d-1');
+    expect(patches).toHaveLength(2);
+    expect(patches.map((p) => p.token)).toEqual([delegated, delegated]);
+    expect(fake.teamsApps.get('app-d')![0]!.publishingState).toBe('published');
+    // The app's own token was never fetched for it, and the next plain call still uses the app's.
+    expect(graph.tokens.fetched).toBe(0);
+    await graph.get('/users/nobody').catch(() => undefined);
+    expect(fake.requests.at(-1)!.caller).toMatchObject({ kind: 'app' });
+  });
+
   it('follows @odata.nextLink through every page', async () => {
     for (let i = 0; i < 5; i++) {
       fake.packages.set(`p${i}`, { id: `p${i}`, displayName: `P${i}`, isBlocked: false });

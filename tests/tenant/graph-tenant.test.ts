@@ -202,7 +202,8 @@ describe.each(BACKENDS.filter((b) => b.enabled))('graph tenant response actions 
     expect(fake.calls('POST', '/beta/copilot/admin/catalog/packages/pkg-it/block')).toHaveLength(1);
   });
 
-  it('publishes an approved version through the Teams app catalog review flow with If-Match', async () => {
+  it('does not approve through the REST API with the app-only token: Graph takes the review only from a person', async () => {
+    // The approval from a card in Teams, as the clicker (Teams SSO): tests/teams/sso/approval-sso.test.ts.
     fake.teamsApps.set('teams-app-hr', [
       { id: 'def-1', version: '1.0.0', publishingState: 'published', etag: 'W/"one"' },
       { id: 'def-2', version: '2.0.0', publishingState: 'submitted', etag: 'W/"two"' },
@@ -221,20 +222,32 @@ describe.each(BACKENDS.filter((b) => b.enabled))('graph tenant response actions 
       },
     });
     expect(submitted.status).toBe(201);
-    const res = await w.api(admin, 'POST', `/api/v1/submissions/${submitted.body.id}/approve`);
-    expect(res.status).toBe(200);
-    const list = lastCall('GET', '/v1.0/appCatalogs/teamsApps/teams-app-hr/appDefinitions');
-    expect(list.query.get('$filter')).toBe("publishingState eq 'submitted'");
-    const patch = lastCall('PATCH', '/v1.0/appCatalogs/teamsApps/teams-app-hr/appDefinitions/def-2');
-    expect(patch.body).toEqual({ publishingState: 'published' });
-    expect(patch.headers['if-match']).toBe('W/"two"');
-    expect(fake.teamsApps.get('teams-app-hr')![1]!.publishingState).toBe('published');
-    const agent = await w.api<{ agent: { version: string; instructions: string } }>(
+    const res = await w.api<{ error: { code: string; message: string } }>(
       admin,
-      'GET',
-      '/api/v1/agents/pkg-hr',
+      'POST',
+      `/api/v1/submissions/${submitted.body.id}/approve`,
     );
-    expect(agent.body.agent).toMatchObject({ version: '2.0.0', instructions: 'Answer HR questions only.' });
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toMatch(/only a signed-in person approve .* from the approval card in Teams/);
+    expect(fake.calls('PATCH', /appDefinitions/)).toHaveLength(0);
+    expect(fake.teamsApps.get('teams-app-hr')![1]!.publishingState).toBe('submitted');
+    const agent = await w.api<{ agent: { version: string } }>(admin, 'GET', '/api/v1/agents/pkg-hr');
+    expect(agent.body.agent.version).toBe('1.0.0');
+  });
+
+  it("Graph (the fake, as documented) answers an app-only token's catalog review with 403", async () => {
+    const res = await fetch(`${fake.url}/v1.0/appCatalogs/teamsApps/teams-app-hr/appDefinitions/def-2`, {
+      method: 'PATCH',
+      headers: {
+        authorization: `Bearer ${fake.tokensIssued[0]}`,
+        'content-type': 'application/json',
+        'if-match': 'W/"two"',
+      },
+      body: JSON.stringify({ publishingState: 'published' }),
+    });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('Forbidden');
+    expect(fake.teamsApps.get('teams-app-hr')![1]!.publishingState).toBe('submitted');
   });
 
   it('refuses to approve a version of an agent Graph gave no Teams app id for, saying why', async () => {

@@ -1,5 +1,6 @@
 import type { ActionResult } from '../domain/views.js';
 import type { AgentDefinition, Classification, Principal, Submission } from '../domain/types.js';
+import type { DelegatedAccess } from '../tenant/tenant-ports.js';
 
 /** Where an action came from, recorded in the audit trail. */
 export type ActionVia = 'card' | 'tab' | 'api' | 'bot';
@@ -11,6 +12,8 @@ export interface ActionContext {
   /** A digest of the request the key came with (method, path, body); the key is bound to it. Null for cards. */
   requestDigest?: string | null;
   via: ActionVia;
+  /** The person's delegated Graph access (Teams SSO), for the changes Graph allows only as them. */
+  onBehalfOf?: DelegatedAccess | null;
 }
 
 /**

@@ -283,6 +283,7 @@ export class ResponseService implements ResponseActions {
         by: ctx.principal.upn,
         at,
         reason: why ? `approved submission ${submissionId}: ${why}` : `approved submission ${submissionId}`,
+        onBehalfOf: ctx.onBehalfOf ?? null,
       });
       await this.store.submissions.save(
         [{ ...submission, status: 'approved', reviewedBy: ctx.principal.upn, reviewedAt: at, reason: why || null }],
@@ -317,6 +318,14 @@ export class ResponseService implements ResponseActions {
       if (submission.status === 'approved') throw new ConflictError('This version was already approved and published.');
       const agent = await this.store.agents.get(submission.agentId, tx);
       const name = agent?.name ?? submission.agentId;
+      if (agent) {
+        await this.tenant.agents.rejectVersion(tx, agent, submission.version, {
+          by: ctx.principal.upn,
+          at,
+          reason: `rejected submission ${submissionId}: ${reason}`,
+          onBehalfOf: ctx.onBehalfOf ?? null,
+        });
+      }
       await this.store.submissions.save(
         [{ ...submission, status: 'rejected', reviewedBy: ctx.principal.upn, reviewedAt: at, reason }],
         tx,

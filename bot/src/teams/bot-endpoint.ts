@@ -8,7 +8,7 @@
 // calls of the Microsoft 365 Agents Playground: those go through an adapter without credentials.
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Application } from '@microsoft/teams-ai';
-import { ActivityTypes, TurnContext } from 'botbuilder';
+import { ActivityTypes, CallerIdConstants, TurnContext } from 'botbuilder';
 import type { Activity, ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
@@ -39,6 +39,29 @@ export function botFrameworkAuthOptions(config: Config): ConfigurationBotFramewo
     MicrosoftAppType: config.bot.type,
     MicrosoftAppTenantId: config.bot.tenantId ?? undefined,
     ...(config.bot.type === 'UserAssignedMsi' ? {} : { MicrosoftAppPassword: config.bot.password ?? undefined }),
+    ...channelOverrides(config),
+  };
+}
+
+/**
+ * BOT_OPENID_METADATA_URL / BOT_TOKEN_ISSUER: where the channel's signing keys are and who issues its tokens.
+ * botbuilder takes any such setting as a full set (the others would be left empty), so the rest are the public
+ * cloud's values, the ones it uses when none is set.
+ */
+function channelOverrides(config: Config): Partial<ConfigurationBotFrameworkAuthenticationOptions> {
+  const { openIdMetadataUrl, tokenIssuer } = config.bot;
+  if (!openIdMetadataUrl && !tokenIssuer) return {};
+  // botframework-connector's AuthenticationConstants (not exported by botbuilder).
+  return {
+    ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+    ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+    ToBotFromChannelTokenIssuer: tokenIssuer ?? 'https://api.botframework.com',
+    ToBotFromChannelOpenIdMetadataUrl:
+      openIdMetadataUrl ?? 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+    ToBotFromEmulatorOpenIdMetadataUrl:
+      'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+    OAuthUrl: config.bot.sso?.tokenServiceUrl ?? 'https://api.botframework.com',
+    CallerId: CallerIdConstants.PublicAzureChannel,
   };
 }
 

@@ -5,6 +5,7 @@ import { DomainError, ForbiddenError, NotFoundError } from '../domain/errors.js'
 import type { Classification, Principal } from '../domain/types.js';
 import { CLASSIFICATIONS } from '../domain/types.js';
 import type { ActionContext, ResponseActions } from '../response/response-actions.js';
+import type { DelegatedAccess } from '../tenant/tenant-ports.js';
 import { approvalCard } from './cards/approval-card.js';
 import { incidentCard } from './cards/incident-card.js';
 import type { CardVerb } from './cards/card-verbs.js';
@@ -27,6 +28,8 @@ export interface CardActionRequest {
   /** Null when the clicker is not a known user with a role. */
   principal: Principal | null;
   conversationId: string | null;
+  /** The clicker's delegated Graph access from Teams SSO (bot/src/teams/sso/), for actions made as them. */
+  onBehalfOf?: DelegatedAccess | null;
 }
 
 const id = z.string().trim().min(1).max(200);
@@ -150,6 +153,7 @@ function actionContext(request: CardActionRequest, verb: CardVerb, cardKey: stri
     // Prefixed with the clicker so one person's click can never replay another's result.
     idempotencyKey: cardKey ? `card:${principal.id}:${cardKey}` : null,
     via: 'card',
+    onBehalfOf: request.onBehalfOf ?? null,
   };
 }
 

@@ -15,6 +15,8 @@ import { createChannelRegistry } from './channel-registry.js';
 import type { InvokeAnswer } from './invoke-answer.js';
 import { answerWithin, errorAnswer, messageAnswer, sendInvokeAnswer } from './invoke-answer.js';
 import type { BotLogger, ChannelStore, HuntRunner, IncidentReader, PrincipalResolver } from './ports.js';
+import type { CardSignIn } from './sso/card-sign-in.js';
+import { sendSignInAnswer } from './sso/card-sign-in.js';
 
 /** Teams allows 5 s per invoke; answer before then whatever happens. */
 export const INVOKE_TIMEOUT_MS = 4_500;
@@ -37,6 +39,8 @@ export interface TeamsBotDeps {
   log?: BotLogger;
   /** Tests only. */
   invokeTimeoutMs?: number;
+  /** Teams SSO (bot/src/teams/sso/) for the actions that must act as the clicker; absent in embedded mode. */
+  signIn?: CardSignIn;
 }
 
 export interface TeamsBot {
@@ -74,6 +78,15 @@ export function createTeamsBot(deps: TeamsBotDeps): TeamsBot {
   const cardDeps = { incidents: deps.incidents, actions: deps.actions, log };
 
   const answerCardAction = async (context: TurnContext, verb: string, data: Record<string, unknown>) => {
+    // --- Teams SSO hook (bot/src/teams/sso/): the clicker's token first, or a sign-in request as the answer.
+    const signedIn = deps.signIn?.needsSignIn(verb) ? await deps.signIn.forCardAction(context.activity, verb) : null;
+    if (signedIn?.kind === 'answer') {
+      log.info('card action needs sign-in', { verb, why: signedIn.why });
+      await sendSignInAnswer(context, signedIn.body);
+      return '';
+    }
+    const onBehalfOf = signedIn?.kind === 'signedIn' ? signedIn.access : null;
+    // --- end of the Teams SSO hook.
     const work = (async (): Promise<InvokeAnswer> => {
       try {
         const principal = await resolvePrincipal(context, deps.principals);
@@ -82,6 +95,7 @@ export function createTeamsBot(deps: TeamsBotDeps): TeamsBot {
           data,
           principal,
           conversationId: conversationIdOf(context.activity) || null,
+          onBehalfOf,
         });
       } catch (err) {
         log.error('card action failed before it ran', {

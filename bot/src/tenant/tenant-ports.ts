@@ -18,12 +18,29 @@ export interface AgentControl {
     definition: AgentDefinition,
     change: AgentChange,
   ): Promise<Agent>;
+  /**
+   * Tells the tenant a submitted version was rejected. The embedded tenant keeps nothing for it; Graph's Teams
+   * app catalog sets the definition's publishingState to `rejected` (delegated access only).
+   */
+  rejectVersion(tx: Sql, agent: Agent, version: string, change: AgentChange): Promise<void>;
 }
 
 export interface AgentChange {
   by: string;
   at: string;
   reason: string;
+  /**
+   * The person's own access to the tenant, when the change must be made as them (Graph allows the Teams app
+   * catalog review only with delegated permissions). Card actions in Teams carry it (Teams SSO); null otherwise.
+   */
+  onBehalfOf?: DelegatedAccess | null;
+}
+
+/** A delegated Microsoft Graph access token of the person who acted (docs/architecture.md, interface 5). */
+export interface DelegatedAccess {
+  /** The Entra object id of the person the token was issued to. */
+  userId: string;
+  accessToken: string;
 }
 
 export interface IdentityControl {

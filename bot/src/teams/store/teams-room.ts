@@ -15,6 +15,8 @@ import { PLAYGROUND_BUILTIN_AAD_IDS } from './playground.js';
 import { StoreChannelStore } from './store-channel-store.js';
 import { StoreIncidentReader } from './store-incident-reader.js';
 import { StorePrincipalResolver } from './store-principals.js';
+import { CardSignIn } from '../sso/card-sign-in.js';
+import { BotTokenService } from '../sso/token-service.js';
 
 export interface TeamsRoom {
   /** For proactive posts: `adapter.continueConversationAsync(botAppId, reference, ...)`. */
@@ -43,6 +45,21 @@ export interface TeamsRoomDeps {
   log: BotLogger;
 }
 
+/** TENANT=graph with BOT_SSO_CONNECTION: approvals from cards act as the clicker (config.ts validated the rest). */
+function cardSignIn(config: Config, principals: StorePrincipalResolver, log: BotLogger): CardSignIn | undefined {
+  const { sso, id, password, tenantId } = config.bot;
+  if (config.tenant !== 'graph' || !sso || !id || !password || !tenantId) return undefined;
+  const tokens = new BotTokenService({
+    appId: id,
+    appPassword: password,
+    tenantId,
+    loginUrl: config.graph.loginUrl,
+    tokenServiceUrl: sso.tokenServiceUrl,
+    connectionName: sso.connectionName,
+  });
+  return new CardSignIn({ tokens, principals, log });
+}
+
 export function createTeamsRoom(deps: TeamsRoomDeps): { teams: TeamsRoom; plugin: (app: FastifyInstance) => void } {
   const { config, store, clock, log } = deps;
   const adapters = createBotAdapters(config);
@@ -60,6 +77,7 @@ export function createTeamsRoom(deps: TeamsRoomDeps): { teams: TeamsRoom; plugin
   });
   const personalChats = new StorePersonalChats(store.db);
   const bot = createTeamsBot({
+    signIn: cardSignIn(config, principals, log),
     adapter: adapters.adapter,
     botAppId: adapters.botAppId,
     channels,

@@ -34,6 +34,8 @@ export function embeddedTenant(store: Store): TenantPorts {
           blockedBy: null,
           blockReason: null,
         }),
+      // The store's submission is the embedded tenant's record of the review: nothing else to change.
+      rejectVersion: () => Promise.resolve(),
     },
     identity: {
       revokeSignInSessions: (tx, user, at) => saveUser(tx, { ...user, sessionsRevokedAt: at }),

@@ -1,4 +1,4 @@
-import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 import {
   Client,
   GraphError,
@@ -8,7 +8,8 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { UpstreamError } from '../../domain/errors.js';
 
-// Microsoft Graph with app-only access (client credentials), over @microsoft/microsoft-graph-client.
+// Microsoft Graph with app-only access (client credentials), over @microsoft/microsoft-graph-client; a call can
+// instead carry a person's delegated token (GraphRequestOptions.delegatedToken).
 //
 // The client's own AuthenticationHandler only attaches tokens to https Graph hosts (and strips the header
 // elsewhere), so a local fake on http://127.0.0.1 would never see one: the middleware chain here is ours:
@@ -37,6 +38,16 @@ export interface GraphSettings {
 export interface GraphRequestOptions {
   version?: 'v1.0' | 'beta';
   headers?: Record<string, string>;
+  /**
+   * A delegated access token to send instead of the app-only one: the call is made as that person
+   * (Teams app catalog review, which Graph allows only with delegated permissions).
+   */
+  delegatedToken?: string;
+}
+
+/** Carries a delegated token through the middleware chain (it stays on the request across retries). */
+class DelegatedToken implements MiddlewareOptions {
+  constructor(readonly token: string) {}
 }
 
 interface Page<T> {
@@ -141,7 +152,9 @@ class TokenAndBudget implements Middleware {
   async execute(context: Context): Promise<void> {
     const url = typeof context.request === 'string' ? context.request : context.request.url;
     if (new URL(url).pathname.includes('/security/')) await this.security.take();
-    const token = await this.tokens.get();
+    // A delegated call carries the person's token (GraphConnection.call sets it); any other gets the app's.
+    const delegated = context.middlewareControl?.getMiddlewareOptions(DelegatedToken) as DelegatedToken | undefined;
+    const token = delegated?.token ?? (await this.tokens.get());
     context.options ??= {};
     const headers = context.options.headers;
     if (headers instanceof Headers) headers.set('Authorization', `Bearer ${token}`);
@@ -226,9 +239,10 @@ export class GraphConnection {
     send: (r: ReturnType<Client['api']>) => Promise<T>,
   ): Promise<T> {
     // The token first, outside the client: its error handler would turn Entra's refusal into a bare GraphError.
-    await this.tokens.get();
+    if (!options.delegatedToken) await this.tokens.get();
     let request = this.client.api(path).version(options.version ?? 'v1.0');
     for (const [k, v] of Object.entries(options.headers ?? {})) request = request.header(k, v);
+    if (options.delegatedToken) request = request.middlewareOptions([new DelegatedToken(options.delegatedToken)]);
     try {
       return await send(request);
     } catch (err) {
