@@ -8,6 +8,7 @@ import { detectionFromHit, persistentJailbreakDetection } from './detections.js'
 import type { RequestJailbreakResult } from './jailbreak-detector.js';
 import { scoreRequestJailbreak } from './jailbreak-detector.js';
 import { PersistentJailbreakTracker } from './persistent-jailbreak.js';
+import { SharedJailbreakWindows } from './persistent-jailbreak-shared.js';
 import { DegradationMonitor } from './degradation.js';
 import type { PolicyDecision, PolicyInput, RecentToolCall, RuleHit } from './policy-engine.js';
 import { canSendOut, evaluatePolicy } from './policy-engine.js';
@@ -47,7 +48,8 @@ export interface ProtectionServiceOptions {
   registry?: RegistryCacheOptions;
   /**
    * Other instances write to the same database (PostgreSQL): the burst rule then reads the user's
-   * recent calls from the events table on each decision, so calls answered by any instance count.
+   * recent calls from the events table on each decision, so calls answered by any instance count, and
+   * persistent-jailbreak windows are held in the database (one alert per window whichever instance raises).
    */
   sharedStore?: boolean;
   recorder?: Partial<DecisionRecorderOptions>;
@@ -100,6 +102,7 @@ export class ProtectionService {
   readonly toolDefinitions: ToolDefinitionRegistry;
   private readonly recent = new RecentCallWindow({ windowMs: RECENT_WINDOW_MS, maxPerUser: MAX_RECENT_PER_USER });
   private readonly tracker: PersistentJailbreakTracker;
+  private readonly sharedWindows: SharedJailbreakWindows | null;
   /** Per user and agent: the events of recent flagged prompts, and the open persistent-jailbreak alert's window. */
   private readonly flagged = new Map<string, { eventIds: { id: string; at: number }[]; raised: RaisedWindow | null }>();
   private readonly evaluate: PolicyEvaluator;
@@ -112,6 +115,9 @@ export class ProtectionService {
     this.clock = options.clock ?? (() => new Date());
     this.evaluate = options.evaluate ?? evaluatePolicy;
     this.tracker = new PersistentJailbreakTracker(options.policy.persistentJailbreak);
+    this.sharedWindows = options.sharedStore
+      ? new SharedJailbreakWindows(options.store.db, options.policy.persistentJailbreak)
+      : null;
     this.registry = new RegistryCache(options.store, {
       onError: (err) => options.log?.warn({ err }, 'protection: registry refresh failed'),
       ...options.registry,
@@ -236,7 +242,7 @@ export class ProtectionService {
     const { decision, jailbreak, subject } = outcome;
     const at = now.toISOString();
     const detections: RecordedDetection[] = decision.hits.map((h) => detectionFromHit(h, subject, at, eventId));
-    const persistent = this.trackJailbreak(subject, jailbreak, now, eventId);
+    const persistent = await this.trackJailbreak(subject, jailbreak, now, eventId);
     if (persistent) detections.push(persistent);
     const rules = [...decision.hits.map((h) => h.rule as string), ...(persistent ? ['persistent-jailbreak'] : [])];
     if (jailbreak.flagged && !persistent) rules.push('jailbreak');
@@ -391,16 +397,20 @@ export class ProtectionService {
    * for a new window, or when a further flagged prompt falls in an already raised window (it grows
    * that window's one alert and joins its timeline).
    */
-  private trackJailbreak(
+  private async trackJailbreak(
     s: DecisionSubject,
     jailbreak: RequestJailbreakResult,
     now: Date,
     eventId: string,
-  ): RecordedDetection | null {
+  ): Promise<RecordedDetection | null> {
     const userId = s.user?.id ?? s.request.user.id;
     const agentId = s.agent?.id ?? s.request.agent.id;
     if (!userId || !agentId) return null;
     const flagged = jailbreak.message?.flagged ?? false;
+    if (this.sharedWindows) {
+      if (!flagged) return null;
+      return this.trackSharedJailbreak(s, userId, agentId, now, eventId);
+    }
     const result = this.tracker.record(userId, agentId, now, flagged);
     if (!flagged) return null;
     const key = `${userId}|${agentId}`;
@@ -428,6 +438,31 @@ export class ProtectionService {
       return persistentJailbreakDetection(s, now.toISOString(), { ...window, start: state.raised.start }, [eventId]);
     }
     return null;
+  }
+
+  /** The same, with the windows in the database (several instances): the raise is claimed there. */
+  private async trackSharedJailbreak(
+    s: DecisionSubject,
+    userId: string,
+    agentId: string,
+    now: Date,
+    eventId: string,
+  ): Promise<RecordedDetection | null> {
+    let result;
+    try {
+      result = await this.sharedWindows!.recordFlagged(userId, agentId, now, eventId);
+    } catch (err) {
+      // The decision stands; the prompt is still stored as flagged ('jailbreak' in its rules).
+      this.options.log?.error({ err, eventId }, 'protection: persistent-jailbreak window not recorded');
+      return null;
+    }
+    if (!result.inRaisedWindow) return null;
+    const window = {
+      minutes: this.options.policy.persistentJailbreak.windowMinutes,
+      count: result.count,
+      start: result.windowStart,
+    };
+    return persistentJailbreakDetection(s, now.toISOString(), window, result.raise ? result.eventIds : [eventId]);
   }
 
   private rememberCall(request: ToolExecutionRequest, at: string): void {
