@@ -25,7 +25,9 @@ describe('PGlite in a worker thread', () => {
   it('answers queries with typed rows', async () => {
     const at = new Date('2026-12-05T05:00:00.000Z');
     await db.query('insert into t values ($1, $2, $3, $4)', [1, at.toISOString(), { a: [1, 'x'] }, ['p', 'q']]);
-    const [row] = await db.query<{ id: number; at: Date; doc: unknown; tags: string[] }>('select * from t where id = 1');
+    const [row] = await db.query<{ id: number; at: Date; doc: unknown; tags: string[] }>(
+      'select * from t where id = 1',
+    );
     expect(row).toEqual({ id: 1, at, doc: { a: [1, 'x'] }, tags: ['p', 'q'] });
   });
 
@@ -51,8 +53,8 @@ describe('PGlite in a worker thread', () => {
     await Promise.all(
       [10, 20, 30].map((base) =>
         db.transaction(async (tx) => {
-          const [{ n }] = await tx.query<{ n: number }>('select count(*)::int as n from t');
-          await tx.query('insert into t (id) values ($1)', [base + n]);
+          const [row] = await tx.query<{ n: number }>('select count(*)::int as n from t');
+          await tx.query('insert into t (id) values ($1)', [base + row!.n]);
         }),
       ),
     );

@@ -11,7 +11,7 @@ import { PersistentJailbreakTracker } from './persistent-jailbreak.js';
 import { SharedJailbreakWindows } from './persistent-jailbreak-shared.js';
 import { DegradationMonitor } from './degradation.js';
 import type { PolicyDecision, PolicyInput, RecentToolCall, RuleHit } from './policy-engine.js';
-import { canSendOut, evaluatePolicy } from './policy-engine.js';
+import { burstApplies, canSendOut, evaluatePolicy } from './policy-engine.js';
 import type { ProtectionPolicy } from './protection-policy.js';
 import { ruleModeFor } from './protection-policy.js';
 import { REASON_CODES, reasonText } from './reason-codes.js';
@@ -276,7 +276,7 @@ export class ProtectionService {
       request,
       agent,
       user,
-      recentCalls: await this.recentCallsOf(request.user.id, now),
+      recentCalls: await this.recentCallsOf(request, agent, now),
       jailbreak,
       now,
       toolDefinition: await this.observeToolDefinition(request, agent, now, eventId),
@@ -516,16 +516,39 @@ export class ProtectionService {
 
   /**
    * The user's calls within the burst window: this instance's, plus (shared store) the ones every
-   * instance committed, merged without counting a call twice.
+   * instance committed to the same sensitive tool, merged without counting a call twice. Only a call
+   * the burst rule counts reads the store, and only as many rows as the rule's limit needs.
    */
-  private async recentCallsOf(userId: string | null, now: Date): Promise<readonly RecentToolCall[]> {
+  private async recentCallsOf(
+    request: ToolExecutionRequest,
+    agent: Agent | null,
+    now: Date,
+  ): Promise<readonly RecentToolCall[]> {
+    const userId = request.user.id;
     const own = this.recent.of(userId, now);
-    if (!this.options.sharedStore || !userId) return own;
-    const stored = await this.storedRecentCalls(now, userId);
+    if (!this.options.sharedStore || !userId || !request.tool.id) return own;
+    if (!burstApplies(request, agent, this.options.policy)) return own;
+    const stored = await this.storedBurstCalls(now, userId, request.tool.id);
     const key = (c: RecentToolCall) => `${c.at}|${c.agentId}|${c.toolId}`;
     const seen = new Set(stored.map(key));
     const merged = [...stored, ...own.filter((c) => !seen.has(key(c)))];
     return merged.sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).slice(-MAX_RECENT_PER_USER);
+  }
+
+  /**
+   * The user's committed calls to one tool within the burst window, newest first, at most the
+   * rule's limit plus one: enough for the rule to decide (it blocks past `maxCalls`).
+   */
+  private async storedBurstCalls(now: Date, userId: string, toolId: string): Promise<RecentToolCall[]> {
+    const { maxCalls, windowMinutes } = this.options.policy.rules.burst;
+    const since = new Date(now.getTime() - windowMinutes * 60_000).toISOString();
+    const rows = await this.options.store.db.query<{ at: Date | string; agent_id: string }>(
+      `select occurred_at as at, agent_id from events
+       where user_id = $1 and tool_id = $2 and occurred_at > $3::timestamptz and agent_id is not null
+       order by occurred_at desc limit $4`,
+      [userId, toolId, since, maxCalls + 1],
+    );
+    return rows.reverse().map((r) => ({ at: new Date(r.at).toISOString(), userId, agentId: r.agent_id, toolId }));
   }
 
   /** After a restart the burst window continues from the stored events. */
@@ -533,8 +556,8 @@ export class ProtectionService {
     for (const call of await this.storedRecentCalls(this.clock())) this.recent.add(call);
   }
 
-  /** Stored calls within the burst window, oldest first: every user's, or one user's. */
-  private async storedRecentCalls(now: Date, userId?: string): Promise<RecentToolCall[]> {
+  /** Every user's stored calls within the remembered window, oldest first. */
+  private async storedRecentCalls(now: Date): Promise<RecentToolCall[]> {
     const since = new Date(now.getTime() - RECENT_WINDOW_MS).toISOString();
     const rows = await this.options.store.db.query<{
       at: Date | string;
@@ -542,12 +565,11 @@ export class ProtectionService {
       agent_id: string;
       tool_id: string;
     }>(
-      // Two statements, not `$2 is null or user_id = $2`: a generic plan of that would scan every event.
       `select occurred_at as at, user_id, agent_id, tool_id from events
-       where occurred_at >= $1::timestamptz ${userId ? 'and user_id = $3' : 'and user_id is not null'}
+       where occurred_at >= $1::timestamptz and user_id is not null
          and agent_id is not null and tool_id is not null
        order by occurred_at desc limit $2`,
-      userId ? [since, MAX_RECENT_PER_USER, userId] : [since, 20000],
+      [since, 20000],
     );
     return rows
       .reverse()
