@@ -126,6 +126,8 @@ export class ProtectionService {
     this.recorder = new DecisionRecorder(options.store, {
       // Durable answers wait for the write: start it at once; later decisions join the next batch.
       batchDelayMs: options.durableAnswers === false ? 20 : 0,
+      // PostgreSQL: a pool, and concurrent commits share their flush; PGlite: one connection.
+      parallelBatches: options.store.db.backend === 'postgres' ? 4 : 1,
       newId: randomUUID,
       onError: (err, context) => options.log?.error({ err }, `protection: ${context}`),
       onLost: (record) => {
