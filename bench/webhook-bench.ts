@@ -53,7 +53,7 @@ const QUESTIONS = [
   'Summarize case CS-88123 and the last customer reply.',
 ];
 
-function bodies(): string[] {
+export function bodies(): string[] {
   const now = new Date();
   const out: string[] = [];
   const attack = zavaAttackStory(now)

@@ -23,6 +23,12 @@ export interface DecisionRecorderOptions {
   batchDelayMs?: number;
   /** ...or as soon as it holds this many decisions. */
   maxBatch?: number;
+  /**
+   * Batches of ordinary calls only (no alerts: one INSERT, atomic on its own) written at once at
+   * most; default 1. PostgreSQL has a pool and commits concurrent transactions together, so several
+   * let one batch's commit overlap the next; batches with alerts are always written one at a time.
+   */
+  parallelBatches?: number;
   newId: () => string;
   onError?: (err: unknown, context: string) => void;
   /** Called once per decision whose event could not be stored at all (after the retries). */
@@ -56,6 +62,8 @@ export class DecisionRecorder {
   private queue: Queued[] = [];
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** Batches of ordinary calls being written beside the drain (`parallelBatches`). */
+  private readonly side = new Set<Promise<void>>();
   private readonly stats: DecisionRecorderStats = { pending: 0, written: 0, batches: 0, failed: 0 };
 
   constructor(
@@ -78,9 +86,9 @@ export class DecisionRecorder {
 
   /** Resolves when every decision recorded before the call is written (or has failed and been reported). */
   async flush(): Promise<void> {
-    while (this.queue.length > 0 || this.running) {
-      if (!this.running) this.kick();
-      await this.running;
+    while (this.queue.length > 0 || this.running || this.side.size > 0) {
+      if (!this.running && this.queue.length > 0) this.kick();
+      await Promise.all([this.running, ...this.side]);
     }
   }
 
@@ -104,18 +112,32 @@ export class DecisionRecorder {
 
   private async drain(): Promise<void> {
     const max = this.options.maxBatch ?? 500;
+    const parallel = this.options.parallelBatches ?? 1;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, max);
-      try {
-        await this.write(batch.map((q) => q.record));
-        this.stats.written += batch.length;
-        this.stats.batches++;
-        for (const q of batch) q.done(true);
-      } catch (err) {
-        this.options.onError?.(err, `writing a batch of ${batch.length} decisions; retrying them one by one`);
-        // One bad record must not take the batch with it.
-        for (const q of batch) q.done(await this.writeAlone(q.record));
+      if (parallel > 1 && this.side.size < parallel - 1 && batch.every((q) => q.record.detections.length === 0)) {
+        // Written beside the drain: decisions arriving meanwhile start the next batch at once.
+        const written: Promise<void> = this.writeBatch(batch).finally(() => {
+          this.side.delete(written);
+          if (this.queue.length > 0) this.kick();
+        });
+        this.side.add(written);
+        continue;
       }
+      await this.writeBatch(batch);
+    }
+  }
+
+  private async writeBatch(batch: Queued[]): Promise<void> {
+    try {
+      await this.write(batch.map((q) => q.record));
+      this.stats.written += batch.length;
+      this.stats.batches++;
+      for (const q of batch) q.done(true);
+    } catch (err) {
+      this.options.onError?.(err, `writing a batch of ${batch.length} decisions; retrying them one by one`);
+      // One bad record must not take the batch with it.
+      for (const q of batch) q.done(await this.writeAlone(q.record));
     }
   }
 

@@ -388,6 +388,17 @@ const MAX_LABEL = 512;
  * Whether the call's tool can send data out (e-mail, message, HTTP), from the registry or the tool's
  * name: cheap, for the fail mode to tell a call it must not wave through when the decision is late.
  */
+/**
+ * True when the burst rule would count this call: the rule is on for the agent, the call names its
+ * user and tool, and the tool is sensitive. Lets the caller skip reading the other instances' calls
+ * for every other call.
+ */
+export function burstApplies(request: ToolExecutionRequest, agent: Agent | null, policy: ProtectionPolicy): boolean {
+  if (!request.user.id || !request.tool.id) return false;
+  if (ruleModeFor(policy.rules.burst, agent?.id ?? request.agent.id) === 'off') return false;
+  return isSensitive(resolveTool({ request, agent }), policy);
+}
+
 export function canSendOut(request: ToolExecutionRequest, agent: Agent | null): boolean {
   return OUTBOUND.has(resolveTool({ request, agent }).capability);
 }

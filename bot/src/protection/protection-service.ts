@@ -8,9 +8,10 @@ import { detectionFromHit, persistentJailbreakDetection } from './detections.js'
 import type { RequestJailbreakResult } from './jailbreak-detector.js';
 import { scoreRequestJailbreak } from './jailbreak-detector.js';
 import { PersistentJailbreakTracker } from './persistent-jailbreak.js';
+import { SharedJailbreakWindows } from './persistent-jailbreak-shared.js';
 import { DegradationMonitor } from './degradation.js';
 import type { PolicyDecision, PolicyInput, RecentToolCall, RuleHit } from './policy-engine.js';
-import { canSendOut, evaluatePolicy } from './policy-engine.js';
+import { burstApplies, canSendOut, evaluatePolicy } from './policy-engine.js';
 import type { ProtectionPolicy } from './protection-policy.js';
 import { ruleModeFor } from './protection-policy.js';
 import { REASON_CODES, reasonText } from './reason-codes.js';
@@ -47,7 +48,8 @@ export interface ProtectionServiceOptions {
   registry?: RegistryCacheOptions;
   /**
    * Other instances write to the same database (PostgreSQL): the burst rule then reads the user's
-   * recent calls from the events table on each decision, so calls answered by any instance count.
+   * recent calls from the events table on each decision, so calls answered by any instance count, and
+   * persistent-jailbreak windows are held in the database (one alert per window whichever instance raises).
    */
   sharedStore?: boolean;
   recorder?: Partial<DecisionRecorderOptions>;
@@ -100,6 +102,7 @@ export class ProtectionService {
   readonly toolDefinitions: ToolDefinitionRegistry;
   private readonly recent = new RecentCallWindow({ windowMs: RECENT_WINDOW_MS, maxPerUser: MAX_RECENT_PER_USER });
   private readonly tracker: PersistentJailbreakTracker;
+  private readonly sharedWindows: SharedJailbreakWindows | null;
   /** Per user and agent: the events of recent flagged prompts, and the open persistent-jailbreak alert's window. */
   private readonly flagged = new Map<string, { eventIds: { id: string; at: number }[]; raised: RaisedWindow | null }>();
   private readonly evaluate: PolicyEvaluator;
@@ -112,6 +115,9 @@ export class ProtectionService {
     this.clock = options.clock ?? (() => new Date());
     this.evaluate = options.evaluate ?? evaluatePolicy;
     this.tracker = new PersistentJailbreakTracker(options.policy.persistentJailbreak);
+    this.sharedWindows = options.sharedStore
+      ? new SharedJailbreakWindows(options.store.db, options.policy.persistentJailbreak)
+      : null;
     this.registry = new RegistryCache(options.store, {
       onError: (err) => options.log?.warn({ err }, 'protection: registry refresh failed'),
       ...options.registry,
@@ -120,6 +126,8 @@ export class ProtectionService {
     this.recorder = new DecisionRecorder(options.store, {
       // Durable answers wait for the write: start it at once; later decisions join the next batch.
       batchDelayMs: options.durableAnswers === false ? 20 : 0,
+      // PostgreSQL: a pool, and concurrent commits share their flush; PGlite: one connection.
+      parallelBatches: options.store.db.backend === 'postgres' ? 4 : 1,
       newId: randomUUID,
       onError: (err, context) => options.log?.error({ err }, `protection: ${context}`),
       onLost: (record) => {
@@ -236,7 +244,7 @@ export class ProtectionService {
     const { decision, jailbreak, subject } = outcome;
     const at = now.toISOString();
     const detections: RecordedDetection[] = decision.hits.map((h) => detectionFromHit(h, subject, at, eventId));
-    const persistent = this.trackJailbreak(subject, jailbreak, now, eventId);
+    const persistent = await this.trackJailbreak(subject, jailbreak, now, eventId);
     if (persistent) detections.push(persistent);
     const rules = [...decision.hits.map((h) => h.rule as string), ...(persistent ? ['persistent-jailbreak'] : [])];
     if (jailbreak.flagged && !persistent) rules.push('jailbreak');
@@ -270,7 +278,7 @@ export class ProtectionService {
       request,
       agent,
       user,
-      recentCalls: await this.recentCallsOf(request.user.id, now),
+      recentCalls: await this.recentCallsOf(request, agent, now),
       jailbreak,
       now,
       toolDefinition: await this.observeToolDefinition(request, agent, now, eventId),
@@ -391,16 +399,20 @@ export class ProtectionService {
    * for a new window, or when a further flagged prompt falls in an already raised window (it grows
    * that window's one alert and joins its timeline).
    */
-  private trackJailbreak(
+  private async trackJailbreak(
     s: DecisionSubject,
     jailbreak: RequestJailbreakResult,
     now: Date,
     eventId: string,
-  ): RecordedDetection | null {
+  ): Promise<RecordedDetection | null> {
     const userId = s.user?.id ?? s.request.user.id;
     const agentId = s.agent?.id ?? s.request.agent.id;
     if (!userId || !agentId) return null;
     const flagged = jailbreak.message?.flagged ?? false;
+    if (this.sharedWindows) {
+      if (!flagged) return null;
+      return this.trackSharedJailbreak(s, userId, agentId, now, eventId);
+    }
     const result = this.tracker.record(userId, agentId, now, flagged);
     if (!flagged) return null;
     const key = `${userId}|${agentId}`;
@@ -428,6 +440,31 @@ export class ProtectionService {
       return persistentJailbreakDetection(s, now.toISOString(), { ...window, start: state.raised.start }, [eventId]);
     }
     return null;
+  }
+
+  /** The same, with the windows in the database (several instances): the raise is claimed there. */
+  private async trackSharedJailbreak(
+    s: DecisionSubject,
+    userId: string,
+    agentId: string,
+    now: Date,
+    eventId: string,
+  ): Promise<RecordedDetection | null> {
+    let result;
+    try {
+      result = await this.sharedWindows!.recordFlagged(userId, agentId, now, eventId);
+    } catch (err) {
+      // The decision stands; the prompt is still stored as flagged ('jailbreak' in its rules).
+      this.options.log?.error({ err, eventId }, 'protection: persistent-jailbreak window not recorded');
+      return null;
+    }
+    if (!result.inRaisedWindow) return null;
+    const window = {
+      minutes: this.options.policy.persistentJailbreak.windowMinutes,
+      count: result.count,
+      start: result.windowStart,
+    };
+    return persistentJailbreakDetection(s, now.toISOString(), window, result.raise ? result.eventIds : [eventId]);
   }
 
   private rememberCall(request: ToolExecutionRequest, at: string): void {
@@ -481,16 +518,39 @@ export class ProtectionService {
 
   /**
    * The user's calls within the burst window: this instance's, plus (shared store) the ones every
-   * instance committed, merged without counting a call twice.
+   * instance committed to the same sensitive tool, merged without counting a call twice. Only a call
+   * the burst rule counts reads the store, and only as many rows as the rule's limit needs.
    */
-  private async recentCallsOf(userId: string | null, now: Date): Promise<readonly RecentToolCall[]> {
+  private async recentCallsOf(
+    request: ToolExecutionRequest,
+    agent: Agent | null,
+    now: Date,
+  ): Promise<readonly RecentToolCall[]> {
+    const userId = request.user.id;
     const own = this.recent.of(userId, now);
-    if (!this.options.sharedStore || !userId) return own;
-    const stored = await this.storedRecentCalls(now, userId);
+    if (!this.options.sharedStore || !userId || !request.tool.id) return own;
+    if (!burstApplies(request, agent, this.options.policy)) return own;
+    const stored = await this.storedBurstCalls(now, userId, request.tool.id);
     const key = (c: RecentToolCall) => `${c.at}|${c.agentId}|${c.toolId}`;
     const seen = new Set(stored.map(key));
     const merged = [...stored, ...own.filter((c) => !seen.has(key(c)))];
     return merged.sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).slice(-MAX_RECENT_PER_USER);
+  }
+
+  /**
+   * The user's committed calls to one tool within the burst window, newest first, at most the
+   * rule's limit plus one: enough for the rule to decide (it blocks past `maxCalls`).
+   */
+  private async storedBurstCalls(now: Date, userId: string, toolId: string): Promise<RecentToolCall[]> {
+    const { maxCalls, windowMinutes } = this.options.policy.rules.burst;
+    const since = new Date(now.getTime() - windowMinutes * 60_000).toISOString();
+    const rows = await this.options.store.db.query<{ at: Date | string; agent_id: string }>(
+      `select occurred_at as at, agent_id from events
+       where user_id = $1 and tool_id = $2 and occurred_at > $3::timestamptz and agent_id is not null
+       order by occurred_at desc limit $4`,
+      [userId, toolId, since, maxCalls + 1],
+    );
+    return rows.reverse().map((r) => ({ at: new Date(r.at).toISOString(), userId, agentId: r.agent_id, toolId }));
   }
 
   /** After a restart the burst window continues from the stored events. */
@@ -498,8 +558,8 @@ export class ProtectionService {
     for (const call of await this.storedRecentCalls(this.clock())) this.recent.add(call);
   }
 
-  /** Stored calls within the burst window, oldest first: every user's, or one user's. */
-  private async storedRecentCalls(now: Date, userId?: string): Promise<RecentToolCall[]> {
+  /** Every user's stored calls within the remembered window, oldest first. */
+  private async storedRecentCalls(now: Date): Promise<RecentToolCall[]> {
     const since = new Date(now.getTime() - RECENT_WINDOW_MS).toISOString();
     const rows = await this.options.store.db.query<{
       at: Date | string;
@@ -507,12 +567,11 @@ export class ProtectionService {
       agent_id: string;
       tool_id: string;
     }>(
-      // Two statements, not `$2 is null or user_id = $2`: a generic plan of that would scan every event.
       `select occurred_at as at, user_id, agent_id, tool_id from events
-       where occurred_at >= $1::timestamptz ${userId ? 'and user_id = $3' : 'and user_id is not null'}
+       where occurred_at >= $1::timestamptz and user_id is not null
          and agent_id is not null and tool_id is not null
        order by occurred_at desc limit $2`,
-      userId ? [since, MAX_RECENT_PER_USER, userId] : [since, 20000],
+      [since, 20000],
     );
     return rows
       .reverse()
