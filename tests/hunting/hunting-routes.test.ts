@@ -43,7 +43,7 @@ for (const backend of BACKENDS) {
         expect(t.mitre.length).toBeGreaterThan(0);
         expect(t.name).toBe(t.title);
       }
-      expect(Object.keys(res.body.tables)).toEqual(['AIAgentsInfo', 'AgentsInfo', 'IdentityInfo']);
+      expect(Object.keys(res.body.tables)).toEqual(['AIAgentsInfo', 'AgentsInfo', 'IdentityInfo', 'CloudAppEvents']);
     });
 
     it('runs every template over the store and finds exactly the seeded agents', async () => {

@@ -121,6 +121,7 @@ export class HuntingService {
           AIAgentsInfo: tables.AIAgentsInfo.length,
           AgentsInfo: tables.AgentsInfo.length,
           IdentityInfo: tables.IdentityInfo.length,
+          CloudAppEvents: tables.CloudAppEvents.length,
         },
       },
     };
@@ -128,8 +129,8 @@ export class HuntingService {
 
   private pack(tables: HuntingTableSet): Promise<PackedTables> {
     if (this.packed?.version !== tables.version) {
-      const { AIAgentsInfo, AgentsInfo, IdentityInfo, version } = tables;
-      const packing = packTables({ AIAgentsInfo, AgentsInfo, IdentityInfo }, HUNTING_SCHEMAS, version);
+      const { AIAgentsInfo, AgentsInfo, IdentityInfo, CloudAppEvents, version } = tables;
+      const packing = packTables({ AIAgentsInfo, AgentsInfo, IdentityInfo, CloudAppEvents }, HUNTING_SCHEMAS, version);
       this.packed = { version, tables: packing };
       // A failed packing is tried again by the next run.
       packing.catch(() => {
