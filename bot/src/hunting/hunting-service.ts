@@ -9,7 +9,7 @@ import type { Column } from './kql/values.js';
 import type { HuntingTableSet, HuntingTableSource } from './hunting-tables.js';
 import type { PackedTables } from './query-worker/packed-tables.js';
 import { packTables } from './query-worker/packed-tables.js';
-import { HUNTING_SCHEMAS, huntingCatalog } from './hunting-tables.js';
+import { HUNTING_SCHEMAS, graphHuntingSchema, huntingCatalog } from './hunting-tables.js';
 import type { HuntingTemplate } from './templates.js';
 import { HUNTING_TEMPLATES } from './templates.js';
 
@@ -87,6 +87,11 @@ export class HuntingService {
 
   template(id: string): HuntingTemplate | undefined {
     return this.templates.find((t) => t.id === id);
+  }
+
+  /** The schema shaped like Graph's security/getHuntingSchema (huntingSchemaResult). */
+  graphSchema(): ReturnType<typeof graphHuntingSchema> {
+    return graphHuntingSchema();
   }
 
   /** The tables and their columns, for the editor's help. */

@@ -128,6 +128,41 @@ export const HUNTING_SCHEMAS: Record<string, Column[]> = {
   CloudAppEvents: CLOUD_APP_EVENTS_COLUMNS,
 };
 
+const TABLE_DESCRIPTIONS: Record<string, string> = {
+  AIAgentsInfo: 'Copilot Studio agents and agents in the Agent 365 registry: one row per snapshot of an agent.',
+  AgentsInfo: 'AI agents on every platform (the successor of AIAgentsInfo): one row per snapshot of an agent.',
+  IdentityInfo: 'Accounts of the directory: object id, UPN, whether enabled.',
+  CloudAppEvents: 'Cloud app activity; here Copilot Studio interactions with agents (ActionType "CopilotInteraction").',
+};
+
+const GRAPH_DATA_TYPES: Record<Column['type'], string> = {
+  string: 'String',
+  long: 'Int64',
+  real: 'Double',
+  bool: 'Boolean',
+  datetime: 'DateTime',
+  timespan: 'TimeSpan',
+  dynamic: 'Dynamic',
+};
+
+/**
+ * The hunting schema as Microsoft Graph's `security/getHuntingSchema` (beta) answers it: a huntingSchemaResult
+ * with its tables (name, description, columns with name, dataType and description) and functions (none saved).
+ */
+export function graphHuntingSchema(): {
+  tables: { name: string; description: string; columns: { name: string; dataType: string; description: string }[] }[];
+  functions: { builtInFunctions: unknown[]; savedFunctions: unknown[] };
+} {
+  return {
+    tables: Object.entries(HUNTING_SCHEMAS).map(([name, columns]) => ({
+      name,
+      description: TABLE_DESCRIPTIONS[name] ?? '',
+      columns: columns.map((c) => ({ name: c.name, dataType: GRAPH_DATA_TYPES[c.type], description: '' })),
+    })),
+    functions: { builtInFunctions: [], savedFunctions: [] },
+  };
+}
+
 /** Table schemas for compiling queries (rows come later, from HuntingTables). */
 export const huntingCatalog: KqlCatalog = {
   schema: (name) => HUNTING_SCHEMAS[name] ?? null,

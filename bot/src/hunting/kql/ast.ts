@@ -67,6 +67,8 @@ export type Operator =
   | { kind: 'serialize'; pos: SourcePos; columns: NamedExpr[] }
   /** `lookup [kind=leftouter|inner] (T) on Key`: a join whose right side's key columns are not repeated. */
   | { kind: 'lookup'; pos: SourcePos; joinKind: 'leftouter' | 'inner'; right: TabularExpr; on: JoinKey[] }
+  /** `getschema`: one row per column of the input (ColumnName, ColumnOrdinal, DataType, ColumnType). */
+  | { kind: 'getschema'; pos: SourcePos }
   /** `evaluate bag_unpack(Column [, 'prefix'])`. */
   | { kind: 'evaluate'; pos: SourcePos; plugin: string; args: Expr[] };
 

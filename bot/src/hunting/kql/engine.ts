@@ -417,6 +417,23 @@ class Compiler {
         return this.join({ kind: 'join', pos: op.pos, joinKind: op.joinKind, right: op.right, on: op.on }, input, true);
       case 'evaluate':
         return this.bagUnpack(op, input, scope);
+      case 'getschema': {
+        const rows = input.schema.map((c, i) => ({
+          ColumnName: c.name,
+          ColumnOrdinal: i,
+          DataType: DOTNET_TYPES[c.type],
+          ColumnType: c.type,
+        }));
+        return {
+          schema: [
+            { name: 'ColumnName', type: 'string' },
+            { name: 'ColumnOrdinal', type: 'long' },
+            { name: 'DataType', type: 'string' },
+            { name: 'ColumnType', type: 'string' },
+          ],
+          run: () => rows.map((r) => ({ ...r })),
+        };
+      }
       case 'union': {
         const plans = [input, ...op.tables.map((t) => this.tabularExpr(t))];
         const schema: Column[] = [];
@@ -950,6 +967,17 @@ function pick(row: Row, schema: Column[]): Row {
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** getschema's DataType: the .NET type Kusto names for each column type. */
+const DOTNET_TYPES: Record<ScalarType, string> = {
+  string: 'System.String',
+  long: 'System.Int64',
+  real: 'System.Double',
+  bool: 'System.SByte',
+  datetime: 'System.DateTime',
+  timespan: 'System.TimeSpan',
+  dynamic: 'System.Object',
+};
 
 /** What a typed column of a parse pattern matches (Kusto's simple kind); strings and the rest take any text. */
 const PARSE_TYPE_PATTERN: Partial<Record<ScalarType, string>> = {

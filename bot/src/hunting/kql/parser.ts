@@ -42,6 +42,7 @@ const OPERATORS = [
   'serialize',
   'lookup',
   'evaluate',
+  'getschema',
 ];
 /** Most values a datatable literal may list (the query text is bounded too; this keeps the error clear). */
 export const MAX_DATATABLE_VALUES = 10_000;
@@ -259,6 +260,8 @@ class Parser {
         return this.mvExpand(t);
       case 'mv-apply':
         return this.mvApply(t);
+      case 'getschema':
+        return { kind: 'getschema', pos: t };
       case 'parse':
         return this.parseOperator(t);
       case 'serialize':
