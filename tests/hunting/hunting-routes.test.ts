@@ -140,11 +140,9 @@ for (const backend of BACKENDS) {
       ]) {
         expect(agentsInfo.columns).toContainEqual({ name, dataType, description: '' });
       }
-      const run = await server
-        .as(PRADEEP)
-        .post<HuntingRunResult>('/api/v1/hunting/run', {
-          query: 'AgentsInfo | getschema | project ColumnName, ColumnType',
-        });
+      const run = await server.as(PRADEEP).post<HuntingRunResult>('/api/v1/hunting/run', {
+        query: 'AgentsInfo | getschema | project ColumnName, ColumnType',
+      });
       expect(run.status).toBe(200);
       expect(run.body.results.map((r) => r.ColumnName)).toEqual(agentsInfo.columns.map((c) => c.name));
       expect(run.body.results.find((r) => r.ColumnName === 'Owners')?.ColumnType).toBe('dynamic');
