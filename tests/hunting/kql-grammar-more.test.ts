@@ -142,6 +142,13 @@ describe('KQL: datatable, range, print, toscalar', () => {
     expect(run('print a = 1 + 1, b = "x"').rows).toEqual([{ a: 2, b: 'x' }]);
   });
 
+  it('getschema lists the columns of its input', () => {
+    expect(run('Accounts | getschema').rows).toEqual([
+      { ColumnName: 'Id', ColumnOrdinal: 0, DataType: 'System.String', ColumnType: 'string' },
+      { ColumnName: 'Enabled', ColumnOrdinal: 1, DataType: 'System.SByte', ColumnType: 'bool' },
+    ]);
+  });
+
   it('toscalar in a let is the first value of a query, computed in the same run', () => {
     const r = run(`let disabled = toscalar(Accounts | where not(Enabled) | count);
 Agents | where array_length(Owners) == disabled | project Id`);
@@ -170,6 +177,21 @@ describe('KQL: functions the published queries call', () => {
     ['array_index_of(dynamic(["x", "y"]), "y")', 1],
   ])('%s', (expr, expected) => {
     expect(run(`print v = ${expr}`).rows[0]?.v).toEqual(expected);
+  });
+});
+
+describe('KQL: percentile and percentiles', () => {
+  it('nearest rank, one column per percentage, named like Kusto', () => {
+    const r = run('range x from 1 to 10 step 1 | summarize percentile(x, 50), percentiles(x, 90, 99.5)');
+    expect(r.rows).toEqual([{ percentile_x_50: 5, percentile_x_90: 9, percentile_x_99_5: 10 }]);
+    expect(run('range x from 1 to 4 step 1 | summarize p = percentile(x, 0) by odd = x % 2').rows).toEqual([
+      { odd: 1, p: 1 },
+      { odd: 0, p: 2 },
+    ]);
+  });
+
+  it('a percentage outside 0..100 is an error with its place', () => {
+    expect(() => compileKql('Agents | summarize percentile(strlen(Id), 101)', catalog)).toThrow(/0 to 100/);
   });
 });
 

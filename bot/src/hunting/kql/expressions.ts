@@ -964,6 +964,8 @@ export const AGGREGATE_NAMES = new Set([
   'avg',
   'take_any',
   'any',
+  'percentile',
+  'percentiles',
 ]);
 
 /** The column name KQL gives an unnamed expression: the column, or the path of a member access. */
