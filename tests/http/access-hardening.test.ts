@@ -27,6 +27,7 @@ for (const backend of BACKENDS) {
       ['GET', `/api/v1/users/${GRIFFIN}`],
       ['GET', '/api/v1/submissions'],
       ['GET', '/api/v1/hunting/templates'],
+      ['GET', '/api/v1/hunting/schema'],
       ['POST', '/api/v1/hunting/run'],
     ])('refuses a signed-in person with no role: %s %s is 403', async (method, path) => {
       const client = server.as(GRIFFIN);

@@ -43,7 +43,7 @@ for (const backend of BACKENDS) {
         expect(t.mitre.length).toBeGreaterThan(0);
         expect(t.name).toBe(t.title);
       }
-      expect(Object.keys(res.body.tables)).toEqual(['AIAgentsInfo', 'AgentsInfo', 'IdentityInfo']);
+      expect(Object.keys(res.body.tables)).toEqual(['AIAgentsInfo', 'AgentsInfo', 'IdentityInfo', 'CloudAppEvents']);
     });
 
     it('runs every template over the store and finds exactly the seeded agents', async () => {
@@ -109,6 +109,43 @@ for (const backend of BACKENDS) {
     it('needs a signed-in person', async () => {
       const res = await fetch(`${server.url}/api/v1/hunting/templates`);
       expect(res.status).toBe(401);
+      expect((await fetch(`${server.url}/api/v1/hunting/schema`)).status).toBe(401);
+    });
+
+    it("serves the schema shaped like Graph's getHuntingSchema, and getschema tells the same columns", async () => {
+      type Schema = {
+        tables: { name: string; description: string; columns: { name: string; dataType: string }[] }[];
+        functions: { builtInFunctions: unknown[]; savedFunctions: unknown[] };
+      };
+      const res = await server.as(PRADEEP).get<Schema>('/api/v1/hunting/schema');
+      expect(res.status).toBe(200);
+      expect(res.body.tables.map((t) => t.name)).toEqual([
+        'AIAgentsInfo',
+        'AgentsInfo',
+        'IdentityInfo',
+        'CloudAppEvents',
+      ]);
+      expect(res.body.functions).toEqual({ builtInFunctions: [], savedFunctions: [] });
+      const agentsInfo = res.body.tables.find((t) => t.name === 'AgentsInfo')!;
+      expect(agentsInfo.description).not.toBe('');
+      for (const [name, dataType] of [
+        ['AgentName', 'String'],
+        ['Name', 'String'],
+        ['Owners', 'Dynamic'],
+        ['SharedWith', 'Dynamic'],
+        ['McpServers', 'Dynamic'],
+        ['DeclaredTools', 'Dynamic'],
+        ['CreatedDateTime', 'DateTime'],
+        ['InstanceCount', 'Int64'],
+      ]) {
+        expect(agentsInfo.columns).toContainEqual({ name, dataType, description: '' });
+      }
+      const run = await server.as(PRADEEP).post<HuntingRunResult>('/api/v1/hunting/run', {
+        query: 'AgentsInfo | getschema | project ColumnName, ColumnType',
+      });
+      expect(run.status).toBe(200);
+      expect(run.body.results.map((r) => r.ColumnName)).toEqual(agentsInfo.columns.map((c) => c.name));
+      expect(run.body.results.find((r) => r.ColumnName === 'Owners')?.ColumnType).toBe('dynamic');
     });
 
     it('refuses bulk actions to a viewer and bulk block to a responder, and records the refusal', async () => {

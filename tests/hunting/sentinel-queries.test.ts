@@ -31,10 +31,11 @@ function queryOf(yamlText: string): string {
     .trimEnd();
 }
 
+/** Every query file, top level and subfolders: `.yaml`, and the one the folder keeps without an extension. */
 function queryFiles(dir: string): string[] {
   return fs
     .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.yaml'))
+    .filter((f) => f.endsWith('.yaml') || (path.extname(f) === '' && fs.statSync(path.join(dir, f)).isFile()))
     .sort();
 }
 

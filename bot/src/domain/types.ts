@@ -45,6 +45,8 @@ export interface AgentTool {
   headers: Record<string, string>;
   /** For e-mail tools: whether the model fills the recipients (AI-controlled). */
   recipientsFromModel: boolean;
+  /** For e-mail tools whose recipients the maker fixed: those addresses. */
+  fixedRecipients?: string[];
 }
 
 export type KnowledgeKind = 'sharepoint' | 'website' | 'dataverse' | 'file' | 'mcpServer';
@@ -60,6 +62,24 @@ export interface AgentTopic {
   name: string;
   /** True when the topic calls out on the author's (maker's) credentials. */
   usesAuthorCredentials: boolean;
+  /** The topic's steps that call out (an HTTP request, a connector operation); absent when none. */
+  actions?: TopicAction[];
+}
+
+/** A topic step that calls out: Copilot Studio's HttpRequestAction, or a connector operation. */
+export interface TopicAction {
+  kind: 'http' | 'connector';
+  /** HTTP: the URL requested. */
+  url?: string;
+  method?: string;
+  /** HTTP: static request headers (secrets here are a finding). */
+  headers?: Record<string, string>;
+  /** Connector: its name and operation ("Office 365 Outlook", "SendEmailV2"). */
+  connector?: string;
+  operationId?: string;
+  connectionMode: ConnectionMode;
+  /** A send-mail operation's fixed recipients. */
+  to?: string[];
 }
 
 export type TriggerKind = 'message' | 'schedule' | 'event' | 'email';

@@ -9,7 +9,7 @@ import type { Column } from './kql/values.js';
 import type { HuntingTableSet, HuntingTableSource } from './hunting-tables.js';
 import type { PackedTables } from './query-worker/packed-tables.js';
 import { packTables } from './query-worker/packed-tables.js';
-import { HUNTING_SCHEMAS, huntingCatalog } from './hunting-tables.js';
+import { HUNTING_SCHEMAS, graphHuntingSchema, huntingCatalog } from './hunting-tables.js';
 import type { HuntingTemplate } from './templates.js';
 import { HUNTING_TEMPLATES } from './templates.js';
 
@@ -89,6 +89,11 @@ export class HuntingService {
     return this.templates.find((t) => t.id === id);
   }
 
+  /** The schema shaped like Graph's security/getHuntingSchema (huntingSchemaResult). */
+  graphSchema(): ReturnType<typeof graphHuntingSchema> {
+    return graphHuntingSchema();
+  }
+
   /** The tables and their columns, for the editor's help. */
   schema(): Record<string, Column[]> {
     return HUNTING_SCHEMAS;
@@ -121,6 +126,7 @@ export class HuntingService {
           AIAgentsInfo: tables.AIAgentsInfo.length,
           AgentsInfo: tables.AgentsInfo.length,
           IdentityInfo: tables.IdentityInfo.length,
+          CloudAppEvents: tables.CloudAppEvents.length,
         },
       },
     };
@@ -128,8 +134,8 @@ export class HuntingService {
 
   private pack(tables: HuntingTableSet): Promise<PackedTables> {
     if (this.packed?.version !== tables.version) {
-      const { AIAgentsInfo, AgentsInfo, IdentityInfo, version } = tables;
-      const packing = packTables({ AIAgentsInfo, AgentsInfo, IdentityInfo }, HUNTING_SCHEMAS, version);
+      const { AIAgentsInfo, AgentsInfo, IdentityInfo, CloudAppEvents, version } = tables;
+      const packing = packTables({ AIAgentsInfo, AgentsInfo, IdentityInfo, CloudAppEvents }, HUNTING_SCHEMAS, version);
       this.packed = { version, tables: packing };
       // A failed packing is tried again by the next run.
       packing.catch(() => {

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import type {
   AccessControlPolicy,
   Agent,
   AgentSnapshot,
   AgentTool,
+  AgentTopic,
   DirectoryUser,
   KnowledgeSource,
   Platform,
@@ -47,15 +49,25 @@ export const AI_AGENTS_INFO_COLUMNS: Column[] = [
   col('AgentToolsDetails', 'dynamic'),
   col('EnvironmentId', 'string'),
   col('Platform', 'string'),
+  // Columns Microsoft's published queries read that Defender added after the first reference: where the agent is
+  // registered ("CopilotStudio", or "A365" for the Agent 365 registry: every other platform), the orchestration,
+  // the block and the instructions.
+  col('RegistrySource', 'string'),
+  col('IsGenerativeOrchestrationEnabled', 'bool'),
+  col('IsBlocked', 'bool'),
+  col('Instructions', 'string'),
 ];
 
 export const AGENTS_INFO_COLUMNS: Column[] = [
   col('Timestamp', 'datetime'),
   col('AgentId', 'string'),
   col('AgentName', 'string'),
+  // Defender's reference names the column AgentName; Microsoft's published AgentsInfo queries read Name. Both.
+  col('Name', 'string'),
   col('Platform', 'string'),
   col('AgentDescription', 'string'),
   col('Version', 'string'),
+  col('SourceAgentId', 'string'),
   col('EntraAgentId', 'string'),
   col('EntraBlueprintId', 'string'),
   col('ToolsAuthenticationType', 'string'),
@@ -75,10 +87,12 @@ export const AGENTS_INFO_COLUMNS: Column[] = [
   col('McpServers', 'dynamic'),
   col('Skills', 'dynamic'),
   col('ConnectedAgents', 'dynamic'),
+  col('Memory', 'dynamic'),
   col('Triggers', 'dynamic'),
   col('Guardrails', 'dynamic'),
   col('Endpoints', 'dynamic'),
-  col('RawAgentInfo', 'string'),
+  col('ObservabilityId', 'string'),
+  col('RawAgentInfo', 'dynamic'),
   col('CreatedDateTime', 'datetime'),
   col('LastPublishedDateTime', 'datetime'),
   col('LastUpdatedDateTime', 'datetime'),
@@ -94,11 +108,60 @@ export const IDENTITY_INFO_COLUMNS: Column[] = [
   col('JobTitle', 'string'),
 ];
 
+/** Copilot Studio interactions as Defender for Cloud Apps records them (ActionType "CopilotInteraction"). */
+export const CLOUD_APP_EVENTS_COLUMNS: Column[] = [
+  col('Timestamp', 'datetime'),
+  col('ActionType', 'string'),
+  col('Application', 'string'),
+  col('ApplicationId', 'long'),
+  col('AccountObjectId', 'string'),
+  col('AccountDisplayName', 'string'),
+  col('ObjectName', 'string'),
+  col('ObjectId', 'string'),
+  col('RawEventData', 'dynamic'),
+];
+
 export const HUNTING_SCHEMAS: Record<string, Column[]> = {
   AIAgentsInfo: AI_AGENTS_INFO_COLUMNS,
   AgentsInfo: AGENTS_INFO_COLUMNS,
   IdentityInfo: IDENTITY_INFO_COLUMNS,
+  CloudAppEvents: CLOUD_APP_EVENTS_COLUMNS,
 };
+
+const TABLE_DESCRIPTIONS: Record<string, string> = {
+  AIAgentsInfo: 'Copilot Studio agents and agents in the Agent 365 registry: one row per snapshot of an agent.',
+  AgentsInfo: 'AI agents on every platform (the successor of AIAgentsInfo): one row per snapshot of an agent.',
+  IdentityInfo: 'Accounts of the directory: object id, UPN, whether enabled.',
+  CloudAppEvents: 'Cloud app activity; here Copilot Studio interactions with agents (ActionType "CopilotInteraction").',
+};
+
+const GRAPH_DATA_TYPES: Record<Column['type'], string> = {
+  string: 'String',
+  long: 'Int64',
+  real: 'Double',
+  bool: 'Boolean',
+  datetime: 'DateTime',
+  timespan: 'TimeSpan',
+  dynamic: 'Dynamic',
+};
+
+/**
+ * The hunting schema as Microsoft Graph's `security/getHuntingSchema` (beta) answers it: a huntingSchemaResult
+ * with its tables (name, description, columns with name, dataType and description) and functions (none saved).
+ */
+export function graphHuntingSchema(): {
+  tables: { name: string; description: string; columns: { name: string; dataType: string; description: string }[] }[];
+  functions: { builtInFunctions: unknown[]; savedFunctions: unknown[] };
+} {
+  return {
+    tables: Object.entries(HUNTING_SCHEMAS).map(([name, columns]) => ({
+      name,
+      description: TABLE_DESCRIPTIONS[name] ?? '',
+      columns: columns.map((c) => ({ name: c.name, dataType: GRAPH_DATA_TYPES[c.type], description: '' })),
+    })),
+    functions: { builtInFunctions: [], savedFunctions: [] },
+  };
+}
 
 /** Table schemas for compiling queries (rows come later, from HuntingTables). */
 export const huntingCatalog: KqlCatalog = {
@@ -110,6 +173,7 @@ export interface HuntingTableSet {
   AIAgentsInfo: Row[];
   AgentsInfo: Row[];
   IdentityInfo: Row[];
+  CloudAppEvents: Row[];
   /** The store's change version the tables were built at. */
   version: number;
   builtAt: Date;
@@ -153,13 +217,42 @@ const KNOWLEDGE_KINDS: Record<KnowledgeSource['kind'], string> = {
 const mode = (m: 'maker' | 'user') => (m === 'maker' ? 'Maker' : 'Invoker');
 const date = (iso: string | null) => (iso ? new Date(iso) : null);
 
-function toolDetails(t: AgentTool): Record<string, unknown> {
+/** Copilot Studio's schema name for an agent ("zava_customerbilling"): what CloudAppEvents' AppIdentity ends with. */
+export function schemaNameOf(agent: Agent): string {
+  const slug = agent.name.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  return `cr${agent.environmentId
+    .replace(/[^a-z0-9]/gi, '')
+    .slice(0, 3)
+    .toLowerCase()}_${slug}`;
+}
+
+/** A stable object id for a UPN the directory does not know (an owner who left): a GUID from its hash. */
+function guidOf(text: string): string {
+  const h = createHash('sha256').update(text).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+const slugOf = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
+
+/**
+ * Copilot Studio requires generative orchestration for MCP tools and for inputs the model fills; an agent made of
+ * authored topics alone runs classic orchestration. Agents without topics are generative (the default since 2025).
+ */
+export function isGenerative(agent: Agent): boolean {
+  return agent.topics.length === 0 || agent.tools.some((t) => t.kind === 'mcpServer' || t.recipientsFromModel);
+}
+
+function toolDetails(t: AgentTool, schema: string): Record<string, unknown> {
+  const operationId = t.operations[0]?.name ?? null;
   return {
     id: t.id,
     displayName: t.name,
+    modelDisplayName: t.name,
     description: t.description,
     action: {
       $kind: ACTION_KINDS[t.kind],
+      ...(operationId ? { operationId } : {}),
+      ...(t.connector ? { connectionReference: `${schema}.shared_${slugOf(t.connector)}` } : {}),
       operationDetails: {
         $kind: OPERATION_KINDS[t.kind],
         ...(t.connector ? { connector: t.connector } : {}),
@@ -169,10 +262,51 @@ function toolDetails(t: AgentTool): Record<string, unknown> {
         operations: t.operations.map((o) => ({ name: o.name, access: o.access })),
       },
       connectionProperties: { mode: mode(t.connectionMode) },
-      ...(t.capability === 'email'
-        ? { inputs: { recipients: { fillMode: t.recipientsFromModel ? 'AI' : 'Fixed' } } }
-        : {}),
     },
+    // Copilot Studio lists the inputs the maker fixed; an input the orchestrator fills is not listed, so an
+    // e-mail tool whose recipients the model chooses has no inputs at all.
+    ...(t.capability === 'email' && !t.recipientsFromModel
+      ? { inputs: [{ propertyName: 'To', value: { literalValue: (t.fixedRecipients ?? []).join(';') } }] }
+      : {}),
+  };
+}
+
+/** A topic as Copilot Studio's component: `beginDialog.actions` holds its steps that call out. */
+function topicDetails(topic: AgentTopic, schema: string): Record<string, unknown> {
+  const actions = (topic.actions ?? []).map((a) => {
+    const connection = { connectionProperties: { mode: mode(a.connectionMode) } };
+    if (a.kind === 'http') {
+      return {
+        $kind: 'HttpRequestAction',
+        method: a.method ?? 'GET',
+        url: { literalValue: a.url ?? '' },
+        ...(a.headers && Object.keys(a.headers).length ? { headers: a.headers } : {}),
+        ...connection,
+      };
+    }
+    const to = a.to?.length ? { input: { binding: { To: { literalValue: a.to.join(';') } } } } : {};
+    return {
+      $kind: 'InvokeConnectorAction',
+      operationId: a.operationId ?? '',
+      connectionReference: `${schema}.shared_${slugOf(a.connector ?? '')}`,
+      ...to,
+      ...connection,
+    };
+  });
+  // A topic on the author's credentials without listed steps still calls out once on them.
+  if (actions.length === 0 && topic.usesAuthorCredentials) {
+    actions.push({
+      $kind: 'InvokeConnectorAction',
+      operationId: '',
+      connectionReference: `${schema}.topic_${slugOf(topic.name)}`,
+      connectionProperties: { mode: 'Maker' },
+    });
+  }
+  return {
+    displayName: topic.name,
+    schemaName: `${schema}.topic.${slugOf(topic.name)}`,
+    connectionProperties: { mode: topic.usesAuthorCredentials ? 'Maker' : 'Invoker' },
+    beginDialog: { $kind: 'OnRecognizedIntent', actions },
   };
 }
 
@@ -184,15 +318,34 @@ function knowledgeDetails(k: KnowledgeSource): Record<string, unknown> {
   };
 }
 
+/** The Copilot Studio custom GPT component's YAML: `instructions:` last, empty when the maker wrote none. */
+function gptComponentData(agent: Agent): string {
+  const instructions = agent.instructions.trim();
+  return [
+    'kind: GptComponentMetadata',
+    `displayName: ${agent.name}`,
+    'gptCapabilities:',
+    `  webBrowsing: ${agent.knowledgeSources.some((k) => k.kind === 'website')}`,
+    instructions ? `instructions: |-\n  ${instructions.replace(/\n/g, '\n  ')}` : 'instructions:',
+  ].join('\n');
+}
+
+/** Resolves a UPN to the directory's object id (a stable made-up one for an account no longer there). */
+export type ObjectIdOf = (upn: string) => string;
+
 /** One AIAgentsInfo row and one AgentsInfo row for an agent as it was at `at`. */
-export function agentRows(agent: Agent, at: Date): { aiAgentsInfo: Row; agentsInfo: Row } {
-  const raw = JSON.stringify(agent);
-  const tools = agent.tools.map(toolDetails);
+export function agentRows(agent: Agent, at: Date, objectIdOf: ObjectIdOf): { aiAgentsInfo: Row; agentsInfo: Row } {
+  const schema = schemaNameOf(agent);
+  const copilotStudio = agent.platform === 'copilotStudio';
+  const generative = isGenerative(agent);
+  const tools = agent.tools.map((t) => toolDetails(t, schema));
   const knowledge = agent.knowledgeSources.map(knowledgeDetails);
   const triggers = agent.triggers.map((t) => ({ displayName: t.name, kind: t.kind }));
   const audience =
     agent.accessControl === 'groupMembership' ? agent.authorizedGroupIds : [ACCESS_NAMES[agent.accessControl]];
   const published = agent.publishStatus === 'published';
+  const everyone = agent.accessControl === 'any' || agent.accessControl === 'anyMultitenant';
+  const ownerIds = agent.owners.map(objectIdOf);
   const mcpServers = [
     ...agent.tools
       .filter((t) => t.kind === 'mcpServer')
@@ -201,13 +354,64 @@ export function agentRows(agent: Agent, at: Date): { aiAgentsInfo: Row; agentsIn
       .filter((k) => k.kind === 'mcpServer')
       .map((k) => ({ name: k.name, url: k.url, credentialMode: mode(k.connectionMode), usage: 'knowledge' })),
   ];
+  // Copilot Studio's Dataverse records (bot, botcomponents), with the agent's own record alongside; an agent in
+  // the Agent 365 registry has the registry's manifest shape instead.
+  const raw = copilotStudio
+    ? {
+        ...agent,
+        Bot: {
+          Attributes: {
+            botid: agent.id,
+            name: agent.name,
+            schemaname: schema,
+            configuration: {
+              $kind: 'BotConfiguration',
+              settings: { GenerativeActionsEnabled: generative },
+              GenerativeActionsEnabled: generative,
+            },
+          },
+          FormattedValues: { statecode: published ? 'Active' : 'Inactive' },
+        },
+        BotComponents: [
+          {
+            Attributes: { schemaname: `${schema}.gpt.default`, data: gptComponentData(agent) },
+            FormattedValues: { componenttype: 'Custom GPT' },
+          },
+          ...agent.topics.map((t) => ({
+            Attributes: { schemaname: `${schema}.topic.${slugOf(t.name)}`, data: `kind: AdaptiveDialog` },
+            FormattedValues: { componenttype: 'Topic (V2)' },
+          })),
+        ],
+      }
+    : {
+        ...agent,
+        developerName: agent.createdBy,
+        creatorId: objectIdOf(agent.createdBy),
+        owners: ownerIds.map((entityId) => ({ entityId, entityType: 'User' })),
+        scope: everyone ? 'public' : 'private',
+        publishedStatus: published ? 'Published' : 'Draft',
+        declarativeCopilotMetadata: [{ instructions: agent.instructions, actions: tools, capabilities: knowledge }],
+      };
+  // Agent 365 lists an agent's actions (API plugins, MCP servers) and its triggers together.
+  const actionTriggers = copilotStudio
+    ? triggers
+    : [
+        ...agent.tools.map((t) => ({
+          name: t.name,
+          type: t.kind === 'mcpServer' ? 'RemoteMCPServer' : t.kind === 'http' ? 'OpenApi' : 'Connector',
+          serverUrls: t.serverUrl ? [t.serverUrl] : [],
+          ...(Object.keys(t.headers).length ? { headers: t.headers } : {}),
+        })),
+        ...triggers.map((t) => ({ name: t.displayName, type: 'Trigger', kind: t.kind })),
+      ];
   const aiAgentsInfo: Row = {
     Timestamp: at,
     AIAgentId: agent.id,
     AIAgentName: agent.name,
     AgentCreationTime: date(agent.createdAt),
     CreatorAccountUpn: agent.createdBy,
-    OwnerAccountUpns: JSON.stringify(agent.owners),
+    // One UPN for a single owner (Microsoft's orphaned-agent query compares it with IdentityInfo), comma-separated.
+    OwnerAccountUpns: agent.owners.join(', '),
     LastModifiedByUpn: agent.lastModifiedBy,
     LastModifiedTime: date(agent.lastModifiedAt),
     LastPublishedTime: date(agent.publishedAt),
@@ -217,27 +421,30 @@ export function agentRows(agent: Agent, at: Date): { aiAgentsInfo: Row; agentsIn
     UserAuthenticationType: AUTH_NAMES[agent.userAuthentication],
     AgentUsers: JSON.stringify(audience),
     KnowledgeDetails: JSON.stringify(knowledge),
-    AgentActionTriggers: JSON.stringify(triggers),
-    RawAgentInfo: raw,
+    AgentActionTriggers: JSON.stringify(actionTriggers),
+    RawAgentInfo: JSON.stringify(raw),
     AuthenticationTrigger: TRIGGER_NAMES[agent.authenticationTrigger],
     AccessControlPolicy: ACCESS_NAMES[agent.accessControl],
     AuthorizedSecurityGroupIds: agent.authorizedGroupIds,
-    AgentTopicsDetails: agent.topics.map((t) => ({
-      displayName: t.name,
-      connectionProperties: { mode: t.usesAuthorCredentials ? 'Maker' : 'Invoker' },
-    })),
+    AgentTopicsDetails: agent.topics.map((t) => topicDetails(t, schema)),
     AgentToolsDetails: tools,
     EnvironmentId: agent.environmentId,
     Platform: PLATFORM_NAMES[agent.platform],
+    RegistrySource: copilotStudio ? 'CopilotStudio' : 'A365',
+    IsGenerativeOrchestrationEnabled: generative,
+    IsBlocked: agent.lifecycle === 'blocked',
+    Instructions: agent.instructions,
   };
   const makerTools = agent.tools.some((t) => t.connectionMode === 'maker');
   const agentsInfo: Row = {
     Timestamp: at,
     AgentId: agent.id,
     AgentName: agent.name,
+    Name: agent.name,
     Platform: PLATFORM_NAMES[agent.platform],
     AgentDescription: agent.description,
     Version: agent.version,
+    SourceAgentId: copilotStudio ? schema : agent.id,
     EntraAgentId: '',
     EntraBlueprintId: '',
     ToolsAuthenticationType: agent.tools.length === 0 ? 'None' : makerTools ? 'Maker' : 'User',
@@ -247,21 +454,24 @@ export function agentRows(agent: Agent, at: Date): { aiAgentsInfo: Row; agentsIn
     PublishedStatus: published ? 'Published' : 'Draft',
     LifecycleStatus: agent.lifecycle === 'blocked' ? 'Blocked' : 'Active',
     Availability: ACCESS_NAMES[agent.accessControl],
-    Owners: agent.owners,
-    SharedWith: audience,
+    // Owners are directory object ids; "*" in SharedWith means the whole organization.
+    Owners: ownerIds,
+    SharedWith: everyone ? ['*'] : audience,
     InstanceCount: 1,
     Instructions: agent.instructions,
     Model: '',
     Channels: agent.channels,
     Capabilities: [...new Set(agent.tools.map((t) => t.capability))],
     DeclaredDataSources: knowledge,
-    DeclaredTools: tools,
+    DeclaredTools: agent.tools.map((t, i) => ({ name: t.name, ...(tools[i] as Record<string, unknown>) })),
     McpServers: mcpServers,
     Skills: [],
     ConnectedAgents: [...agent.connectedAgentIds, ...agent.childAgentIds],
+    Memory: {},
     Triggers: triggers,
     Guardrails: {},
     Endpoints: [],
+    ObservabilityId: '',
     RawAgentInfo: raw,
     CreatedDateTime: date(agent.createdAt),
     LastPublishedDateTime: date(agent.publishedAt),
@@ -287,8 +497,15 @@ export function buildHuntingTables(
     if (list) list.push(s);
     else byAgent.set(s.agentId, [s]);
   }
+  const ids = new Map(users.map((u) => [u.upn.toLowerCase(), u.id]));
+  const objectIdOf: ObjectIdOf = (upn) => ids.get(upn.toLowerCase()) ?? guidOf(`upn:${upn.toLowerCase()}`);
   const aiAgentsInfo: Row[] = [];
   const agentsInfo: Row[] = [];
+  const push = (agent: Agent, at: Date) => {
+    const rows = agentRows(agent, at, objectIdOf);
+    aiAgentsInfo.push(rows.aiAgentsInfo);
+    agentsInfo.push(rows.agentsInfo);
+  };
   for (const agent of agents) {
     const history = (byAgent.get(agent.id) ?? []).sort((a, b) => (a.takenAt < b.takenAt ? -1 : 1));
     let current = agent.lastModifiedAt;
@@ -297,13 +514,9 @@ export function buildHuntingTables(
     if (newest && newest.takenAt > current) current = newest.takenAt;
     for (const s of history) {
       if (s.takenAt >= current) continue;
-      const rows = agentRows(s.agent, new Date(s.takenAt));
-      aiAgentsInfo.push(rows.aiAgentsInfo);
-      agentsInfo.push(rows.agentsInfo);
+      push(s.agent, new Date(s.takenAt));
     }
-    const rows = agentRows(agent, new Date(current));
-    aiAgentsInfo.push(rows.aiAgentsInfo);
-    agentsInfo.push(rows.agentsInfo);
+    push(agent, new Date(current));
   }
   const identityInfo: Row[] = users.map((u) => ({
     Timestamp: now,
@@ -314,7 +527,42 @@ export function buildHuntingTables(
     Department: u.department,
     JobTitle: u.jobTitle,
   }));
-  return { AIAgentsInfo: aiAgentsInfo, AgentsInfo: agentsInfo, IdentityInfo: identityInfo, version, builtAt: now };
+  return {
+    AIAgentsInfo: aiAgentsInfo,
+    AgentsInfo: agentsInfo,
+    IdentityInfo: identityInfo,
+    CloudAppEvents: cloudAppEvents(agents, now),
+    version,
+    builtAt: now,
+  };
+}
+
+/**
+ * The last Copilot Studio interaction with each agent someone used, as Defender for Cloud Apps records it:
+ * `RawEventData.AppIdentity` is "Copilot.Studio.<bot id>-<schema name>".
+ */
+function cloudAppEvents(agents: Agent[], now: Date): Row[] {
+  const out: Row[] = [];
+  for (const agent of agents) {
+    if (agent.platform !== 'copilotStudio' || !agent.lastActivityAt || agent.lastActivityAt > now.toISOString()) {
+      continue;
+    }
+    out.push({
+      Timestamp: new Date(agent.lastActivityAt),
+      ActionType: 'CopilotInteraction',
+      Application: 'Microsoft Copilot Studio',
+      ApplicationId: 0,
+      AccountObjectId: '',
+      AccountDisplayName: '',
+      ObjectName: agent.name,
+      ObjectId: agent.id,
+      RawEventData: {
+        AppIdentity: `Copilot.Studio.${agent.id}-${schemaNameOf(agent)}`,
+        CopilotEventData: { AppHost: 'Copilot Studio', AgentId: agent.id, AgentName: agent.name },
+      },
+    });
+  }
+  return out;
 }
 
 /** Where a run gets its tables from. */

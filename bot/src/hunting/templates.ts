@@ -193,7 +193,7 @@ Latest
 | project AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus, AgentToolsDetails
 | mv-expand Tool = AgentToolsDetails
 | where tostring(Tool.action.operationDetails.capability) == "email"
-    and tostring(Tool.action.inputs.recipients.fillMode) == "AI"
+    and isempty(Tool.inputs) // Copilot Studio lists the inputs the maker fixed; the model fills the rest
 | summarize EmailTools = make_set(tostring(Tool.displayName)) by AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus
 | order by AIAgentName asc`,
   },
@@ -210,8 +210,8 @@ Latest
 | summarize arg_max(Timestamp, *) by AccountUpn
 | project Upn = tolower(AccountUpn), IsAccountEnabled;
 ${LATEST}
-| project AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus, Owners = parse_json(OwnerAccountUpns)
-| extend Accountable = iff(array_length(Owners) > 0, Owners, pack_array(CreatorAccountUpn))
+| project AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus, OwnerAccountUpns
+| extend Accountable = iff(isnotempty(OwnerAccountUpns), split(OwnerAccountUpns, ", "), pack_array(CreatorAccountUpn))
 | mv-expand Upn = Accountable to typeof(string)
 | extend Upn = tolower(Upn)
 | join kind=leftouter Accounts on Upn

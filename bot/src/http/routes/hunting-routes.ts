@@ -41,9 +41,22 @@ export const huntingRoutes = ({ hunting }: RouteDeps) => [
     },
   }),
   defineRoute({
+    method: 'GET',
+    url: '/api/v1/hunting/schema',
+    summary: "The hunting tables and their columns, shaped like Microsoft Graph's security/getHuntingSchema",
+    tag: 'hunting',
+    returns:
+      'huntingSchemaResult: { tables: [{ name, description, columns: [{ name, dataType, description }] }], functions }',
+    handler: async ({ principal, reply }) => {
+      admit(hunting, principal, reply);
+      return hunting.graphSchema();
+    },
+  }),
+  defineRoute({
     method: 'POST',
     url: '/api/v1/hunting/run',
-    summary: 'Run a template ({templateId}) or KQL ({query}) over AIAgentsInfo, AgentsInfo and IdentityInfo',
+    summary:
+      'Run a template ({templateId}) or KQL ({query}) over AIAgentsInfo, AgentsInfo, IdentityInfo, CloudAppEvents',
     tag: 'hunting',
     returns: 'HuntingRunResult ({schema, results} as Graph runHuntingQuery, plus rowCount, truncated, stats)',
     body: RunBody,

@@ -210,6 +210,42 @@ export function compileAggregate(item: NamedExpr, scope: ExprScope, byNames: Set
         };
       });
     }
+    case 'percentile':
+    case 'percentiles': {
+      // Nearest rank over the group's values (Kusto estimates with a T-Digest; on the small groups here the
+      // nearest rank is what it returns). One column per percentage: percentile_<column>_<p>.
+      argc(2, expr.name === 'percentile' ? 2 : 64);
+      const c = arg(0);
+      const ps = args.slice(1).map((a) => {
+        const p = toNumber(compileExpr(a, scope).fn({}, { now: new Date() }));
+        if (p === null || p < 0 || p > 100) throw errorAt(a.pos, 'a percentile is a number from 0 to 100');
+        return p;
+      });
+      const columns = ps.map((p, i) => ({
+        name: i === 0 && item.name ? item.name : `percentile_${suffix(0)}_${String(p).replace('.', '_')}`,
+        type: c.type === 'long' || c.type === 'real' ? c.type : ('real' as ScalarType),
+      }));
+      return {
+        columns,
+        create: () => {
+          const values: number[] = [];
+          return {
+            add: (row, ctx) => {
+              const x = toNumber(c.fn(row, ctx));
+              if (x !== null) values.push(x);
+            },
+            result: () => {
+              if (values.length === 0) return ps.map(() => null);
+              values.sort((a, b) => a - b);
+              return ps.map(
+                (p) =>
+                  values[Math.min(values.length - 1, Math.max(0, Math.ceil((p / 100) * values.length) - 1))] ?? null,
+              );
+            },
+          };
+        },
+      };
+    }
     case 'take_any':
     case 'any': {
       if (args.length === 0 && !expr.star) argc(1, 64);

@@ -8,7 +8,19 @@ import { KqlLimitError, errorAt } from './kql-error.js';
 import { parseKql } from './parser.js';
 import { compileRe2 } from './re2.js';
 import type { Column, Row, Value } from './values.js';
-import { compareValues, keyOf, parseJson, toBool, toDate, toJsonValue, toNumber, toStr, toTimespan } from './values.js';
+import {
+  Timespan,
+  compareValues,
+  isObject,
+  keyOf,
+  parseJson,
+  toBool,
+  toDate,
+  toJsonValue,
+  toNumber,
+  toStr,
+  toTimespan,
+} from './values.js';
 
 /** The tables a query can read: their columns (for compiling) and rows (for running). */
 export interface KqlCatalog {
@@ -43,6 +55,10 @@ interface Runtime {
   maxRows: number;
   rows(table: string): Row[];
   lets: Map<string, Row[]>;
+  /** The rows mv-apply hands its subquery, innermost last. */
+  applyInput: Row[][];
+  /** toscalar() values, computed once per run. */
+  scalars: Map<object, Value>;
 }
 
 interface Plan {
@@ -59,8 +75,78 @@ export function compileKql(text: string, catalog: KqlCatalog): CompiledQuery {
 class Compiler {
   private readonly scalars = new Map<string, CompiledExpr>();
   private readonly tabular = new Map<string, Plan>();
+  /** While compiling an mv-apply subquery: the columns of the rows it reads. */
+  private applySchema: Column[] | null = null;
 
   constructor(private readonly catalog: KqlCatalog) {}
+
+  private sourceLiteral(source: Extract<TabularExpr['source'], { kind: 'datatable' | 'range' | 'print' }>): Plan {
+    const empty = this.scope(new Map());
+    if (source.kind === 'print') {
+      const items = this.namedItems(source.columns, empty);
+      const schema = uniqueColumns(items.map((i) => ({ name: i.name, type: i.compiled.type, pos: i.pos })));
+      return {
+        schema,
+        run: (rt) => {
+          const o: Row = {};
+          for (const i of items) o[i.name] = i.compiled.fn({}, rt.ctx);
+          return [o];
+        },
+      };
+    }
+    if (source.kind === 'datatable') {
+      const columns = source.columns;
+      const casts = columns.map((c) => castTo(c.type));
+      const values = source.values.map((v) => compileExpr(v, empty).fn);
+      const schema = uniqueColumns(columns.map((c) => ({ ...c, pos: source.pos })));
+      return {
+        schema,
+        run: (rt) => {
+          const out: Row[] = [];
+          for (let i = 0; i < values.length; i += columns.length) {
+            const o: Row = {};
+            columns.forEach((c, j) => {
+              o[c.name] = (casts[j] as (v: Value) => Value)(
+                (values[i + j] as (r: Row, c: EvalContext) => Value)({}, rt.ctx),
+              );
+            });
+            out.push(o);
+          }
+          return out;
+        },
+      };
+    }
+    const from = compileExpr(source.from, empty);
+    const to = compileExpr(source.to, empty).fn;
+    const step = compileExpr(source.step, empty).fn;
+    const name = source.name;
+    return {
+      schema: [{ name, type: from.type }],
+      run: (rt) => {
+        const a = from.fn({}, rt.ctx);
+        const b = to({}, rt.ctx);
+        const s = step({}, rt.ctx);
+        // Numbers, or datetimes/timespans stepped by a timespan; the row count is known before any row is made.
+        const asMs = (v: Value) => (v instanceof Date ? v.getTime() : v instanceof Timespan ? v.ms : toNumber(v));
+        const start = asMs(a);
+        const end = asMs(b);
+        const by = s instanceof Timespan ? s.ms : toNumber(s);
+        if (start === null || end === null || by === null || by === 0) return [];
+        const count = Math.floor((end - start) / by) + 1;
+        if (!(count > 0)) return [];
+        if (count > rt.maxRows) throw tooManyRows(source.pos, 'range', rt.maxRows);
+        const make =
+          a instanceof Date
+            ? (ms: number) => new Date(ms)
+            : a instanceof Timespan
+              ? (ms: number) => new Timespan(ms)
+              : (n: number) => n;
+        const out = new Array<Row>(count);
+        for (let i = 0; i < count; i += 1) out[i] = { [name]: make(start + i * by) };
+        return out;
+      },
+    };
+  }
 
   compile(query: Query): CompiledQuery {
     for (const statement of query.lets) {
@@ -92,10 +178,14 @@ class Compiler {
           rows: options.rows,
           lets: new Map(),
           maxRows: options.maxRows ?? MAX_INTERMEDIATE_ROWS,
+          applyInput: [],
+          scalars: new Map(),
         } as unknown as Runtime;
         // The runtime rides on the context so that `x in (LetTable)` can read the let table within this run.
         rt.ctx = { now: options.now, runtime: rt } as EvalContext;
         const rows = plan.run(rt);
+        // bag_unpack's columns come from the data: a plan ending in it tells its columns after the run.
+        const schema = plan.schema;
         const shown = Math.min(rows.length, options.outputLimit ?? rows.length);
         const out = new Array<Record<string, unknown>>(shown);
         for (let i = 0; i < shown; i += 1) {
@@ -113,6 +203,20 @@ class Compiler {
     return {
       columns,
       scalars: this.scalars,
+      toscalar: (query) => {
+        const plan = this.tabularExpr(query);
+        const first = plan.schema[0];
+        const key = {};
+        return {
+          type: first?.type ?? 'dynamic',
+          fn: (ctx) => {
+            const rt = (ctx as EvalContext & { runtime?: Runtime }).runtime;
+            if (!rt || !first) return null;
+            if (!rt.scalars.has(key)) rt.scalars.set(key, plan.run(rt)[0]?.[first.name] ?? null);
+            return rt.scalars.get(key) ?? null;
+          },
+        };
+      },
       tableValues: (name) => {
         const plan = this.tabular.get(name);
         if (!plan) return null;
@@ -131,6 +235,12 @@ class Compiler {
     let plan: Plan;
     if (t.source.kind === 'sub') {
       plan = this.tabularExpr(t.source.query);
+    } else if (t.source.kind === 'input') {
+      const schema = this.applySchema;
+      if (!schema) throw errorAt(t.source.pos, 'a subquery without a table is only allowed in mv-apply');
+      plan = { schema, run: (rt) => rt.applyInput[rt.applyInput.length - 1] ?? [] };
+    } else if (t.source.kind === 'datatable' || t.source.kind === 'range' || t.source.kind === 'print') {
+      plan = this.sourceLiteral(t.source);
     } else {
       const name = t.source.name;
       const letPlan = this.tabular.get(name);
@@ -295,6 +405,35 @@ class Compiler {
         return { schema: [{ name: 'Count', type: 'long' }], run: (rt) => [{ Count: input.run(rt).length }] };
       case 'join':
         return this.join(op, input);
+      case 'parse':
+        return this.parseOp(op, input, scope);
+      case 'mv-apply':
+        return this.mvApply(op, input, scope);
+      case 'serialize':
+        return op.columns.length === 0
+          ? input
+          : this.operator({ kind: 'extend', pos: op.pos, columns: op.columns }, input);
+      case 'lookup':
+        return this.join({ kind: 'join', pos: op.pos, joinKind: op.joinKind, right: op.right, on: op.on }, input, true);
+      case 'evaluate':
+        return this.bagUnpack(op, input, scope);
+      case 'getschema': {
+        const rows = input.schema.map((c, i) => ({
+          ColumnName: c.name,
+          ColumnOrdinal: i,
+          DataType: DOTNET_TYPES[c.type],
+          ColumnType: c.type,
+        }));
+        return {
+          schema: [
+            { name: 'ColumnName', type: 'string' },
+            { name: 'ColumnOrdinal', type: 'long' },
+            { name: 'DataType', type: 'string' },
+            { name: 'ColumnType', type: 'string' },
+          ],
+          run: () => rows.map((r) => ({ ...r })),
+        };
+      }
       case 'union': {
         const plans = [input, ...op.tables.map((t) => this.tabularExpr(t))];
         const schema: Column[] = [];
@@ -472,7 +611,145 @@ class Compiler {
     };
   }
 
-  private join(op: Extract<Operator, { kind: 'join' }>, left: Plan): Plan {
+  /** parse (simple kind): literals match exactly, `*` skips, each column takes the text its type allows. */
+  private parseOp(op: Extract<Operator, { kind: 'parse' }>, input: Plan, scope: ExprScope): Plan {
+    const source = compileExpr(op.expr, scope).fn;
+    const columns = op.parts.filter((p) => p.kind === 'column');
+    let pattern = '^';
+    op.parts.forEach((part, i) => {
+      const last = i === op.parts.length - 1;
+      if (part.kind === 'literal') pattern += escapeRe(part.text);
+      else if (part.kind === 'star') pattern += last ? '(?s:.*)' : '(?s:.*?)';
+      else pattern += `(${PARSE_TYPE_PATTERN[part.type] ?? (last ? '(?s:.*)' : '(?s:.*?)')})`;
+    });
+    // Like Kusto, the pattern must cover the whole text unless it ends with a column or *.
+    pattern += '$';
+    const re = RE2JS_compile(pattern);
+    const casts = columns.map((c) => castTo(c.type));
+    const schema = [...input.schema];
+    for (const c of columns) {
+      const at = schema.findIndex((x) => x.name === c.name);
+      if (at >= 0) schema[at] = { name: c.name, type: c.type };
+      else schema.push({ name: c.name, type: c.type });
+    }
+    const copy = rowCopier(input.schema);
+    return {
+      schema,
+      run: (rt) =>
+        input.run(rt).map((row) => {
+          const o = copy(row);
+          const groups = re.groups(toStr(source(row, rt.ctx)));
+          columns.forEach((c, j) => {
+            const text = groups ? (groups[j] ?? null) : null;
+            o[c.name] = text === null ? (c.type === 'string' ? '' : null) : (casts[j] as (v: Value) => Value)(text);
+          });
+          return o;
+        }),
+    };
+  }
+
+  /** mv-apply: for each row, the subquery runs over the row's expanded values; its rows carry the row's columns. */
+  private mvApply(op: Extract<Operator, { kind: 'mv-apply' }>, input: Plan, scope: ExprScope): Plan {
+    const expand = this.mvExpand({ kind: 'mv-expand', pos: op.pos, items: op.items }, input, scope);
+    const saved = this.applySchema;
+    this.applySchema = expand.schema;
+    let sub: Plan;
+    try {
+      sub = this.tabularExpr(op.sub);
+    } finally {
+      this.applySchema = saved;
+    }
+    const subNames = new Set(sub.schema.map((c) => c.name));
+    const schema = [...input.schema.filter((c) => !subNames.has(c.name)), ...sub.schema];
+    const copy = rowCopier(input.schema);
+    const expandOne = this.mvExpandRun(op.items, scope);
+    return {
+      schema,
+      run: (rt) => {
+        const out: Row[] = [];
+        for (const row of input.run(rt)) {
+          rt.applyInput.push(expandOne(row, rt));
+          let rows: Row[];
+          try {
+            rows = sub.run(rt);
+          } finally {
+            rt.applyInput.pop();
+          }
+          if (out.length + rows.length > rt.maxRows) throw tooManyRows(op.pos, 'mv-apply', rt.maxRows);
+          for (const r of rows) {
+            const o = copy(row);
+            for (const c of sub.schema) o[c.name] = r[c.name] ?? null;
+            out.push(o);
+          }
+        }
+        return out;
+      },
+    };
+  }
+
+  /** The rows mv-expand makes of one row (for mv-apply's subquery). */
+  private mvExpandRun(
+    items: Extract<Operator, { kind: 'mv-expand' }>['items'],
+    scope: ExprScope,
+  ): (row: Row, rt: Runtime) => Row[] {
+    const compiled = items.map((item) => ({
+      name: item.name ?? derivedName(item.expr) ?? 'Column1',
+      fn: compileExpr(item.expr, scope).fn,
+      cast: castTo(item.toType),
+    }));
+    return (row, rt) => {
+      const lists = compiled.map((i) => expandable(i.fn(row, rt.ctx)));
+      const n = Math.max(...lists.map((l) => l.length));
+      const out: Row[] = [];
+      for (let k = 0; k < n; k += 1) {
+        const o: Row = { ...row };
+        compiled.forEach((i, j) => (o[i.name] = i.cast((lists[j] as Value[])[k] ?? null)));
+        out.push(o);
+      }
+      return out;
+    };
+  }
+
+  /** evaluate bag_unpack(Column [, prefix]): the property bag's keys become columns (named by the rows seen). */
+  private bagUnpack(op: Extract<Operator, { kind: 'evaluate' }>, input: Plan, scope: ExprScope): Plan {
+    const [bagExpr, prefixExpr] = op.args as [Expr, Expr | undefined];
+    if (bagExpr.kind !== 'column') throw errorAt(bagExpr.pos, 'bag_unpack() takes a column name');
+    const bagName = bagExpr.name;
+    compileExpr(bagExpr, scope);
+    const prefix = prefixExpr ? toStr(compileExpr(prefixExpr, scope).fn({}, { now: new Date() })) : '';
+    // The columns depend on the data; the compiled schema lists the input's others, and a run adds the keys found.
+    const others = input.schema.filter((c) => c.name !== bagName);
+    const plan: Plan = {
+      schema: [...others],
+      run: (rt) => {
+        const rows = input.run(rt);
+        const keys = new Set<string>();
+        for (const row of rows) {
+          const bag = parseJson(row[bagName] ?? null);
+          if (isObject(bag)) for (const k of Object.keys(bag)) keys.add(prefix + k);
+        }
+        const taken = new Set(others.map((c) => c.name));
+        const added = [...keys].filter((k) => !taken.has(k));
+        // In place: operators that pass rows through (where, order, take) share this array.
+        plan.schema.splice(
+          0,
+          plan.schema.length,
+          ...others,
+          ...added.map((name) => ({ name, type: 'dynamic' as ScalarType })),
+        );
+        return rows.map((row) => {
+          const o: Row = {};
+          for (const c of others) o[c.name] = row[c.name] ?? null;
+          const bag = parseJson(row[bagName] ?? null);
+          for (const k of added) o[k] = isObject(bag) ? ((bag[k.slice(prefix.length)] ?? null) as Value) : null;
+          return o;
+        });
+      },
+    };
+    return plan;
+  }
+
+  private join(op: Extract<Operator, { kind: 'join' }>, left: Plan, lookup = false): Plan {
     const right = this.tabularExpr(op.right);
     for (const key of op.on) {
       if (!left.schema.some((c) => c.name === key.left))
@@ -499,14 +776,18 @@ class Compiler {
         },
       };
     }
-    // Right columns keep their names unless the left has them: then KQL adds 1 (AIAgentId1).
+    // Right columns keep their names unless the left has them: then KQL adds 1 (AIAgentId1). lookup leaves out
+    // the right side's key columns (they equal the left's).
     const taken = new Set(left.schema.map((c) => c.name));
-    const rightColumns = right.schema.map((c) => {
-      let name = c.name;
-      for (let n = 1; taken.has(name); n += 1) name = `${c.name}${n}`;
-      taken.add(name);
-      return { from: c.name, name, type: c.type };
-    });
+    const rightKeys = new Set(op.on.filter((k) => k.left === k.right).map((k) => k.right));
+    const rightColumns = right.schema
+      .filter((c) => !lookup || !rightKeys.has(c.name))
+      .map((c) => {
+        let name = c.name;
+        for (let n = 1; taken.has(name); n += 1) name = `${c.name}${n}`;
+        taken.add(name);
+        return { from: c.name, name, type: c.type };
+      });
     const schema = [...left.schema, ...rightColumns.map((c) => ({ name: c.name, type: c.type }))];
     const copyLeft = rowCopier(left.schema);
     return {
@@ -686,3 +967,27 @@ function pick(row: Row, schema: Column[]): Row {
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** getschema's DataType: the .NET type Kusto names for each column type. */
+const DOTNET_TYPES: Record<ScalarType, string> = {
+  string: 'System.String',
+  long: 'System.Int64',
+  real: 'System.Double',
+  bool: 'System.SByte',
+  datetime: 'System.DateTime',
+  timespan: 'System.TimeSpan',
+  dynamic: 'System.Object',
+};
+
+/** What a typed column of a parse pattern matches (Kusto's simple kind); strings and the rest take any text. */
+const PARSE_TYPE_PATTERN: Partial<Record<ScalarType, string>> = {
+  long: '-?\\d+',
+  real: '-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?',
+  bool: '(?i:true|false)',
+};
+
+/** An RE2 pattern's capture groups over a text (null when it does not match), for parse. */
+function RE2JS_compile(pattern: string): { groups(text: string): (string | null)[] | null } {
+  const re = compileRe2(pattern);
+  return { groups: (text) => re.groups(text) };
+}

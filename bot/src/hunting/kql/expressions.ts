@@ -1,4 +1,5 @@
-import type { Expr, ScalarType } from './ast.js';
+import { createHash } from 'node:crypto';
+import type { Expr, ScalarType, TabularExpr } from './ast.js';
 import { errorAt } from './kql-error.js';
 import type { KqlRegex } from './re2.js';
 import { compileRe2 } from './re2.js';
@@ -37,6 +38,8 @@ export interface ExprScope {
   scalars: Map<string, CompiledExpr>;
   /** Tabular `let` names usable in `x in (T)`: the values of the table's first column. */
   tableValues(name: string): ((ctx: EvalContext) => Value[]) | null;
+  /** toscalar(T | ...): compiles the tabular expression; the value is computed once per run. */
+  toscalar?(query: TabularExpr): { type: ScalarType; fn: (ctx: EvalContext) => Value };
 }
 
 const NUMERIC: ScalarType[] = ['long', 'real'];
@@ -62,6 +65,11 @@ export function compileExpr(expr: Expr, scope: ExprScope): CompiledExpr {
     }
     case 'side':
       throw errorAt(expr.pos, `$${expr.side} can only be used in a join's on clause`);
+    case 'toscalar': {
+      if (!scope.toscalar) throw errorAt(expr.pos, 'toscalar() is not available here');
+      const { type, fn } = scope.toscalar(expr.query);
+      return { type, fn: (_row, ctx) => fn(ctx) };
+    }
     case 'member': {
       const target = compileExpr(expr.target, scope).fn;
       const name = expr.name;
@@ -623,12 +631,76 @@ const FUNCTIONS: Record<string, { min: number; max: number; impl: FnImpl }> = {
       },
     }),
   },
+  // indexof(source, lookup [, start [, length [, occurrence]]]): -1 when not found, null for a bad start/length.
   indexof: {
     min: 2,
-    max: 2,
-    impl: ([s, needle]) => ({
+    max: 5,
+    impl: ([s, needle, start, length, occurrence]) => ({
       type: 'long',
-      fn: (row, ctx) => toStr((s as CompiledExpr).fn(row, ctx)).indexOf(toStr((needle as CompiledExpr).fn(row, ctx))),
+      fn: (row, ctx) => {
+        const text = toStr((s as CompiledExpr).fn(row, ctx));
+        const look = toStr((needle as CompiledExpr).fn(row, ctx));
+        let from = start ? toNumber(start.fn(row, ctx)) : 0;
+        const len = length ? toNumber(length.fn(row, ctx)) : -1;
+        const nth = occurrence ? toNumber(occurrence.fn(row, ctx)) : 1;
+        if (from === null || len === null || nth === null || nth < 1 || len < -1) return null;
+        if (from < 0) from = Math.max(0, text.length + from);
+        if (from > text.length) return -1;
+        const end = len === -1 ? text.length : Math.min(text.length, from + len);
+        let at = from - 1;
+        for (let k = 0; k < nth; k += 1) {
+          at = text.indexOf(look, at + 1);
+          if (at < 0 || at + look.length > end) return -1;
+        }
+        return at;
+      },
+    }),
+  },
+  hash_sha256: {
+    min: 1,
+    max: 1,
+    impl: unaryFn('string', (v) => (v === null ? null : createHash('sha256').update(toStr(v), 'utf8').digest('hex'))),
+  },
+  array_sort_asc: { min: 1, max: 2, impl: ([a]) => sortArray(a as CompiledExpr, 1) },
+  array_sort_desc: { min: 1, max: 2, impl: ([a]) => sortArray(a as CompiledExpr, -1) },
+  // trim(regex, text): removes leading and trailing matches of the regex (RE2, linear).
+  trim: { min: 2, max: 2, impl: (args, expr, scope) => trimImpl(args, expr, scope, true, true) },
+  trim_start: { min: 2, max: 2, impl: (args, expr, scope) => trimImpl(args, expr, scope, true, false) },
+  trim_end: { min: 2, max: 2, impl: (args, expr, scope) => trimImpl(args, expr, scope, false, true) },
+  format_datetime: {
+    min: 2,
+    max: 2,
+    impl: ([d, f]) => ({
+      type: 'string',
+      fn: (row, ctx) => {
+        const date = toDate((d as CompiledExpr).fn(row, ctx));
+        return date ? formatDatetime(date, toStr((f as CompiledExpr).fn(row, ctx))) : '';
+      },
+    }),
+  },
+  array_index_of: {
+    min: 2,
+    max: 2,
+    impl: ([a, v]) => ({
+      type: 'long',
+      fn: (row, ctx) => {
+        const arr = (a as CompiledExpr).fn(row, ctx);
+        const x = (v as CompiledExpr).fn(row, ctx);
+        if (!Array.isArray(arr)) return null;
+        return arr.findIndex((e) => equalValues(e, x) === true);
+      },
+    }),
+  },
+  isnotnullorempty: { min: 1, max: 1, impl: unaryFn('bool', (v) => !isEmptyValue(v)) },
+  bag_has_key: {
+    min: 2,
+    max: 2,
+    impl: ([b, k]) => ({
+      type: 'bool',
+      fn: (row, ctx) => {
+        const bag = (b as CompiledExpr).fn(row, ctx);
+        return isObject(bag) ? Object.hasOwn(bag, toStr((k as CompiledExpr).fn(row, ctx))) : false;
+      },
     }),
   },
   bin: {
@@ -701,6 +773,103 @@ const FUNCTIONS: Record<string, { min: number; max: number; impl: FnImpl }> = {
     }),
   },
 };
+
+function sortArray(a: CompiledExpr, sign: number): CompiledExpr {
+  return {
+    type: 'dynamic',
+    fn: (row, ctx) => {
+      const v = a.fn(row, ctx);
+      if (!Array.isArray(v)) return null;
+      // Kusto puts nulls last in both directions.
+      const values = v.filter((x) => x !== null && x !== undefined) as Value[];
+      const nulls = v.length - values.length;
+      values.sort((x, y) => sign * compareValues(x, y));
+      return [...values, ...new Array<null>(nulls).fill(null)];
+    },
+  };
+}
+
+function trimImpl(
+  args: CompiledExpr[],
+  expr: Extract<Expr, { kind: 'call' }>,
+  scope: ExprScope,
+  start: boolean,
+  end: boolean,
+): CompiledExpr {
+  const re = (expr.args[0] as Expr).kind === 'literal' ? null : args[0];
+  const cache = new Map<string, { lead: KqlRegex; tail: KqlRegex }>();
+  const compile = (pattern: string) => {
+    let c = cache.get(pattern);
+    if (!c) {
+      c = { lead: compileRe2(`^(?:${pattern})+`), tail: compileRe2(`(?:${pattern})+$`) };
+      if (cache.size > 64) cache.clear();
+      cache.set(pattern, c);
+    }
+    return c;
+  };
+  const fixed = re ? null : constantRegexText(expr.args[0] as Expr, scope);
+  const fixedCompiled = fixed === null ? null : safeCompile(() => compile(fixed), expr.args[0] as Expr);
+  const text = args[1] as CompiledExpr;
+  return {
+    type: 'string',
+    fn: (row, ctx) => {
+      const pattern = fixedCompiled ?? compile(toStr((re as CompiledExpr).fn(row, ctx)));
+      let s = toStr(text.fn(row, ctx));
+      if (start) {
+        const m = pattern.lead.group(s, 0);
+        if (m) s = s.slice(m.length);
+      }
+      if (end) {
+        const m = pattern.tail.group(s, 0);
+        if (m) s = s.slice(0, s.length - m.length);
+      }
+      return s;
+    },
+  };
+}
+
+function constantRegexText(expr: Expr, scope: ExprScope): string {
+  if (expr.kind === 'literal') return String(expr.value ?? '');
+  return String(scope.scalars.get((expr as { name: string }).name)?.fn({}, { now: new Date() }) ?? '');
+}
+
+function safeCompile<T>(f: () => T, at: Expr): T {
+  try {
+    return f();
+  } catch (error) {
+    throw errorAt(at.pos, `invalid regular expression: ${(error as Error).message}`);
+  }
+}
+
+/** format_datetime(): the .NET-style specifiers Kusto documents (y, M, d, H, h, m, s, f, tt, and separators). */
+function formatDatetime(d: Date, format: string): string {
+  const parts: Record<string, (n: number) => string> = {
+    y: (n) => String(d.getUTCFullYear() % 10 ** Math.max(2, n)).padStart(n, '0'),
+    M: (n) => String(d.getUTCMonth() + 1).padStart(n, '0'),
+    d: (n) => String(d.getUTCDate()).padStart(n, '0'),
+    H: (n) => String(d.getUTCHours()).padStart(n, '0'),
+    h: (n) => String(d.getUTCHours() % 12 || 12).padStart(n, '0'),
+    m: (n) => String(d.getUTCMinutes()).padStart(n, '0'),
+    s: (n) => String(d.getUTCSeconds()).padStart(n, '0'),
+    f: (n) => String(d.getUTCMilliseconds()).padStart(3, '0').padEnd(n, '0').slice(0, n),
+    F: (n) => String(d.getUTCMilliseconds()).padStart(3, '0').padEnd(n, '0').slice(0, n).replace(/0+$/, ''),
+    t: (n) => (d.getUTCHours() < 12 ? 'AM' : 'PM').slice(0, n),
+  };
+  let out = '';
+  for (let i = 0; i < format.length;) {
+    const c = format[i] as string;
+    let n = 1;
+    while (format[i + n] === c) n += 1;
+    const part = parts[c];
+    if (part) {
+      out += c === 'y' && n >= 4 ? String(d.getUTCFullYear()).padStart(n, '0') : part(n);
+    } else {
+      out += format.slice(i, i + n);
+    }
+    i += n;
+  }
+  return out;
+}
 
 function iffImpl(args: CompiledExpr[]): CompiledExpr {
   const [c, a, b] = args as [CompiledExpr, CompiledExpr, CompiledExpr];
@@ -795,6 +964,8 @@ export const AGGREGATE_NAMES = new Set([
   'avg',
   'take_any',
   'any',
+  'percentile',
+  'percentiles',
 ]);
 
 /** The column name KQL gives an unnamed expression: the column, or the path of a member access. */

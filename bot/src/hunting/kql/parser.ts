@@ -1,6 +1,7 @@
 import type {
   Expr,
   JoinKey,
+  ParsePart,
   LiteralValue,
   JoinKind,
   NamedExpr,
@@ -36,7 +37,17 @@ const OPERATORS = [
   'count',
   'join',
   'union',
+  'parse',
+  'mv-apply',
+  'serialize',
+  'lookup',
+  'evaluate',
+  'getschema',
 ];
+/** Most values a datatable literal may list (the query text is bounded too; this keeps the error clear). */
+export const MAX_DATATABLE_VALUES = 10_000;
+/** Tabular sources that are not table names: `datatable(...)[...]`, `range x from 1 to 10 step 1`, `print x = 1`. */
+const SOURCE_WORDS = new Set(['datatable', 'range', 'print']);
 const JOIN_KINDS: JoinKind[] = ['innerunique', 'inner', 'leftouter', 'leftanti', 'leftsemi', 'rightanti', 'rightsemi'];
 const TYPE_NAMES: Record<string, ScalarType> = {
   string: 'string',
@@ -161,6 +172,7 @@ class Parser {
   private startsTabular(): boolean {
     const t = this.peek();
     if (t.kind === 'ident' && (this.tabularNames.has(t.text) || t.text === 'materialize')) return true;
+    if (t.kind === 'ident' && this.isSourceWord(0)) return true;
     if (t.kind === 'punct' && t.text === '(') {
       const n = this.peek(1);
       return n.kind === 'ident' && this.tabularNames.has(n.text) && this.peek(2).text !== '(';
@@ -179,6 +191,8 @@ class Parser {
       this.next();
       source = { kind: 'sub', query: this.tabular() };
       this.expectPunct(')');
+    } else if (this.isSourceWord(0)) {
+      source = this.sourceLiteral();
     } else if (this.isWord('materialize') && this.peek(1).text === '(') {
       this.next();
       this.next();
@@ -244,6 +258,50 @@ class Parser {
       case 'mv-expand':
       case 'mvexpand': // the older spelling, still in many saved queries
         return this.mvExpand(t);
+      case 'mv-apply':
+        return this.mvApply(t);
+      case 'getschema':
+        return { kind: 'getschema', pos: t };
+      case 'parse':
+        return this.parseOperator(t);
+      case 'serialize':
+        return { kind: 'serialize', pos: t, columns: this.isOperatorEnd() ? [] : this.namedList() };
+      case 'lookup': {
+        let joinKind: 'leftouter' | 'inner' = 'leftouter';
+        if (this.isWord('kind') && this.peek(1).text === '=') {
+          this.next();
+          this.next();
+          const k = this.expectIdent('leftouter or inner');
+          if (k.text !== 'leftouter' && k.text !== 'inner')
+            throw errorAt(k, `lookup kind '${k.text}' is not supported (leftouter, inner)`);
+          joinKind = k.text;
+        }
+        const right = this.tableArgument();
+        this.expectWord('on');
+        return { kind: 'lookup', pos: t, joinKind, right, on: this.joinKeys() };
+      }
+      case 'evaluate': {
+        while (this.peek().kind === 'ident' && this.peek(1).text === '=' && this.peek(1).kind === 'punct') {
+          const opt = this.next();
+          if (!opt.text.startsWith('hint.')) throw errorAt(opt, `unknown evaluate option '${opt.text}'`);
+          this.next();
+          this.next();
+        }
+        const plugin = this.expectIdent('a plugin name');
+        if (plugin.text !== 'bag_unpack')
+          throw errorAt(plugin, `evaluate ${plugin.text}() is not supported (bag_unpack is)`);
+        this.expectPunct('(');
+        const args: Expr[] = [];
+        if (!this.isPunct(')')) {
+          do {
+            args.push(this.expr());
+          } while (this.eatPunct(','));
+        }
+        this.expectPunct(')');
+        if (args.length < 1 || args.length > 2)
+          throw errorAt(plugin, 'bag_unpack() takes a column and an optional prefix');
+        return { kind: 'evaluate', pos: t, plugin: plugin.text, args };
+      }
       case 'order':
       case 'sort': {
         this.expectWord('by');
@@ -297,6 +355,10 @@ class Parser {
       const k = this.expectIdent('bag or array');
       if (k.text !== 'bag') throw errorAt(k, `mv-expand kind '${k.text}' is not supported (bag is)`);
     }
+    return { kind: 'mv-expand', pos: t, items: this.expandItems() };
+  }
+
+  private expandItems(): { pos: SourcePos; name: string | null; expr: Expr; toType: ScalarType | null }[] {
     const items: { pos: SourcePos; name: string | null; expr: Expr; toType: ScalarType | null }[] = [];
     do {
       const start = this.peek();
@@ -306,15 +368,121 @@ class Parser {
         this.next();
         this.expectWord('typeof');
         this.expectPunct('(');
-        const typeTok = this.expectIdent('a type name');
-        const type = TYPE_NAMES[typeTok.text.toLowerCase()];
-        if (!type) throw errorAt(typeTok, `unknown type '${typeTok.text}'`);
-        toType = type;
+        toType = this.typeName();
         this.expectPunct(')');
       }
       items.push({ pos: start, name: named.name, expr: named.expr, toType });
     } while (this.eatPunct(','));
-    return { kind: 'mv-expand', pos: t, items };
+    return items;
+  }
+
+  private typeName(): ScalarType {
+    const typeTok = this.expectIdent('a type name');
+    const type = TYPE_NAMES[typeTok.text.toLowerCase()];
+    if (!type) throw errorAt(typeTok, `unknown type '${typeTok.text}'`);
+    return type;
+  }
+
+  /** `mv-apply Name = Expr [to typeof(T)] on (operators)`: the subquery reads the row's expanded values. */
+  private mvApply(t: Token): Operator {
+    const items = this.expandItems();
+    this.expectWord('on');
+    const open = this.expectPunct('(');
+    const sub = this.nested(() => {
+      const operators: Operator[] = [];
+      if (!this.isPunct(')')) {
+        operators.push(this.operator());
+        while (this.eatPunct('|')) operators.push(this.operator());
+      }
+      return { pos: open, source: { kind: 'input' as const, pos: open }, operators };
+    });
+    this.expectPunct(')');
+    return { kind: 'mv-apply', pos: t, items, sub };
+  }
+
+  /** `parse [kind=simple] Expr with * "literal" Name:type "literal" *`. */
+  private parseOperator(t: Token): Operator {
+    if (this.isWord('kind') && this.peek(1).text === '=') {
+      this.next();
+      this.next();
+      const k = this.expectIdent('simple');
+      if (k.text !== 'simple') throw errorAt(k, `parse kind '${k.text}' is not supported (simple is)`);
+    }
+    const expr = this.expr();
+    this.expectWord('with');
+    const parts: ParsePart[] = [];
+    while (!this.isOperatorEnd()) {
+      const p = this.peek();
+      if (p.kind === 'string') {
+        this.next();
+        parts.push({ kind: 'literal', pos: p, text: p.text });
+      } else if (this.isPunct('*')) {
+        this.next();
+        parts.push({ kind: 'star', pos: p });
+      } else if (p.kind === 'ident') {
+        this.next();
+        let type: ScalarType = 'string';
+        if (this.eatPunct(':')) type = this.typeName();
+        parts.push({ kind: 'column', pos: p, name: p.text, type });
+      } else {
+        throw this.unexpected('a "literal", * or Column:type in the parse pattern');
+      }
+      if (this.isPunct(',')) this.next();
+    }
+    if (!parts.some((p) => p.kind === 'column')) throw errorAt(t, 'the parse pattern names no column');
+    return { kind: 'parse', pos: t, expr, parts };
+  }
+
+  private isOperatorEnd(): boolean {
+    return this.at('eof') || this.isPunct('|') || this.isPunct(';') || this.isPunct(')');
+  }
+
+  private isSourceWord(ahead: number): boolean {
+    const t = this.peek(ahead);
+    if (t.kind !== 'ident' || !SOURCE_WORDS.has(t.text) || this.tabularNames.has(t.text)) return false;
+    const n = this.peek(ahead + 1);
+    if (t.text === 'datatable') return n.text === '(';
+    if (t.text === 'range') return n.kind === 'ident' && this.peek(ahead + 2).text === 'from';
+    return true; // print
+  }
+
+  /** datatable(Name:type, ...)[values], range Name from A to B step C, print Name = expr, ... */
+  private sourceLiteral(): TabularExpr['source'] {
+    const t = this.next();
+    if (t.text === 'range') {
+      const name = this.expectIdent('the column name');
+      this.expectWord('from');
+      const from = this.additive();
+      this.expectWord('to');
+      const to = this.additive();
+      this.expectWord('step');
+      const step = this.additive();
+      return { kind: 'range', pos: t, name: name.text, from, to, step };
+    }
+    if (t.text === 'print') return { kind: 'print', pos: t, columns: this.namedList() };
+    this.expectPunct('(');
+    const columns: { name: string; type: ScalarType }[] = [];
+    do {
+      const name = this.expectIdent('a column name');
+      this.expectPunct(':');
+      columns.push({ name: name.text, type: this.typeName() });
+    } while (this.eatPunct(','));
+    this.expectPunct(')');
+    this.expectPunct('[');
+    const values: Expr[] = [];
+    if (!this.isPunct(']')) {
+      do {
+        if (values.length >= MAX_DATATABLE_VALUES) {
+          throw errorAt(this.peek(), `a datatable may list at most ${MAX_DATATABLE_VALUES} values`);
+        }
+        values.push(this.expr());
+      } while (this.eatPunct(','));
+    }
+    this.expectPunct(']');
+    if (values.length % columns.length !== 0) {
+      throw errorAt(t, `the datatable lists ${values.length} values for ${columns.length} columns`);
+    }
+    return { kind: 'datatable', pos: t, columns, values };
   }
 
   private join(t: Token): Operator {
@@ -335,6 +503,10 @@ class Parser {
     }
     const right = this.tableArgument();
     this.expectWord('on');
+    return { kind: 'join', pos: t, joinKind, right, on: this.joinKeys() };
+  }
+
+  private joinKeys(): JoinKey[] {
     const on: JoinKey[] = [];
     do {
       const start = this.peek();
@@ -353,7 +525,7 @@ class Parser {
       const rightName = first.side === 'left' ? second.name : first.name;
       on.push({ pos: start, left, right: rightName });
     } while (this.eatPunct(','));
-    return { kind: 'join', pos: t, joinKind, right, on };
+    return on;
   }
 
   /** The table of a join or union: a name, or a parenthesised query; a following `|` belongs to the outer query. */
@@ -618,6 +790,12 @@ class Parser {
     }
     if (this.isPunct('(')) {
       if (t.text === 'dynamic') return this.dynamicLiteral(t);
+      if (t.text === 'toscalar') {
+        this.next();
+        const query = this.tabular();
+        this.expectPunct(')');
+        return { kind: 'toscalar', pos: t, query };
+      }
       if (t.text === 'datetime') {
         this.next();
         const raw = this.peek();

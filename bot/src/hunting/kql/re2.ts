@@ -8,6 +8,8 @@ export interface KqlRegex {
   test(text: string): boolean;
   /** The text of group `group` (0: the whole match) of the first match; null when nothing matches. */
   group(text: string, group: number): string | null;
+  /** The texts of groups 1..n of the first match (null for a group that took no part); null when nothing matches. */
+  groups(text: string): (string | null)[] | null;
 }
 
 /** Compiles an RE2 pattern; throws Error with RE2's message (the caller adds the position). */
@@ -20,6 +22,13 @@ export function compileRe2(pattern: string): KqlRegex {
       if (!m.find()) return null;
       if (!Number.isInteger(group) || group < 0 || group > m.groupCount()) return null;
       return m.group(group);
+    },
+    groups: (text) => {
+      const m = re.matcher(text);
+      if (!m.find()) return null;
+      const out: (string | null)[] = [];
+      for (let g = 1; g <= m.groupCount(); g += 1) out.push(m.group(g) ?? null);
+      return out;
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Agent, AgentSnapshot } from '../../../domain/types.js';
 import type { SeedClock } from '../tenant-seed.js';
 import { buildAgent, snapshotsOf } from './agent-builder.js';
 import { cleanAgentSpecs } from './clean-agents.js';
+import { huntingAgentSpecs } from './hunting-agents.js';
 import type { ZavaAgentKey } from './ids.js';
 import { riskyAgentSpecs } from './risky-agents.js';
 
@@ -13,7 +14,7 @@ export interface ZavaAgents {
 }
 
 export function zavaAgents(t: SeedClock): ZavaAgents {
-  const specs = [...riskyAgentSpecs(t), ...cleanAgentSpecs(t)];
+  const specs = [...riskyAgentSpecs(t), ...cleanAgentSpecs(t), ...huntingAgentSpecs(t)];
   const agents: Agent[] = [];
   const snapshots: AgentSnapshot[] = [];
   const byKey = {} as Record<ZavaAgentKey, Agent>;

@@ -80,6 +80,12 @@ export const ZAVA_AGENT_KEYS = [
   'teamMeetingPrep',
   'brandVoice',
   'caseSummarizer',
+  // Added for Microsoft's published hunting queries (hunting-agents.ts).
+  'vendorCatalogSync',
+  'supplierFaq',
+  'fieldPricingHelper',
+  'supplierRiskMonitor',
+  'budgetDraftHelper',
 ] as const;
 export type ZavaAgentKey = (typeof ZAVA_AGENT_KEYS)[number];
 
