@@ -215,6 +215,27 @@ export const CORPUS_SOURCES: readonly CorpusSource[] = [
 ];
 
 
+/**
+ * Ordinary prose for the character model only (never scored, never a source of the evaluation): the
+ * answers two models gave to the AlpacaEval instructions. More text makes the trigram counts less
+ * sparse, so ordinary wording the requests never used is not mistaken for token soup.
+ */
+export const PROSE_SOURCE = {
+  repository: 'tatsu-lab/alpaca_eval',
+  files: ['results/claude-2/model_outputs.json', 'results/claude-3-opus-20240229/model_outputs.json'],
+};
+
+/** The prose texts, or [] when the snapshot is absent. */
+export function loadProse(dir: string = corporaDir()): string[] {
+  try {
+    return PROSE_SOURCE.files.flatMap((f) =>
+      jsonArray(readSourceFile(dir, PROSE_SOURCE.repository, f)).map((r) => String(r.output ?? '')),
+    );
+  } catch {
+    return [];
+  }
+}
+
 export interface LoadedCorpora {
   examples: CorpusExample[];
   /** One line per source that could not be read, saying why. */
@@ -242,7 +263,7 @@ export function loadCorpora(dir: string = corporaDir(), sources = CORPUS_SOURCES
   return { examples, skipped };
 }
 
-function readSourceFile(dir: string, repository: string, file: string): string {
+export function readSourceFile(dir: string, repository: string, file: string): string {
   const root = path.join(dir, repository.replace('/', '+'));
   const plain = path.join(root, file);
   if (existsSync(plain)) return readFileSync(plain, 'utf8');

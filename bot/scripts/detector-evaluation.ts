@@ -25,12 +25,15 @@ export interface SourceEvaluation {
   shipped: { bySource: Rate[]; byFamily: Rate[] };
   /** Each source scored by a model trained without it. */
   leaveOneOut: Rate[];
+  /** The same leave-one-source-out scores, per label/family. */
+  leaveOneOutByFamily: Rate[];
   overall: { shipped: { tpr: number; fpr: number }; leaveOneOut: { tpr: number; fpr: number } };
 }
 
 type Scorer = (text: string) => boolean;
 
-export function evaluateSources(examples: readonly CorpusExample[]): SourceEvaluation {
+/** `prose`: ordinary text the character model counts in every fold (never scored; PROSE_SOURCE). */
+export function evaluateSources(examples: readonly CorpusExample[], prose: readonly string[] = []): SourceEvaluation {
   const shippedScorer: Scorer = (t) => detectJailbreak(t).flagged;
   const flaggedShipped = examples.map((e) => shippedScorer(e.text));
   const sources = [...new Set(examples.map((e) => e.source))];
@@ -45,7 +48,11 @@ export function evaluateSources(examples: readonly CorpusExample[]): SourceEvalu
     const keep = order.map((i) => examples[i]!.source !== source);
     const model = loadLexicalModel(trainFeaturized(featurized.filter((_, k) => keep[k])));
     const charLm = loadCharLm(
-      trainCharLm(order.filter((i, k) => keep[k] && examples[i]!.label === 0).map((i) => examples[i]!.text)),
+      trainCharLm(
+        order.filter((i, k) => keep[k] && examples[i]!.label === 0).map((i) => examples[i]!.text),
+        {},
+        prose,
+      ),
     );
     examples.forEach((e, i) => {
       if (e.source === source) flaggedLoo[i] = scoreWith(model, charLm, e.text);
@@ -78,6 +85,7 @@ export function evaluateSources(examples: readonly CorpusExample[]): SourceEvalu
       byFamily: rates((e) => `${e.label ? 'jailbreak' : 'benign'}/${e.family}`, flaggedShipped),
     },
     leaveOneOut: rates((e) => e.source, flaggedLoo),
+    leaveOneOutByFamily: rates((e) => `${e.label ? 'jailbreak' : 'benign'}/${e.family}`, flaggedLoo),
     overall: { shipped: overall(flaggedShipped), leaveOneOut: overall(flaggedLoo) },
   };
 }

@@ -1,11 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { CHAR_LM_FILE, trainCharLm } from '../src/protection/detector/char-lm.js';
+import { DATA_MODEL_FILE, trainDataModel } from '../src/protection/detector/injection-in-data.js';
 import type { CharLmModel } from '../src/protection/detector/char-lm.js';
 import { LEXICAL_MODEL_FILE, trainLexicalModel } from '../src/protection/lexical-model.js';
 import type { LexicalModel, TrainingExample } from '../src/protection/lexical-model.js';
 import type { CorpusExample } from './detection-corpora.js';
-import { loadCorpora } from './detection-corpora.js';
+import { loadCorpora, loadProse } from './detection-corpora.js';
+import { dataTrainingDocuments, loadInjectionCorpora } from './injection-corpora.js';
 import { interleave } from './detector-evaluation.js';
 import { BENIGN_SET, JAILBREAK_SET, loadLabelledSet } from './detector-report.js';
 
@@ -14,7 +16,9 @@ import { BENIGN_SET, JAILBREAK_SET, loadLabelledSet } from './detector-report.js
  * the n-gram classifier (bot/src/protection/lexical-model.json) on the "tuning" split of the project's
  * labelled set and on every public corpus present (bot/scripts/detection-corpora.ts; read at run time,
  * never committed), and the character model (bot/src/protection/detector/char-lm.json) on the benign
- * texts of the same. The project's holdout split is left out. Which sources were present is written
+ * texts of the same (plus ordinary prose, PROSE_SOURCE), and the data model of the injection-in-data
+ * rule (bot/src/protection/detector/data-model.json) on BIPIA's train split. The project's holdout
+ * split and BIPIA's test split are left out. Which sources were present is written
  * into the model, and tests/protection/detector-lexical.test.ts retrains and compares when they are.
  */
 
@@ -47,18 +51,33 @@ export function trainingExamples(set: TrainingSet = trainingSet()): TrainingExam
 export interface ShippedModels {
   lexical: LexicalModel & { sources: string[] };
   charLm: CharLmModel & { sources: string[] };
+  /** Null when BIPIA is absent: the data model is then left as it is. */
+  data: (LexicalModel & { sources: string[] }) | null;
 }
 
-export function trainShippedModels(set: TrainingSet = trainingSet()): ShippedModels {
+export function trainShippedModels(set: TrainingSet = trainingSet(), dir?: string): ShippedModels {
   const lexical = trainLexicalModel(trainingExamples(set));
-  const charLm = trainCharLm(set.examples.filter((e) => e.label === 0).map((e) => e.text));
-  return { lexical: { ...lexical, sources: set.sources }, charLm: { ...charLm, sources: set.sources } };
+  const prose = loadProse(dir);
+  const charLm = trainCharLm(
+    set.examples.filter((e) => e.label === 0).map((e) => e.text),
+    {},
+    prose,
+  );
+  const injection = loadInjectionCorpora(dir);
+  const docs = dataTrainingDocuments(injection);
+  const data = injection.attacks.train.length > 0 ? trainDataModel(docs) : null;
+  const charSources = prose.length ? [...set.sources, 'alpaca-eval answers (prose)'] : set.sources;
+  return {
+    lexical: { ...lexical, sources: set.sources },
+    charLm: { ...charLm, sources: charSources },
+    data: data && { ...data, sources: [...new Set(docs.map((d) => ('source' in d ? String(d.source) : '')))] },
+  };
 }
 
 function main(): void {
   const set = trainingSet();
   for (const line of set.skipped) console.log(line);
-  const { lexical, charLm } = trainShippedModels(set);
+  const { lexical, charLm, data } = trainShippedModels(set);
   writeFileSync(LEXICAL_MODEL_FILE, `${JSON.stringify(lexical, null, 1)}\n`);
   writeFileSync(CHAR_LM_FILE, `${JSON.stringify(charLm, null, 1)}\n`);
   console.log(
@@ -68,6 +87,13 @@ function main(): void {
   console.log(
     `character model: ${charLm.trainedOn.texts} benign texts, threshold ${charLm.threshold} nats/char -> ${CHAR_LM_FILE}`,
   );
+  if (data) {
+    writeFileSync(DATA_MODEL_FILE, `${JSON.stringify(data, null, 1)}\n`);
+    console.log(
+      `data model (injection-in-data): ${data.trainedOn.jailbreak} attack and ${data.trainedOn.benign} benign segments, ` +
+        `threshold ${data.threshold} -> ${DATA_MODEL_FILE}`,
+    );
+  } else console.log(`data model: BIPIA absent, ${DATA_MODEL_FILE} left as it is`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -119,9 +119,8 @@ function addLexical(text: string, out: FeatureMap, model: LoadedLexicalModel | n
   if (!model) return;
   // Short follow-ups ("Send it now.") carry too few words to weigh; the patterns still read them.
   if (countWords(text) < MIN_LEXICAL_WORDS) return;
-  const { probability } = scoreLexical(model, text);
+  const { probability, top } = scoreLexical(model, text, true, 5, model.threshold);
   if (probability < model.threshold) return;
-  const { top } = scoreLexical(model, text, true);
   const weight = Math.min(0.9, 0.5 + ((probability - model.threshold) * 0.4) / (1 - model.threshold));
   add(
     out,

@@ -17,8 +17,8 @@ export const HASH_BITS = 17;
 const DIM = 1 << HASH_BITS;
 const MASK = DIM - 1;
 /** Character n-grams are read from the first HEAD and last TAIL characters of the normalized text. */
-const CHAR_HEAD = 3_000;
-const CHAR_TAIL = 1_000;
+const CHAR_HEAD = 2_000;
+const CHAR_TAIL = 500;
 
 export interface LexicalModel {
   version: 2;
@@ -118,10 +118,18 @@ function dot(w: Float32Array | Float64Array, buckets: Int32Array, bias: number):
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-export function scoreLexical(model: LoadedLexicalModel, text: string, explain = false, topN = 5): LexicalScore {
+/** `explainAbove`: explain only when the probability reaches it (the detector explains what it flags). */
+export function scoreLexical(
+  model: LoadedLexicalModel,
+  text: string,
+  explain = false,
+  topN = 5,
+  explainAbove = 0,
+): LexicalScore {
   const buckets = featureBuckets(text);
   const probability = sigmoid(dot(model.w, buckets, model.bias));
-  return { probability, top: explain ? explainLexical(model, text, buckets.length, topN) : [] };
+  const top = explain && probability >= explainAbove ? explainLexical(model, text, buckets.length, topN) : [];
+  return { probability, top };
 }
 
 /** Names the words, word pairs and character n-grams that pushed the score up most (by their bucket's weight). */
@@ -168,13 +176,20 @@ export interface TrainingOptions {
   epochs?: number;
   learningRate?: number;
   l2?: number;
+  /** The learning rate in epoch e is learningRate / (1 + decay * e). */
+  decay?: number;
   /** Out-of-fold benign scores decide the threshold: the `quantile` of them, at least `minThreshold`. */
   folds?: number;
   quantile?: number;
   minThreshold?: number;
+  /**
+   * The document each example belongs to (segments of one text): folds keep a document together, and
+   * the threshold is the quantile of each benign document's highest out-of-fold score.
+   */
+  groups?: readonly number[];
 }
 
-const DEFAULTS = { epochs: 10, learningRate: 0.5, l2: 1e-4, folds: 4, quantile: 0.995, minThreshold: 0.5 };
+const DEFAULTS: Required<Omit<TrainingOptions, 'groups'>> = { epochs: 20, learningRate: 2, l2: 1e-4, folds: 4, quantile: 0.995, minThreshold: 0.1, decay: 0 };
 
 /** A training example already turned into buckets (featurize once, train many times in evaluations). */
 export interface FeaturizedExample {
@@ -192,7 +207,7 @@ export function featurize(examples: readonly TrainingExample[]): FeaturizedExamp
  */
 function fit(
   data: readonly FeaturizedExample[],
-  o: typeof DEFAULTS,
+  o: Required<Omit<TrainingOptions, 'groups'>>,
 ): { w: Float64Array; bias: number } {
   const w = new Float64Array(DIM);
   let bias = 0;
@@ -200,13 +215,14 @@ function fit(
   const neg = data.length - pos;
   const weightOf = (label: 0 | 1) => data.length / (2 * Math.max(1, label ? pos : neg));
   for (let epoch = 0; epoch < o.epochs; epoch++) {
-    const lr = o.learningRate / (1 + epoch);
+    const lr = o.learningRate / (1 + o.decay * epoch);
     for (const { buckets, label } of data) {
       const n = buckets.length;
       if (n === 0) continue;
       const scale = 1 / Math.sqrt(n);
       const g = (sigmoid(dot(w, buckets, bias)) - label) * weightOf(label);
-      bias -= lr * g;
+      // The bias moves on every example: a tenth of the rate keeps it from swinging.
+      bias -= 0.1 * lr * g;
       for (let i = 0; i < n; i++) {
         const b = buckets[i]!;
         w[b] = w[b]! - lr * (g * scale + o.l2 * w[b]!);
@@ -219,14 +235,19 @@ function fit(
 /** Trains and chooses the threshold from out-of-fold benign scores (fold = position modulo `folds`). */
 export function trainFeaturized(data: readonly FeaturizedExample[], options: TrainingOptions = {}): LexicalModel {
   const o = { ...DEFAULTS, ...options };
-  const benignOof: number[] = [];
+  const groups = options.groups;
+  const foldOf = (i: number) => (groups ? groups[i]! : i) % o.folds;
+  const groupMax = new Map<number, number>();
   for (let f = 0; f < o.folds; f++) {
-    const train = data.filter((_, i) => i % o.folds !== f);
+    const train = data.filter((_, i) => foldOf(i) !== f);
     const { w, bias } = fit(train, o);
     data.forEach((d, i) => {
-      if (i % o.folds === f && d.label === 0) benignOof.push(sigmoid(dot(w, d.buckets, bias)));
+      if (foldOf(i) !== f || d.label !== 0) return;
+      const g = groups ? groups[i]! : i;
+      groupMax.set(g, Math.max(groupMax.get(g) ?? 0, sigmoid(dot(w, d.buckets, bias))));
     });
   }
+  const benignOof = [...groupMax.values()];
   benignOof.sort((a, b) => a - b);
   const q = benignOof.length ? benignOof[Math.min(benignOof.length - 1, Math.floor(o.quantile * benignOof.length))]! : 0;
   const threshold = Math.round(Math.max(o.minThreshold, q) * 1000) / 1000;
@@ -249,7 +270,7 @@ export function trainFeaturized(data: readonly FeaturizedExample[], options: Tra
       epochs: o.epochs,
       learningRate: o.learningRate,
       l2: o.l2,
-      thresholdRule: `${o.quantile * 100}th percentile of ${o.folds}-fold out-of-fold benign scores, at least ${o.minThreshold}`,
+      thresholdRule: `${o.quantile * 100}th percentile of ${o.folds}-fold out-of-fold benign ${groups ? 'documents (highest segment)' : 'scores'}, at least ${o.minThreshold}`,
     },
   };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { looksLikeCode } from '../adversarial-suffix.js';
 
 /**
  * A character trigram language model of ordinary requests, for adversarial suffixes and token soup
@@ -10,6 +11,9 @@ import { fileURLToPath } from 'node:url';
  * attack's wording. The threshold is a quantile of the benign training texts' highest window, so it
  * is set by what ordinary text does, not by the attacks measured.
  *
+ * Code is left out, in training the threshold and in scoring: identifiers, escapes and operators are
+ * as improbable as token soup under a model of prose, and code has other checks.
+ *
  * Characters are mapped to a small alphabet (letters keep their case, digits are one symbol, every
  * whitespace one space); trigram counts are hashed into 2^16 buckets. Linear in the text.
  */
@@ -18,7 +22,7 @@ const TRIGRAM_BITS = 16;
 const TRI = 1 << TRIGRAM_BITS;
 /** Symbols: 0 = space, 1 = digit, 2 = other non-ASCII letter, 3 = anything else, 4.. = printable ASCII. */
 const SYMBOLS = 4 + 95;
-export const WINDOW = 24;
+export const WINDOW = 40;
 /** At most this many characters are read: the first 3/4 and the last 1/4. */
 const MAX_CHARS = 6_000;
 
@@ -107,8 +111,9 @@ export interface SoupWindow {
   excerpt: string;
 }
 
-/** The most improbable window of WINDOW characters, or null for text shorter than a window. */
+/** The most improbable window of WINDOW characters, or null for text shorter than a window or code. */
 export function mostImprobableWindow(model: LoadedCharLm, text: string): SoupWindow | null {
+  if (looksLikeCode(text)) return null;
   const seq = symbols(text);
   const s = surprisals(model, seq);
   if (s.length < WINDOW) return null;
@@ -144,13 +149,16 @@ export interface CharLmOptions {
   quantile?: number;
 }
 
-/** Counts trigrams of the benign texts in order; the same texts give the same model. */
-export function trainCharLm(benign: readonly string[], options: CharLmOptions = {}): CharLmModel {
+/**
+ * Counts trigrams of the benign texts and of `prose` (ordinary text only counted, not used for the
+ * threshold) in order; the same texts give the same model.
+ */
+export function trainCharLm(benign: readonly string[], options: CharLmOptions = {}, prose: readonly string[] = []): CharLmModel {
   const quantile = options.quantile ?? 0.995;
   const ctx32 = new Uint32Array(SYMBOLS * SYMBOLS);
   const tri32 = new Uint32Array(TRI);
   let characters = 0;
-  for (const text of benign) {
+  for (const text of [...prose, ...benign]) {
     const seq = symbols(text);
     characters += seq.length;
     for (let i = 2; i < seq.length; i++) {
@@ -166,6 +174,7 @@ export function trainCharLm(benign: readonly string[], options: CharLmOptions = 
   const loaded: LoadedCharLm = { threshold: 0, ctx, tri };
   const highs: number[] = [];
   for (const text of benign) {
+    if (looksLikeCode(text)) continue;
     const seq = symbols(text);
     adjust(loaded, seq, -1);
     const w = mostImprobableWindow(loaded, text);
@@ -181,9 +190,9 @@ export function trainCharLm(benign: readonly string[], options: CharLmOptions = 
     contexts: b64(ctx),
     trigrams: b64(tri),
     trainedOn: {
-      texts: benign.length,
+      texts: benign.length + prose.length,
       characters,
-      thresholdRule: `${quantile * 100}th percentile of the benign texts' most improbable ${WINDOW}-character window (leave-one-text-out counts)`,
+      thresholdRule: `${quantile * 100}th percentile of the benign texts' most improbable ${WINDOW}-character window, code left out (each text scored without its own counts)`,
     },
   };
 }
