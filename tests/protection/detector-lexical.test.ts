@@ -54,7 +54,11 @@ describe('n-gram classifier (lexical model)', () => {
   });
 
   it('training is deterministic', () => {
-    const ex = trainingExamples({ examples: trainingSet('/nonexistent').examples.slice(0, 120), sources: [], skipped: [] });
+    const ex = trainingExamples({
+      examples: trainingSet('/nonexistent').examples.slice(0, 120),
+      sources: [],
+      skipped: [],
+    });
     expect(trainLexicalModel(ex, { epochs: 3 })).toEqual(trainLexicalModel(ex, { epochs: 3 }));
   });
 

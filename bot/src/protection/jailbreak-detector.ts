@@ -139,7 +139,12 @@ function addCharLm(text: string, out: FeatureMap, model: LoadedCharLm | null): v
   const w = mostImprobableWindow(model, text);
   if (!w || w.entropy < model.threshold) return;
   const weight = Math.min(0.8, 0.4 + (w.entropy - model.threshold) * 0.4);
-  add(out, 'adversarial-suffix.char-lm', Math.round(weight * 1000) / 1000, `${w.entropy.toFixed(2)} nats/char: ${w.excerpt}`);
+  add(
+    out,
+    'adversarial-suffix.char-lm',
+    Math.round(weight * 1000) / 1000,
+    `${w.entropy.toFixed(2)} nats/char: ${w.excerpt}`,
+  );
 }
 
 const MIN_LEXICAL_WORDS = 8;

@@ -189,7 +189,15 @@ export interface TrainingOptions {
   groups?: readonly number[];
 }
 
-const DEFAULTS: Required<Omit<TrainingOptions, 'groups'>> = { epochs: 20, learningRate: 2, l2: 1e-4, folds: 4, quantile: 0.995, minThreshold: 0.1, decay: 0 };
+const DEFAULTS: Required<Omit<TrainingOptions, 'groups'>> = {
+  epochs: 20,
+  learningRate: 2,
+  l2: 1e-4,
+  folds: 4,
+  quantile: 0.995,
+  minThreshold: 0.1,
+  decay: 0,
+};
 
 /** A training example already turned into buckets (featurize once, train many times in evaluations). */
 export interface FeaturizedExample {
@@ -249,7 +257,9 @@ export function trainFeaturized(data: readonly FeaturizedExample[], options: Tra
   }
   const benignOof = [...groupMax.values()];
   benignOof.sort((a, b) => a - b);
-  const q = benignOof.length ? benignOof[Math.min(benignOof.length - 1, Math.floor(o.quantile * benignOof.length))]! : 0;
+  const q = benignOof.length
+    ? benignOof[Math.min(benignOof.length - 1, Math.floor(o.quantile * benignOof.length))]!
+    : 0;
   const threshold = Math.round(Math.max(o.minThreshold, q) * 1000) / 1000;
   const { w, bias } = fit(data, o);
   let max = 0;
@@ -309,7 +319,7 @@ export function shippedLexicalModel(): LoadedLexicalModel | null {
   try {
     loaded = loadLexicalModel(JSON.parse(text) as LexicalModel);
   } catch (err) {
-    throw new Error(`${LEXICAL_MODEL_FILE}: ${(err as Error).message}`);
+    throw new Error(`${LEXICAL_MODEL_FILE}: ${(err as Error).message}`, { cause: err });
   }
   return loaded;
 }

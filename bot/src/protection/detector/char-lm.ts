@@ -153,7 +153,11 @@ export interface CharLmOptions {
  * Counts trigrams of the benign texts and of `prose` (ordinary text only counted, not used for the
  * threshold) in order; the same texts give the same model.
  */
-export function trainCharLm(benign: readonly string[], options: CharLmOptions = {}, prose: readonly string[] = []): CharLmModel {
+export function trainCharLm(
+  benign: readonly string[],
+  options: CharLmOptions = {},
+  prose: readonly string[] = [],
+): CharLmModel {
   const quantile = options.quantile ?? 0.995;
   const ctx32 = new Uint32Array(SYMBOLS * SYMBOLS);
   const tri32 = new Uint32Array(TRI);

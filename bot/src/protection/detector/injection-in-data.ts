@@ -63,7 +63,8 @@ export function trainDataModel(documents: readonly DataTrainingDocument[]): Lexi
   const pos: { buckets: Int32Array; label: 0 | 1; group: number }[] = [];
   const neg: typeof pos = [];
   documents.forEach((d, g) => {
-    for (const s of segments(d.text)) (d.label ? pos : neg).push({ buckets: featureBuckets(s), label: d.label, group: g });
+    for (const s of segments(d.text))
+      (d.label ? pos : neg).push({ buckets: featureBuckets(s), label: d.label, group: g });
   });
   const data: typeof pos = [];
   for (let i = 0; i < Math.max(pos.length, neg.length); i++) {
@@ -99,14 +100,21 @@ export function detectInjectionInData(text: string, options: InjectionOptions = 
   const base = detectJailbreak(text, { threshold, lexical: false });
   const model = options.model === undefined ? shippedDataModel() : options.model;
   if (!model) return base;
-  const found = scoreDataSegments(model, text.length > 16_000 ? `${text.slice(0, 12_000)}\n${text.slice(-4_000)}` : text);
+  const found = scoreDataSegments(
+    model,
+    text.length > 16_000 ? `${text.slice(0, 12_000)}\n${text.slice(-4_000)}` : text,
+  );
   if (!found || found.probability < model.threshold) return base;
   const weight =
-    Math.round(Math.min(0.9, 0.5 + ((found.probability - model.threshold) * 0.4) / (1 - model.threshold)) * 1000) / 1000;
+    Math.round(Math.min(0.9, 0.5 + ((found.probability - model.threshold) * 0.4) / (1 - model.threshold)) * 1000) /
+    1000;
   const feature: JailbreakFeature = {
     id: 'injection-in-data.model',
     weight,
-    excerpt: `p=${found.probability.toFixed(2)} (${found.top.map((t) => t.ngram).join(', ')}): ${found.segment}`.slice(0, 120),
+    excerpt: `p=${found.probability.toFixed(2)} (${found.top.map((t) => t.ngram).join(', ')}): ${found.segment}`.slice(
+      0,
+      120,
+    ),
   };
   const features = [...base.features, feature].sort((a, b) => b.weight - a.weight);
   const score = Math.round((1 - (1 - base.score) * (1 - weight)) * 1000) / 1000;
