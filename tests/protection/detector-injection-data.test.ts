@@ -58,3 +58,12 @@ describe('injection in tool data: the data model', () => {
     },
   );
 });
+
+describe('injection in tool data: what is not a document', () => {
+  it.each([
+    'How do I rotate a client secret for an app registration?',
+    'Write a summary of the Q3 sales figures for the board',
+  ])('a one-sentence tool input (a query) is not weighed by the data model: %s', (text) => {
+    expect(detectInjectionInData(text).features.some((f) => f.id === 'injection-in-data.model')).toBe(false);
+  });
+});

@@ -132,13 +132,14 @@ function addLexical(text: string, out: FeatureMap, model: LoadedLexicalModel | n
 
 /**
  * The character model's vote: a window of the text more improbable than ordinary text gets (token soup,
- * an adversarial suffix) is a feature; it flags with any other signal, and alone when far above.
+ * an adversarial suffix) is a feature that flags alone: the threshold is already the 99.5th percentile of
+ * ordinary text's worst window, so reaching it is the evidence.
  */
 function addCharLm(text: string, out: FeatureMap, model: LoadedCharLm | null): void {
   if (!model) return;
   const w = mostImprobableWindow(model, text);
   if (!w || w.entropy < model.threshold) return;
-  const weight = Math.min(0.8, 0.4 + (w.entropy - model.threshold) * 0.4);
+  const weight = Math.min(0.8, 0.5 + (w.entropy - model.threshold) * 0.3);
   add(
     out,
     'adversarial-suffix.char-lm',

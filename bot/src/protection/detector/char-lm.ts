@@ -23,6 +23,8 @@ const TRI = 1 << TRIGRAM_BITS;
 /** Symbols: 0 = space, 1 = digit, 2 = other non-ASCII letter, 3 = anything else, 4.. = printable ASCII. */
 const SYMBOLS = 4 + 95;
 export const WINDOW = 40;
+/** Spaces a window must hold to be weighed. */
+const MIN_SPACES = 3;
 /** At most this many characters are read: the first 3/4 and the last 1/4. */
 const MAX_CHARS = 6_000;
 
@@ -117,17 +119,26 @@ export function mostImprobableWindow(model: LoadedCharLm, text: string): SoupWin
   const seq = symbols(text);
   const s = surprisals(model, seq);
   if (s.length < WINDOW) return null;
+  // A window counts only when it holds several words: one long token (base64, a hash, a URL, an id) is
+  // improbable too, but it is data, not token soup.
+  const space = (i: number) => (seq[i + 2] === 0 ? 1 : 0);
   let sum = 0;
-  for (let i = 0; i < WINDOW; i++) sum += s[i]!;
-  let best = sum;
+  let spaces = 0;
+  for (let i = 0; i < WINDOW; i++) {
+    sum += s[i]!;
+    spaces += space(i);
+  }
+  let best = spaces >= MIN_SPACES ? sum : -1;
   let at = 0;
   for (let i = WINDOW; i < s.length; i++) {
     sum += s[i]! - s[i - WINDOW]!;
-    if (sum > best) {
+    spaces += space(i) - space(i - WINDOW);
+    if (spaces >= MIN_SPACES && sum > best) {
       best = sum;
       at = i - WINDOW + 1;
     }
   }
+  if (best < 0) return null;
   return { entropy: best / WINDOW, excerpt: excerptAt(text, at) };
 }
 

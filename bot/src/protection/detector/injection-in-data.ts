@@ -22,6 +22,7 @@ const MAX_SEGMENTS = 200;
 const MAX_SEGMENT = 400;
 const MIN_SEGMENT = 40;
 const MIN_WORDS = 4;
+const MIN_DOCUMENT_SEGMENTS = 2;
 
 /** Lines and sentences, short ones joined to the next, long ones cut; the bounded text's first MAX_SEGMENTS. */
 export function segments(text: string): string[] {
@@ -80,7 +81,11 @@ export function scoreDataSegments(
   text: string,
 ): { probability: number; segment: string; top: { ngram: string; weight: number }[] } | null {
   let best: { probability: number; segment: string } | null = null;
-  for (const segment of segments(text)) {
+  const all = segments(text);
+  // An injected instruction stands out inside a document; a text of one sentence (a search query, a
+  // subject line) is not a document, and questions and requests are what such inputs normally hold.
+  if (all.length < MIN_DOCUMENT_SEGMENTS) return null;
+  for (const segment of all) {
     const { probability } = scoreLexical(model, segment);
     if (!best || probability > best.probability) best = { probability, segment };
   }
