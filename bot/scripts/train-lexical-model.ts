@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { format } from 'prettier';
+import { format, resolveConfig } from 'prettier';
 import { pathToFileURL } from 'node:url';
 import { CHAR_LM_FILE, trainCharLm } from '../src/protection/detector/char-lm.js';
 import { DATA_MODEL_FILE, trainDataModel } from '../src/protection/detector/injection-in-data.js';
@@ -77,7 +77,8 @@ export function trainShippedModels(set: TrainingSet = trainingSet(), dir?: strin
 
 /** Written as the repository's formatter would, so that `npm run lint` passes on a freshly trained model. */
 async function writeJson(file: string, value: unknown): Promise<void> {
-  writeFileSync(file, await format(JSON.stringify(value), { parser: 'json' }));
+  const config = (await resolveConfig(file)) ?? {};
+  writeFileSync(file, await format(JSON.stringify(value), { ...config, filepath: file }));
 }
 
 async function main(): Promise<void> {
