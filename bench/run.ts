@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchModule, BenchRow } from './bench-types.js';
 
-const MODULES = ['api', 'webhook', 'notifier', 'hunting', 'tab', 'scale'];
+const MODULES = ['api', 'webhook', 'notifier', 'hunting', 'tab', 'detector', 'scale'];
 /** Run only when named: scale seeds 100,000 agents on each backend the first time. */
 const ON_REQUEST = ['scale'];
 const here = path.dirname(fileURLToPath(import.meta.url));

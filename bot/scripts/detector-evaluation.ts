@@ -1,12 +1,14 @@
+import { loadCharLm, trainCharLm } from '../src/protection/detector/char-lm.js';
+import type { LoadedCharLm } from '../src/protection/detector/char-lm.js';
 import { detectJailbreak } from '../src/protection/jailbreak-detector.js';
-import { trainLexicalModel } from '../src/protection/lexical-model.js';
-import type { LexicalModel, TrainingExample } from '../src/protection/lexical-model.js';
+import { featureBuckets, loadLexicalModel, trainFeaturized } from '../src/protection/lexical-model.js';
+import type { FeaturizedExample, LoadedLexicalModel, TrainingExample } from '../src/protection/lexical-model.js';
 import type { CorpusExample } from './detection-corpora.js';
 
 /**
  * The detector measured per source and per family, and leave-one-source-out: for each source, the
- * lexical model is trained on every other source (the patterns are fixed) and the source is scored
- * with that model. A source's wording then never reached the model, which is the honest figure for
+ * n-gram classifier and the character model are trained on every other source (the patterns are
+ * fixed) and the source is scored with those models. A source's wording then never reached the model, which is the honest figure for
  * text written elsewhere.
  */
 
@@ -23,20 +25,37 @@ export interface SourceEvaluation {
   shipped: { bySource: Rate[]; byFamily: Rate[] };
   /** Each source scored by a model trained without it. */
   leaveOneOut: Rate[];
+  /** The same leave-one-source-out scores, per label/family. */
+  leaveOneOutByFamily: Rate[];
   overall: { shipped: { tpr: number; fpr: number }; leaveOneOut: { tpr: number; fpr: number } };
 }
 
 type Scorer = (text: string) => boolean;
 
-export function evaluateSources(examples: readonly CorpusExample[]): SourceEvaluation {
+/** `prose`: ordinary text the character model counts in every fold (never scored; PROSE_SOURCE). */
+export function evaluateSources(examples: readonly CorpusExample[], prose: readonly string[] = []): SourceEvaluation {
   const shippedScorer: Scorer = (t) => detectJailbreak(t).flagged;
   const flaggedShipped = examples.map((e) => shippedScorer(e.text));
   const sources = [...new Set(examples.map((e) => e.source))];
   const flaggedLoo = new Array<boolean>(examples.length).fill(false);
+  // Featurized once, in the training order (interleaved), then trained on subsets.
+  const order = interleaveIndices(examples);
+  const featurized: FeaturizedExample[] = order.map((i) => ({
+    buckets: featureBuckets(examples[i]!.text),
+    label: examples[i]!.label,
+  }));
   for (const source of sources) {
-    const model = trainLexicalModel(interleave(examples.filter((e) => e.source !== source)));
+    const keep = order.map((i) => examples[i]!.source !== source);
+    const model = loadLexicalModel(trainFeaturized(featurized.filter((_, k) => keep[k])));
+    const charLm = loadCharLm(
+      trainCharLm(
+        order.filter((i, k) => keep[k] && examples[i]!.label === 0).map((i) => examples[i]!.text),
+        {},
+        prose,
+      ),
+    );
     examples.forEach((e, i) => {
-      if (e.source === source) flaggedLoo[i] = scoreWith(model, e.text);
+      if (e.source === source) flaggedLoo[i] = scoreWith(model, charLm, e.text);
     });
   }
   const rates = (keyOf: (e: CorpusExample) => string, flagged: boolean[]) => {
@@ -66,12 +85,26 @@ export function evaluateSources(examples: readonly CorpusExample[]): SourceEvalu
       byFamily: rates((e) => `${e.label ? 'jailbreak' : 'benign'}/${e.family}`, flaggedShipped),
     },
     leaveOneOut: rates((e) => e.source, flaggedLoo),
+    leaveOneOutByFamily: rates((e) => `${e.label ? 'jailbreak' : 'benign'}/${e.family}`, flaggedLoo),
     overall: { shipped: overall(flaggedShipped), leaveOneOut: overall(flaggedLoo) },
   };
 }
 
-function scoreWith(model: LexicalModel, text: string): boolean {
-  return detectJailbreak(text, { model }).flagged;
+function scoreWith(model: LoadedLexicalModel, charLm: LoadedCharLm, text: string): boolean {
+  return detectJailbreak(text, { model, charLm }).flagged;
+}
+
+/** The indices of `interleave`'s order. */
+function interleaveIndices(examples: readonly { label: 0 | 1 }[]): number[] {
+  const pos: number[] = [];
+  const neg: number[] = [];
+  examples.forEach((e, i) => (e.label === 1 ? pos : neg).push(i));
+  const out: number[] = [];
+  for (let i = 0; i < Math.max(pos.length, neg.length); i++) {
+    if (i < pos.length) out.push(pos[i]!);
+    if (i < neg.length) out.push(neg[i]!);
+  }
+  return out;
 }
 
 /** Jailbreak and benign examples alternating, each in its given order: deterministic training input. */

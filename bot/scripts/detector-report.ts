@@ -5,7 +5,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { clearJailbreakCache, detectJailbreak } from '../src/protection/jailbreak-detector.js';
 import type { JailbreakResult } from '../src/protection/jailbreak-detector.js';
 import type { CorpusExample } from './detection-corpora.js';
-import { corporaDir, loadCorpora } from './detection-corpora.js';
+import { corporaDir, loadCorpora, loadProse } from './detection-corpora.js';
+import { dataTrainingDocuments, loadInjectionCorpora } from './injection-corpora.js';
+import {
+  detectInjectionInData,
+  shippedDataModel,
+  trainDataModel,
+} from '../src/protection/detector/injection-in-data.js';
+import { loadLexicalModel } from '../src/protection/lexical-model.js';
 import type { Rate } from './detector-evaluation.js';
 import { evaluateSources } from './detector-evaluation.js';
 
@@ -155,11 +162,19 @@ function main(): void {
       console.log(`    - (${s.split}/${s.category}) ${clip(s.text)}  -> ${why(s)}`);
   }
   printPublicCorpora(jailbreak, benign);
+  printInjection();
 
-  const t = timeDetector([...jailbreak, ...benign].map((p) => p.text));
-  console.log(
-    `\n  time per message (median of 7 uncached runs each, ${t.messages} messages): p50 ${t.p50.toFixed(1)} µs, p99 ${t.p99.toFixed(1)} µs, max ${t.max.toFixed(1)} µs`,
-  );
+  const show = (what: string, t: ReturnType<typeof timeDetector>) =>
+    console.log(
+      `  ${what} (median of 7 uncached runs each, ${t.messages} messages): p50 ${t.p50.toFixed(1)} µs, p99 ${t.p99.toFixed(1)} µs, max ${t.max.toFixed(1)} µs`,
+    );
+  console.log('\nTime per message (aim: p99 < 1 ms)');
+  show('project set', timeDetector([...jailbreak, ...benign].map((p) => p.text)));
+  const corpora = loadCorpora().examples.map((e) => e.text);
+  if (corpora.length > 0) {
+    show('public corpora, all', timeDetector(corpora));
+    show('public corpora, texts up to 1,000 characters', timeDetector(corpora.filter((t) => t.length <= 1_000)));
+  }
 }
 
 /** The public corpora (read from the mirror, never committed) with the project's own set as one more source. */
@@ -177,7 +192,7 @@ function printPublicCorpora(jailbreak: LabelledPrompt[], benign: LabelledPrompt[
     ...jailbreak.map((p) => ({ text: p.text, label: 1 as const, family: p.category, source: 'agent-warden' })),
     ...benign.map((p) => ({ text: p.text, label: 0 as const, family: p.category, source: 'agent-warden' })),
   ];
-  const r = evaluateSources([...own, ...examples]);
+  const r = evaluateSources([...own, ...examples], loadProse(dir));
   const show = (x: Rate) => `${x.label ? 'TPR' : 'FPR'} ${pct(x.flagged / x.total)} (${x.flagged}/${x.total})`;
   console.log(
     `  overall, shipped model       : TPR ${pct(r.overall.shipped.tpr)}, FPR ${pct(r.overall.shipped.fpr)}` +
@@ -188,8 +203,67 @@ function printPublicCorpora(jailbreak: LabelledPrompt[], benign: LabelledPrompt[
     const loo = r.leaveOneOut.find((x) => x.key === s.key && x.label === s.label)!;
     console.log(`    ${s.key.padEnd(16)} ${show(s).padEnd(26)} | ${show(loo)}`);
   }
-  console.log('\n  per family (shipped model):');
-  for (const f of r.shipped.byFamily) console.log(`    ${f.key.padEnd(40)} ${show(f)}`);
+  console.log('\n  per family: shipped model | leave-one-source-out');
+  for (const f of r.shipped.byFamily) {
+    const loo = r.leaveOneOutByFamily.find((x) => x.key === f.key && x.label === f.label)!;
+    console.log(`    ${f.key.padEnd(40)} ${show(f).padEnd(26)} | ${show(loo)}`);
+  }
+  const publicOnly = (rates: Rate[], label: 0 | 1) => {
+    const rs = rates.filter((x) => x.key !== 'agent-warden' && x.label === label);
+    const total = rs.reduce((n, x) => n + x.total, 0);
+    return { flagged: rs.reduce((n, x) => n + x.flagged, 0), total };
+  };
+  const tp = publicOnly(r.leaveOneOut, 1);
+  const fp = publicOnly(r.leaveOneOut, 0);
+  console.log(
+    `\n  public corpora only, leave-one-source-out: TPR ${pct(tp.flagged / tp.total)} (${tp.flagged}/${tp.total}), ` +
+      `FPR ${pct(fp.flagged / fp.total)} (${fp.flagged}/${fp.total}) (aim: TPR >= 90%, FPR <= 1%, every family >= 75%)`,
+  );
+}
+
+/** Item 4: the injection-in-data rule on BIPIA's test split, with a data model trained on its train split. */
+function printInjection(): void {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const s = loadInjectionCorpora();
+  console.log('\nInjection in tool data (injection-in-data rule; BIPIA test split, model trained on its train split)');
+  for (const line of s.skipped) console.log(`  ${line}`);
+  if (s.test.length === 0 || s.attacks.train.length === 0) {
+    console.log('  BIPIA absent: nothing to report');
+    return;
+  }
+  const model = loadLexicalModel(trainDataModel(dataTrainingDocuments(s)));
+  const shipped = shippedDataModel();
+  const rows = new Map<string, { label: 0 | 1; total: number; retrained: number; shipped: number; patterns: number }>();
+  const tally = (key: string, label: 0 | 1, f: { r: boolean; s: boolean; p: boolean }) => {
+    const row = rows.get(`${label}|${key}`) ?? { label, total: 0, retrained: 0, shipped: 0, patterns: 0 };
+    row.total++;
+    if (f.r) row.retrained++;
+    if (f.s) row.shipped++;
+    if (f.p) row.patterns++;
+    rows.set(`${label}|${key}`, row);
+  };
+  for (const e of s.test) {
+    const f = {
+      r: detectInjectionInData(e.text, { model }).flagged,
+      s: detectInjectionInData(e.text, { model: shipped }).flagged,
+      p: detectInjectionInData(e.text, { model: null }).flagged,
+    };
+    tally(e.label ? 'all attacks' : 'all benign', e.label, f);
+    tally(e.source, e.label, f);
+    if (e.label) tally(`attack/${e.family}`, 1, f);
+  }
+  console.log('  held-out (test split) | shipped data model | patterns only');
+  for (const [key, row] of rows) {
+    const name = key.split('|')[1]!;
+    const what = row.label ? 'TPR' : 'FPR';
+    const cell = (n: number) => `${what} ${pct(n / row.total)} (${n}/${row.total})`;
+    console.log(
+      `    ${name.padEnd(44)} ${cell(row.retrained).padEnd(24)} | ${cell(row.shipped).padEnd(24)} | ${cell(row.patterns)}`,
+    );
+  }
+  console.log(
+    '  (aim: TPR >= 90% at FPR <= 1%; the shipped model is trained on the train split only, so both columns are held out)',
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -31,6 +31,11 @@ const WINDOW = 12;
 const STEP = 4;
 const MAX_TOKENS = 240;
 
+/** Code (fenced or plain) has many improbable character sequences for good reasons: the suffix checks leave it out. */
+export function looksLikeCode(raw: string): boolean {
+  return CODE_LIKE.test(raw.replace(FENCED_CODE, ' ')) || /```/.test(raw);
+}
+
 /** Looks for a window of tokens that reads like an adversarial suffix. */
 export function findAdversarialSuffix(raw: string): SuffixFinding | null {
   const text = raw.replace(FENCED_CODE, ' ');

@@ -1,6 +1,8 @@
 import { findAdversarialSuffix } from './adversarial-suffix.js';
+import { mostImprobableWindow, shippedCharLm } from './detector/char-lm.js';
+import type { LoadedCharLm } from './detector/char-lm.js';
 import { scoreLexical, shippedLexicalModel } from './lexical-model.js';
-import type { LexicalModel } from './lexical-model.js';
+import type { LoadedLexicalModel } from './lexical-model.js';
 import { JAILBREAK_PATTERNS, JOINED_KEYWORDS, REVERSED_MARKERS, ROT13_MARKERS } from './jailbreak-patterns.js';
 import { normalizeText, rot13 } from './text-normalize.js';
 import type { ChatTurn, ToolExecutionRequest } from './webhook-schema.js';
@@ -43,7 +45,9 @@ export interface JailbreakDetectorOptions {
    */
   lexical?: boolean;
   /** The lexical model to weigh with instead of the shipped one (leave-one-source-out evaluation); bypasses the cache. */
-  model?: LexicalModel;
+  model?: LoadedLexicalModel;
+  /** The character model to weigh with instead of the shipped one (leave-one-source-out evaluation). */
+  charLm?: LoadedCharLm;
 }
 
 export const DEFAULT_JAILBREAK_THRESHOLD = 0.5;
@@ -67,6 +71,7 @@ export function detectJailbreak(text: string, options: JailbreakDetectorOptions 
     options.maxChars ?? DEFAULT_MAX_CHARS,
     options.lexical ?? true,
     options.model,
+    options.charLm,
   );
   return { score, flagged: score >= threshold, features };
 }
@@ -80,9 +85,11 @@ function cachedAnalysis(
   text: string,
   maxChars: number,
   lexical: boolean,
-  model: LexicalModel | undefined,
+  model: LoadedLexicalModel | undefined,
+  charLm: LoadedCharLm | undefined,
 ): { score: number; features: JailbreakFeature[] } {
-  const cacheable = text.length <= CACHE_MAX_TEXT && maxChars === DEFAULT_MAX_CHARS && model === undefined;
+  const cacheable =
+    text.length <= CACHE_MAX_TEXT && maxChars === DEFAULT_MAX_CHARS && model === undefined && charLm === undefined;
   const key = `${lexical ? 'L' : 'P'}${text}`;
   if (cacheable) {
     const hit = cache.get(key);
@@ -91,7 +98,10 @@ function cachedAnalysis(
   const map: FeatureMap = new Map();
   const bounded = bound(text, maxChars);
   analyze(bounded, map, true);
-  if (lexical) addLexical(bounded, map, model ?? shippedLexicalModel());
+  if (lexical) {
+    addLexical(bounded, map, model ?? shippedLexicalModel());
+    addCharLm(bounded, map, charLm ?? shippedCharLm());
+  }
   const features = [...map.values()].sort((a, b) => b.weight - a.weight);
   const result = { score: noisyOr(features), features };
   if (cacheable) {
@@ -105,11 +115,11 @@ function cachedAnalysis(
  * The lexical model's vote: at or above its threshold it becomes a feature whose weight grows from 0.5
  * (flags alone) to 0.9 with the probability; below, it adds nothing, so it never tips weak patterns over.
  */
-function addLexical(text: string, out: FeatureMap, model: LexicalModel | null): void {
+function addLexical(text: string, out: FeatureMap, model: LoadedLexicalModel | null): void {
   if (!model) return;
   // Short follow-ups ("Send it now.") carry too few words to weigh; the patterns still read them.
   if (countWords(text) < MIN_LEXICAL_WORDS) return;
-  const { probability, top } = scoreLexical(model, text);
+  const { probability, top } = scoreLexical(model, text, true, 5, model.threshold);
   if (probability < model.threshold) return;
   const weight = Math.min(0.9, 0.5 + ((probability - model.threshold) * 0.4) / (1 - model.threshold));
   add(
@@ -117,6 +127,24 @@ function addLexical(text: string, out: FeatureMap, model: LexicalModel | null): 
     'lexical-model',
     Math.round(weight * 1000) / 1000,
     `p=${probability.toFixed(2)}: ${top.map((t) => t.ngram).join(', ')}`,
+  );
+}
+
+/**
+ * The character model's vote: a window of the text more improbable than ordinary text gets (token soup,
+ * an adversarial suffix) is a feature that flags alone: the threshold is already the 99.5th percentile of
+ * ordinary text's worst window, so reaching it is the evidence.
+ */
+function addCharLm(text: string, out: FeatureMap, model: LoadedCharLm | null): void {
+  if (!model) return;
+  const w = mostImprobableWindow(model, text);
+  if (!w || w.entropy < model.threshold) return;
+  const weight = Math.min(0.8, 0.5 + (w.entropy - model.threshold) * 0.3);
+  add(
+    out,
+    'adversarial-suffix.char-lm',
+    Math.round(weight * 1000) / 1000,
+    `${w.entropy.toFixed(2)} nats/char: ${w.excerpt}`,
   );
 }
 

@@ -4,61 +4,166 @@ import { fileURLToPath } from 'node:url';
 import { normalizeText } from './text-normalize.js';
 
 /**
- * A small logistic-regression model over words and word pairs, trained on the "tuning" split of the
- * labelled prompt set (`npm run detector:train` writes lexical-model.json; the holdout split is never
- * used). It complements the phrase patterns: they recognise known attack wordings and explain them
- * precisely, the model generalises a little to rewordings ("put your guidelines on hold") by weighing
- * the words they share. Deterministic (fixed order, fixed epochs, no randomness), offline, and
- * explained by the n-grams that pushed the score up.
+ * A logistic-regression classifier on hashed word and character n-grams: words, adjacent word pairs
+ * and character 3-, 4- and 5-grams of the normalized text, each hashed (FNV-1a) into one of 2^17
+ * buckets. Trained (`npm run detector:train`) on the project's tuning split and on the public corpora
+ * present (docs/detection-data.md), it carries what the phrase patterns cannot list: persuasion and
+ * role-play wording, in-the-wild templates, their rewordings. Character n-grams see through
+ * misspellings and glued words. Deterministic (fixed order, fixed epochs, no randomness), offline,
+ * and explained: the n-grams that raised the score most are named in the feature.
  */
 
+export const HASH_BITS = 17;
+const DIM = 1 << HASH_BITS;
+const MASK = DIM - 1;
+/** Character n-grams are read from the first HEAD and last TAIL characters of the normalized text. */
+const CHAR_HEAD = 2_000;
+const CHAR_TAIL = 500;
+
 export interface LexicalModel {
-  version: 1;
+  version: 2;
+  hashBits: number;
   /** Probability at or above which the detector adds the `lexical-model` feature. */
   threshold: number;
   bias: number;
-  /** n-gram -> weight; n-grams seen in fewer than `minDocFreq` training prompts are left out. */
-  weights: Record<string, number>;
+  /** The weights, quantized to int16 (weight = q * scale), little-endian, base64. */
+  scale: number;
+  weights: string;
   trainedOn: {
     jailbreak: number;
     benign: number;
     epochs: number;
     learningRate: number;
     l2: number;
-    minDocFreq: number;
+    /** How the threshold was chosen. */
+    thresholdRule: string;
   };
+}
+
+/** The model with its weights decoded, ready to score. */
+export interface LoadedLexicalModel {
+  threshold: number;
+  bias: number;
+  w: Float32Array;
 }
 
 export interface LexicalScore {
   probability: number;
-  /** The n-grams that raised the score most, strongest first. */
+  /** The n-grams that raised the score most, strongest first (only with `explain`). */
   top: { ngram: string; weight: number }[];
 }
 
 const WORD = /^[a-z][a-z']{0,19}$/;
 
-/** Distinct words and adjacent word pairs of the normalized text ("your", "your_rules"). */
-export function lexicalNgrams(text: string): string[] {
-  const words = normalizeText(text)
-    .text.replace(/[^a-z0-9' ]/g, ' ')
+function words(normalized: string): string[] {
+  return normalized
+    .replace(/[^a-z0-9' ]/g, ' ')
     .split(' ')
     .filter((w) => WORD.test(w));
-  const out = new Set(words);
-  for (let i = 0; i + 1 < words.length; i++) out.add(`${words[i]}_${words[i + 1]}`);
-  return [...out];
 }
 
-export function scoreLexical(model: LexicalModel, text: string, topN = 5): LexicalScore {
-  let z = model.bias;
-  const contributions: { ngram: string; weight: number }[] = [];
-  for (const g of lexicalNgrams(text)) {
-    const w = model.weights[g];
-    if (w === undefined) continue;
-    z += w;
-    if (w > 0) contributions.push({ ngram: g, weight: w });
+/** FNV-1a of a string with a one-character salt, so that words and character n-grams never share a bucket on purpose. */
+function hashString(s: string, salt: number): number {
+  let h = Math.imul(0x811c9dc5 ^ salt, 16777619);
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return (h >>> 0) & MASK;
+}
+
+// Scratch space for de-duplicating buckets without allocating a Set per message.
+const seen = new Uint32Array(DIM);
+let stamp = 0;
+
+/** The distinct buckets of a text's n-grams. Linear in the text (bounded by CHAR_HEAD + CHAR_TAIL for characters). */
+export function featureBuckets(text: string): Int32Array {
+  const normalized = normalizeText(text).text;
+  stamp = (stamp + 1) >>> 0;
+  if (stamp === 0) {
+    seen.fill(0);
+    stamp = 1;
   }
-  contributions.sort((a, b) => b.weight - a.weight || a.ngram.localeCompare(b.ngram));
-  return { probability: 1 / (1 + Math.exp(-z)), top: contributions.slice(0, topN) };
+  const out: number[] = [];
+  const put = (b: number) => {
+    if (seen[b] !== stamp) {
+      seen[b] = stamp;
+      out.push(b);
+    }
+  };
+  const ws = words(normalized);
+  for (let i = 0; i < ws.length; i++) {
+    put(hashString(ws[i]!, 1));
+    if (i + 1 < ws.length) put(hashString(`${ws[i]} ${ws[i + 1]}`, 2));
+  }
+  const chars = boundChars(normalized);
+  for (let i = 0; i + 3 <= chars.length; i++) {
+    let h = Math.imul(0x811c9dc5 ^ 3, 16777619);
+    for (let k = 0; k < 5 && i + k < chars.length; k++) {
+      h = Math.imul(h ^ chars.charCodeAt(i + k), 16777619);
+      if (k >= 2) put((Math.imul(h ^ k, 16777619) >>> 0) & MASK);
+    }
+  }
+  return Int32Array.from(out);
+}
+
+function boundChars(normalized: string): string {
+  const s = ` ${normalized.replace(/[0-9]/g, '0')} `;
+  return s.length <= CHAR_HEAD + CHAR_TAIL ? s : `${s.slice(0, CHAR_HEAD)} ${s.slice(s.length - CHAR_TAIL)}`;
+}
+
+function dot(w: Float32Array | Float64Array, buckets: Int32Array, bias: number): number {
+  if (buckets.length === 0) return bias;
+  let z = 0;
+  for (let i = 0; i < buckets.length; i++) z += w[buckets[i]!]!;
+  return bias + z / Math.sqrt(buckets.length);
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** `explainAbove`: explain only when the probability reaches it (the detector explains what it flags). */
+export function scoreLexical(
+  model: LoadedLexicalModel,
+  text: string,
+  explain = false,
+  topN = 5,
+  explainAbove = 0,
+): LexicalScore {
+  const buckets = featureBuckets(text);
+  const probability = sigmoid(dot(model.w, buckets, model.bias));
+  const top = explain && probability >= explainAbove ? explainLexical(model, text, buckets.length, topN) : [];
+  return { probability, top };
+}
+
+/** Names the words, word pairs and character n-grams that pushed the score up most (by their bucket's weight). */
+function explainLexical(
+  model: LoadedLexicalModel,
+  text: string,
+  bucketCount: number,
+  topN: number,
+): { ngram: string; weight: number }[] {
+  const normalized = normalizeText(text).text;
+  const norm = 1 / Math.sqrt(Math.max(1, bucketCount));
+  const best = new Map<string, number>();
+  const consider = (ngram: string, bucket: number) => {
+    const w = model.w[bucket]! * norm;
+    if (w > 0 && !best.has(ngram)) best.set(ngram, w);
+  };
+  const ws = words(normalized);
+  for (let i = 0; i < ws.length; i++) {
+    consider(ws[i]!, hashString(ws[i]!, 1));
+    if (i + 1 < ws.length) consider(`${ws[i]} ${ws[i + 1]}`, hashString(`${ws[i]} ${ws[i + 1]}`, 2));
+  }
+  // Character n-grams only when no word explains the score (glued or misspelt words).
+  if (best.size === 0) {
+    const chars = boundChars(normalized);
+    for (let i = 0; i + 5 <= chars.length; i++) {
+      let h = Math.imul(0x811c9dc5 ^ 3, 16777619);
+      for (let k = 0; k < 5; k++) h = Math.imul(h ^ chars.charCodeAt(i + k), 16777619);
+      consider(`"${chars.slice(i, i + 5)}"`, (Math.imul(h ^ 4, 16777619) >>> 0) & MASK);
+    }
+  }
+  return [...best.entries()]
+    .map(([ngram, weight]) => ({ ngram, weight: Math.round(weight * 1000) / 1000 }))
+    .sort((a, b) => b.weight - a.weight || a.ngram.localeCompare(b.ngram))
+    .slice(0, topN);
 }
 
 export interface TrainingExample {
@@ -71,63 +176,137 @@ export interface TrainingOptions {
   epochs?: number;
   learningRate?: number;
   l2?: number;
-  minDocFreq?: number;
-  threshold?: number;
+  /** The learning rate in epoch e is learningRate / (1 + decay * e). */
+  decay?: number;
+  /** Out-of-fold benign scores decide the threshold: the `quantile` of them, at least `minThreshold`. */
+  folds?: number;
+  quantile?: number;
+  minThreshold?: number;
+  /**
+   * The document each example belongs to (segments of one text): folds keep a document together, and
+   * the threshold is the quantile of each benign document's highest out-of-fold score.
+   */
+  groups?: readonly number[];
 }
 
-/** Trains by plain stochastic gradient descent in the examples' order: the same examples give the same model. */
-export function trainLexicalModel(examples: readonly TrainingExample[], options: TrainingOptions = {}): LexicalModel {
-  const epochs = options.epochs ?? 60;
-  const learningRate = options.learningRate ?? 0.1;
-  const l2 = options.l2 ?? 0.01;
-  const minDocFreq = options.minDocFreq ?? 2;
-  const docs = examples.map((e) => ({ grams: lexicalNgrams(e.text), label: e.label }));
-  const df = new Map<string, number>();
-  for (const d of docs) for (const g of d.grams) df.set(g, (df.get(g) ?? 0) + 1);
-  const kept = (g: string) => (df.get(g) ?? 0) >= minDocFreq;
-  const data = docs.map((d) => ({ grams: d.grams.filter(kept), label: d.label }));
-  const w = new Map<string, number>();
+const DEFAULTS: Required<Omit<TrainingOptions, 'groups'>> = {
+  epochs: 20,
+  learningRate: 2,
+  l2: 1e-4,
+  folds: 4,
+  quantile: 0.995,
+  minThreshold: 0.1,
+  decay: 0,
+};
+
+/** A training example already turned into buckets (featurize once, train many times in evaluations). */
+export interface FeaturizedExample {
+  buckets: Int32Array;
+  label: 0 | 1;
+}
+
+export function featurize(examples: readonly TrainingExample[]): FeaturizedExample[] {
+  return examples.map((e) => ({ buckets: featureBuckets(e.text), label: e.label }));
+}
+
+/**
+ * Plain stochastic gradient descent in the examples' order, each class weighted to half of the loss
+ * (benign text outnumbers attacks several times): the same examples give the same weights.
+ */
+function fit(
+  data: readonly FeaturizedExample[],
+  o: Required<Omit<TrainingOptions, 'groups'>>,
+): { w: Float64Array; bias: number } {
+  const w = new Float64Array(DIM);
   let bias = 0;
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    for (const { grams, label } of data) {
-      let z = bias;
-      for (const g of grams) z += w.get(g) ?? 0;
-      const err = 1 / (1 + Math.exp(-z)) - label;
-      bias -= learningRate * err;
-      for (const g of grams) {
-        const cur = w.get(g) ?? 0;
-        w.set(g, cur - learningRate * (err + l2 * cur));
+  const pos = data.filter((d) => d.label === 1).length;
+  const neg = data.length - pos;
+  const weightOf = (label: 0 | 1) => data.length / (2 * Math.max(1, label ? pos : neg));
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    const lr = o.learningRate / (1 + o.decay * epoch);
+    for (const { buckets, label } of data) {
+      const n = buckets.length;
+      if (n === 0) continue;
+      const scale = 1 / Math.sqrt(n);
+      const g = (sigmoid(dot(w, buckets, bias)) - label) * weightOf(label);
+      // The bias moves on every example: a tenth of the rate keeps it from swinging.
+      bias -= 0.1 * lr * g;
+      for (let i = 0; i < n; i++) {
+        const b = buckets[i]!;
+        w[b] = w[b]! - lr * (g * scale + o.l2 * w[b]!);
       }
     }
   }
-  const weights: Record<string, number> = {};
-  for (const g of [...w.keys()].sort()) {
-    const v = Math.round(w.get(g)! * 1000) / 1000;
-    if (v !== 0) weights[g] = v;
+  return { w, bias };
+}
+
+/** Trains and chooses the threshold from out-of-fold benign scores (fold = position modulo `folds`). */
+export function trainFeaturized(data: readonly FeaturizedExample[], options: TrainingOptions = {}): LexicalModel {
+  const o = { ...DEFAULTS, ...options };
+  const groups = options.groups;
+  const foldOf = (i: number) => (groups ? groups[i]! : i) % o.folds;
+  const groupMax = new Map<number, number>();
+  for (let f = 0; f < o.folds; f++) {
+    const train = data.filter((_, i) => foldOf(i) !== f);
+    const { w, bias } = fit(train, o);
+    data.forEach((d, i) => {
+      if (foldOf(i) !== f || d.label !== 0) return;
+      const g = groups ? groups[i]! : i;
+      groupMax.set(g, Math.max(groupMax.get(g) ?? 0, sigmoid(dot(w, d.buckets, bias))));
+    });
   }
+  const benignOof = [...groupMax.values()];
+  benignOof.sort((a, b) => a - b);
+  const q = benignOof.length
+    ? benignOof[Math.min(benignOof.length - 1, Math.floor(o.quantile * benignOof.length))]!
+    : 0;
+  const threshold = Math.round(Math.max(o.minThreshold, q) * 1000) / 1000;
+  const { w, bias } = fit(data, o);
+  let max = 0;
+  for (let i = 0; i < DIM; i++) max = Math.max(max, Math.abs(w[i]!));
+  const scale = max > 0 ? max / 32767 : 1;
+  const q16 = new Int16Array(DIM);
+  for (let i = 0; i < DIM; i++) q16[i] = Math.round(w[i]! / scale);
   return {
-    version: 1,
-    // Chosen by 5-fold cross-validation on the tuning split: model-alone FPR 0.4%, TPR 82% at 0.75.
-    threshold: options.threshold ?? 0.75,
-    bias: Math.round(bias * 1000) / 1000,
-    weights,
+    version: 2,
+    hashBits: HASH_BITS,
+    threshold: Math.min(threshold, 0.99),
+    bias: Math.round(bias * 1e6) / 1e6,
+    scale,
+    weights: Buffer.from(q16.buffer).toString('base64'),
     trainedOn: {
-      jailbreak: examples.filter((e) => e.label === 1).length,
-      benign: examples.filter((e) => e.label === 0).length,
-      epochs,
-      learningRate,
-      l2,
-      minDocFreq,
+      jailbreak: data.filter((d) => d.label === 1).length,
+      benign: data.filter((d) => d.label === 0).length,
+      epochs: o.epochs,
+      learningRate: o.learningRate,
+      l2: o.l2,
+      thresholdRule: `${o.quantile * 100}th percentile of ${o.folds}-fold out-of-fold benign ${groups ? 'documents (highest segment)' : 'scores'}, at least ${o.minThreshold}`,
     },
   };
 }
 
+export function trainLexicalModel(examples: readonly TrainingExample[], options: TrainingOptions = {}): LexicalModel {
+  return trainFeaturized(featurize(examples), options);
+}
+
+export function loadLexicalModel(model: LexicalModel): LoadedLexicalModel {
+  if (model.version !== 2 || model.hashBits !== HASH_BITS || typeof model.weights !== 'string') {
+    throw new Error('not a version 2 lexical model (rerun npm run detector:train)');
+  }
+  const bytes = Buffer.from(model.weights, 'base64');
+  if (bytes.length !== DIM * 2) throw new Error('lexical model: wrong number of weights');
+  const q16 = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  const w = new Float32Array(DIM);
+  for (let i = 0; i < DIM; i++) w[i] = q16[i]! * model.scale;
+  return { threshold: model.threshold, bias: model.bias, w };
+}
+
 export const LEXICAL_MODEL_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lexical-model.json');
 
-let loaded: LexicalModel | null | undefined;
+let loaded: LoadedLexicalModel | null | undefined;
 
 /** The shipped model, or null when lexical-model.json has not been trained yet. */
-export function shippedLexicalModel(): LexicalModel | null {
+export function shippedLexicalModel(): LoadedLexicalModel | null {
   if (loaded !== undefined) return loaded;
   let text: string;
   try {
@@ -137,10 +316,10 @@ export function shippedLexicalModel(): LexicalModel | null {
     loaded = null;
     return loaded;
   }
-  const model = JSON.parse(text) as LexicalModel;
-  if (model.version !== 1 || typeof model.bias !== 'number' || typeof model.weights !== 'object') {
-    throw new Error(`${LEXICAL_MODEL_FILE}: not a lexical model (rerun npm run detector:train)`);
+  try {
+    loaded = loadLexicalModel(JSON.parse(text) as LexicalModel);
+  } catch (err) {
+    throw new Error(`${LEXICAL_MODEL_FILE}: ${(err as Error).message}`, { cause: err });
   }
-  loaded = model;
   return loaded;
 }

@@ -1,5 +1,6 @@
 import type { Agent, AgentTool, DirectoryUser, OperationAccess, Severity, ToolCapability } from '../domain/types.js';
-import { DEFAULT_MAX_CHARS, detectJailbreak } from './jailbreak-detector.js';
+import { DEFAULT_MAX_CHARS } from './jailbreak-detector.js';
+import { detectInjectionInData } from './detector/injection-in-data.js';
 import type { JailbreakFeature, RequestJailbreakResult } from './jailbreak-detector.js';
 import type { PolicyRuleId, ProtectionPolicy, RuleMode } from './protection-policy.js';
 import { ruleModeFor } from './protection-policy.js';
@@ -506,8 +507,8 @@ function scanForInjection(
       return over(`more than ${MAX_INJECTION_CHARS} characters to scan for injection`);
     scanned++;
     chars += cost;
-    // Tool data is scored by the patterns only: the lexical model knows how people talk to an agent, not e-mails.
-    const r = detectJailbreak(text, { threshold, lexical: false });
+    // Tool data: the patterns, and the data model segment by segment (detector/injection-in-data.ts).
+    const r = detectInjectionInData(text, { threshold });
     if (r.flagged) found.push({ where: where(), score: r.score, features: r.features });
   };
   const onWalkLimit = () => over('the inputs have more nodes than are checked');
