@@ -4,6 +4,7 @@ import type {
   Agent,
   AgentDefinition,
   Alert,
+  AuditRecord,
   Classification,
   Incident,
   Lifecycle,
@@ -67,6 +68,11 @@ export interface IncidentDetail {
   alerts: Alert[];
   /** Every event of the incident's alerts, oldest first. */
   timeline: ProtectionEvent[];
+  /**
+   * The response so far, oldest first: actions that succeeded on the incident, its users or its agents since its
+   * first activity (revoke, block, assign, resolve), from the audit trail.
+   */
+  responses: AuditRecord[];
 }
 
 /** Result of every response action (block, revoke, resolve, approve...). */
