@@ -19,6 +19,8 @@ export interface Page<T> {
   items: T[];
   /** Opaque; pass as `cursor` for the next page. Null on the last page. */
   nextCursor: string | null;
+  /** How many items match the filters in all, on the first page of lists that count them (agents). */
+  total?: number;
 }
 
 export interface AgentSummary {

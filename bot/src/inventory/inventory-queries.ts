@@ -28,8 +28,8 @@ export class InventoryQueries {
   ) {}
 
   async listAgents(filter: AgentListFilter): Promise<Page<AgentSummary>> {
-    const { rows, nextCursor } = await this.store.agents.list(filter);
-    return { items: rows.map(toAgentSummary), nextCursor };
+    const { rows, nextCursor, total } = await this.store.agents.list(filter);
+    return { items: rows.map(toAgentSummary), nextCursor, ...(total === undefined ? {} : { total }) };
   }
 
   async agentDetail(id: string, view: SecurityView): Promise<AgentDetail> {

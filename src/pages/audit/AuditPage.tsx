@@ -151,10 +151,20 @@ export function AuditPage() {
           </Dropdown>
         </Field>
         <Field label="From">
-          <Input type="date" value={filters.from} max={filters.to || undefined} onChange={(_, data) => update({ from: data.value })} />
+          <Input
+            type="date"
+            value={filters.from}
+            max={filters.to || undefined}
+            onChange={(_, data) => update({ from: data.value })}
+          />
         </Field>
         <Field label="To">
-          <Input type="date" value={filters.to} min={filters.from || undefined} onChange={(_, data) => update({ to: data.value })} />
+          <Input
+            type="date"
+            value={filters.to}
+            min={filters.from || undefined}
+            onChange={(_, data) => update({ to: data.value })}
+          />
         </Field>
       </div>
       {body}
