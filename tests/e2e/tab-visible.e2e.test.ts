@@ -73,35 +73,38 @@ describe('pop-ups float over a page that stays visible (Chromium, Zava)', () => 
   for (const c of CASES) {
     it(`block: the dialog and the toast leave the page and navigation visible (${nameOf(c)})`, async () => {
       const { context, page } = await open(ADELE, `/agents/${MARKETING}`, c);
-      const heading = 'Marketing Campaign Planner';
-      await expectVisibleBehind(pageLandmarks(page, heading));
-      const navBefore = await navPixels(page);
+      try {
+        const heading = 'Marketing Campaign Planner';
+        await expectVisibleBehind(pageLandmarks(page, heading));
+        const navBefore = await navPixels(page);
 
-      await page.getByRole('button', { name: 'Block agent' }).click();
-      const dialog = page.getByRole('dialog', { name: `Block ${heading}` });
-      await dialog.waitFor();
-      expect(await hiddenBy(dialog.getByRole('textbox', { name: 'Reason' }))).toEqual([]);
-      // Behind the dialog's translucent backdrop the page is still drawn.
-      await expectVisibleBehind(pageLandmarks(page, heading));
-      await shot(page, `dialog-${nameOf(c)}`);
-      await dialog.getByRole('textbox', { name: 'Reason' }).fill('checking what people see');
-      await dialog.getByRole('button', { name: 'Block', exact: true }).click();
-      await dialog.waitFor({ state: 'detached' });
+        await page.getByRole('button', { name: 'Block agent' }).click();
+        const dialog = page.getByRole('dialog', { name: `Block ${heading}` });
+        await dialog.waitFor();
+        expect(await hiddenBy(dialog.getByRole('textbox', { name: 'Reason' }))).toEqual([]);
+        // Behind the dialog's translucent backdrop the page is still drawn.
+        await expectVisibleBehind(pageLandmarks(page, heading));
+        await shot(page, `dialog-${nameOf(c)}`);
+        await dialog.getByRole('textbox', { name: 'Reason' }).fill('checking what people see');
+        await dialog.getByRole('button', { name: 'Block', exact: true }).click();
+        await dialog.waitFor({ state: 'detached' });
 
-      // The toast is titled like the dialog and carries the server's message.
-      const toast = page.locator('.fui-Toast').filter({ hasText: `Block ${heading}` });
-      await toast.waitFor();
-      await expectVisibleBehind(pageLandmarks(page, heading));
-      expect((await navPixels(page)).equals(navBefore)).toBe(true);
-      await shot(page, `toast-${nameOf(c)}`);
-      await page.getByRole('button', { name: 'Unblock agent' }).waitFor();
-      await toast.waitFor({ state: 'detached' });
-      await expectVisibleBehind(pageLandmarks(page, heading));
-      expect((await navPixels(page)).equals(navBefore)).toBe(true);
-
-      const undo = await suite.server.as(ADELE).post(`/api/v1/agents/${MARKETING}/unblock`, { reason: 'test done' });
-      expect(undo.status).toBe(200);
-      await context.close();
+        // The toast is titled like the dialog and carries the server's message.
+        const toast = page.locator('.fui-Toast').filter({ hasText: `Block ${heading}` });
+        await toast.waitFor();
+        await expectVisibleBehind(pageLandmarks(page, heading));
+        expect((await navPixels(page)).equals(navBefore)).toBe(true);
+        await shot(page, `toast-${nameOf(c)}`);
+        await page.getByRole('button', { name: 'Unblock agent' }).waitFor();
+        await toast.waitFor({ state: 'detached' });
+        await expectVisibleBehind(pageLandmarks(page, heading));
+        expect((await navPixels(page)).equals(navBefore)).toBe(true);
+      } finally {
+        // Unblocked even when a check failed, so the next case starts from an active agent.
+        const undo = await suite.server.as(ADELE).post(`/api/v1/agents/${MARKETING}/unblock`, { reason: 'test done' });
+        expect(undo.status).toBe(200);
+        await context.close();
+      }
     });
 
     it(`the registry's dropdowns open, show their options and select with a mouse (${nameOf(c)})`, async () => {
