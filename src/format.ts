@@ -49,8 +49,19 @@ export const INCIDENT_STATUS_LABEL: Record<string, string> = {
   new: 'New',
 };
 
-/** "camelCase" -> "Camel case", for enum values without a label table. */
+/** Names spelled as their owners spell them, not as "camelCase" -> "Camel case" would. */
+const PROPER_NAMES: Record<string, string> = {
+  mcpServer: 'MCP server',
+  sharepoint: 'SharePoint',
+  sharePoint: 'SharePoint',
+  dataverse: 'Dataverse',
+  http: 'HTTP',
+};
+
+/** "camelCase" -> "Camel case", for enum values without a label table; product names keep their spelling. */
 export function humanize(value: string): string {
+  const proper = Object.hasOwn(PROPER_NAMES, value) ? PROPER_NAMES[value] : undefined;
+  if (proper) return proper;
   const spaced = value.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[-_]/g, ' ');
   return spaced.charAt(0).toUpperCase() + spaced.slice(1).toLowerCase();
 }

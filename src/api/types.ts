@@ -88,6 +88,9 @@ export interface IncidentListQuery {
 export interface AuditListQuery {
   actor?: string;
   action?: string;
+  /** ISO 8601 instants: from (inclusive), to (exclusive). */
+  from?: string;
+  to?: string;
   targetType?: string;
   limit?: number;
   cursor?: string | null;

@@ -93,6 +93,8 @@ export function createWardenApi(client: ApiClient) {
         query: {
           actor: q.actor?.trim(),
           action: q.action?.trim(),
+          from: q.from,
+          to: q.to,
           targetType: q.targetType,
           limit: q.limit,
           cursor: q.cursor,

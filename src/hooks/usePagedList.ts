@@ -9,6 +9,8 @@ export interface PagedList<T> {
   loading: boolean;
   loadingMore: boolean;
   hasMore: boolean;
+  /** How many match in all, when the list's first page says (agents); null otherwise. */
+  total: number | null;
   loadMore(): void;
   retry(): void;
   /** Reload what is shown in the background (after an action). */
@@ -21,13 +23,21 @@ interface ListState<T> {
   key: string;
   items: T[];
   nextCursor: string | null;
+  total: number | null;
   /** How many pages are shown; a quiet refresh reloads that many. */
   pages: number;
   loaded: boolean;
   error?: Error;
 }
 
-const empty = <T>(key: string): ListState<T> => ({ key, items: [], nextCursor: null, pages: 0, loaded: false });
+const empty = <T>(key: string): ListState<T> => ({
+  key,
+  items: [],
+  nextCursor: null,
+  total: null,
+  pages: 0,
+  loaded: false,
+});
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
@@ -67,18 +77,20 @@ export function usePagedList<T>(key: string, loadPage: PageLoader<T>): PagedList
         const items: T[] = [];
         let cursor: string | null = null;
         let loaded = 0;
+        let total: number | null = null;
         do {
           const page: Page<T> = await loader.current(cursor, controller.signal);
+          if (loaded === 0) total = page.total ?? null;
           items.push(...page.items);
           cursor = page.nextCursor;
           loaded += 1;
         } while (cursor && loaded < pages);
-        return { items, cursor, loaded };
+        return { items, cursor, loaded, total };
       };
       run().then(
-        ({ items, cursor, loaded }) => {
+        ({ items, cursor, loaded, total }) => {
           if (controller.signal.aborted) return;
-          setState({ key: listKey, items, nextCursor: cursor, pages: loaded, loaded: true });
+          setState({ key: listKey, items, nextCursor: cursor, total, pages: loaded, loaded: true });
           finish();
         },
         (error: unknown) => {
@@ -149,6 +161,7 @@ export function usePagedList<T>(key: string, loadPage: PageLoader<T>): PagedList
     loading: !current.loaded && !current.error,
     loadingMore,
     hasMore: current.loaded && current.nextCursor !== null,
+    total: current.total,
     loadMore,
     retry,
     refresh,

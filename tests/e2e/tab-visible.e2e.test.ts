@@ -1,31 +1,20 @@
 // What a person sees in the tab, not only what exists: toasts, dialogs and dropdown lists float over a page that
 // stays rendered, and the filter dropdowns work with a mouse, at desktop and Teams mobile width, in every theme.
 // Needs the built tab (`npm run build`) and Debian's Chromium.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ZAVA_AGENT_IDS } from '../../bot/src/tenant/embedded/zava/index.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { launchChromium } from './support/browser.js';
 import {
   expectVisibleBehind,
   hiddenBy,
-  openTabAs,
   scrollsSideways,
   pageLandmarks,
   type TabPageOptions,
   type TabTheme,
   type ViewportName,
 } from './support/tab-page.js';
+import { ADELE, MEGAN, useTabSuite } from './support/tab-suite.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
-const BACKEND = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
-
-const MEGAN = 'megan@zava.example'; // SOC responder
-const ADELE = 'adele@zava.example'; // IT admin
 const MARKETING = ZAVA_AGENT_IDS.marketingCampaignPlanner;
 
 const CASES: { viewport: ViewportName; theme: TabTheme }[] = [
@@ -38,34 +27,11 @@ const CASES: { viewport: ViewportName; theme: TabTheme }[] = [
 ];
 const nameOf = (c: TabPageOptions) => `${c.viewport}-${c.theme}`;
 
-let server: TestServer;
-let browser: Browser;
-const pageErrors: string[] = [];
+const suite = useTabSuite('visible');
 
-beforeAll(async () => {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'index.html'))) {
-    throw new Error('dist/index.html is missing: run `npm run build` before `npm run test:e2e`.');
-  }
-  fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startTestServer(BACKEND);
-  browser = await launchChromium();
-});
+const open = (upn: string, pathname: string, options: TabPageOptions) => suite.open(upn, pathname, options);
 
-afterEach(() => {
-  const errors = pageErrors.splice(0);
-  expect(errors).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const open = (upn: string, pathname: string, options: TabPageOptions) =>
-  openTabAs(browser, server, pageErrors, upn, pathname, options);
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(SHOTS, `visible-${name}.png`), fullPage: false });
+const shot = (page: Page, name: string) => suite.shot(page, name);
 
 /** The navigation bar's pixels: identical before and after a toast, which must float beside it. */
 async function navPixels(page: Page): Promise<Buffer> {
@@ -107,35 +73,38 @@ describe('pop-ups float over a page that stays visible (Chromium, Zava)', () => 
   for (const c of CASES) {
     it(`block: the dialog and the toast leave the page and navigation visible (${nameOf(c)})`, async () => {
       const { context, page } = await open(ADELE, `/agents/${MARKETING}`, c);
-      const heading = 'Marketing Campaign Planner';
-      await expectVisibleBehind(pageLandmarks(page, heading));
-      const navBefore = await navPixels(page);
+      try {
+        const heading = 'Marketing Campaign Planner';
+        await expectVisibleBehind(pageLandmarks(page, heading));
+        const navBefore = await navPixels(page);
 
-      await page.getByRole('button', { name: 'Block agent' }).click();
-      const dialog = page.getByRole('dialog', { name: `Block ${heading}` });
-      await dialog.waitFor();
-      expect(await hiddenBy(dialog.getByRole('textbox', { name: 'Reason' }))).toEqual([]);
-      // Behind the dialog's translucent backdrop the page is still drawn.
-      await expectVisibleBehind(pageLandmarks(page, heading));
-      await shot(page, `dialog-${nameOf(c)}`);
-      await dialog.getByRole('textbox', { name: 'Reason' }).fill('checking what people see');
-      await dialog.getByRole('button', { name: 'Block', exact: true }).click();
-      await dialog.waitFor({ state: 'detached' });
+        await page.getByRole('button', { name: 'Block agent' }).click();
+        const dialog = page.getByRole('dialog', { name: `Block ${heading}` });
+        await dialog.waitFor();
+        expect(await hiddenBy(dialog.getByRole('textbox', { name: 'Reason' }))).toEqual([]);
+        // Behind the dialog's translucent backdrop the page is still drawn.
+        await expectVisibleBehind(pageLandmarks(page, heading));
+        await shot(page, `dialog-${nameOf(c)}`);
+        await dialog.getByRole('textbox', { name: 'Reason' }).fill('checking what people see');
+        await dialog.getByRole('button', { name: 'Block', exact: true }).click();
+        await dialog.waitFor({ state: 'detached' });
 
-      // The toast is titled like the dialog and carries the server's message.
-      const toast = page.locator('.fui-Toast').filter({ hasText: `Block ${heading}` });
-      await toast.waitFor();
-      await expectVisibleBehind(pageLandmarks(page, heading));
-      expect((await navPixels(page)).equals(navBefore)).toBe(true);
-      await shot(page, `toast-${nameOf(c)}`);
-      await page.getByRole('button', { name: 'Unblock agent' }).waitFor();
-      await toast.waitFor({ state: 'detached' });
-      await expectVisibleBehind(pageLandmarks(page, heading));
-      expect((await navPixels(page)).equals(navBefore)).toBe(true);
-
-      const undo = await server.as(ADELE).post(`/api/v1/agents/${MARKETING}/unblock`, { reason: 'test done' });
-      expect(undo.status).toBe(200);
-      await context.close();
+        // The toast is titled like the dialog and carries the server's message.
+        const toast = page.locator('.fui-Toast').filter({ hasText: `Block ${heading}` });
+        await toast.waitFor();
+        await expectVisibleBehind(pageLandmarks(page, heading));
+        expect((await navPixels(page)).equals(navBefore)).toBe(true);
+        await shot(page, `toast-${nameOf(c)}`);
+        await page.getByRole('button', { name: 'Unblock agent' }).waitFor();
+        await toast.waitFor({ state: 'detached' });
+        await expectVisibleBehind(pageLandmarks(page, heading));
+        expect((await navPixels(page)).equals(navBefore)).toBe(true);
+      } finally {
+        // Unblocked even when a check failed, so the next case starts from an active agent.
+        const undo = await suite.server.as(ADELE).post(`/api/v1/agents/${MARKETING}/unblock`, { reason: 'test done' });
+        expect(undo.status).toBe(200);
+        await context.close();
+      }
     });
 
     it(`the registry's dropdowns open, show their options and select with a mouse (${nameOf(c)})`, async () => {

@@ -1,60 +1,24 @@
 // The tab end to end: the built tab (dist/, `npm run build` first) served by the real server on the
 // Zava demo tenant (AUTH=dev), driven in Debian's Chromium through the persona picker.
 // Screenshots (light and dark) go to test-results/screenshots/ as artifacts.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ZAVA_AGENT_IDS } from '../../bot/src/tenant/embedded/zava/index.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { launchChromium } from './support/browser.js';
-import { newTabPage, openTabAs } from './support/tab-page.js';
+import { ADELE, MEGAN, PRADEEP, useTabSuite } from './support/tab-suite.js';
 import { ATTACKER_IP, playGriffinAttack } from './tab-griffin-attack.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
-const BACKEND = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
-
-const MEGAN = 'megan@zava.example'; // SOC responder
-const ADELE = 'adele@zava.example'; // IT admin
-const PRADEEP = 'pradeep@zava.example'; // viewer
 const BILLING = ZAVA_AGENT_IDS.customerBillingAgent;
 const MARKETING = ZAVA_AGENT_IDS.marketingCampaignPlanner;
 
-let server: TestServer;
-let browser: Browser;
-/** Uncaught errors in any page; checked after each test. */
-const pageErrors: string[] = [];
+const suite = useTabSuite('tab');
 
-beforeAll(async () => {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'index.html'))) {
-    throw new Error('dist/index.html is missing: run `npm run build` before `npm run test:e2e`.');
-  }
-  fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startTestServer(BACKEND);
-  browser = await launchChromium();
-});
-
-afterEach(() => {
-  const errors = pageErrors.splice(0);
-  expect(errors).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const newPage = (options: { dark?: boolean } = {}) =>
-  newTabPage(browser, server, pageErrors, { theme: options.dark ? 'dark' : 'light' });
+const newPage = (options: { dark?: boolean } = {}) => suite.newPage({ theme: options.dark ? 'dark' : 'light' });
 
 /** Opens a page as a persona through the link the picker honours (`?as=<upn>`). */
 const openAs = (upn: string, pathname: string, options: { dark?: boolean } = {}) =>
-  openTabAs(browser, server, pageErrors, upn, pathname, { theme: options.dark ? 'dark' : 'light' });
+  suite.open(upn, pathname, { theme: options.dark ? 'dark' : 'light' });
 
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(SHOTS, `tab-${name}.png`), fullPage: true });
+const shot = (page: Page, name: string) => suite.shot(page, name, true);
 
 function agentRow(page: Page, name: string) {
   return page.getByRole('table', { name: 'Agents' }).getByRole('row').filter({ hasText: name });
@@ -128,7 +92,7 @@ describe('the tab in Chromium against the real server (Zava)', () => {
     const { context, page } = await newPage();
     await page.goto('/readyz');
     await page.setContent(
-      `<iframe title="host" src="${server.url}/agents?as=${encodeURIComponent(MEGAN)}" width="1200" height="800"></iframe>`,
+      `<iframe title="host" src="${suite.server.url}/agents?as=${encodeURIComponent(MEGAN)}" width="1200" height="800"></iframe>`,
     );
     const frame = page.frameLocator('iframe[title="host"]');
     await frame.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
@@ -196,7 +160,7 @@ describe('the tab in Chromium against the real server (Zava)', () => {
     for (const name of [/Block agent/, /Unblock agent/, /Notify maker/]) {
       expect(await page.getByRole('button', { name }).count()).toBe(0);
     }
-    const incidents = await server.as(PRADEEP).get<{ items: { id: string }[] }>('/api/v1/incidents');
+    const incidents = await suite.server.as(PRADEEP).get<{ items: { id: string }[] }>('/api/v1/incidents');
     await page.goto(`/incidents/${incidents.body.items[0]!.id}`);
     await page.getByRole('group', { name: 'Entity graph' }).waitFor();
     for (const name of [/Block agent/, /Revoke/, /Resolve/, /Assign/]) {
@@ -206,7 +170,7 @@ describe('the tab in Chromium against the real server (Zava)', () => {
   });
 
   it("shows Griffin, the agent, the e-mail tool and the IP in the incident's entity graph", async () => {
-    const incidentId = await playGriffinAttack(server);
+    const incidentId = await playGriffinAttack(suite.server);
     for (const dark of [false, true]) {
       const { context, page } = await openAs(MEGAN, `/incidents/${incidentId}`, { dark });
       const graph = page.getByRole('group', { name: 'Entity graph' });
@@ -244,7 +208,7 @@ describe('the tab in Chromium against the real server (Zava)', () => {
     await page.getByRole('link', { name: 'All agents' }).click();
     await agentRow(page, 'Customer Billing Agent').filter({ hasText: 'Blocked' }).waitFor();
     await shot(page, 'agents-after-block-light');
-    const detail = await server.as(ADELE).get<{ agent: { lifecycle: string } }>(`/api/v1/agents/${BILLING}`);
+    const detail = await suite.server.as(ADELE).get<{ agent: { lifecycle: string } }>(`/api/v1/agents/${BILLING}`);
     expect(detail.body.agent.lifecycle).toBe('blocked');
     await context.close();
   });
@@ -254,7 +218,7 @@ describe('the tab in Chromium against the real server (Zava)', () => {
     await agentRow(page, 'Marketing Campaign Planner').filter({ hasText: 'Active' }).waitFor();
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     // Megan blocks it from somewhere else (a card in the channel calls the same service).
-    const res = await server
+    const res = await suite.server
       .as(MEGAN)
       .post(`/api/v1/agents/${MARKETING}/block`, { reason: 'blocked from the SOC channel' });
     expect(res.status).toBe(200);
@@ -279,7 +243,7 @@ describe('the tab in Chromium against the real server (Zava)', () => {
     expect(await unnamedControls(page)).toEqual([]);
 
     // The incident's entity graph: Tab lands on a named node.
-    const incidents = await server.as(MEGAN).get<{ items: { id: string }[] }>('/api/v1/incidents');
+    const incidents = await suite.server.as(MEGAN).get<{ items: { id: string }[] }>('/api/v1/incidents');
     await page.goto(`/incidents/${incidents.body.items[0]!.id}`);
     await page.getByRole('group', { name: 'Entity graph' }).waitFor();
     expect(await unnamedControls(page)).toEqual([]);

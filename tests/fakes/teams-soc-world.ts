@@ -181,12 +181,17 @@ export class FakeSocWorld {
     ): Promise<Submission> => {
       throw new Error('the bot never submits versions');
     },
-    approveSubmission: (ctx, submissionId) =>
-      this.perform(ctx, 'approveSubmission', [submissionId], () => {
+    approveSubmission: (ctx, submissionId, reason = '') =>
+      this.perform(ctx, 'approveSubmission', [submissionId, reason], () => {
         const submission = this.submissionOf(submissionId);
         if (submission.status === 'approved') return noop('This version was already approved.');
         if (submission.status === 'rejected') throw new ConflictError('This version was already rejected.');
-        Object.assign(submission, { status: 'approved', reviewedBy: ctx.principal.upn, reviewedAt: this.now() });
+        Object.assign(submission, {
+          status: 'approved',
+          reviewedBy: ctx.principal.upn,
+          reviewedAt: this.now(),
+          reason: reason || null,
+        });
         this.approval.agent.lifecycle = 'active';
         this.record(ctx, 'approveSubmission', submission.version, null, 'approval');
         return done('Approved and published.');

@@ -212,6 +212,13 @@ for (const backend of BACKENDS) {
       const after = (await server.as(MEGAN).get<IncidentDetail>(`/api/v1/incidents/${id}`)).body;
       expect(after.incident).toMatchObject({ status: 'resolved', classification: 'truePositive', assignedTo: MEGAN });
       expect(after.alerts.every((a) => a.status === 'resolved')).toBe(true);
+      // The response is part of the incident: taking it and resolving it, oldest first, with readable names.
+      expect(
+        after.responses.filter((r) => r.targetType === 'incident').map((r) => [r.action, r.actorName, r.targetName]),
+      ).toEqual([
+        ['assignIncident', 'Megan Bowen', detail.incident.title],
+        ['resolveIncident', 'Megan Bowen', detail.incident.title],
+      ]);
       expect(
         (
           await server

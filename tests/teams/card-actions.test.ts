@@ -88,6 +88,22 @@ describe('handleCardAction', () => {
     expect(world.calls[0]?.args).toEqual([SUBMISSION_ID, 'Still e-mails anyone.']);
   });
 
+  it("passes an approval's reason input on, trimmed, and none as empty", async () => {
+    const { world, deps } = setup();
+    for (const data of [{ approveReason: '  Reviewed the diff.  ' }, {}]) {
+      await handleCardAction(deps, {
+        verb: CARD_VERBS.approveSubmission,
+        data: { submissionId: SUBMISSION_ID, key: 'a', ...data },
+        principal: MEGAN.principal,
+        conversationId: null,
+      });
+    }
+    expect(world.calls.map((c) => c.args)).toEqual([
+      [SUBMISSION_ID, 'Reviewed the diff.'],
+      [SUBMISSION_ID, ''],
+    ]);
+  });
+
   it('answers an approval conflict with the reason', async () => {
     const { world, deps } = setup();
     world.approval.submission.status = 'rejected';

@@ -50,10 +50,10 @@ describe('card actions through the bot', () => {
     ],
     [
       CARD_VERBS.approveSubmission,
-      { submissionId: SUBMISSION_ID, key: 'k5' },
+      { submissionId: SUBMISSION_ID, key: 'k5', approveReason: 'Reviewed the diff.' },
       MEGAN,
       'approveSubmission',
-      [SUBMISSION_ID],
+      [SUBMISSION_ID, 'Reviewed the diff.'],
     ],
     [
       CARD_VERBS.rejectSubmission,

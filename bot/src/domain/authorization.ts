@@ -14,6 +14,37 @@ export const ACTION_ROLES = {
 
 export type ActionName = keyof typeof ACTION_ROLES;
 
+/** Each action as people read it (the audit trail, the incident's response), not its code name. */
+export const ACTION_LABEL: Record<ActionName, string> = {
+  blockAgent: 'Block agent',
+  unblockAgent: 'Unblock agent',
+  revokeUser: 'Revoke sessions',
+  resolveIncident: 'Resolve incident',
+  assignIncident: 'Assign incident',
+  notifyMaker: 'Notify maker',
+  approveSubmission: 'Approve submission',
+  rejectSubmission: 'Reject submission',
+};
+
+/**
+ * The actions a person means by `term`, matched from the start of a word of their readable name, in any case:
+ * "block" and "Block agent" find blockAgent but not unblockAgent; "agent" finds both; "sessions" finds revokeUser.
+ */
+export function actionsMatching(term: string): ActionName[] {
+  const wanted = term.trim().toLowerCase().replace(/\s+/g, ' ');
+  if (!wanted) return [];
+  return (Object.keys(ACTION_LABEL) as ActionName[]).filter((a) =>
+    ` ${ACTION_LABEL[a].toLowerCase()}`.includes(` ${wanted}`),
+  );
+}
+
+/** An audit record's action as people read it; an action this build does not know is spelled out from its code. */
+export function actionLabel(action: string): string {
+  if (Object.hasOwn(ACTION_LABEL, action)) return ACTION_LABEL[action as ActionName];
+  const spaced = action.replace(/([a-z])([A-Z])/g, '$1 $2');
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1).toLowerCase();
+}
+
 export function mayPerform(principal: Pick<Principal, 'roles'>, action: ActionName): boolean {
   const allowed: readonly Role[] = ACTION_ROLES[action];
   return principal.roles.some((r) => allowed.includes(r));

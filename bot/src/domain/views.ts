@@ -4,6 +4,7 @@ import type {
   Agent,
   AgentDefinition,
   Alert,
+  AuditRecord,
   Classification,
   Incident,
   Lifecycle,
@@ -18,6 +19,8 @@ export interface Page<T> {
   items: T[];
   /** Opaque; pass as `cursor` for the next page. Null on the last page. */
   nextCursor: string | null;
+  /** How many items match the filters in all, on the first page of lists that count them (agents). */
+  total?: number;
 }
 
 export interface AgentSummary {
@@ -67,6 +70,11 @@ export interface IncidentDetail {
   alerts: Alert[];
   /** Every event of the incident's alerts, oldest first. */
   timeline: ProtectionEvent[];
+  /**
+   * The response so far, oldest first: actions that succeeded on the incident, its users or its agents since its
+   * first activity (revoke, block, assign, resolve), from the audit trail.
+   */
+  responses: AuditRecord[];
 }
 
 /** Result of every response action (block, revoke, resolve, approve...). */

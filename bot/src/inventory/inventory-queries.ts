@@ -17,6 +17,9 @@ import type { AgentListFilter, AgentListRow } from '../store/agent-repository.js
 import type { IncidentListFilter } from '../store/incident-repository.js';
 import type { Store } from '../store/store.js';
 
+/** The newest response actions an incident page shows (an incident sees a handful; this bounds a noisy one). */
+const INCIDENT_RESPONSES_SHOWN = 100;
+
 /** The read side the tab, the API and the bot share: agents, incidents and submissions as people see them. */
 export class InventoryQueries {
   constructor(
@@ -25,8 +28,8 @@ export class InventoryQueries {
   ) {}
 
   async listAgents(filter: AgentListFilter): Promise<Page<AgentSummary>> {
-    const { rows, nextCursor } = await this.store.agents.list(filter);
-    return { items: rows.map(toAgentSummary), nextCursor };
+    const { rows, nextCursor, total } = await this.store.agents.list(filter);
+    return { items: rows.map(toAgentSummary), nextCursor, ...(total === undefined ? {} : { total }) };
   }
 
   async agentDetail(id: string, view: SecurityView): Promise<AgentDetail> {
@@ -60,7 +63,16 @@ export class InventoryQueries {
       this.store.incidents.timeline(id),
     ]);
     if (!incident) throw new NotFoundError('incident', id);
-    return { incident, alerts, timeline };
+    const responses = await this.store.audit.actionsOn(
+      [
+        { type: 'incident', id },
+        ...incident.entities.users.map((u) => ({ type: 'user' as const, id: u.userId })),
+        ...incident.entities.agents.map((a) => ({ type: 'agent' as const, id: a.agentId })),
+      ],
+      incident.firstActivityAt,
+      INCIDENT_RESPONSES_SHOWN,
+    );
+    return { incident, alerts, timeline, responses };
   }
 
   async listSubmissions(filter: {

@@ -171,7 +171,11 @@ export class AgentRepository {
     }
   }
 
-  async list(filter: AgentListFilter, q: Sql = this.db): Promise<{ rows: AgentListRow[]; nextCursor: string | null }> {
+  /** A page of agents; the first page (no cursor) also counts every agent that matches the filters. */
+  async list(
+    filter: AgentListFilter,
+    q: Sql = this.db,
+  ): Promise<{ rows: AgentListRow[]; nextCursor: string | null; total?: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
     const p = (v: unknown) => {
@@ -183,6 +187,8 @@ export class AgentRepository {
     if (filter.platforms?.length) where.push(`platform = any(${p(filter.platforms)})`);
     if (filter.lifecycles?.length) where.push(`lifecycle = any(${p(filter.lifecycles)})`);
     if (filter.mcpOnMakerCredentials !== undefined) where.push(`mcp_maker = ${p(filter.mcpOnMakerCredentials)}`);
+    const filterParams = [...params];
+    const filterWhere = where.length ? `where ${where.join(' and ')}` : '';
     const sort = SORTS[filter.sort];
     const after = decodeCursor(filter.cursor, sort.cursorKind);
     if (after) {
@@ -201,8 +207,18 @@ export class AgentRepository {
     );
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
+    // Counted only when there is more than this page: a short first page is its own count.
+    let total: number | undefined;
+    if (!after) {
+      total =
+        rows.length > filter.limit
+          ? ((await q.query<{ n: number }>(`select count(*)::int as n from agents ${filterWhere}`, filterParams))[0]
+              ?.n ?? 0)
+          : page.length;
+    }
     return {
       rows: page,
+      ...(total === undefined ? {} : { total }),
       nextCursor: rows.length > filter.limit && last ? encodeCursor({ key: sort.cursorKey(last), id: last.id }) : null,
     };
   }

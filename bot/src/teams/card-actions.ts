@@ -54,7 +54,9 @@ const SCHEMAS = {
   }),
   [CARD_VERBS.assignToMe]: incidentData,
   [CARD_VERBS.refreshApproval]: submissionData,
-  [CARD_VERBS.approveSubmission]: submissionData,
+  [CARD_VERBS.approveSubmission]: submissionData.extend({
+    [CARD_INPUTS.approveReason]: z.string().trim().max(1000).optional().default(''),
+  }),
   [CARD_VERBS.rejectSubmission]: submissionData.extend({
     [CARD_INPUTS.rejectReason]: z
       .string({ required_error: 'Say why the version is rejected.' })
@@ -131,10 +133,8 @@ const HANDLERS: { [V in CardVerb]: VerbHandler<V> } = {
     return incidentAnswer(deps, request, d.incidentId);
   },
   approveSubmission: async (deps, request, d) => {
-    await deps.actions.approveSubmission(
-      actionContext(request, 'approveSubmission', d.clickKey ?? d.key),
-      d.submissionId,
-    );
+    const ctx = actionContext(request, 'approveSubmission', d.clickKey ?? d.key);
+    await deps.actions.approveSubmission(ctx, d.submissionId, d.approveReason);
     return approvalAnswer(deps, request, d.submissionId);
   },
   rejectSubmission: async (deps, request, d) => {

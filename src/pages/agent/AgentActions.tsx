@@ -40,34 +40,25 @@ export function AgentActions({ detail, onDone }: AgentActionsProps) {
   }
   return (
     <>
-      {showBlock ? (
+      {/* One button that turns from Block into Unblock, so focus stays on it after the dialog closes. */}
+      {showBlock || showUnblock ? (
         <ActionDialogButton
-          label="Block agent"
-          icon={<ProhibitedRegular />}
-          appearance="primary"
-          title={`Block ${agent.name}`}
-          description="A blocked agent disappears from the agent store for new users and stops working for current ones: every tool call it makes is blocked."
-          confirmLabel="Block"
+          label={blocked ? 'Unblock agent' : 'Block agent'}
+          icon={blocked ? <ShieldCheckmarkRegular /> : <ProhibitedRegular />}
+          appearance={blocked ? 'secondary' : 'primary'}
+          title={`${blocked ? 'Unblock' : 'Block'} ${agent.name}`}
+          description={
+            blocked
+              ? 'The agent becomes available again and its tool calls are no longer blocked.'
+              : 'A blocked agent disappears from the agent store for new users and stops working for current ones: every tool call it makes is blocked.'
+          }
+          confirmLabel={blocked ? 'Unblock' : 'Block'}
           textLabel="Reason"
           textRequired
           onConfirm={async (reason, key) => {
-            const result = await api.blockAgent(agent.id, reason, key);
-            onDone();
-            return result;
-          }}
-        />
-      ) : null}
-      {showUnblock ? (
-        <ActionDialogButton
-          label="Unblock agent"
-          icon={<ShieldCheckmarkRegular />}
-          title={`Unblock ${agent.name}`}
-          description="The agent becomes available again and its tool calls are no longer blocked."
-          confirmLabel="Unblock"
-          textLabel="Reason"
-          textRequired
-          onConfirm={async (reason, key) => {
-            const result = await api.unblockAgent(agent.id, reason, key);
+            const result = blocked
+              ? await api.unblockAgent(agent.id, reason, key)
+              : await api.blockAgent(agent.id, reason, key);
             onDone();
             return result;
           }}

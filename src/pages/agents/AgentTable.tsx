@@ -22,6 +22,8 @@ import { AGENT_ROW_HEIGHT, useAgentTableStyles } from './useAgentTableStyles.sty
 export interface AgentTableProps {
   items: AgentSummary[];
   hasMore: boolean;
+  /** How many agents match in all (the API counts them on the first page); null when unknown. */
+  total?: number | null;
   loadingMore: boolean;
   onLoadMore(): void;
   onOpen(agent: AgentSummary): void;
@@ -118,9 +120,19 @@ const PREFETCH_ROWS = 30;
  * The agent registry as an ARIA table whose body is windowed: fixed-height rows, only those in view
  * are in the DOM. One row is in the tab order (roving tabindex); arrows, Home/End and Page keys move.
  */
+/** "1,200 of 10,000 agents" while more are to come, "12 agents" when all are shown. */
+export function agentCount(shown: number, hasMore: boolean, total: number | null): string {
+  const noun = (n: number) => `agent${n === 1 ? '' : 's'}`;
+  if (hasMore && total !== null && total > shown)
+    return `${shown.toLocaleString()} of ${total.toLocaleString()} ${noun(total)}`;
+  if (hasMore) return `${shown.toLocaleString()} ${noun(shown)} loaded, more as you scroll`;
+  return `${shown.toLocaleString()} ${noun(shown)}`;
+}
+
 export function AgentTable({
   items,
   hasMore,
+  total = null,
   loadingMore,
   onLoadMore,
   onOpen,
@@ -246,12 +258,7 @@ export function AgentTable({
       <div className={styles.footer} role="status" aria-live="polite">
         {busy ? <Spinner size="tiny" label="Applying the filters" /> : null}
         {loadingMore ? <Spinner size="tiny" label="Loading more agents" /> : null}
-        {!loadingMore && !busy ? (
-          <Caption1>
-            {items.length.toLocaleString()} agent{items.length === 1 ? '' : 's'}
-            {hasMore ? ' loaded, more as you scroll' : ''}
-          </Caption1>
-        ) : null}
+        {!loadingMore && !busy ? <Caption1>{agentCount(items.length, hasMore, total)}</Caption1> : null}
         {hasMore && !loadingMore && !busy ? (
           <Button size="small" appearance="subtle" onClick={onLoadMore}>
             Load more

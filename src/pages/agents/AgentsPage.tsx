@@ -42,6 +42,7 @@ export function AgentsPage() {
       <AgentTable
         items={list.items}
         hasMore={list.hasMore}
+        total={list.total}
         loadingMore={list.loadingMore}
         queryKey={queryKey}
         onLoadMore={list.loadMore}

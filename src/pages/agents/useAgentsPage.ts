@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { AgentSummary } from '../../api/types.js';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue.js';
 import { usePagedList } from '../../hooks/usePagedList.js';
@@ -10,10 +10,19 @@ import { agentListQuery, takePrefetchedAgentPage } from './agentListQuery.js';
 
 export const SEARCH_DEBOUNCE_MS = 300;
 
+/**
+ * The registry's filters as last left, per signed-in session (its API client): opening an agent and coming back
+ * through "All agents" or the Agents tab finds them as they were. Gone on reload or sign-out, like the page.
+ */
+const lastFilters = new WeakMap<object, AgentFilterState>();
+
 export function useAgentsPage() {
   const { api } = useSession();
   const { navigate } = useRouter();
-  const [filters, setFilters] = useState<AgentFilterState>(DEFAULT_AGENT_FILTERS);
+  const [filters, setFilters] = useState<AgentFilterState>(() => lastFilters.get(api) ?? DEFAULT_AGENT_FILTERS);
+  useEffect(() => {
+    lastFilters.set(api, filters);
+  }, [api, filters]);
   const search = useDebouncedValue(filters.search, SEARCH_DEBOUNCE_MS);
 
   const query = agentListQuery(filters, search);

@@ -16,6 +16,7 @@ import {
   Title3,
   type BadgeProps,
 } from '@fluentui/react-components';
+import { actionLabel } from '../../../bot/src/domain/authorization.js';
 import type { AuditRecord } from '../../api/types.js';
 import { EmptyState, ErrorState, LoadingState } from '../../components/PageState/PageState.js';
 import { formatDateTime, humanize } from '../../format.js';
@@ -79,7 +80,7 @@ export function AuditPage() {
                 <TableRow key={r.id}>
                   <TableCell>{formatDateTime(r.at)}</TableCell>
                   <TableCell>{r.actorName ? `${r.actorName} (${r.actor})` : r.actor}</TableCell>
-                  <TableCell>{r.action}</TableCell>
+                  <TableCell>{actionLabel(r.action)}</TableCell>
                   <TableCell>
                     {humanize(r.targetType)}: <Target record={r} />
                   </TableCell>
@@ -117,12 +118,16 @@ export function AuditPage() {
       </Title3>
       <div className={styles.filters} role="search" aria-label="Filter the audit trail">
         <Field label="Actor">
-          <Input value={filters.actor} placeholder="UPN" onChange={(_, data) => update({ actor: data.value })} />
+          <Input
+            value={filters.actor}
+            placeholder="Name or UPN"
+            onChange={(_, data) => update({ actor: data.value })}
+          />
         </Field>
         <Field label="Action">
           <Input
             value={filters.action}
-            placeholder="e.g. blockAgent"
+            placeholder="e.g. Block agent"
             onChange={(_, data) => update({ action: data.value })}
           />
         </Field>
@@ -144,6 +149,22 @@ export function AuditPage() {
               </Option>
             ))}
           </Dropdown>
+        </Field>
+        <Field label="From">
+          <Input
+            type="date"
+            value={filters.from}
+            max={filters.to || undefined}
+            onChange={(_, data) => update({ from: data.value })}
+          />
+        </Field>
+        <Field label="To">
+          <Input
+            type="date"
+            value={filters.to}
+            min={filters.from || undefined}
+            onChange={(_, data) => update({ to: data.value })}
+          />
         </Field>
       </div>
       {body}

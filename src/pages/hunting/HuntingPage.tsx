@@ -2,24 +2,23 @@ import {
   Body1,
   Button,
   Caption1,
-  Field,
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
   Spinner,
   Text,
-  Textarea,
   Title3,
 } from '@fluentui/react-components';
 import { ArrowDownloadRegular } from '@fluentui/react-icons/svg/arrow-download';
 import { MailRegular } from '@fluentui/react-icons/svg/mail';
 import { PlayRegular } from '@fluentui/react-icons/svg/play';
 import { ProhibitedRegular } from '@fluentui/react-icons/svg/prohibited';
-import type { KeyboardEvent } from 'react';
+import { useEffect, useRef } from 'react';
 import { ActionDialogButton } from '../../components/ConfirmActionDialog/ActionDialogButton.js';
 import { EmptyState, ErrorState, LoadingState } from '../../components/PageState/PageState.js';
 import { SectionCard } from '../../components/SectionCard/SectionCard.js';
 import { HuntingResultsTable } from './HuntingResultsTable.js';
+import { QueryEditor } from './QueryEditor.js';
 import { useHuntingPage } from './useHuntingPage.js';
 import { useHuntingPageStyles } from './useHuntingPageStyles.styles.js';
 
@@ -30,12 +29,13 @@ export function HuntingPage() {
   const result = h.run.result;
   const count = h.selectedAgentIds.length;
 
-  const onEditorKey = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      h.runQuery();
-    }
-  };
+  // A new result is brought into view next to what ran it, not left 1,700 px below the Run button.
+  const resultsRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = resultsRef.current;
+    // (Test DOMs have no layout, and no scrollIntoView.)
+    if (result && element && typeof element.scrollIntoView === 'function') element.scrollIntoView({ block: 'start' });
+  }, [result]);
 
   let templates;
   if (h.templates.error)
@@ -83,18 +83,7 @@ export function HuntingPage() {
       <div className={styles.layout}>
         <SectionCard title="Templates">{templates}</SectionCard>
         <SectionCard title="Query">
-          <Field label="Query" hint="Ctrl+Enter runs the query.">
-            <Textarea
-              className={styles.editor}
-              value={h.query}
-              onChange={(_, data) => h.setQuery(data.value)}
-              onKeyDown={onEditorKey}
-              rows={10}
-              resize="vertical"
-              spellCheck={false}
-              placeholder="AIAgentsInfo | where ..."
-            />
-          </Field>
+          <QueryEditor value={h.query} onChange={h.setQuery} onRun={h.runQuery} errorAt={h.run.errorAt} />
           <div className={styles.buttons}>
             <Button
               appearance="primary"
@@ -116,79 +105,81 @@ export function HuntingPage() {
         </SectionCard>
       </div>
       {result ? (
-        <SectionCard
-          title={`Results${h.run.source ? `: ${h.run.source}` : ''}`}
-          actions={
-            <div className={styles.buttons}>
-              {h.hasAgentIds && h.canNotify ? (
-                <ActionDialogButton
-                  label={`Notify makers (${count})`}
-                  icon={<MailRegular />}
-                  disabled={count === 0}
-                  title="Notify makers"
-                  description={`The makers of ${count} selected agent${count === 1 ? '' : 's'} get this message.`}
-                  confirmLabel="Send"
-                  textLabel="Message"
-                  textRequired
-                  initialText="Agent Warden found a risky configuration in your agent. Please review it and submit a safer version."
-                  onConfirm={(message, key) => h.notifyMakers(message, key)}
+        <div ref={resultsRef} className={styles.results}>
+          <SectionCard
+            title={`Results${h.run.source ? `: ${h.run.source}` : ''}`}
+            actions={
+              <div className={styles.buttons}>
+                {h.hasAgentIds && h.canNotify ? (
+                  <ActionDialogButton
+                    label={`Notify makers (${count})`}
+                    icon={<MailRegular />}
+                    disabled={count === 0}
+                    title="Notify makers"
+                    description={`The makers of ${count} selected agent${count === 1 ? '' : 's'} get this message.`}
+                    confirmLabel="Send"
+                    textLabel="Message"
+                    textRequired
+                    initialText="Agent Warden found a risky configuration in your agent. Please review it and submit a safer version."
+                    onConfirm={(message, key) => h.notifyMakers(message, key)}
+                  />
+                ) : null}
+                {h.hasAgentIds && h.canBlock ? (
+                  <ActionDialogButton
+                    label={`Block (${count})`}
+                    icon={<ProhibitedRegular />}
+                    disabled={count === 0}
+                    title="Block agents"
+                    description={`${count} selected agent${count === 1 ? '' : 's'} will disappear from the agent store and stop working.`}
+                    confirmLabel="Block"
+                    textLabel="Reason"
+                    textRequired
+                    onConfirm={(reason, key) => h.blockAgents(reason, key)}
+                  />
+                ) : null}
+                <Button icon={<ArrowDownloadRegular />} onClick={h.exportCsv} disabled={result.results.length === 0}>
+                  Export CSV
+                </Button>
+              </div>
+            }
+          >
+            <Caption1 className={styles.summary} role="status">
+              {result.results.length.toLocaleString()} row{result.results.length === 1 ? '' : 's'}
+              {result.truncated && result.rowCount !== undefined
+                ? ` of ${result.rowCount.toLocaleString()} (the server returns at most ${result.results.length.toLocaleString()})`
+                : ''}
+              {h.hasAgentIds ? `, ${count} agent${count === 1 ? '' : 's'} selected` : ''}
+            </Caption1>
+            {result.results.length === 0 ? (
+              <Body1>The query returned no rows.</Body1>
+            ) : (
+              <>
+                <HuntingResultsTable
+                  result={result}
+                  order={h.order}
+                  limit={h.visibleRows}
+                  sort={h.sort}
+                  onSort={h.toggleSort}
+                  selectable={h.hasAgentIds}
+                  selected={h.selected}
+                  onToggleRow={h.toggleRow}
+                  onToggleAll={h.toggleAll}
                 />
-              ) : null}
-              {h.hasAgentIds && h.canBlock ? (
-                <ActionDialogButton
-                  label={`Block (${count})`}
-                  icon={<ProhibitedRegular />}
-                  disabled={count === 0}
-                  title="Block agents"
-                  description={`${count} selected agent${count === 1 ? '' : 's'} will disappear from the agent store and stop working.`}
-                  confirmLabel="Block"
-                  textLabel="Reason"
-                  textRequired
-                  onConfirm={(reason, key) => h.blockAgents(reason, key)}
-                />
-              ) : null}
-              <Button icon={<ArrowDownloadRegular />} onClick={h.exportCsv} disabled={result.results.length === 0}>
-                Export CSV
-              </Button>
-            </div>
-          }
-        >
-          <Caption1 className={styles.summary} role="status">
-            {result.results.length.toLocaleString()} row{result.results.length === 1 ? '' : 's'}
-            {result.truncated && result.rowCount !== undefined
-              ? ` of ${result.rowCount.toLocaleString()} (the server returns at most ${result.results.length.toLocaleString()})`
-              : ''}
-            {h.hasAgentIds ? `, ${count} agent${count === 1 ? '' : 's'} selected` : ''}
-          </Caption1>
-          {result.results.length === 0 ? (
-            <Body1>The query returned no rows.</Body1>
-          ) : (
-            <>
-              <HuntingResultsTable
-                result={result}
-                order={h.order}
-                limit={h.visibleRows}
-                sort={h.sort}
-                onSort={h.toggleSort}
-                selectable={h.hasAgentIds}
-                selected={h.selected}
-                onToggleRow={h.toggleRow}
-                onToggleAll={h.toggleAll}
-              />
-              {h.order.length > h.visibleRows ? (
-                <div className={styles.buttons}>
-                  <Caption1>
-                    Showing {h.visibleRows.toLocaleString()} of {h.order.length.toLocaleString()} rows; the CSV has them
-                    all.
-                  </Caption1>
-                  <Button size="small" onClick={h.showMoreRows}>
-                    Show more rows
-                  </Button>
-                </div>
-              ) : null}
-            </>
-          )}
-        </SectionCard>
+                {h.order.length > h.visibleRows ? (
+                  <div className={styles.buttons}>
+                    <Caption1>
+                      Showing {h.visibleRows.toLocaleString()} of {h.order.length.toLocaleString()} rows; the CSV has
+                      them all.
+                    </Caption1>
+                    <Button size="small" onClick={h.showMoreRows}>
+                      Show more rows
+                    </Button>
+                  </div>
+                ) : null}
+              </>
+            )}
+          </SectionCard>
+        </div>
       ) : null}
     </section>
   );

@@ -4,6 +4,8 @@ import { useApiResource } from '../../hooks/useApiResource.js';
 import { useCan, useSession } from '../../session/Session.js';
 import { sortedIndexes, type SortState } from './sortRows.js';
 import { downloadText, toCsv } from './toCsv.js';
+import type { QueryPlace } from './QueryEditor.js';
+import { ApiRequestError } from '../../api/api-client.js';
 
 export const AGENT_ID_COLUMN = 'AIAgentId';
 export const ROWS_PER_STEP = 500;
@@ -14,6 +16,27 @@ interface RunState {
   error: string | null;
   /** What produced the result, for the heading. */
   source: string | null;
+  /** What the export file is named after: the template's id, or "query". */
+  fileStem: string;
+  /** Where the last error points in the query, when the server said. */
+  errorAt: QueryPlace | null;
+}
+
+/** The line and column a 400 for a query points at (`error.issues[0]`). */
+function errorPlace(error: unknown): QueryPlace | null {
+  if (!(error instanceof ApiRequestError)) return null;
+  const issues = (error.body?.error as { issues?: unknown } | undefined)?.issues;
+  const first: unknown = Array.isArray(issues) ? issues[0] : undefined;
+  if (!first || typeof first !== 'object') return null;
+  const { line, column } = first as { line?: unknown; column?: unknown };
+  return typeof line === 'number' && typeof column === 'number' ? { line, column } : null;
+}
+
+/** A file name that says what the file holds: `hunting-<template or query>-<YYYY-MM-DD>.csv`. */
+export function exportFileName(stem: string, now: Date): string {
+  const safe = stem.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'query';
+  const day = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+  return `hunting-${safe}-${day}.csv`;
 }
 
 /** The server's rows beyond the row cap are counted, not sent. */
@@ -44,7 +67,14 @@ export function useHuntingPage() {
   const can = useCan();
   const templates = useApiResource<HuntingTemplate[]>('hunting-templates', (signal) => api.huntingTemplates(signal));
   const [query, setQuery] = useState('');
-  const [run, setRun] = useState<RunState>({ running: false, result: null, error: null, source: null });
+  const [run, setRun] = useState<RunState>({
+    running: false,
+    result: null,
+    error: null,
+    source: null,
+    fileStem: 'query',
+    errorAt: null,
+  });
   const [sort, setSort] = useState<SortState | null>(null);
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [visibleRows, setVisibleRows] = useState(ROWS_PER_STEP);
@@ -52,15 +82,21 @@ export function useHuntingPage() {
   const autoRan = useRef(false);
 
   const execute = async (input: { templateId: string } | { query: string }, source: string) => {
-    setRun((r) => ({ ...r, running: true, error: null }));
+    setRun((r) => ({ ...r, running: true, error: null, errorAt: null }));
     try {
       const result = await api.runHunting(input);
-      setRun({ running: false, result, error: null, source });
+      const fileStem = 'templateId' in input ? input.templateId : 'query';
+      setRun({ running: false, result, error: null, source, fileStem, errorAt: null });
       setSort(null);
       setSelected(new Set());
       setVisibleRows(ROWS_PER_STEP);
     } catch (error) {
-      setRun((r) => ({ ...r, running: false, error: error instanceof Error ? error.message : String(error) }));
+      setRun((r) => ({
+        ...r,
+        running: false,
+        error: error instanceof Error ? error.message : String(error),
+        errorAt: errorPlace(error),
+      }));
     }
   };
 
@@ -113,7 +149,7 @@ export function useHuntingPage() {
   const exportCsv = () => {
     if (!result) return;
     downloadText(
-      'hunting-results.csv',
+      exportFileName(run.fileStem, new Date()),
       toCsv(
         result.schema,
         order.map((i) => result.results[i] ?? {}),

@@ -40,12 +40,8 @@ export const useHuntingPageStyles = makeStyles({
     gap: tokens.spacingHorizontalS,
     alignItems: 'center',
   },
-  editor: {
-    fontFamily: tokens.fontFamilyMonospace,
-    '& textarea': {
-      fontFamily: tokens.fontFamilyMonospace,
-      fontSize: tokens.fontSizeBase300,
-    },
+  results: {
+    scrollMarginTop: tokens.spacingVerticalL,
   },
   tableScroll: {
     overflowX: 'auto',

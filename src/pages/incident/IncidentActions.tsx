@@ -26,6 +26,12 @@ export function IncidentActions({ detail, onDone }: IncidentActionsProps) {
   const [assigning, setAssigning] = useState(false);
   const { incident } = detail;
   const open = incident.status !== 'resolved';
+  // Once a user's sessions are revoked for this incident, revoking again is no longer the next step.
+  const revoked = new Set(
+    detail.responses.filter((r) => r.action === 'revokeUser' && r.targetType === 'user').map((r) => r.targetId),
+  );
+  // With every user revoked, resolving is what is left to do.
+  const resolveNext = open && incident.entities.users.every((u) => revoked.has(u.userId));
 
   const assignToMe = async () => {
     setAssigning(true);
@@ -48,9 +54,9 @@ export function IncidentActions({ detail, onDone }: IncidentActionsProps) {
         ? incident.entities.users.map((user) => (
             <ActionDialogButton
               key={user.userId}
-              label={`Revoke sessions & require password reset: ${user.displayName}`}
+              label={`${revoked.has(user.userId) ? 'Revoke sessions again' : 'Revoke sessions & require password reset'}: ${user.displayName}`}
               icon={<PersonProhibitedRegular />}
-              appearance="primary"
+              appearance={open && !revoked.has(user.userId) ? 'primary' : 'secondary'}
               title="Revoke sessions and require a password reset"
               description={`${user.displayName} (${user.upn}) is signed out everywhere and confirmed compromised, so the next sign-in requires a password reset. Revocation can take a few minutes.`}
               confirmLabel="Revoke"
@@ -93,6 +99,7 @@ export function IncidentActions({ detail, onDone }: IncidentActionsProps) {
       ) : null}
       {open && can('resolveIncident') ? (
         <ResolveIncidentButton
+          appearance={resolveNext ? 'primary' : 'secondary'}
           incidentTitle={incident.title}
           onResolve={async (classification, comment, key) => {
             const result = await api.resolveIncident(incident.id, classification, comment, key);

@@ -63,8 +63,12 @@ export function IncidentPage({ incidentId }: IncidentPageProps) {
       <SectionCard title="Entities">
         <EntityGraph entities={incident.entities} timeline={detail.timeline} onOpenAgent={openAgent} />
       </SectionCard>
-      <SectionCard title={`Timeline (${detail.timeline.length})`}>
-        {detail.timeline.length === 0 ? <Caption1>No events.</Caption1> : <IncidentTimeline events={detail.timeline} />}
+      <SectionCard title={`Timeline (${detail.timeline.length + detail.responses.length})`}>
+        {detail.timeline.length + detail.responses.length === 0 ? (
+          <Caption1>No events.</Caption1>
+        ) : (
+          <IncidentTimeline events={detail.timeline} responses={detail.responses} />
+        )}
       </SectionCard>
       <SectionCard title={`Alerts (${detail.alerts.length})`}>
         {detail.alerts.length === 0 ? (

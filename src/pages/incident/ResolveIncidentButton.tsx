@@ -7,15 +7,17 @@ import { CLASSIFICATION_LABEL } from '../../format.js';
 
 export interface ResolveIncidentButtonProps {
   incidentTitle: string;
+  appearance?: 'primary' | 'secondary';
   onResolve(classification: Classification, comment: string, idempotencyKey: string): Promise<ActionResult>;
 }
 
 /** Resolve with a classification (true, false or benign positive) and a comment. */
-export function ResolveIncidentButton({ incidentTitle, onResolve }: ResolveIncidentButtonProps) {
+export function ResolveIncidentButton({ incidentTitle, appearance, onResolve }: ResolveIncidentButtonProps) {
   const [classification, setClassification] = useState<Classification | ''>('');
   return (
     <ActionDialogButton
       label="Resolve"
+      appearance={appearance}
       icon={<CheckmarkCircleRegular />}
       title="Resolve incident"
       description={`Resolve "${incidentTitle}". Its alerts are resolved with it.`}

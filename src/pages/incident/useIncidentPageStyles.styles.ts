@@ -37,10 +37,10 @@ export const useIncidentPageStyles = makeStyles({
   },
   colDate: { width: '96px' },
   colTime: { width: '96px' },
-  colKind: { width: '64px' },
+  colKind: { width: '80px' },
   colIp: { width: '116px' },
   colTool: { width: '120px' },
-  colDecision: { width: '84px' },
+  colDecision: { width: '120px' },
   colRules: { width: '160px' },
   summary: {
     overflowWrap: 'anywhere',
@@ -51,8 +51,17 @@ export const useIncidentPageStyles = makeStyles({
     gap: tokens.spacingHorizontalXS,
     paddingBlock: tokens.spacingVerticalXXS,
   },
+  // A long rule id wraps inside its chip rather than spilling into the summary column.
   rule: {
-    whiteSpace: 'nowrap',
+    maxWidth: '100%',
+    height: 'auto',
+    minHeight: '20px',
+    whiteSpace: 'normal',
+    overflowWrap: 'anywhere',
+    textAlign: 'start',
+  },
+  response: {
+    backgroundColor: tokens.colorNeutralBackground2,
   },
   mono: {
     fontFamily: tokens.fontFamilyMonospace,

@@ -249,6 +249,7 @@ export function incidentDetail(overrides: Partial<IncidentDetail['incident']> = 
     },
     alerts: [highOpenAlert],
     timeline: events,
+    responses: [],
   };
 }
 

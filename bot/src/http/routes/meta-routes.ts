@@ -57,12 +57,15 @@ export const metaRoutes = ({ config, store, version }: RouteDeps) => [
   defineRoute({
     method: 'GET',
     url: '/api/v1/audit',
-    summary: 'The audit trail, newest first',
+    summary:
+      'The audit trail, newest first; actor and action match any part, in any case; from (inclusive) and to (exclusive) bound the time',
     tag: 'audit',
     returns: 'Page<AuditRecord>',
     query: z.object({
       actor: z.string().max(320).optional(),
       action: z.string().max(100).optional(),
+      from: z.string().datetime({ offset: true }).optional(),
+      to: z.string().datetime({ offset: true }).optional(),
       targetType: z.enum(['agent', 'user', 'incident', 'submission', 'channel']).optional(),
       targetId: z.string().max(200).optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),

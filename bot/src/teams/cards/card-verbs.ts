@@ -21,6 +21,8 @@ export const CARD_INPUTS = {
   classification: 'classification',
   resolutionComment: 'resolutionComment',
   rejectReason: 'rejectReason',
+  /** An approval card's optional reason; stored with the approval like the tab's. */
+  approveReason: 'approveReason',
 } as const;
 
 /**
