@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import { DomainError, ForbiddenError } from '../../domain/errors.js';
+import { mayDo } from '../../domain/authorization.js';
 import type { Principal } from '../../domain/types.js';
 import type { ActionResult } from '../api-contract.js';
 import type { ActionContext } from '../../response/response-actions.js';
@@ -71,11 +72,11 @@ async function forEachAgent(
 export const bulkRoutes = ({ actions, store, clock }: RouteDeps) => {
   const now = clock ?? (() => new Date());
   /**
-   * Blocking many agents at once is kept to IT admins (a responder blocks one agent at a time). A refusal
+   * Blocking many agents at once has its own rule (domain/authorization.ts, BULK_ACTION_ROLES). A refusal
    * is one audit record, however many ids the request names: they are the caller's words, not agents.
    */
-  const requireAdmin = async (principal: Principal, agentIds: string[], via: ActionContext['via']) => {
-    if (principal.roles.includes('admin')) return;
+  const requireBulkBlock = async (principal: Principal, agentIds: string[], via: ActionContext['via']) => {
+    if (mayDo(principal, 'bulkBlockAgents')) return;
     const named = [...new Set(agentIds)];
     const count = named.length;
     await store.audit.append({
@@ -107,7 +108,7 @@ export const bulkRoutes = ({ actions, store, clock }: RouteDeps) => {
       }),
       handler: async ({ body, principal, request }) => {
         const ctx = actionContext(request, principal);
-        await requireAdmin(principal, body.agentIds, ctx.via);
+        await requireBulkBlock(principal, body.agentIds, ctx.via);
         return forEachAgent(ctx, body.agentIds, 'blockAgent', (c, id) => actions.blockAgent(c, id, body.reason));
       },
     }),
