@@ -2,7 +2,7 @@ import { z } from 'zod/v4';
 import { DomainError, ForbiddenError } from '../../domain/errors.js';
 import { mayDo } from '../../domain/authorization.js';
 import type { Principal } from '../../domain/types.js';
-import type { ActionResult } from '../api-contract.js';
+import type { ActionResult, BulkActionResult, BulkItemResult } from '../../contract/api.js';
 import type { ActionContext } from '../../response/response-actions.js';
 import { IdempotencyKeyReusedError } from '../../store/idempotency.js';
 import { defineRoute } from '../api-route.js';
@@ -15,21 +15,6 @@ const AgentIds = z
   .array(z.string().trim().min(1).max(200))
   .min(1, 'select at least one agent')
   .max(MAX_BULK_AGENTS, `at most ${MAX_BULK_AGENTS} agents at a time`);
-
-/** One agent's outcome in a bulk action. */
-export interface BulkItemResult {
-  agentId: string;
-  outcome: 'done' | 'noop' | 'failed';
-  message: string;
-  auditId: string | null;
-  error?: { code: string; message: string };
-}
-
-export interface BulkActionResult {
-  action: 'blockAgent' | 'notifyMaker';
-  results: BulkItemResult[];
-  summary: { done: number; noop: number; failed: number };
-}
 
 /**
  * Runs one response action per agent, each through the response service (authorized, idempotent,
