@@ -9,7 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HuntingService } from '../bot/src/hunting/hunting-service.js';
 import { buildHuntingTables, staticTables } from '../bot/src/hunting/hunting-tables.js';
 import { HUNTING_TEMPLATES } from '../bot/src/hunting/templates.js';
-import { syntheticTenant } from '../bot/src/tenant/embedded/synthetic-tenant.js';
+import { syntheticTenant } from '../bot/scripts/synthetic-tenant.js';
 import type { BenchRow } from './bench-types.js';
 
 const SIZES = [10_000, 100_000];

@@ -11,7 +11,8 @@ import { ROOT, seedTenant } from './bench-support.js';
 /** The files whose content decides what the seed writes. */
 const SEED_SOURCES = [
   'bot/scripts/seed.ts',
-  'bot/src/tenant/embedded/synthetic-tenant.ts',
+  'bot/src/tenant/embedded/tenant-seed.ts',
+  'bot/scripts/synthetic-tenant.ts',
   'bot/src/tenant/embedded/seed-loader.ts',
 ];
 

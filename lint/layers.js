@@ -13,6 +13,7 @@ const ANY = '*';
 /** The rooms each server room may import besides itself. */
 export const SERVER_LAYERS = {
   domain: [],
+  contract: ['domain'],
   config: [],
   store: ['domain'],
   auth: ['domain', 'store'],
@@ -23,7 +24,18 @@ export const SERVER_LAYERS = {
   protection: ['domain', 'store', 'auth', 'config'],
   tenant: ['domain', 'store', 'inventory', 'tenant-ports'],
   teams: ['domain', 'store', 'auth', 'config', 'inventory', 'response', 'hunting', 'tenant-ports'],
-  http: ['domain', 'store', 'auth', 'config', 'inventory', 'response', 'hunting', 'protection', 'tenant-ports'],
+  http: [
+    'domain',
+    'contract',
+    'store',
+    'auth',
+    'config',
+    'inventory',
+    'response',
+    'hunting',
+    'protection',
+    'tenant-ports',
+  ],
   packaging: [],
   app: ANY,
   index: ANY,
@@ -35,8 +47,8 @@ const EXCEPTIONS = [
   { from: 'bot/src/teams/store/playground.ts', to: 'bot/src/tenant/embedded/' },
 ];
 
-/** What the tab may import from the server: the API contract and the domain (types and pure rules). */
-const TAB_MAY_IMPORT = ['bot/src/http/api-contract.', 'bot/src/domain/'];
+/** What the tab may import from the server: the API contract (contract/) and the domain (types and pure rules). */
+const TAB_MAY_IMPORT = ['bot/src/contract/', 'bot/src/domain/'];
 
 const toPosix = (p) => p.split(path.sep).join('/');
 

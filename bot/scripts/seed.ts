@@ -7,7 +7,7 @@ import { openDb } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
 import { createStore } from '../src/store/store.js';
 import { loadTenantSeed } from '../src/tenant/embedded/seed-loader.js';
-import { syntheticTenant } from '../src/tenant/embedded/synthetic-tenant.js';
+import { syntheticTenant } from './synthetic-tenant.js';
 import { zavaTenant } from '../src/tenant/embedded/zava/index.js';
 import { RiskRefresher } from '../src/inventory/risk-refresher.js';
 

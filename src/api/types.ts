@@ -1,10 +1,18 @@
-// The tab's view of the REST API: the shared contract plus the few shapes it does not name yet.
+// The tab's view of the REST API: the server's contract (bot/src/contract/api.ts) and the domain types it names,
+// plus the tab's own request options.
+import type { HuntingRunResult } from '../../bot/src/contract/api.js';
 export type {
   ActionResult,
   AgentDetail,
   AgentSummary,
   ApiError,
+  BulkActionResult,
+  BulkItemResult,
   ChangeVersion,
+  HuntingColumn,
+  HuntingRunResult,
+  HuntingTemplate,
+  HuntingTemplateList,
   IncidentDetail,
   IncidentSummary,
   Me,
@@ -13,7 +21,7 @@ export type {
   SecurityView,
   ServerInfo,
   SubmissionView,
-} from '../../bot/src/http/api-contract.js';
+} from '../../bot/src/contract/api.js';
 export type {
   Agent,
   AgentDefinition,
@@ -36,34 +44,9 @@ export type {
 } from '../../bot/src/domain/types.js';
 export type { RiskLevel, RiskSignal } from '../../bot/src/domain/risk.js';
 
-/** One entry of `GET /api/v1/hunting/templates` (not in api-contract.ts yet; fields beyond id and name are optional). */
-export interface HuntingTemplate {
-  id: string;
-  name: string;
-  description?: string;
-  query?: string;
-}
-
-/** One agent's outcome in `POST /api/v1/agents/bulk/block` or `/bulk/notify-maker`. */
-export interface BulkItemResult {
-  agentId: string;
-  outcome: 'done' | 'noop' | 'failed';
-  message: string;
-  auditId: string | null;
-  error?: { code: string; message: string };
-}
-
-export interface BulkActionResult {
-  action: 'blockAgent' | 'notifyMaker';
-  results: BulkItemResult[];
-  summary: { done: number; noop: number; failed: number };
-}
-
-/** `POST /api/v1/hunting/run`: the shape of Graph's runHuntingQuery. */
-export interface HuntingResult {
-  schema: { name: string; type: string }[];
-  results: Record<string, unknown>[];
-}
+/** What the tab reads of `POST /api/v1/hunting/run`'s answer: Graph runHuntingQuery's `{schema, results}`. */
+export type HuntingResult = Pick<HuntingRunResult, 'schema' | 'results'> &
+  Partial<Pick<HuntingRunResult, 'rowCount' | 'truncated'>>;
 
 export type AgentSort = 'risk' | 'name' | 'modified';
 

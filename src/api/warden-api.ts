@@ -11,6 +11,7 @@ import type {
   Classification,
   HuntingResult,
   HuntingTemplate,
+  HuntingTemplateList,
   IncidentDetail,
   IncidentListQuery,
   IncidentSummary,
@@ -103,7 +104,7 @@ export function createWardenApi(client: ApiClient) {
       }),
 
     huntingTemplates: async (signal?: AbortSignal): Promise<HuntingTemplate[]> =>
-      normalizeTemplates(await client.get<unknown>('/api/v1/hunting/templates', { signal })),
+      (await client.get<HuntingTemplateList>('/api/v1/hunting/templates', { signal })).items,
     runHunting: (input: { templateId: string } | { query: string }) =>
       client.post<HuntingResult>('/api/v1/hunting/run', { body: input }),
     bulkNotifyMakers: (agentIds: string[], message: string, idempotencyKey: string) =>
@@ -117,23 +118,3 @@ export function createWardenApi(client: ApiClient) {
 }
 
 export type WardenApi = ReturnType<typeof createWardenApi>;
-
-/** docs/api.md says only "templates": accept a bare array, `{items}` or `{templates}`. */
-function normalizeTemplates(value: unknown): HuntingTemplate[] {
-  const list = Array.isArray(value)
-    ? value
-    : typeof value === 'object' && value !== null
-      ? ((value as { items?: unknown; templates?: unknown }).items ??
-        (value as { templates?: unknown }).templates ??
-        [])
-      : [];
-  if (!Array.isArray(list)) return [];
-  return list
-    .filter((t): t is Record<string, unknown> => typeof t === 'object' && t !== null && typeof t.id === 'string')
-    .map((t) => ({
-      id: t.id as string,
-      name: typeof t.name === 'string' ? t.name : typeof t.title === 'string' ? t.title : (t.id as string),
-      description: typeof t.description === 'string' ? t.description : undefined,
-      query: typeof t.query === 'string' ? t.query : undefined,
-    }));
-}

@@ -19,12 +19,12 @@ describe('the layer rule', () => {
     // The back-up imports this rule was written against, each where it used to be.
     [
       'bot/src/inventory/inventory-queries.ts',
-      `import type { Page } from '../http/api-contract.js';`,
+      `import type { Page } from '../http/api-route.js';`,
       'inventory may not import http',
     ],
     [
       'bot/src/response/response-actions.ts',
-      `import type { ActionResult } from '../http/api-contract.js';`,
+      `import type { ActionResult } from '../http/api-route.js';`,
       'response may not import http',
     ],
     [
@@ -46,6 +46,12 @@ describe('the layer rule', () => {
     ],
     ['bot/src/store/db.ts', `export * from '../config.js';`, 'store may not import config'],
     ['bot/src/store/db.ts', `const m = () => import('../teams/ports.js');`, 'store may not import teams'],
+    // The contract is types over the domain: the tab imports it, so it imports no server code.
+    [
+      'bot/src/contract/api.ts',
+      `import type { HuntingRunResult } from '../hunting/hunting-service.js';`,
+      'contract may not import hunting',
+    ],
     // Adapters do not reach into each other.
     [
       'bot/src/http/routes/agent-routes.ts',
@@ -54,7 +60,7 @@ describe('the layer rule', () => {
     ],
     [
       'bot/src/teams/card-actions.ts',
-      `import type { ApiError } from '../http/api-contract.js';`,
+      `import type { ApiRoute } from '../http/api-route.js';`,
       'teams may not import http',
     ],
     [
@@ -83,7 +89,8 @@ describe('the layer rule', () => {
       `import type { InventoryQueries } from '../../inventory/inventory-queries.js';`,
     ],
     ['bot/src/app.ts', `import { Notifier } from './teams/notifier/notifier.js';`],
-    ['src/api/types.ts', `import type { Me } from '../../bot/src/http/api-contract.js';`],
+    ['src/api/types.ts', `import type { Me } from '../../bot/src/contract/api.js';`],
+    ['bot/src/http/routes/meta-routes.ts', `import type { Me } from '../../contract/api.js';`],
     ['src/session/permissions.ts', `import { mayPerform } from '../../bot/src/domain/authorization.js';`],
   ])('%s: %s passes', async (file, code) => {
     expect(await layerErrors(file, code)).toEqual([]);

@@ -5,7 +5,7 @@ import type { ActionName } from '../../bot/src/domain/authorization.js';
 import { mayPerform } from '../../bot/src/domain/authorization.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../bot/src/domain/errors.js';
 import type { AgentDefinition, Classification, Submission } from '../../bot/src/domain/types.js';
-import type { ActionResult } from '../../bot/src/http/api-contract.js';
+import type { ActionResult } from '../../bot/src/contract/api.js';
 import type { ActionContext, ResponseActions } from '../../bot/src/response/response-actions.js';
 import type {
   AgentRiskCardView,

@@ -7,7 +7,7 @@ import type {
   IncidentSummary,
   Page,
   SubmissionView,
-} from '../../bot/src/http/api-contract.js';
+} from '../../bot/src/contract/api.js';
 import type { AuditRecord, DirectoryUser, Submission } from '../../bot/src/domain/types.js';
 import { ZAVA_IDS } from '../../bot/src/tenant/embedded/zava/index.js';
 import { BACKENDS } from '../support/test-db.js';

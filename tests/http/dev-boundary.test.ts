@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentDetail } from '../../bot/src/http/api-contract.js';
+import type { AgentDetail } from '../../bot/src/contract/api.js';
 import { userIdOf } from '../../bot/src/tenant/embedded/zava/ids.js';
 import { ZAVA_IDS } from '../../bot/src/tenant/embedded/zava/index.js';
 import { FakeBotConnector } from '../fakes/bot-connector.js';

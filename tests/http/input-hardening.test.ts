@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentSummary, Page } from '../../bot/src/http/api-contract.js';
+import type { AgentSummary, Page } from '../../bot/src/contract/api.js';
 import { ZAVA_IDS } from '../../bot/src/tenant/embedded/zava/index.js';
 import { BACKENDS } from '../support/test-db.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';

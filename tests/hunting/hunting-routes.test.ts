@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentDetail, Page } from '../../bot/src/http/api-contract.js';
+import type { AgentDetail, Page } from '../../bot/src/contract/api.js';
 import type { AuditRecord } from '../../bot/src/domain/types.js';
 import type { HuntingRunResult, HuntingTemplateSummary } from '../../bot/src/hunting/hunting-service.js';
-import type { BulkActionResult } from '../../bot/src/http/routes/bulk-routes.js';
+import type { BulkActionResult } from '../../bot/src/contract/api.js';
 import { ZAVA_AGENT_IDS, ZAVA_FINDINGS } from '../../bot/src/tenant/embedded/zava/index.js';
 import { BACKENDS } from '../support/test-db.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';

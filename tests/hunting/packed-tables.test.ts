@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { HUNTING_SCHEMAS, buildHuntingTables } from '../../bot/src/hunting/hunting-tables.js';
 import { packTables, unpackTables } from '../../bot/src/hunting/query-worker/packed-tables.js';
 import { QueryPool, DEFAULT_QUERY_LIMITS } from '../../bot/src/hunting/query-worker/query-pool.js';
-import { syntheticTenant } from '../../bot/src/tenant/embedded/synthetic-tenant.js';
+import { syntheticTenant } from '../../bot/scripts/synthetic-tenant.js';
 
 describe('packed hunting tables', () => {
   const now = new Date('2026-06-01T00:00:00Z');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from '../../bot/src/http/api-contract.js';
+import type { Page } from '../../bot/src/contract/api.js';
 import type { ProtectionEvent } from '../../bot/src/domain/types.js';
 import { benignCall } from '../../bot/scripts/zava-attack.js';
 import { ZAVA_IDS, ZAVA_USER_IDS } from '../../bot/src/tenant/embedded/zava/index.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ToolDefinitionHistory } from '../../bot/src/http/api-contract.js';
+import type { ToolDefinitionHistory } from '../../bot/src/contract/api.js';
 import type { Alert, Incident } from '../../bot/src/domain/types.js';
 import { ZAVA_AGENT_IDS, ZAVA_IDS } from '../../bot/src/tenant/embedded/zava/index.js';
 import { CAMPAIGN_MCP_DESCRIPTIONS, CAMPAIGN_MCP_TOOL_ID, zavaToolStory } from '../../bot/scripts/zava-attack.js';

@@ -24,14 +24,24 @@ const mcpResult: HuntingResult = {
 function huntingServer(): FakeServer {
   return new FakeServer()
     .get('/api/v1/hunting/templates', () => ({
-      body: [
-        {
-          id: 'mcp-maker-credentials',
-          name: "Agents with MCP tools on the maker's credentials",
-          description: 'MCP servers connected with the maker’s own connection',
-          query: 'AIAgentsInfo | where ...',
-        },
-      ],
+      body: {
+        items: [
+          {
+            id: 'mcp-maker-credentials',
+            name: "Agents with MCP tools on the maker's credentials",
+            description: 'MCP servers connected with the maker’s own connection',
+            title: "Agents with MCP tools on the maker's credentials",
+            finds: 'MCP servers connected with the maker’s own connection',
+            why: 'Anyone who can talk to the agent acts with the maker’s permissions.',
+            owasp: ['LLM06:2025 Excessive Agency'],
+            mitre: ['T1078'],
+            severity: 'high',
+            tables: ['AIAgentsInfo'],
+            query: 'AIAgentsInfo | where ...',
+          },
+        ],
+        tables: { AIAgentsInfo: [{ name: 'AIAgentId', type: 'string' }] },
+      },
     }))
     .post('/api/v1/hunting/run', (req) =>
       (req.body as { query?: string }).query === 'bad'

@@ -50,6 +50,27 @@ export function mayPerform(principal: Pick<Principal, 'roles'>, action: ActionNa
   return principal.roles.some((r) => allowed.includes(r));
 }
 
+/**
+ * Actions over many targets whose rule is stricter than the single action's: blocking many agents at once is kept
+ * to IT admins (a responder blocks one agent at a time). Notifying many makers is checked per agent as notifyMaker.
+ */
+export const BULK_ACTION_ROLES = {
+  bulkBlockAgents: ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type BulkActionName = keyof typeof BULK_ACTION_ROLES;
+
+/** Everything the server checks a role for: one action, or the same over many targets. */
+export type Permission = ActionName | BulkActionName;
+
+export function mayDo(principal: Pick<Principal, 'roles'>, permission: Permission): boolean {
+  const allowed: readonly Role[] =
+    permission in BULK_ACTION_ROLES
+      ? BULK_ACTION_ROLES[permission as BulkActionName]
+      : ACTION_ROLES[permission as ActionName];
+  return principal.roles.some((r) => allowed.includes(r));
+}
+
 /** The actions a principal may take, for showing only the buttons they can use. */
 export function allowedActions(principal: Pick<Principal, 'roles'>): ActionName[] {
   return (Object.keys(ACTION_ROLES) as ActionName[]).filter((a) => mayPerform(principal, a));

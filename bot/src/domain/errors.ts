@@ -6,7 +6,7 @@ export interface ErrorIssue {
   column?: number;
 }
 
-/** The `error` of a JSON error answer (http/api-contract.ts `ApiError`). */
+/** The `error` of a JSON error answer (contract/api.ts `ApiError`). */
 export interface ErrorBody {
   code: string;
   message: string;

@@ -1,5 +1,5 @@
 // What the read side and the response actions return: the shapes the REST API sends (re-exported by
-// http/api-contract.ts), the bot shows and the tab renders. Types only, over the domain's types.
+// contract/api.ts), the bot shows and the tab renders. Types only, over the domain's types.
 import type {
   Agent,
   AgentDefinition,

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod/v4';
 import { ForbiddenError, InvalidInputError } from '../domain/errors.js';
 import type { Principal } from '../domain/types.js';
+import type { ApiResponses, ResponseName } from '../contract/api.js';
 import { findTextProblem } from '../domain/input-text.js';
 
 export type Authenticate = (request: FastifyRequest) => Promise<Principal>;
@@ -22,8 +23,11 @@ export interface RouteInput<Q, P, B> {
   reply: FastifyReply;
 }
 
-/** One API route: its schemas validate input and feed the OpenAPI document, so the two cannot drift. */
-export interface ApiRoute<Q = unknown, P = unknown, B = unknown> {
+/**
+ * One API route: its schemas validate input and feed the OpenAPI document, so the two cannot drift; its answer is
+ * the contract's type named by `returns`, checked at compile time.
+ */
+export interface ApiRoute<Q = unknown, P = unknown, B = unknown, R extends ResponseName = ResponseName> {
   method: 'GET' | 'POST';
   /** Fastify style: /api/v1/agents/:id */
   url: string;
@@ -35,16 +39,16 @@ export interface ApiRoute<Q = unknown, P = unknown, B = unknown> {
   params?: z.ZodType<P>;
   body?: z.ZodType<B>;
   status?: number;
-  /** Documented response, a name from api-contract.ts. */
-  returns: string;
-  handler(input: RouteInput<Q, P, B>): Promise<unknown>;
+  /** What it answers: a name in the contract's ApiResponses (contract/api.ts). */
+  returns: R;
+  handler(input: RouteInput<Q, P, B>): Promise<ApiResponses[R]>;
 }
 
 // Lets a list of routes with different input types live in one array.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyApiRoute = ApiRoute<any, any, any>;
+export type AnyApiRoute = ApiRoute<any, any, any, any>;
 
-export const defineRoute = <Q, P, B>(route: ApiRoute<Q, P, B>): AnyApiRoute => route;
+export const defineRoute = <Q, P, B, R extends ResponseName>(route: ApiRoute<Q, P, B, R>): AnyApiRoute => route;
 
 export function parseInput<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   // Also without a schema: an ignored body is still hashed for the Idempotency-Key, so it must be sane.

@@ -1,4 +1,4 @@
-// Contract-shaped data for the tab's tests (bot/src/http/api-contract.ts, bot/src/domain/types.ts).
+// Contract-shaped data for the tab's tests (bot/src/contract/api.ts, bot/src/domain/types.ts).
 import type {
   Agent,
   AgentDetail,

@@ -3,7 +3,7 @@ import { LIFECYCLES, PLATFORMS } from '../../domain/types.js';
 import { RISK_LEVELS } from '../../domain/risk.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { csvOf, defineRoute, IdParams } from '../api-route.js';
-import type { ToolDefinitionHistory } from '../api-contract.js';
+import type { ToolDefinitionHistory } from '../../contract/api.js';
 import type { RouteDeps } from './route-deps.js';
 import { actionContext } from './route-deps.js';
 

@@ -1,7 +1,8 @@
 import { z } from 'zod/v4';
 import { DomainError, ForbiddenError } from '../../domain/errors.js';
+import { mayDo } from '../../domain/authorization.js';
 import type { Principal } from '../../domain/types.js';
-import type { ActionResult } from '../api-contract.js';
+import type { ActionResult, BulkActionResult, BulkItemResult } from '../../contract/api.js';
 import type { ActionContext } from '../../response/response-actions.js';
 import { IdempotencyKeyReusedError } from '../../store/idempotency.js';
 import { defineRoute } from '../api-route.js';
@@ -14,21 +15,6 @@ const AgentIds = z
   .array(z.string().trim().min(1).max(200))
   .min(1, 'select at least one agent')
   .max(MAX_BULK_AGENTS, `at most ${MAX_BULK_AGENTS} agents at a time`);
-
-/** One agent's outcome in a bulk action. */
-export interface BulkItemResult {
-  agentId: string;
-  outcome: 'done' | 'noop' | 'failed';
-  message: string;
-  auditId: string | null;
-  error?: { code: string; message: string };
-}
-
-export interface BulkActionResult {
-  action: 'blockAgent' | 'notifyMaker';
-  results: BulkItemResult[];
-  summary: { done: number; noop: number; failed: number };
-}
 
 /**
  * Runs one response action per agent, each through the response service (authorized, idempotent,
@@ -71,11 +57,11 @@ async function forEachAgent(
 export const bulkRoutes = ({ actions, store, clock }: RouteDeps) => {
   const now = clock ?? (() => new Date());
   /**
-   * Blocking many agents at once is kept to IT admins (a responder blocks one agent at a time). A refusal
+   * Blocking many agents at once has its own rule (domain/authorization.ts, BULK_ACTION_ROLES). A refusal
    * is one audit record, however many ids the request names: they are the caller's words, not agents.
    */
-  const requireAdmin = async (principal: Principal, agentIds: string[], via: ActionContext['via']) => {
-    if (principal.roles.includes('admin')) return;
+  const requireBulkBlock = async (principal: Principal, agentIds: string[], via: ActionContext['via']) => {
+    if (mayDo(principal, 'bulkBlockAgents')) return;
     const named = [...new Set(agentIds)];
     const count = named.length;
     await store.audit.append({
@@ -107,7 +93,7 @@ export const bulkRoutes = ({ actions, store, clock }: RouteDeps) => {
       }),
       handler: async ({ body, principal, request }) => {
         const ctx = actionContext(request, principal);
-        await requireAdmin(principal, body.agentIds, ctx.via);
+        await requireBulkBlock(principal, body.agentIds, ctx.via);
         return forEachAgent(ctx, body.agentIds, 'blockAgent', (c, id) => actions.blockAgent(c, id, body.reason));
       },
     }),

@@ -34,7 +34,7 @@ export const huntingRoutes = ({ hunting }: RouteDeps) => [
     url: '/api/v1/hunting/templates',
     summary: 'The pre-built hunting templates for AI agents, with their KQL',
     tag: 'hunting',
-    returns: '{ items: HuntingTemplate[], tables: { [table]: Column[] } }',
+    returns: 'HuntingTemplateList',
     handler: async ({ principal, reply }) => {
       admit(hunting, principal, reply);
       return { items: hunting.listTemplates(), tables: hunting.schema() };
@@ -58,7 +58,7 @@ export const huntingRoutes = ({ hunting }: RouteDeps) => [
     summary:
       'Run a template ({templateId}) or KQL ({query}) over AIAgentsInfo, AgentsInfo, IdentityInfo, CloudAppEvents',
     tag: 'hunting',
-    returns: 'HuntingRunResult ({schema, results} as Graph runHuntingQuery, plus rowCount, truncated, stats)',
+    returns: 'HuntingRunResult',
     body: RunBody,
     handler: ({ body, principal, reply }) => {
       admit(hunting, principal, reply);

@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import type { Me, Persona, ServerInfo } from '../api-contract.js';
+import type { Me, Persona, ServerInfo } from '../../contract/api.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { changeVersion } from '../../store/outbox.js';
 import { defineRoute } from '../api-route.js';

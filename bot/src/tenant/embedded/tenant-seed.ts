@@ -1,9 +1,12 @@
 import type {
   Agent,
   AgentSnapshot,
+  AgentTool,
   Alert,
+  AlertStatus,
   Classification,
   DirectoryUser,
+  Evidence,
   Incident,
   IncidentStatus,
   ProtectionEvent,
@@ -130,3 +133,68 @@ export function incidentOf(id: string, alerts: Alert[], r: IncidentResolution): 
 /** The key under which the correlator folds identical detections into one alert. */
 export const dedupKeyOf = (detectorId: string, userId: string | null, agentId: string | null, toolId: string | null) =>
   [detectorId, userId ?? '-', agentId ?? '-', toolId ?? '-'].join('|');
+
+/** What a seeded alert says about itself; the rest follows from its burst of events and its incident. */
+export interface BurstAlertSpec {
+  id: string;
+  incidentId: string;
+  title: string;
+  description: string;
+  category: Alert['category'];
+  severity: Severity;
+  detectorId: string;
+  recommendedActions: string;
+  mitreTechniques: string[];
+  agent: Agent;
+  user: DirectoryUser | null;
+  tool: AgentTool | null;
+  ip: string;
+  /** The protection events the alert folds, oldest first (at least one). */
+  burst: ProtectionEvent[];
+  incidentStatus: IncidentStatus;
+  classification: Classification | null;
+  resolvedAt: string | null;
+}
+
+/**
+ * The alert a burst of seeded protection events raises, shaped as the correlator would have made it: its evidence
+ * (user, agent, tool, IP), its activity span from the burst, its status from its incident's.
+ */
+export function burstAlert(s: BurstAlertSpec): Alert {
+  if (s.burst.length === 0) throw new Error(`alert ${s.id} has no events`);
+  const { agent, user, tool } = s;
+  const evidence: Evidence[] = [
+    ...(user ? [{ type: 'user' as const, userId: user.id, upn: user.upn, displayName: user.displayName }] : []),
+    { type: 'agent', agentId: agent.id, agentName: agent.name, platform: agent.platform },
+    ...(tool ? [{ type: 'tool' as const, toolId: tool.id, toolName: tool.name, agentId: agent.id }] : []),
+    { type: 'ip', address: s.ip },
+  ];
+  const first = s.burst[0]!.occurredAt;
+  const last = s.burst[s.burst.length - 1]!.occurredAt;
+  const status: AlertStatus =
+    s.incidentStatus === 'resolved' ? 'resolved' : s.incidentStatus === 'inProgress' ? 'inProgress' : 'new';
+  const resolvedAt = status === 'resolved' ? s.resolvedAt : null;
+  return {
+    id: s.id,
+    incidentId: s.incidentId,
+    title: s.title,
+    description: s.description,
+    category: s.category,
+    severity: s.severity,
+    status,
+    classification: status === 'resolved' ? s.classification : null,
+    detectorId: s.detectorId,
+    serviceSource: 'agentWarden',
+    recommendedActions: s.recommendedActions,
+    mitreTechniques: s.mitreTechniques,
+    evidence,
+    eventCount: s.burst.length,
+    dedupKey: dedupKeyOf(s.detectorId, user?.id ?? null, agent.id, tool?.id ?? null),
+    createdAt: first,
+    lastUpdatedAt: resolvedAt ?? last,
+    firstActivityAt: first,
+    lastActivityAt: last,
+    resolvedAt,
+    alertWebUrl: null,
+  };
+}

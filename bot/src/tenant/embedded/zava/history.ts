@@ -1,19 +1,17 @@
 import type {
   Agent,
   Alert,
-  AlertStatus,
   Classification,
   Decision,
   DirectoryUser,
   EventKind,
-  Evidence,
   Incident,
   IncidentStatus,
   ProtectionEvent,
   Severity,
 } from '../../../domain/types.js';
 import type { SeedClock } from '../tenant-seed.js';
-import { dedupKeyOf, incidentOf, mulberry32, stableGuid } from '../tenant-seed.js';
+import { burstAlert, incidentOf, mulberry32, stableGuid } from '../tenant-seed.js';
 import type { ZavaAgentKey, ZavaAlias } from './ids.js';
 import { ZAVA_IDS, upnOf } from './ids.js';
 
@@ -472,40 +470,25 @@ function alertOf(
   incident: IncidentSpec,
   resolvedAt: string | null,
 ): Alert {
-  const tool = agent.tools.find((x) => x.id === a.toolId);
-  const evidence: Evidence[] = [
-    ...(user ? [{ type: 'user' as const, userId: user.id, upn: user.upn, displayName: user.displayName }] : []),
-    { type: 'agent', agentId: agent.id, agentName: agent.name, platform: agent.platform },
-    ...(tool ? [{ type: 'tool' as const, toolId: tool.id, toolName: tool.name, agentId: agent.id }] : []),
-    { type: 'ip', address: a.ip },
-  ];
-  const first = burst[0]!.occurredAt;
-  const last = burst[burst.length - 1]!.occurredAt;
-  const status: AlertStatus =
-    incident.status === 'resolved' ? 'resolved' : incident.status === 'inProgress' ? 'inProgress' : 'new';
-  return {
+  return burstAlert({
     id: stableGuid(`zava:alert:${key}`),
     incidentId,
     title: a.title,
     description: a.description,
     category: a.category,
     severity: a.severity,
-    status,
-    classification: status === 'resolved' ? (incident.classification ?? null) : null,
     detectorId: a.detectorId,
-    serviceSource: 'agentWarden',
     recommendedActions: a.recommended,
     mitreTechniques: a.mitre,
-    evidence,
-    eventCount: burst.length,
-    dedupKey: dedupKeyOf(a.detectorId, user?.id ?? null, agent.id, tool?.id ?? null),
-    createdAt: first,
-    lastUpdatedAt: resolvedAt ?? last,
-    firstActivityAt: first,
-    lastActivityAt: last,
+    agent,
+    user,
+    tool: agent.tools.find((x) => x.id === a.toolId) ?? null,
+    ip: a.ip,
+    burst,
+    incidentStatus: incident.status,
+    classification: incident.classification ?? null,
     resolvedAt,
-    alertWebUrl: null,
-  };
+  });
 }
 
 // Ordinary use over the past four weeks: allowed tool calls with no rule fired.

@@ -4,10 +4,8 @@ import type {
   AgentSnapshot,
   AgentTool,
   Alert,
-  AlertStatus,
   Classification,
   DirectoryUser,
-  Evidence,
   Incident,
   IncidentStatus,
   KnowledgeSource,
@@ -15,10 +13,10 @@ import type {
   ProtectionEvent,
   Severity,
   Submission,
-} from '../../domain/types.js';
-import { definitionOf } from '../../domain/types.js';
-import type { TenantSeed } from './tenant-seed.js';
-import { dedupKeyOf, guidFromWords, incidentOf, mulberry32, seedClock } from './tenant-seed.js';
+} from '../src/domain/types.js';
+import { definitionOf } from '../src/domain/types.js';
+import type { TenantSeed } from '../src/tenant/embedded/tenant-seed.js';
+import { burstAlert, guidFromWords, incidentOf, mulberry32, seedClock } from '../src/tenant/embedded/tenant-seed.js';
 import {
   connectorTool,
   httpTool,
@@ -29,9 +27,9 @@ import {
   sendEmailTool,
   topics,
   trigger,
-} from './zava/agent-parts.js';
-import { ZAVA_DOMAIN, ZAVA_ENVIRONMENTS } from './zava/ids.js';
-import { ZAVA_PERSONA_ALIASES, zavaUsers } from './zava/users.js';
+} from '../src/tenant/embedded/zava/agent-parts.js';
+import { ZAVA_DOMAIN, ZAVA_ENVIRONMENTS } from '../src/tenant/embedded/zava/ids.js';
+import { ZAVA_PERSONA_ALIASES, zavaUsers } from '../src/tenant/embedded/zava/users.js';
 
 /**
  * A deterministic synthetic tenant of any size, for benchmarks and load tests: the same options give the
@@ -666,40 +664,26 @@ class Generator {
     incidentStatus: IncidentStatus,
     classification: Classification | null,
   ): Alert {
-    const evidence: Evidence[] = [
-      ...(user ? [{ type: 'user' as const, userId: user.id, upn: user.upn, displayName: user.displayName }] : []),
-      { type: 'agent', agentId: agent.id, agentName: agent.name, platform: agent.platform },
-      ...(tool ? [{ type: 'tool' as const, toolId: tool.id, toolName: tool.name, agentId: agent.id }] : []),
-      { type: 'ip', address: burst[0]!.ip! },
-    ];
-    const first = burst[0]!.occurredAt;
     const last = burst[burst.length - 1]!.occurredAt;
-    const status: AlertStatus =
-      incidentStatus === 'resolved' ? 'resolved' : incidentStatus === 'inProgress' ? 'inProgress' : 'new';
-    const resolvedAt = status === 'resolved' ? new Date(Date.parse(last) + 45 * MINUTE).toISOString() : null;
-    return {
+    return burstAlert({
       id: this.guid(),
       incidentId,
       title: d.title,
       description: `${d.title} on ${agent.name}.`,
       category: d.category,
       severity: d.severity,
-      status,
-      classification: status === 'resolved' ? classification : null,
       detectorId: d.detectorId,
-      serviceSource: 'agentWarden',
       recommendedActions: 'Review the agent and the user involved.',
       mitreTechniques: d.mitre,
-      evidence,
-      eventCount: burst.length,
-      dedupKey: dedupKeyOf(d.detectorId, user?.id ?? null, agent.id, tool?.id ?? null),
-      createdAt: first,
-      lastUpdatedAt: resolvedAt ?? last,
-      firstActivityAt: first,
-      lastActivityAt: last,
-      resolvedAt,
-      alertWebUrl: null,
-    };
+      agent,
+      user,
+      tool,
+      ip: burst[0]!.ip!,
+      burst,
+      incidentStatus,
+      classification,
+      resolvedAt: new Date(Date.parse(last) + 45 * MINUTE).toISOString(),
+    });
   }
 
   /** A pending resubmission for about half of the blocked agents. */
