@@ -1,7 +1,7 @@
 // The audit trail as people search it: part of a name in any case, actions by their readable names, a time range,
 // readable target names even on refusals, and cursor pages that stay correct under a filter.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from '../../bot/src/http/api-contract.js';
+import type { Page } from '../../bot/src/contract/api.js';
 import type { AuditRecord } from '../../bot/src/domain/types.js';
 import { ZAVA_AGENT_IDS } from '../../bot/src/tenant/embedded/zava/index.js';
 import { BACKENDS } from '../support/test-db.js';

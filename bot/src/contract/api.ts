@@ -113,6 +113,12 @@ export interface HuntingRunResult {
   stats: { elapsedMs: number; dataVersion: number; tableRows: Record<string, number> };
 }
 
+/** `GET /api/v1/hunting/schema`: the tables as Graph's `security/getHuntingSchema` answers (huntingSchemaResult). */
+export interface HuntingSchema {
+  tables: { name: string; description: string; columns: { name: string; dataType: string; description: string }[] }[];
+  functions: { builtInFunctions: unknown[]; savedFunctions: unknown[] };
+}
+
 /**
  * What each route answers, by the name its definition gives in `returns` (also the OpenAPI description). A route's
  * handler must return this type: `defineRoute` checks it at compile time.
@@ -124,6 +130,7 @@ export interface ApiResponses {
   ChangeVersion: ChangeVersion;
   DirectoryUser: DirectoryUser;
   HuntingRunResult: HuntingRunResult;
+  HuntingSchema: HuntingSchema;
   HuntingTemplateList: HuntingTemplateList;
   IncidentDetail: IncidentDetail;
   Me: Me;

@@ -45,8 +45,7 @@ export const huntingRoutes = ({ hunting }: RouteDeps) => [
     url: '/api/v1/hunting/schema',
     summary: "The hunting tables and their columns, shaped like Microsoft Graph's security/getHuntingSchema",
     tag: 'hunting',
-    returns:
-      'huntingSchemaResult: { tables: [{ name, description, columns: [{ name, dataType, description }] }], functions }',
+    returns: 'HuntingSchema',
     handler: async ({ principal, reply }) => {
       admit(hunting, principal, reply);
       return hunting.graphSchema();
