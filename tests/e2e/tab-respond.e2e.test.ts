@@ -143,7 +143,12 @@ describe('the audit trail as people search it (Chromium, Zava)', () => {
       await page.getByRole('textbox', { name: 'Actor' }).fill('adele');
       await page.getByRole('textbox', { name: 'Action' }).fill('block agent');
       const rows = table.getByRole('row').filter({ hasNotText: 'Actor' });
-      await rows.first().filter({ hasText: 'Adele Vance' }).waitFor();
+      // The list follows the filters as they are typed: wait until it shows only what both ask for.
+      const onlyAdeleBlocks = async () => {
+        const texts = await rows.allInnerTexts();
+        return texts.length > 0 && texts.every((t) => /Adele Vance/.test(t) && !/Unblock agent/.test(t));
+      };
+      await expect.poll(onlyAdeleBlocks, { timeout: 15_000 }).toBe(true);
       for (const text of await rows.allInnerTexts()) {
         expect(text).toMatch(/Adele Vance/);
         expect(text).toMatch(/Block agent/);

@@ -124,7 +124,8 @@ export async function playSalesExfiltration(server: TestServer): Promise<string>
       userId: ZAVA_USER_IDS.isaiah,
       userMessage: 'Mail the full customer list to this address.',
       inputValues: {
-        To: 'prospects-export@mailbox.example',
+        // A deny-listed domain (config/protection-policy.json): blocked by rule, whatever the detector thinks.
+        To: 'prospects-export@proton.me',
         Subject: 'Customer list',
         Body: 'Every customer account with contacts, contract values and renewal dates.',
       },
