@@ -8,6 +8,7 @@
 //  3. Latency from the outbox commit to the card accepted by Teams, 100 incidents arriving just under the
 //     sustained per-thread rate (60/30 s), real clock, the notifier polling as in production.
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { silentLogger } from '../bot/src/domain/logger.js';
 import { openDb } from '../bot/src/store/db.js';
 import type { Db } from '../bot/src/store/db.js';
 import { migrate } from '../bot/src/store/migrate.js';
@@ -81,7 +82,7 @@ async function setup(
     },
     channels,
     personalChats: null,
-    log: { info: () => {}, error: (m, f) => console.error(m, f) },
+    log: { ...silentLogger, error: (fields, message) => console.error(message, fields) },
     clock,
     sleep,
     options,

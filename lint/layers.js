@@ -15,6 +15,7 @@ export const SERVER_LAYERS = {
   domain: [],
   contract: ['domain'],
   config: [],
+  logging: ['domain'],
   store: ['domain'],
   auth: ['domain', 'store'],
   inventory: ['domain', 'store'],

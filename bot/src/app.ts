@@ -35,6 +35,7 @@ import type { TeamsRoom } from './teams/store/teams-room.js';
 import { createTeamsRoom } from './teams/store/teams-room.js';
 import { Notifier } from './teams/notifier/notifier.js';
 import { BotbuilderChannelSender } from './teams/notifier/botbuilder-channel-sender.js';
+import { createLogger } from './logging.js';
 
 export const VERSION = '0.1.0';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -69,6 +70,7 @@ export interface AgentWardenOverrides {
   apiTokenVerifier?: TokenVerifier;
   /** Tests: serve the tab from this directory instead of dist/. */
   staticDir?: string;
+  /** Tests: false silences the server's log. */
   logger?: boolean;
   /** Tests: a policy evaluator in place of the real one (a slow one exercises the fail mode). */
   protectionEvaluate?: PolicyEvaluator;
@@ -87,6 +89,8 @@ export interface AgentWardenOverrides {
 /** Builds every part of Agent Warden from the configuration; the composition root calls this and listens. */
 export async function createAgentWarden(config: Config, overrides: AgentWardenOverrides = {}): Promise<AgentWarden> {
   const clock = overrides.clock ?? (() => new Date());
+  // First, so that every room and the HTTP server write one log in one shape.
+  const log = createLogger({ level: config.logLevel, enabled: overrides.logger !== false });
   // Before anything is written under DATA_DIR (PGlite's files, the signing key).
   const startupWarnings: string[] = [];
   if (!overrides.inMemory) {
@@ -148,7 +152,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     sharedStore: Boolean(config.databaseUrl),
     clock,
     evaluate: overrides.protectionEvaluate,
-    log: { warn: (o, m) => http.log.warn(o, m), error: (o, m) => http.log.error(o, m) },
+    log,
   });
   await protection.start();
   const webhookRoutes = threatDetectionRoutes({
@@ -169,10 +173,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
       entityId: 'warden',
       baseUrl: config.publicUrl,
     }),
-    log: {
-      info: (message, fields) => http.log.info(fields ?? {}, message),
-      error: (message, fields) => http.log.error(fields ?? {}, message),
-    },
+    log,
   });
 
   const http = await buildHttpServer({
@@ -186,12 +187,12 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     apiTokenVerifier,
     staticDir: overrides.staticDir ?? path.join(ROOT, 'dist'),
     ready: async () => (await db.query('select 1 as ok')).length === 1,
-    logger: overrides.logger,
+    logger: log,
     timeouts: overrides.httpTimeouts,
     plugins: [webhookRoutes, botRoutes],
   });
 
-  for (const warning of startupWarnings) http.log.warn(warning);
+  for (const warning of startupWarnings) log.warn({}, warning);
 
   // The outbox to Teams: started here, stopped first in close() so in-flight posts are recorded.
   const notifier =
@@ -203,10 +204,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
           incidents: teams.incidents,
           channels: teams.channels,
           personalChats: teams.personalChats,
-          log: {
-            info: (message, fields) => http.log.info(fields ?? {}, message),
-            error: (message, fields) => http.log.error(fields ?? {}, message),
-          },
+          log,
         });
   notifier?.start();
 
@@ -216,8 +214,8 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
   const refreshingRisks = freshSeed
     ? Promise.resolve()
     : risk.refreshAll(riskRefresh.signal).then(
-        (agents) => http.log.info({ agents }, 'risk reassessed'),
-        (err: unknown) => http.log.error({ err }, 'risk reassessment at start failed'),
+        (agents) => log.info({ agents }, 'risk reassessed'),
+        (err: unknown) => log.error({ err }, 'risk reassessment at start failed'),
       );
 
   const graphSync = graph
@@ -227,7 +225,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
         risk,
         clock,
         intervalSeconds: config.graph.syncIntervalSeconds,
-        log: { info: (o, m) => http.log.info(o, m), error: (o, m) => http.log.error(o, m) },
+        log,
       })
     : null;
   if (overrides.graphSync !== false) graphSync?.start();

@@ -4,7 +4,7 @@ import { TestAdapter } from 'botbuilder';
 import type { Activity } from 'botbuilder';
 import type { AdaptiveCard } from '../../bot/src/teams/cards/adaptive-card-types.js';
 import type { AdaptiveCardInvokeBody } from '../../bot/src/teams/invoke-answer.js';
-import type { BotLogger } from '../../bot/src/teams/ports.js';
+import type { Logger } from '../../bot/src/domain/logger.js';
 import type { TeamsBot, TeamsBotDeps } from '../../bot/src/teams/teams-bot.js';
 import { createTeamsBot } from '../../bot/src/teams/teams-bot.js';
 import { FakeChannelStore } from './teams-channel-store.js';
@@ -19,12 +19,15 @@ export const TEAM = { id: '19:team-security@thread.tacv2', name: 'Security', aad
 export const SOC_CHANNEL = { id: '19:soc@thread.tacv2', name: 'SOC' };
 export const SERVICE_URL = 'https://smba.trafficmanager.net/emea/';
 
-export class RecordingLogger implements BotLogger {
-  readonly lines: { level: 'info' | 'error'; message: string; fields?: Record<string, unknown> }[] = [];
-  info(message: string, fields?: Record<string, unknown>): void {
+export class RecordingLogger implements Logger {
+  readonly lines: { level: 'info' | 'warn' | 'error'; message: string; fields: object }[] = [];
+  info(fields: object, message: string): void {
     this.lines.push({ level: 'info', message, fields });
   }
-  error(message: string, fields?: Record<string, unknown>): void {
+  warn(fields: object, message: string): void {
+    this.lines.push({ level: 'warn', message, fields });
+  }
+  error(fields: object, message: string): void {
     this.lines.push({ level: 'error', message, fields });
   }
 }

@@ -30,7 +30,7 @@ export interface NotifierWorld {
   incidents: Map<string, IncidentCardView>;
   submissions: Map<string, ApprovalCardView>;
   personalChats: Map<string, string>;
-  logs: { level: 'info' | 'error'; message: string; fields?: Record<string, unknown> }[];
+  logs: { level: 'info' | 'warn' | 'error'; message: string; fields: object }[];
   /** Virtual milliseconds. */
   now(): number;
   advance(ms: number): void;
@@ -66,7 +66,7 @@ export async function createNotifierWorld(backend: 'pglite' | 'postgres'): Promi
   // The product's adapter: botEndpoint sets this handler, which swallows a turn's error (proactive turns too).
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   adapter.onTurnError = turnErrorHandler({
-    error: (message, fields) => logs.push({ level: 'error', message, fields }),
+    error: (fields, message) => logs.push({ level: 'error', message, fields }),
   });
   const channels = new StoreChannelStore(db, () => new Date(now));
   const incidents = new Map<string, IncidentCardView>();
@@ -113,8 +113,9 @@ export async function createNotifierWorld(backend: 'pglite' | 'postgres'): Promi
           },
         },
         log: {
-          info: (message, fields) => logs.push({ level: 'info', message, fields }),
-          error: (message, fields) => logs.push({ level: 'error', message, fields }),
+          info: (fields, message) => logs.push({ level: 'info', message, fields }),
+          warn: (fields, message) => logs.push({ level: 'warn', message, fields }),
+          error: (fields, message) => logs.push({ level: 'error', message, fields }),
         },
         clock,
         // Virtual time: a sleep moves the clock to when the sleeper wanted to wake.

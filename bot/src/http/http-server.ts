@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import Fastify from 'fastify';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { DomainError, UnauthorizedError } from '../domain/errors.js';
 import type { Principal } from '../domain/types.js';
@@ -33,7 +33,8 @@ export interface HttpServerOptions extends RouteDeps {
   /** More routes from other rooms (webhook, bot, hunting), registered on the same server. */
   plugins?: ((app: FastifyInstance, authenticate: Authenticate) => void | Promise<void>)[];
   extraApiRoutes?: AnyApiRoute[];
-  logger?: boolean;
+  /** The server's one logger (`bot/src/logging.ts`), created first by the composition root. */
+  logger: FastifyBaseLogger;
   /** Tests: shorter limits than the defaults below. */
   timeouts?: Partial<HttpTimeouts>;
 }
@@ -48,7 +49,6 @@ export interface HttpTimeouts {
 export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { requestMs: 30_000, idleMs: 120_000 };
 
 export async function buildHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
-  const { config } = options;
   const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
     requestTimeout: timeouts.requestMs,
@@ -59,14 +59,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
       // How often Node looks for requests past their time (its default, 30 s, would let one run on that long).
       connectionsCheckingInterval: Math.min(1_000, timeouts.requestMs),
     },
-    logger:
-      options.logger === false
-        ? false
-        : {
-            level: config.logLevel,
-            // Headers are never logged whole; these are named so that no future serializer leaks them.
-            redact: ['req.headers.authorization', 'req.headers["x-dev-user"]', 'req.headers.cookie'],
-          },
+    loggerInstance: options.logger,
     bodyLimit: 1_048_576,
     routerOptions: { maxParamLength: MAX_ENCODED_PARAM_LENGTH },
     // The router's own refusals (a malformed URL, a path parameter past the limit) in the API's error shape.

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '../domain/logger.js';
 import type { Agent, DirectoryUser, ProtectionEvent } from '../domain/types.js';
 import type { Store } from '../store/store.js';
 import type { DecisionRecorderOptions, RecordedDetection } from './decision-recorder.js';
@@ -53,7 +54,7 @@ export interface ProtectionServiceOptions {
    */
   sharedStore?: boolean;
   recorder?: Partial<DecisionRecorderOptions>;
-  log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  log?: Logger;
 }
 
 export interface AnalyzeContext {

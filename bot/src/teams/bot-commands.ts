@@ -1,6 +1,7 @@
 // The bot's text commands: help, incidents, agent <name>, status, hunt <template>. Anything else gets
 // the help card. Teams-free: the bot strips the mention and sends the reply.
 import { ForbiddenError } from '../domain/errors.js';
+import type { Logger } from '../domain/logger.js';
 import type { Principal } from '../domain/types.js';
 import type { AdaptiveCard } from './cards/adaptive-card-types.js';
 import { agentRiskCard } from './cards/agent-risk-card.js';
@@ -9,7 +10,7 @@ import { huntResultsCard } from './cards/hunt-results-card.js';
 import { SHOWN_INCIDENTS, incidentListCard } from './cards/incident-list-card.js';
 import { SHOWN_HUNT_ROWS } from './cards/hunt-results-card.js';
 import { statusCard } from './cards/status-card.js';
-import type { BotLogger, HuntRunner, IncidentReader } from './ports.js';
+import type { HuntRunner, IncidentReader } from './ports.js';
 
 export type CommandName = 'help' | 'incidents' | 'agent' | 'status' | 'hunt';
 const COMMANDS: readonly CommandName[] = ['help', 'incidents', 'agent', 'status', 'hunt'];
@@ -47,7 +48,7 @@ export type CommandReply = { kind: 'card'; card: AdaptiveCard } | { kind: 'text'
 export interface CommandDeps {
   incidents: IncidentReader;
   hunting: HuntRunner;
-  log: BotLogger;
+  log: Logger;
 }
 
 export interface CommandRequest {
@@ -69,10 +70,13 @@ export async function runCommand(deps: CommandDeps, request: CommandRequest): Pr
     return await answer(deps, request);
   } catch (err) {
     if (err instanceof ForbiddenError) return text(`You are not allowed to do that: ${err.message}`);
-    deps.log.error('bot command failed', {
-      command: request.command.name,
-      error: err instanceof Error ? err.message : String(err),
-    });
+    deps.log.error(
+      {
+        command: request.command.name,
+        error: err instanceof Error ? err.message : String(err),
+      },
+      'bot command failed',
+    );
     return text('Agent Warden could not answer that just now. Try again, or open the tab.');
   }
 }

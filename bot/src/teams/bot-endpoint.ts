@@ -7,6 +7,7 @@
 // adapter rejects a bad one (401). With AUTH=dev (loopback only) the endpoint also takes the unauthenticated
 // calls of the Microsoft 365 Agents Playground: those go through an adapter without credentials.
 import { TeamsAdapter } from '@microsoft/teams-ai';
+import type { Logger } from '../domain/logger.js';
 import type { Application } from '@microsoft/teams-ai';
 import { ActivityTypes, CallerIdConstants, TurnContext } from 'botbuilder';
 import type { Activity, ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
@@ -15,7 +16,6 @@ import type { Config } from '../config.js';
 import { devSignInRefusal, isLoopbackUrl } from '../auth/dev-sign-in.js';
 import type { PersonalChatStore } from './store/personal-chats.js';
 import type { StorePrincipalResolver } from './store/store-principals.js';
-import type { BotLogger } from './ports.js';
 
 /** The bot id the Agents Playground configuration uses when no BOT_ID is set (embedded mode). */
 export const PLAYGROUND_BOT_ID = '00000000-0000-0000-0000-0000000a3d3e';
@@ -82,7 +82,7 @@ export interface BotEndpointDeps {
   personalChats: PersonalChatStore;
   principals: StorePrincipalResolver;
   clock: () => Date;
-  log: BotLogger;
+  log: Logger;
 }
 
 /** The buffered answer CloudAdapter writes through botbuilder's minimal Response interface. */
@@ -141,13 +141,16 @@ export async function recordPersonalChat(
  * and then ends the turn normally, proactive turns included (`continueConversationAsync` does not reject), so a
  * caller that must know about a failure catches it inside its own turn logic (BotbuilderChannelSender does).
  */
-export function turnErrorHandler(log: Pick<BotLogger, 'error'>): (context: TurnContext, error: Error) => Promise<void> {
+export function turnErrorHandler(log: Pick<Logger, 'error'>): (context: TurnContext, error: Error) => Promise<void> {
   return async (context, error) => {
-    log.error('bot turn failed', {
-      type: context.activity.type,
-      name: context.activity.name,
-      error: error instanceof Error ? error.message : String(error),
-    });
+    log.error(
+      {
+        type: context.activity.type,
+        name: context.activity.name,
+        error: error instanceof Error ? error.message : String(error),
+      },
+      'bot turn failed',
+    );
     if (context.activity.type === ActivityTypes.Message) {
       await context.sendActivity('Agent Warden could not answer that just now. Try again, or open the tab.');
     }
@@ -167,7 +170,7 @@ export function botEndpoint(deps: BotEndpointDeps): (app: FastifyInstance) => vo
       await recordPersonalChat(context, deps);
     } catch (err) {
       // The command still gets its answer; the maker just will not hear from the bot in this chat.
-      log.error('could not store the personal chat', { error: err instanceof Error ? err.message : String(err) });
+      log.error({ error: err instanceof Error ? err.message : String(err) }, 'could not store the personal chat');
     }
     await deps.app.run(context);
   };
@@ -217,7 +220,7 @@ export function botEndpoint(deps: BotEndpointDeps): (app: FastifyInstance) => vo
             : typeof res.body === 'string' && res.statusCode < 500
               ? res.body
               : 'the bot could not process the activity';
-        if (res.statusCode >= 500) log.error('bot endpoint failed', { status: res.statusCode, detail: res.body });
+        if (res.statusCode >= 500) log.error({ status: res.statusCode, detail: res.body }, 'bot endpoint failed');
         return reply.code(res.statusCode).send(errorBody(code, message));
       }
       reply.code(res.statusCode);

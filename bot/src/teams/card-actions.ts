@@ -1,6 +1,7 @@
 // Action.Execute verbs -> ResponseActions -> the clicker's new card. Teams-free: the bot unpacks the
 // invoke, this decides, and invoke-answer.ts packs the answer.
 import { z } from 'zod';
+import type { Logger } from '../domain/logger.js';
 import { DomainError, ForbiddenError, NotFoundError } from '../domain/errors.js';
 import type { Classification, Principal } from '../domain/types.js';
 import { CLASSIFICATIONS } from '../domain/types.js';
@@ -13,12 +14,12 @@ import { CARD_INPUTS, CARD_VERBS } from './cards/card-verbs.js';
 import { ANONYMOUS_VIEWER, viewerOf } from './cards/card-views.js';
 import type { InvokeAnswer } from './invoke-answer.js';
 import { cardAnswer, errorAnswer, messageAnswer } from './invoke-answer.js';
-import type { BotLogger, IncidentReader } from './ports.js';
+import type { IncidentReader } from './ports.js';
 
 export interface CardActionDeps {
   incidents: IncidentReader;
   actions: ResponseActions;
-  log: BotLogger;
+  log: Logger;
 }
 
 export interface CardActionRequest {
@@ -190,7 +191,7 @@ function failure(deps: CardActionDeps, verb: CardVerb, err: unknown): InvokeAnsw
   if (err instanceof DomainError && err.status === 400) return errorAnswer(400, 'BadRequest', err.message);
   // A conflict (approving a rejected version...) is news for the clicker, not a failure of the bot.
   if (err instanceof DomainError && err.status === 409) return messageAnswer(err.message);
-  deps.log.error('card action failed', { verb, error: err instanceof Error ? err.message : String(err) });
+  deps.log.error({ verb, error: err instanceof Error ? err.message : String(err) }, 'card action failed');
   return errorAnswer(
     500,
     'InternalError',

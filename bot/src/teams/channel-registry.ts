@@ -1,14 +1,15 @@
 // Where the bot may post: registered when the app is installed in a team or group chat, deactivated when
 // it is removed, the team is deleted or the channel is deleted.
 import { teamsGetChannelId, teamsGetTeamInfo, teamsGetTenant } from 'botbuilder';
+import type { Logger } from '../domain/logger.js';
 import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import { conversationIdOf } from './activity-identity.js';
-import type { BotLogger, ChannelDeactivationReason, ChannelRef, ChannelStore } from './ports.js';
+import type { ChannelDeactivationReason, ChannelRef, ChannelStore } from './ports.js';
 
 export interface ChannelRegistryDeps {
   channels: ChannelStore;
   clock: () => Date;
-  log: BotLogger;
+  log: Logger;
 }
 
 /** The conversation an install or bot-membership event is about; null for personal chats (no SOC posts there). */
@@ -105,7 +106,7 @@ export function createChannelRegistry(deps: ChannelRegistryDeps): ChannelRegistr
     const ref = channelRefFrom(context.activity, deps.clock());
     if (!ref) return null;
     await deps.channels.upsertChannel(ref);
-    deps.log.info('channel registered', { conversationId: ref.conversationId, teamId: ref.teamId });
+    deps.log.info({ conversationId: ref.conversationId, teamId: ref.teamId }, 'channel registered');
     return ref;
   };
 
@@ -118,7 +119,7 @@ export function createChannelRegistry(deps: ChannelRegistryDeps): ChannelRegistr
       for (const c of await deps.channels.list()) if (c.teamId === teamId && c.active) ids.add(c.conversationId);
     }
     for (const id of ids) await deps.channels.deactivate(id, reason);
-    deps.log.info('channels deactivated', { reason, conversationIds: [...ids] });
+    deps.log.info({ reason, conversationIds: [...ids] }, 'channels deactivated');
   };
 
   return {

@@ -74,8 +74,3 @@ export interface HuntRunner {
   /** Runs a template for the principal; null for an unknown template. Throws ForbiddenError. */
   run(principal: Principal, templateId: string, options: { rowLimit: number }): Promise<HuntResultsCardView | null>;
 }
-
-export interface BotLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}

@@ -1,6 +1,7 @@
 // The Teams bot: a teams-ai (v1) Application wired to the ports. Routes only; the decisions live in
 // card-actions.ts, bot-commands.ts and channel-registry.ts.
 import { Application } from '@microsoft/teams-ai';
+import type { Logger } from '../domain/logger.js';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { ActivityTypes, CardFactory, MessageFactory } from 'botbuilder';
 import type { Storage, TurnContext } from 'botbuilder';
@@ -14,7 +15,7 @@ import { ALL_CARD_VERBS } from './cards/card-verbs.js';
 import { createChannelRegistry } from './channel-registry.js';
 import type { InvokeAnswer } from './invoke-answer.js';
 import { answerWithin, errorAnswer, messageAnswer, sendInvokeAnswer } from './invoke-answer.js';
-import type { BotLogger, ChannelStore, HuntRunner, IncidentReader, PrincipalResolver } from './ports.js';
+import type { ChannelStore, HuntRunner, IncidentReader, PrincipalResolver } from './ports.js';
 import type { CardSignIn } from './sso/card-sign-in.js';
 import { sendSignInAnswer } from './sso/card-sign-in.js';
 
@@ -36,7 +37,7 @@ export interface TeamsBotDeps {
   actions: ResponseActions;
   hunting: HuntRunner;
   clock?: () => Date;
-  log?: BotLogger;
+  log?: Logger;
   /** Tests only. */
   invokeTimeoutMs?: number;
   /** Teams SSO (bot/src/teams/sso/) for the actions that must act as the clicker; absent in embedded mode. */
@@ -49,9 +50,10 @@ export interface TeamsBot {
   verbs: readonly CardVerb[];
 }
 
-const consoleLogger: BotLogger = {
-  info: (message, fields) => console.info(message, fields ?? {}),
-  error: (message, fields) => console.error(message, fields ?? {}),
+const consoleLogger: Logger = {
+  info: (fields, message) => console.info(message, fields),
+  warn: (fields, message) => console.warn(message, fields),
+  error: (fields, message) => console.error(message, fields),
 };
 
 function isCardActionInvoke(context: TurnContext): Promise<boolean> {
@@ -81,7 +83,7 @@ export function createTeamsBot(deps: TeamsBotDeps): TeamsBot {
     // --- Teams SSO hook (bot/src/teams/sso/): the clicker's token first, or a sign-in request as the answer.
     const signedIn = deps.signIn?.needsSignIn(verb) ? await deps.signIn.forCardAction(context.activity, verb) : null;
     if (signedIn?.kind === 'answer') {
-      log.info('card action needs sign-in', { verb, why: signedIn.why });
+      log.info({ verb, why: signedIn.why }, 'card action needs sign-in');
       await sendSignInAnswer(context, signedIn.body);
       return '';
     }
@@ -98,17 +100,20 @@ export function createTeamsBot(deps: TeamsBotDeps): TeamsBot {
           onBehalfOf,
         });
       } catch (err) {
-        log.error('card action failed before it ran', {
-          verb,
-          error: err instanceof Error ? err.message : String(err),
-        });
+        log.error(
+          {
+            verb,
+            error: err instanceof Error ? err.message : String(err),
+          },
+          'card action failed before it ran',
+        );
         return errorAnswer(500, 'InternalError', 'Agent Warden could not complete this action. Try again.');
       }
     })();
     const { answer, timedOut } = await answerWithin(work, timeoutMs, messageAnswer(STILL_WORKING));
     if (timedOut) {
-      log.info('card action answered before it finished', { verb });
-      void work.then((late) => log.info('card action finished after its answer', { verb, outcome: late.kind }));
+      log.info({ verb }, 'card action answered before it finished');
+      void work.then((late) => log.info({ verb, outcome: late.kind }, 'card action finished after its answer'));
     }
     // Answer here rather than return the card to teams-ai: given a card with `refresh`, teams-ai would
     // also overwrite the channel's message with this user's view (buttons included) for everyone.
@@ -151,7 +156,7 @@ export function createTeamsBot(deps: TeamsBotDeps): TeamsBot {
       try {
         principal = await resolvePrincipal(context, deps.principals);
       } catch (err) {
-        log.error('could not resolve who sent a command', { error: err instanceof Error ? err.message : String(err) });
+        log.error({ error: err instanceof Error ? err.message : String(err) }, 'could not resolve who sent a command');
         await context.sendActivity('Agent Warden could not answer that just now. Try again, or open the tab.');
         return;
       }

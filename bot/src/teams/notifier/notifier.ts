@@ -29,6 +29,7 @@
 // 403 BotNotInConversationRoster / MessageWritesBlocked deactivates the channel; other errors mark the card
 // 'failed' (last_error) rather than retrying forever.
 import { createHash, randomUUID } from 'node:crypto';
+import type { Logger } from '../../domain/logger.js';
 import type { Sql } from '../../store/db.js';
 import type { OutboxMessage } from '../../store/outbox.js';
 import { Outbox } from '../../store/outbox.js';
@@ -38,7 +39,7 @@ import { ANONYMOUS_VIEWER } from '../cards/card-views.js';
 import type { ApprovalCardView, IncidentCardView } from '../cards/card-views.js';
 import { incidentCard } from '../cards/incident-card.js';
 import { approvalCard } from '../cards/approval-card.js';
-import type { BotLogger, ChannelStore, IncidentReader } from '../ports.js';
+import type { ChannelStore, IncidentReader } from '../ports.js';
 import type { ChannelSender } from './channel-sender.js';
 import { SendError } from './channel-sender.js';
 import type { CardPostRow, CardSubjectType, ChannelTarget } from './notifier-store.js';
@@ -83,7 +84,7 @@ export interface NotifierDeps {
   incidents: Pick<IncidentReader, 'incidentCardView' | 'approvalCardView'>;
   channels: Pick<ChannelStore, 'deactivate'>;
   personalChats: PersonalChatLookup | null;
-  log: BotLogger;
+  log: Logger;
   /** Milliseconds; the limiter's clock. */
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -156,7 +157,7 @@ export class Notifier {
         try {
           n = await this.runOnce();
         } catch (err) {
-          this.deps.log.error('notifier pass failed', { error: (err as Error).message });
+          this.deps.log.error({ error: (err as Error).message }, 'notifier pass failed');
         }
         if (n === 0 && this.running) await this.idle(this.o.pollMs);
       }
@@ -226,13 +227,16 @@ export class Notifier {
         });
     await this.outbox.retryLater(m.seq, delay, outcome.error);
     if (!outcome.busy) {
-      this.deps.log.info('notifier will retry', {
-        seq: m.seq,
-        topic: m.topic,
-        attempts: m.attempts,
-        delay,
-        error: outcome.error,
-      });
+      this.deps.log.info(
+        {
+          seq: m.seq,
+          topic: m.topic,
+          attempts: m.attempts,
+          delay,
+          error: outcome.error,
+        },
+        'notifier will retry',
+      );
     }
   }
 
@@ -315,7 +319,7 @@ export class Notifier {
       );
       if (!marked)
         return { kind: 'retry', afterMs: null, error: `lost the card lease in ${key.conversationId}`, busy: true };
-      if (repost) this.deps.log.error('posting a card again after an unknown send outcome', { ...key });
+      if (repost) this.deps.log.error({ ...key }, 'posting a card again after an unknown send outcome');
       activityId = requireActivityId(await this.deps.sender.post(channel.reference, { card, text: built.summary }));
     } catch (err) {
       return this.sendFailed(err, key, owner, 'post');
@@ -457,10 +461,13 @@ export class Notifier {
           false,
         );
         await this.deps.channels.deactivate(key.conversationId, 'botRemoved');
-        this.deps.log.info('channel deactivated: Teams refused the bot', {
-          conversationId: key.conversationId,
-          code: e.code,
-        });
+        this.deps.log.info(
+          {
+            conversationId: key.conversationId,
+            code: e.code,
+          },
+          'channel deactivated: Teams refused the bot',
+        );
         return DONE;
       case 'permanent':
         await this.store.updateCard(
@@ -471,7 +478,7 @@ export class Notifier {
             : { state: 'failed', lastError: `${where}: ${e.message}` },
           false,
         );
-        this.deps.log.error('Teams refused a card', { ...key, op, status: e.status, code: e.code });
+        this.deps.log.error({ ...key, op, status: e.status, code: e.code }, 'Teams refused a card');
         return DONE;
       case 'unknown':
         // A post stays 'sending' (posted again next time); a reply stays in flight (not repeated).

@@ -13,13 +13,14 @@
 //     the tokenExchangeResource (SSO) and the sign-in link (for clients where SSO does not work); Teams then
 //     sends the same action again, signed in, and it completes.
 import { ActivityTypes, INVOKE_RESPONSE_KEY } from 'botbuilder';
+import type { Logger } from '../../domain/logger.js';
 import type { Activity, TurnContext } from 'botbuilder';
 import type { DelegatedAccess } from '../../tenant/tenant-ports.js';
 import type { CardVerb } from '../cards/card-verbs.js';
 import { CARD_VERBS } from '../cards/card-verbs.js';
 import type { ActionName } from '../../domain/authorization.js';
 import { mayPerform } from '../../domain/authorization.js';
-import type { BotLogger, PrincipalResolver } from '../ports.js';
+import type { PrincipalResolver } from '../ports.js';
 import type { BotTokenService } from './token-service.js';
 
 /** The verbs that change the tenant as the clicker in TENANT=graph (docs/architecture.md, interface 5). */
@@ -47,7 +48,7 @@ export type SignInOutcome =
 export interface CardSignInDeps {
   tokens: BotTokenService;
   principals: PrincipalResolver;
-  log: BotLogger;
+  log: Logger;
 }
 
 const ACTION_OF: Partial<Record<string, ActionName>> = {
@@ -98,7 +99,7 @@ export class CardSignIn {
     try {
       return await Promise.race([this.outcome(activity, verb), late]);
     } catch (err) {
-      this.deps.log.error('teams sign-in failed', { error: err instanceof Error ? err.message : String(err) });
+      this.deps.log.error({ error: err instanceof Error ? err.message : String(err) }, 'teams sign-in failed');
       return {
         kind: 'answer',
         why: 'token service failed',

@@ -1,12 +1,13 @@
 // The SOC bot assembled over the store: the ports, the teams-ai Application and POST /api/messages.
 // createAgentWarden (bot/src/app.ts) calls this; the notifier uses the `TeamsRoom` it returns.
 import type { TeamsAdapter } from '@microsoft/teams-ai';
+import type { Logger } from '../../domain/logger.js';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import type { ResponseActions } from '../../response/response-actions.js';
 import type { Store } from '../../store/store.js';
 import { botEndpoint, createBotAdapters } from '../bot-endpoint.js';
-import type { BotLogger, HuntRunner } from '../ports.js';
+import type { HuntRunner } from '../ports.js';
 import type { TeamsBot } from '../teams-bot.js';
 import { createTeamsBot } from '../teams-bot.js';
 import type { PersonalChatStore } from './personal-chats.js';
@@ -42,11 +43,11 @@ export interface TeamsRoomDeps {
   clock: () => Date;
   version: string;
   hunting?: HuntRunner;
-  log: BotLogger;
+  log: Logger;
 }
 
 /** TENANT=graph with BOT_SSO_CONNECTION: approvals from cards act as the clicker (config.ts validated the rest). */
-function cardSignIn(config: Config, principals: StorePrincipalResolver, log: BotLogger): CardSignIn | undefined {
+function cardSignIn(config: Config, principals: StorePrincipalResolver, log: Logger): CardSignIn | undefined {
   const { sso, id, password, tenantId } = config.bot;
   if (config.tenant !== 'graph' || !sso || !id || !password || !tenantId) return undefined;
   const tokens = new BotTokenService({

@@ -11,6 +11,7 @@ import type {
   Platform,
   Severity,
 } from '../../domain/types.js';
+import type { Logger } from '../../domain/logger.js';
 import { severityRank } from '../../domain/types.js';
 import type { Store } from '../../store/store.js';
 import type { Sql } from '../../store/db.js';
@@ -325,7 +326,7 @@ export interface GraphSyncOptions {
   risk: RiskRefresher;
   clock: () => Date;
   intervalSeconds: number;
-  log?: { info(fields: object, message: string): void; error(fields: object, message: string): void };
+  log?: Logger;
 }
 
 export class GraphSync {
