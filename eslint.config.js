@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { layersRule } from './lint/layers.js';
+import { sqlInStoreRule } from './lint/sql-in-store.js';
 
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', 'bot/dist', '.data', 'appPackage/build', 'test-results', 'coverage'] },
@@ -18,8 +19,8 @@ export default tseslint.config(
   {
     // Imports go down the layers of docs/architecture.md: a back-up import fails the lint (and CI).
     files: ['bot/src/**/*.ts', 'src/**/*.ts', 'src/**/*.tsx'],
-    plugins: { warden: { rules: { layers: layersRule } } },
-    rules: { 'warden/layers': 'error' },
+    plugins: { warden: { rules: { layers: layersRule, 'sql-in-store': sqlInStoreRule } } },
+    rules: { 'warden/layers': 'error', 'warden/sql-in-store': 'error' },
   },
   {
     files: ['**/*.js', '**/*.mjs'],

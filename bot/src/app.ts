@@ -10,7 +10,7 @@ import { openDb } from './store/db.js';
 import { preparePrivateDataDir, restrictToOwner } from './store/data-dir.js';
 import { migrate } from './store/migrate.js';
 import type { Store } from './store/store.js';
-import { createStore } from './store/store.js';
+import { createStore, storeReachable } from './store/store.js';
 import { RiskRefresher } from './inventory/risk-refresher.js';
 import { InventoryQueries } from './inventory/inventory-queries.js';
 import { ResponseService } from './response/response-service.js';
@@ -186,7 +186,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     clock,
     apiTokenVerifier,
     staticDir: overrides.staticDir ?? path.join(ROOT, 'dist'),
-    ready: async () => (await db.query('select 1 as ok')).length === 1,
+    ready: () => storeReachable(db),
     logger: log,
     timeouts: overrides.httpTimeouts,
     plugins: [webhookRoutes, botRoutes],

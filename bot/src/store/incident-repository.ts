@@ -119,6 +119,13 @@ export class IncidentRepository {
     );
   }
 
+  /** Which of these incident ids are stored. */
+  async existingIds(ids: string[], q: Sql = this.db): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await q.query<{ id: string }>('select id from incidents where id = any($1)', [ids]);
+    return new Set(rows.map((r) => r.id));
+  }
+
   async getIncident(id: string, q: Sql = this.db): Promise<Incident | null> {
     const rows = await q.query<{ data: Incident }>('select data from incidents where id = $1', [id]);
     return rows[0]?.data ?? null;

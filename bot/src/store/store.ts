@@ -77,10 +77,23 @@ export class MetaRepository {
     return rows[0]?.value ?? null;
   }
 
+  /** Every entry whose key starts with `prefix` (a literal prefix: `%` and `_` in it match themselves). */
+  async withPrefix<T>(prefix: string, q: Sql = this.db): Promise<Map<string, T>> {
+    const rows = await q.query<{ key: string; value: T }>('select key, value from meta where starts_with(key, $1)', [
+      prefix,
+    ]);
+    return new Map(rows.map((r) => [r.key, r.value]));
+  }
+
   async set(key: string, value: unknown, q: Sql = this.db): Promise<void> {
     await q.query(
       'insert into meta (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value',
       [key, JSON.stringify(value)],
     );
   }
+}
+
+/** Readiness: the database answers a query (migrations ran before the store was built). */
+export async function storeReachable(db: Db): Promise<boolean> {
+  return (await db.query('select 1 as ok')).length === 1;
 }

@@ -413,12 +413,9 @@ export class GraphSync {
           changed.add(incidentId);
         }
       }
-      const known = new Set(
-        (
-          await tx.query<{ id: string }>('select id from incidents where id = any($1)', [
-            [...new Set(mappedAlerts.map((a) => a.incidentId).filter(Boolean))],
-          ])
-        ).map((r) => r.id),
+      const known = await this.o.store.incidents.existingIds(
+        [...new Set(mappedAlerts.flatMap((a) => (a.incidentId ? [a.incidentId] : [])))],
+        tx,
       );
       await this.o.store.incidents.saveAlerts(
         mappedAlerts.map((a) => (a.incidentId && !known.has(a.incidentId) ? { ...a, incidentId: null } : a)),
@@ -444,13 +441,7 @@ export class GraphSync {
     const now = this.o.clock().toISOString();
     await this.o.store.db.transaction(async (tx) => {
       const existing = new Map((await this.o.store.agents.all(tx)).map((a) => [a.id, a]));
-      const knownIds = new Map(
-        (
-          await tx.query<{ key: string; value: GraphPackageIds }>(
-            "select key, value from meta where key like 'graph.package.%'",
-          )
-        ).map((r) => [r.key, r.value]),
-      );
+      const knownIds = await this.o.store.meta.withPrefix<GraphPackageIds>(packageMetaKey(''), tx);
       const changed: Agent[] = [];
       for (const p of packages.values()) {
         const before = existing.get(p.id) ?? null;
