@@ -9,7 +9,8 @@ import type {
 } from '../domain/views.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { Agent, Alert, Incident, SubmissionStatus } from '../domain/types.js';
-import { definitionOf, severityRank } from '../domain/types.js';
+import { severityRank } from '../domain/types.js';
+import { submissionReview } from '../domain/submission-review.js';
 import type { AgentRisk } from '../domain/risk.js';
 import { assessAgentRisk } from '../domain/risk.js';
 import { accountStateLookup } from '../domain/account-state.js';
@@ -89,22 +90,7 @@ export class InventoryQueries {
     const views = items.flatMap((submission): SubmissionView[] => {
       const agent = agents.get(submission.agentId);
       if (!agent) return [];
-      const before = definitionOf(agent);
-      return [
-        {
-          submission,
-          agent: {
-            id: agent.id,
-            name: agent.name,
-            platform: agent.platform,
-            lifecycle: agent.lifecycle,
-            createdBy: agent.createdBy,
-          },
-          before,
-          riskBefore: riskOf({ ...agent, lifecycle: 'active' }),
-          riskAfter: riskOf({ ...agent, ...submission.proposed, lifecycle: 'active' }),
-        },
-      ];
+      return [{ submission, ...submissionReview(agent, submission.proposed, riskOf) }];
     });
     return { items: views, nextCursor };
   }

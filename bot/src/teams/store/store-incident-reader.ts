@@ -5,7 +5,8 @@ import type { ActionName } from '../../domain/authorization.js';
 import type { AgentRisk } from '../../domain/risk.js';
 import { assessAgentRisk } from '../../domain/risk.js';
 import type { Agent, AuditRecord, Incident, Severity } from '../../domain/types.js';
-import { SEVERITIES, definitionOf, severityRank } from '../../domain/types.js';
+import { SEVERITIES, severityRank } from '../../domain/types.js';
+import { submissionReview } from '../../domain/submission-review.js';
 import { accountStateLookup } from '../../domain/account-state.js';
 import type { Store } from '../../store/store.js';
 import type {
@@ -213,7 +214,6 @@ export class StoreIncidentReader implements IncidentReader {
     const now = this.options.clock();
     const judge = (a: Agent): RiskSummaryView =>
       summary(assessAgentRisk(a, { now, accountState, openAlerts: { high: 0, critical: 0 } }));
-    const before = definitionOf(agent);
     return {
       submission: {
         id: submission.id,
@@ -228,17 +228,7 @@ export class StoreIncidentReader implements IncidentReader {
         reviewedAt: submission.reviewedAt,
         reason: submission.reason,
       },
-      agent: {
-        id: agent.id,
-        name: agent.name,
-        platform: agent.platform,
-        lifecycle: agent.lifecycle,
-        createdBy: agent.createdBy,
-      },
-      before,
-      // Both judged as if the agent were live: the question is what publishing would expose.
-      riskBefore: judge({ ...agent, lifecycle: 'active' }),
-      riskAfter: judge({ ...agent, ...submission.proposed, lifecycle: 'active' }),
+      ...submissionReview(agent, submission.proposed, judge),
       history: audit.items
         .filter((r) => r.outcome === 'succeeded' && isCardAction(r.action))
         .reverse()
