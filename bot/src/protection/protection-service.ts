@@ -129,8 +129,10 @@ export class ProtectionService {
     this.recorder = new DecisionRecorder(options.store, {
       // Durable answers wait for the write: start it at once; later decisions join the next batch.
       batchDelayMs: options.durableAnswers === false ? 20 : 0,
-      // PostgreSQL: a pool, and concurrent commits share their flush; PGlite: one connection.
-      parallelBatches: options.store.db.backend === 'postgres' ? 4 : 1,
+      // PostgreSQL: a pool, and concurrent commits share their flush. PGlite: one connection in its
+      // thread, which runs statements one at a time (its own lock); a second batch sent while the first
+      // is written waits there, so the thread goes from one commit to the next without a round trip.
+      parallelBatches: options.store.db.backend === 'postgres' ? 4 : 2,
       newId: randomUUID,
       onError: (err, context) => options.log?.error({ err }, `protection: ${context}`),
       onLost: (record) => {
