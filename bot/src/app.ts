@@ -26,7 +26,7 @@ import { HuntingTables } from './hunting/hunting-tables.js';
 import { HuntingService } from './hunting/hunting-service.js';
 import { ServiceHuntRunner } from './teams/hunt-runner.js';
 import type { QueryLimits } from './hunting/query-worker/query-pool.js';
-import { threatDetectionRoutes } from './http/routes/threat-detection-routes.js';
+import { analyzeFastPath, threatDetectionRoutes } from './http/routes/threat-detection-routes.js';
 import type { PolicyEvaluator } from './protection/protection-service.js';
 import { ProtectionService } from './protection/protection-service.js';
 import { loadProtectionPolicy } from './protection/protection-policy.js';
@@ -155,11 +155,12 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     log,
   });
   await protection.start();
-  const webhookRoutes = threatDetectionRoutes({
+  const webhookOptions = {
     protection,
     verifyToken: webhookTokenVerifier(config, localKeys),
     bodyLimit: config.webhook.bodyLimit,
-  });
+  };
+  const webhookRoutes = threatDetectionRoutes(webhookOptions);
 
   // The SOC bot at POST /api/messages; its log goes to the server's.
   const { teams, plugin: botRoutes } = createTeamsRoom({
@@ -190,6 +191,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     logger: log,
     timeouts: overrides.httpTimeouts,
     plugins: [webhookRoutes, botRoutes],
+    fastPaths: [analyzeFastPath(webhookOptions)],
   });
 
   for (const warning of startupWarnings) log.warn({}, warning);

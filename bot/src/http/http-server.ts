@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
@@ -37,7 +39,17 @@ export interface HttpServerOptions extends RouteDeps {
   logger: FastifyBaseLogger;
   /** Tests: shorter limits than the defaults below. */
   timeouts?: Partial<HttpTimeouts>;
+  /** Handlers asked before Fastify for each request (the webhook's hot route); see FastPath. */
+  fastPaths?: FastPath[];
 }
+
+/**
+ * A handler in front of Fastify for one hot route, on the same `node:http` server (same timeouts,
+ * same client-error answers): returns true when it took the request, false to leave it to Fastify.
+ * It must decide synchronously, before reading the body, and answer exactly as the Fastify route would
+ * (status codes, JSON bodies, the headers of the onSend hook: `x-request-id` and SECURITY_HEADERS).
+ */
+export type FastPath = (req: IncomingMessage, res: ServerResponse, app: FastifyInstance) => boolean;
 
 export interface HttpTimeouts {
   /** The whole request (headers and body) must arrive within this; 408 otherwise (a slow-body client). */
@@ -50,15 +62,19 @@ export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { requestMs: 30_000, idleMs: 
 
 export async function buildHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
-  const app = Fastify({
+  const serverOptions: http.ServerOptions = {
+    requestTimeout: timeouts.requestMs,
+    headersTimeout: Math.min(timeouts.requestMs, 20_000),
+    // How often Node looks for requests past their time (its default, 30 s, would let one run on that long).
+    connectionsCheckingInterval: Math.min(1_000, timeouts.requestMs),
+  };
+  const fastPaths = options.fastPaths ?? [];
+  // Once closing, everything goes to Fastify, which answers 503 as it does for every route.
+  let closing = false;
+  const app: FastifyInstance = Fastify({
     requestTimeout: timeouts.requestMs,
     connectionTimeout: timeouts.idleMs,
-    http: {
-      requestTimeout: timeouts.requestMs,
-      headersTimeout: Math.min(timeouts.requestMs, 20_000),
-      // How often Node looks for requests past their time (its default, 30 s, would let one run on that long).
-      connectionsCheckingInterval: Math.min(1_000, timeouts.requestMs),
-    },
+    http: serverOptions,
     loggerInstance: options.logger,
     bodyLimit: 1_048_576,
     routerOptions: { maxParamLength: MAX_ENCODED_PARAM_LENGTH },
@@ -68,11 +84,22 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     // headers), in the API's error shape too.
     clientErrorHandler: answerClientError,
     requestIdHeader: false,
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'] ?? req.headers['x-ms-correlation-id'];
-      const id = Array.isArray(given) ? given[0] : given;
-      return id && /^[\w.:-]{1,100}$/.test(id) ? id : randomUUID();
+    genReqId: requestIdOf,
+    // The server Fastify would build (http.createServer with the options above, its timeouts), with the
+    // fast paths asked first.
+    serverFactory: (handler) => {
+      const server = http.createServer(serverOptions, (req, res) => {
+        if (!closing) for (const fast of fastPaths) if (fast(req, res, app)) return;
+        handler(req, res);
+      });
+      server.keepAliveTimeout = 72_000; // Fastify's default
+      server.requestTimeout = timeouts.requestMs;
+      server.setTimeout(timeouts.idleMs);
+      return server;
     },
+  });
+  app.addHook('preClose', async () => {
+    closing = true;
   });
 
   app.addHook('onSend', async (request, reply) => {
@@ -149,6 +176,13 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   });
 
   return app;
+}
+
+/** The request id: the caller's `x-request-id` (or `x-ms-correlation-id`) when well formed, else a new one. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'] ?? req.headers['x-ms-correlation-id'];
+  const id = Array.isArray(given) ? given[0] : given;
+  return id && /^[\w.:-]{1,100}$/.test(id) ? id : randomUUID();
 }
 
 /** The router's own refusals (a malformed URL, a path parameter past the limit) in the API's error shape. */

@@ -5,6 +5,7 @@ import { severityRank } from '../domain/types.js';
 import type { Sql } from '../store/db.js';
 import { bumpChangeVersion, enqueueOutbox } from '../store/outbox.js';
 import type { Store } from '../store/store.js';
+import { ProtectionEventRepository } from '../store/protection-repository.js';
 import { storable } from './storable.js';
 
 /** A detection to store as an alert, and the events it links to the alert's timeline. */
@@ -66,10 +67,14 @@ export class DecisionRecorder {
   private readonly side = new Set<Promise<void>>();
   private readonly stats: DecisionRecorderStats = { pending: 0, written: 0, batches: 0, failed: 0 };
 
+  private readonly events: ProtectionEventRepository;
+
   constructor(
     private readonly store: Store,
     private readonly options: DecisionRecorderOptions,
-  ) {}
+  ) {
+    this.events = new ProtectionEventRepository(store.db);
+  }
 
   /**
    * Queues a decision; the promise says when it is committed (true) or could not be stored (false).
@@ -171,14 +176,7 @@ export class DecisionRecorder {
   private async write(batch: DecisionRecord[]): Promise<void> {
     if (batch.every((r) => r.detections.length === 0)) {
       // The common case, ordinary calls only: one statement (atomic on its own), no transaction round trips.
-      await this.store.db.query(
-        `with saved as (
-           insert into events (id, occurred_at, user_id, agent_id, tool_id, decision, data)
-           select r->>'id', (r->>'occurredAt')::timestamptz, r->>'userId', r->>'agentId', r->>'toolId', r->>'decision', r
-           from jsonb_array_elements($1::jsonb) r on conflict (id) do nothing returning 1)
-         select nextval('change_seq'), (select count(*) from saved) as n`,
-        [JSON.stringify(batch.map((r) => r.event))],
-      );
+      await this.events.saveDecisionEvents(batch.map((r) => r.event));
       return;
     }
     await this.store.db.transaction(async (tx) => {
@@ -198,15 +196,8 @@ export class DecisionRecorder {
       // The incidents first: alert rows refer to them.
       await this.store.incidents.saveIncidents([...state.incidents.values()], tx);
       await this.store.incidents.saveAlerts([...state.alerts.values()], tx);
-      if (state.links.length > 0) {
-        // Only events that exist: an earlier batch that failed must not fail this one on the foreign key.
-        await tx.query(
-          `insert into alert_events (alert_id, event_id)
-           select l->>'alertId', e.id from jsonb_array_elements($1::jsonb) l join events e on e.id = l->>'eventId'
-           on conflict do nothing`,
-          [JSON.stringify(state.links)],
-        );
-      }
+      // Only events that exist: an earlier batch that failed must not fail this one on the foreign key.
+      await this.events.linkAlertEvents(state.links, tx);
       await this.store.incidents.recountEvents([...state.incidents.keys()], tx);
       let announced = false;
       for (const id of changed) {

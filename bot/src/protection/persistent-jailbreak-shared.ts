@@ -1,4 +1,5 @@
 import type { Sql } from '../store/db.js';
+import { JailbreakWindowRepository } from '../store/protection-repository.js';
 import type { PersistentJailbreakOptions } from './persistent-jailbreak.js';
 
 /**
@@ -32,11 +33,10 @@ export class SharedJailbreakWindows {
   private readonly minFlagged: number;
   private readonly windowMs: number;
   private flags = 0;
+  private readonly windows: JailbreakWindowRepository;
 
-  constructor(
-    private readonly db: Sql,
-    options: PersistentJailbreakOptions,
-  ) {
+  constructor(db: Sql, options: PersistentJailbreakOptions) {
+    this.windows = new JailbreakWindowRepository(db);
     this.minFlagged = options.minFlagged;
     this.windowMs = options.windowMinutes * 60_000;
   }
@@ -45,84 +45,43 @@ export class SharedJailbreakWindows {
   async recordFlagged(userId: string, agentId: string, at: Date, eventId: string): Promise<SharedJailbreakRecord> {
     const t = at.getTime();
     if (++this.flags % SWEEP_EVERY === 0) await this.sweep(at);
-    await this.db.query(
-      `insert into jailbreak_flags (user_id, agent_id, at, event_id) values ($1, $2, $3::timestamptz, $4)
-       on conflict do nothing`,
-      [userId, agentId, at.toISOString(), eventId],
-    );
+    await this.windows.addFlag(userId, agentId, at, eventId);
     const open = await this.growOpenWindow(userId, agentId, at);
     if (open) return open;
 
     // No open window: count the flagged prompts within W that came after the last raised window.
-    // Another instance's clock may be a little ahead: its prompts count too (no upper bound on `at`).
-    const [run] = await this.db.query<{ n: string | number; first: Date | string | null }>(
-      `select count(*) as n, min(f.at) as first from jailbreak_flags f
-       left join jailbreak_windows w on w.user_id = f.user_id and w.agent_id = f.agent_id
-       where f.user_id = $1 and f.agent_id = $2 and f.at > $3::timestamptz
-         and (w.window_end is null or f.at >= w.window_end)`,
-      [userId, agentId, new Date(t - this.windowMs).toISOString()],
-    );
-    const count = Number(run?.n ?? 0);
-    const first = run?.first ? new Date(run.first) : at;
+    const run = await this.windows.flaggedRun(userId, agentId, new Date(t - this.windowMs));
+    const count = run.count;
+    const first = run.first ?? at;
     if (count < this.minFlagged) {
       return { raise: false, windowStart: first, count, inRaisedWindow: false, eventIds: [] };
     }
     // The claim: only when no window is open for the pair (a concurrent claim re-checks the row it lost to).
-    const claimed = await this.db.query<{ window_start: Date | string }>(
-      `insert into jailbreak_windows as w (user_id, agent_id, window_start, window_end, flagged)
-       values ($1, $2, $3::timestamptz, $4::timestamptz, $5)
-       on conflict (user_id, agent_id) do update
-         set window_start = excluded.window_start, window_end = excluded.window_end, flagged = excluded.flagged
-         where w.window_end <= $6::timestamptz
-       returning w.window_start`,
-      [
-        userId,
-        agentId,
-        first.toISOString(),
-        new Date(first.getTime() + this.windowMs).toISOString(),
-        count,
-        at.toISOString(),
-      ],
+    const claimed = await this.windows.claimWindow(
+      userId,
+      agentId,
+      { start: first, end: new Date(first.getTime() + this.windowMs), flagged: count },
+      at,
     );
-    if (claimed.length === 0) {
+    if (!claimed) {
       // Another instance raised this window a moment ago: this prompt joins it.
       const joined = await this.growOpenWindow(userId, agentId, at);
       if (joined) return joined;
       return { raise: false, windowStart: first, count, inRaisedWindow: false, eventIds: [] };
     }
-    const events = await this.db.query<{ event_id: string }>(
-      `select event_id from (
-         select event_id, at from jailbreak_flags
-         where user_id = $1 and agent_id = $2 and at >= $3::timestamptz
-         order by at desc limit ${MAX_EVENT_IDS}) recent
-       order by at`,
-      [userId, agentId, first.toISOString()],
-    );
-    return { raise: true, windowStart: first, count, inRaisedWindow: true, eventIds: events.map((e) => e.event_id) };
+    const eventIds = await this.windows.flaggedEventIds(userId, agentId, first, MAX_EVENT_IDS);
+    return { raise: true, windowStart: first, count, inRaisedWindow: true, eventIds };
   }
 
   /** When a raised window is open at `at`, counts this prompt in it. */
   private async growOpenWindow(userId: string, agentId: string, at: Date): Promise<SharedJailbreakRecord | null> {
-    const [row] = await this.db.query<{ window_start: Date | string; flagged: number }>(
-      `update jailbreak_windows set flagged = flagged + 1
-       where user_id = $1 and agent_id = $2 and window_end > $3::timestamptz
-       returning window_start, flagged`,
-      [userId, agentId, at.toISOString()],
-    );
+    const row = await this.windows.growOpenWindow(userId, agentId, at);
     if (!row) return null;
-    return {
-      raise: false,
-      windowStart: new Date(row.window_start),
-      count: Number(row.flagged),
-      inRaisedWindow: true,
-      eventIds: [],
-    };
+    return { raise: false, windowStart: row.windowStart, count: row.flagged, inRaisedWindow: true, eventIds: [] };
   }
 
   /** Forgets prompts and windows that can no longer count, so the tables follow the active pairs. */
   private async sweep(now: Date): Promise<void> {
-    const before = new Date(now.getTime() - 2 * this.windowMs).toISOString();
-    await this.db.query('delete from jailbreak_flags where at < $1::timestamptz', [before]);
-    await this.db.query('delete from jailbreak_windows where window_end < $1::timestamptz', [before]);
+    await this.windows.sweep(new Date(now.getTime() - 2 * this.windowMs));
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../domain/logger.js';
 import type { Agent, DirectoryUser, ProtectionEvent } from '../domain/types.js';
 import type { Store } from '../store/store.js';
+import { ProtectionEventRepository } from '../store/protection-repository.js';
 import type { DecisionRecorderOptions, RecordedDetection } from './decision-recorder.js';
 import { DecisionRecorder } from './decision-recorder.js';
 import type { DecisionSubject } from './detections.js';
@@ -107,6 +108,7 @@ export class ProtectionService {
   /** Per user and agent: the events of recent flagged prompts, and the open persistent-jailbreak alert's window. */
   private readonly flagged = new Map<string, { eventIds: { id: string; at: number }[]; raised: RaisedWindow | null }>();
   private readonly evaluate: PolicyEvaluator;
+  private readonly events: ProtectionEventRepository;
   private readonly clock: () => Date;
   private started = false;
   private inFlight = 0;
@@ -115,6 +117,7 @@ export class ProtectionService {
   constructor(private readonly options: ProtectionServiceOptions) {
     this.clock = options.clock ?? (() => new Date());
     this.evaluate = options.evaluate ?? evaluatePolicy;
+    this.events = new ProtectionEventRepository(options.store.db);
     this.tracker = new PersistentJailbreakTracker(options.policy.persistentJailbreak);
     this.sharedWindows = options.sharedStore
       ? new SharedJailbreakWindows(options.store.db, options.policy.persistentJailbreak)
@@ -127,8 +130,10 @@ export class ProtectionService {
     this.recorder = new DecisionRecorder(options.store, {
       // Durable answers wait for the write: start it at once; later decisions join the next batch.
       batchDelayMs: options.durableAnswers === false ? 20 : 0,
-      // PostgreSQL: a pool, and concurrent commits share their flush; PGlite: one connection.
-      parallelBatches: options.store.db.backend === 'postgres' ? 4 : 1,
+      // PostgreSQL: a pool, and concurrent commits share their flush. PGlite: one connection in its
+      // thread, which runs statements one at a time (its own lock); a second batch sent while the first
+      // is written waits there, so the thread goes from one commit to the next without a round trip.
+      parallelBatches: options.store.db.backend === 'postgres' ? 4 : 2,
       newId: randomUUID,
       onError: (err, context) => options.log?.error({ err }, `protection: ${context}`),
       onLost: (record) => {
@@ -542,41 +547,16 @@ export class ProtectionService {
    * The user's committed calls to one tool within the burst window, newest first, at most the
    * rule's limit plus one: enough for the rule to decide (it blocks past `maxCalls`).
    */
-  private async storedBurstCalls(now: Date, userId: string, toolId: string): Promise<RecentToolCall[]> {
+  private storedBurstCalls(now: Date, userId: string, toolId: string): Promise<RecentToolCall[]> {
     const { maxCalls, windowMinutes } = this.options.policy.rules.burst;
     const since = new Date(now.getTime() - windowMinutes * 60_000).toISOString();
-    const rows = await this.options.store.db.query<{ at: Date | string; agent_id: string }>(
-      `select occurred_at as at, agent_id from events
-       where user_id = $1 and tool_id = $2 and occurred_at > $3::timestamptz and agent_id is not null
-       order by occurred_at desc limit $4`,
-      [userId, toolId, since, maxCalls + 1],
-    );
-    return rows.reverse().map((r) => ({ at: new Date(r.at).toISOString(), userId, agentId: r.agent_id, toolId }));
+    return this.events.callsToTool(userId, toolId, since, maxCalls + 1);
   }
 
-  /** After a restart the burst window continues from the stored events. */
+  /** After a restart the burst window continues from the stored events (every user's, oldest first). */
   private async seedRecentCalls(): Promise<void> {
-    for (const call of await this.storedRecentCalls(this.clock())) this.recent.add(call);
-  }
-
-  /** Every user's stored calls within the remembered window, oldest first. */
-  private async storedRecentCalls(now: Date): Promise<RecentToolCall[]> {
-    const since = new Date(now.getTime() - RECENT_WINDOW_MS).toISOString();
-    const rows = await this.options.store.db.query<{
-      at: Date | string;
-      user_id: string;
-      agent_id: string;
-      tool_id: string;
-    }>(
-      `select occurred_at as at, user_id, agent_id, tool_id from events
-       where occurred_at >= $1::timestamptz and user_id is not null
-         and agent_id is not null and tool_id is not null
-       order by occurred_at desc limit $2`,
-      [since, 20000],
-    );
-    return rows
-      .reverse()
-      .map((r) => ({ at: new Date(r.at).toISOString(), userId: r.user_id, agentId: r.agent_id, toolId: r.tool_id }));
+    const since = new Date(this.clock().getTime() - RECENT_WINDOW_MS).toISOString();
+    for (const call of await this.events.recentCalls(since, 20000)) this.recent.add(call);
   }
 }
 

@@ -2,6 +2,7 @@ import type { Agent, DirectoryUser } from '../domain/types.js';
 import type { Store } from '../store/store.js';
 import { changeVersion } from '../store/outbox.js';
 import type { OutboxTopic } from '../store/outbox.js';
+import { ProtectionEventRepository } from '../store/protection-repository.js';
 
 /** The outbox topics that mean an agent's or a user's record changed (block, revoke, approve...). */
 const REGISTRY_TOPICS: OutboxTopic[] = ['agent.changed', 'user.changed', 'submission.changed'];
@@ -28,11 +29,14 @@ export class RegistryCache {
   private loadedAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
+  private readonly events: ProtectionEventRepository;
 
   constructor(
     private readonly store: Store,
     private readonly options: RegistryCacheOptions = {},
-  ) {}
+  ) {
+    this.events = new ProtectionEventRepository(store.db);
+  }
 
   /** Loads everything once and starts polling. */
   async start(): Promise<void> {
@@ -93,11 +97,7 @@ export class RegistryCache {
     this.loadedAt = Date.now();
   }
 
-  private async lastRegistrySeq(): Promise<number> {
-    const rows = await this.store.db.query<{ seq: string | number }>(
-      'select seq from outbox where topic = any($1::text[]) order by seq desc limit 1',
-      [REGISTRY_TOPICS],
-    );
-    return rows[0] ? Number(rows[0].seq) : 0;
+  private lastRegistrySeq(): Promise<number> {
+    return this.events.lastOutboxSeq(REGISTRY_TOPICS);
   }
 }

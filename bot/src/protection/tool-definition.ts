@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ToolDefinition, ToolDefinitionChange, ToolDefinitionParameter } from '../domain/tool-definitions.js';
 import type { ToolExecutionRequest } from './webhook-schema.js';
 
@@ -49,7 +49,7 @@ export function hashToolDefinition(d: ToolDefinition): string {
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((p) => [p.name, p.description, p.type]),
   };
-  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+  return hash('sha256', JSON.stringify(canonical), 'hex');
 }
 
 // ---- diff ----------------------------------------------------------------------------------------
