@@ -148,7 +148,7 @@ export class ProtectionService {
     return this.options.policy;
   }
 
-  /** True once the registry is loaded: `validate` answers OK from then on. */
+  /** True once started (the registry is read on demand): `validate` answers OK from then on. */
   get ready(): boolean {
     return this.started;
   }
@@ -277,8 +277,10 @@ export class ProtectionService {
   }
 
   private async decide(request: ToolExecutionRequest, now: Date, eventId: string): Promise<Decided> {
-    const agent: Agent | null = this.registry.agent(request.agent.id);
-    const user: DirectoryUser | null = this.registry.user(request.user.id);
+    const [agent, user]: [Agent | null, DirectoryUser | null] = await Promise.all([
+      this.registry.agent(request.agent.id),
+      this.registry.user(request.user.id),
+    ]);
     const jailbreak = scoreRequestJailbreak(request);
     const input: PolicyInput = {
       request,
@@ -349,7 +351,8 @@ export class ProtectionService {
     reason: FailReason,
     latencyMs: number,
   ): Promise<AnalyzeResult> {
-    const agent = this.registry.agent(request.agent.id);
+    // The fail mode does not wait on the store: the agent as cached (decide() has asked for it).
+    const agent = this.registry.cachedAgent(request.agent.id);
     // A late or failed decision on a tool that can send data out is not waved through: an attacker who
     // can make the check slow must not gain an "allowed" by it (rule unchecked-inputs, block by default).
     const guarded = this.options.policy.rules['unchecked-inputs'].mode === 'block' && canSendOut(request, agent);

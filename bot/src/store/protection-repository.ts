@@ -126,6 +126,19 @@ export class ProtectionEventRepository {
     );
     return rows[0] ? Number(rows[0].seq) : 0;
   }
+
+  /** The outbox messages on one of `topics` after `afterSeq`, oldest first, at most `limit`. */
+  async outboxSince(
+    afterSeq: number,
+    topics: readonly string[],
+    limit: number,
+  ): Promise<{ seq: number; topic: string; subjectId: string }[]> {
+    const rows = await this.db.query<{ seq: string | number; topic: string; subject_id: string }>(
+      'select seq, topic, subject_id from outbox where seq > $1 and topic = any($2::text[]) order by seq limit $3',
+      [afterSeq, topics, limit],
+    );
+    return rows.map((r) => ({ seq: Number(r.seq), topic: r.topic, subjectId: r.subject_id }));
+  }
 }
 
 /** An open (raised) persistent-jailbreak window of one user and agent. */
