@@ -18,6 +18,7 @@ export const MAX_ROW_LIMIT = 100_000;
 export const DEFAULT_ROW_LIMIT = 10_000;
 const MAX_QUERY_LENGTH = 20_000;
 const QUERY_CACHE_SIZE = 64;
+const TABLE_NAMES = Object.keys(HUNTING_SCHEMAS) as Exclude<keyof HuntingTableSet, 'version' | 'builtAt'>[];
 
 /** A KQL error as the API answers it: 400 with the line and column it points at. */
 export class InvalidQueryError extends DomainError {
@@ -122,20 +123,16 @@ export class HuntingService {
       stats: {
         elapsedMs: result.elapsedMs,
         dataVersion: tables.version,
-        tableRows: {
-          AIAgentsInfo: tables.AIAgentsInfo.length,
-          AgentsInfo: tables.AgentsInfo.length,
-          IdentityInfo: tables.IdentityInfo.length,
-          CloudAppEvents: tables.CloudAppEvents.length,
-        },
+        tableRows: Object.fromEntries(TABLE_NAMES.map((name) => [name, tables[name].length])),
       },
     };
   }
 
   private pack(tables: HuntingTableSet): Promise<PackedTables> {
     if (this.packed?.version !== tables.version) {
-      const { AIAgentsInfo, AgentsInfo, IdentityInfo, CloudAppEvents, version } = tables;
-      const packing = packTables({ AIAgentsInfo, AgentsInfo, IdentityInfo, CloudAppEvents }, HUNTING_SCHEMAS, version);
+      const { version } = tables;
+      const rows = Object.fromEntries(TABLE_NAMES.map((name) => [name, tables[name]]));
+      const packing = packTables(rows, HUNTING_SCHEMAS, version);
       this.packed = { version, tables: packing };
       // A failed packing is tried again by the next run.
       packing.catch(() => {

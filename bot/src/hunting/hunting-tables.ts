@@ -2,18 +2,22 @@ import { createHash } from 'node:crypto';
 import type {
   AccessControlPolicy,
   Agent,
+  Alert,
   AgentSnapshot,
   AgentTool,
   AgentTopic,
   DirectoryUser,
   KnowledgeSource,
   Platform,
+  ProtectionEvent,
   ToolKind,
 } from '../domain/types.js';
 import type { KqlCatalog } from './kql/engine.js';
 import type { Column, Row } from './kql/values.js';
 import type { Store } from '../store/store.js';
 import { changeVersion } from '../store/outbox.js';
+import type { RuntimeTableSet } from './runtime-tables.js';
+import { RUNTIME_DESCRIPTIONS, RUNTIME_RETENTION_DAYS, RUNTIME_SCHEMAS, buildRuntimeTables } from './runtime-tables.js';
 
 // The embedded tenant's advanced-hunting tables, shaped like Defender's (docs/architecture.md, interface 3):
 // AIAgentsInfo and AgentsInfo keep one row per agent snapshot (take the newest per agent with
@@ -126,6 +130,7 @@ export const HUNTING_SCHEMAS: Record<string, Column[]> = {
   AgentsInfo: AGENTS_INFO_COLUMNS,
   IdentityInfo: IDENTITY_INFO_COLUMNS,
   CloudAppEvents: CLOUD_APP_EVENTS_COLUMNS,
+  ...RUNTIME_SCHEMAS,
 };
 
 const TABLE_DESCRIPTIONS: Record<string, string> = {
@@ -133,6 +138,7 @@ const TABLE_DESCRIPTIONS: Record<string, string> = {
   AgentsInfo: 'AI agents on every platform (the successor of AIAgentsInfo): one row per snapshot of an agent.',
   IdentityInfo: 'Accounts of the directory: object id, UPN, whether enabled.',
   CloudAppEvents: 'Cloud app activity; here Copilot Studio interactions with agents (ActionType "CopilotInteraction").',
+  ...RUNTIME_DESCRIPTIONS,
 };
 
 const GRAPH_DATA_TYPES: Record<Column['type'], string> = {
@@ -169,7 +175,7 @@ export const huntingCatalog: KqlCatalog = {
   tableNames: () => Object.keys(HUNTING_SCHEMAS),
 };
 
-export interface HuntingTableSet {
+export interface HuntingTableSet extends RuntimeTableSet {
   AIAgentsInfo: Row[];
   AgentsInfo: Row[];
   IdentityInfo: Row[];
@@ -480,9 +486,15 @@ export function agentRows(agent: Agent, at: Date, objectIdOf: ObjectIdOf): { aiA
   return { aiAgentsInfo, agentsInfo };
 }
 
+/** The store's runtime activity the runtime tables are built from: decisions and alerts of the last 30 days. */
+export interface HuntingActivity {
+  events: ProtectionEvent[];
+  alerts: Alert[];
+}
+
 /**
  * Builds the tables: each agent's stored snapshots older than its current state, then the current
- * record (actions such as a block change the agent without a new snapshot).
+ * record (actions such as a block change the agent without a new snapshot); the runtime tables from `activity`.
  */
 export function buildHuntingTables(
   agents: Agent[],
@@ -490,6 +502,7 @@ export function buildHuntingTables(
   users: DirectoryUser[],
   version: number,
   now: Date,
+  activity: HuntingActivity = { events: [], alerts: [] },
 ): HuntingTableSet {
   const byAgent = new Map<string, AgentSnapshot[]>();
   for (const s of snapshots) {
@@ -532,6 +545,7 @@ export function buildHuntingTables(
     AgentsInfo: agentsInfo,
     IdentityInfo: identityInfo,
     CloudAppEvents: cloudAppEvents(agents, now),
+    ...buildRuntimeTables(activity, agents, users),
     version,
     builtAt: now,
   };
@@ -573,6 +587,9 @@ export interface HuntingTableSource {
 /** Fixed tables (tests, benchmarks, an imported snapshot). */
 export const staticTables = (tables: HuntingTableSet): HuntingTableSource => ({ current: async () => tables });
 
+/** At most this many decisions and alerts (the newest) make the runtime tables. */
+export const MAX_RUNTIME_ROWS = 200_000;
+
 /** The tables over the store, rebuilt only when the store's change version has moved. */
 export class HuntingTables implements HuntingTableSource {
   private cached: HuntingTableSet | null = null;
@@ -595,12 +612,16 @@ export class HuntingTables implements HuntingTableSource {
   }
 
   private async build(version: number): Promise<HuntingTableSet> {
-    const [agents, snapshots, users] = await Promise.all([
+    const now = this.clock();
+    const since = new Date(now.getTime() - RUNTIME_RETENTION_DAYS * 86_400_000).toISOString();
+    const [agents, snapshots, users, events, alerts] = await Promise.all([
       this.store.agents.all(),
       this.store.snapshots.all(),
       this.store.users.all(),
+      this.store.incidents.eventsSince(since, MAX_RUNTIME_ROWS),
+      this.store.incidents.alertsSince(since, MAX_RUNTIME_ROWS),
     ]);
-    this.cached = buildHuntingTables(agents, snapshots, users, version, this.clock());
+    this.cached = buildHuntingTables(agents, snapshots, users, version, now, { events, alerts });
     return this.cached;
   }
 }
