@@ -1,10 +1,16 @@
-import { DomainError, InvalidInputError } from '../domain/errors.js';
+import { DomainError, InvalidInputError, UpstreamError } from '../domain/errors.js';
 import type { Principal } from '../domain/types.js';
 import { compileKql } from './kql/engine.js';
 import { KqlError } from './kql/kql-error.js';
-import { HuntingAccess } from './hunting-access.js';
+import { HuntRateLimitedError, HuntingAccess } from './hunting-access.js';
 import type { QueryLimits } from './query-worker/query-pool.js';
-import { DEFAULT_QUERY_LIMITS, QueryLimitError, QueryPool, WorkerQueryError } from './query-worker/query-pool.js';
+import {
+  DEFAULT_QUERY_LIMITS,
+  QueryLimitError,
+  QueryPool,
+  QueryTimeoutError,
+  WorkerQueryError,
+} from './query-worker/query-pool.js';
 import type { Column } from './kql/values.js';
 import type { HuntingTableSet, HuntingTableSource } from './hunting-tables.js';
 import type { PackedTables } from './query-worker/packed-tables.js';
@@ -27,6 +33,23 @@ export class InvalidQueryError extends DomainError {
       { path: 'body.query', message: error.detail, line: error.line, column: error.column },
     ]);
   }
+}
+
+/** 400: Microsoft Graph refused the query (TENANT=graph); its message says why. */
+export class RemoteQueryError extends DomainError {
+  constructor(message: string) {
+    super('invalid_query', `Microsoft Graph refused the query: ${message}`, 400, 'query', [
+      { path: 'body.query', message },
+    ]);
+  }
+}
+
+/**
+ * Runs the query text elsewhere: TENANT=graph sends it to Microsoft Graph's `security/runHuntingQuery`
+ * (tenant/graph/graph-hunting.ts). A refusal is an UpstreamError carrying Graph's status (and Retry-After).
+ */
+export interface RemoteHunting {
+  run(query: string): Promise<{ schema: Column[]; results: Record<string, unknown>[] }>;
 }
 
 export type HuntingRunInput = { templateId: string; query?: undefined } | { query: string; templateId?: undefined };
@@ -52,6 +75,7 @@ export class HuntingService {
   /** Ad-hoc queries that parsed and compiled, most recent last (not checked again). */
   private readonly checked = new Set<string>();
   private readonly pool: QueryPool;
+  private readonly limits: QueryLimits;
   private readonly access: HuntingAccess;
   /** The current tables in their packed form, packed once per store version for every query thread. */
   private packed: { version: number; tables: Promise<PackedTables> } | null = null;
@@ -61,16 +85,19 @@ export class HuntingService {
     private readonly clock: () => Date,
     private readonly templates: HuntingTemplate[] = HUNTING_TEMPLATES,
     limits: Partial<QueryLimits> = {},
+    /** TENANT=graph: where queries run instead of the embedded tables. */
+    private readonly remote: RemoteHunting | null = null,
   ) {
     // Templates are ours: compile them at start, so a broken one stops the server, not a hunt.
     for (const t of templates) compileKql(t.query, huntingCatalog);
-    this.pool = new QueryPool({ ...DEFAULT_QUERY_LIMITS, ...limits });
+    this.limits = { ...DEFAULT_QUERY_LIMITS, ...limits };
+    this.pool = new QueryPool(this.limits);
     this.access = new HuntingAccess(clock);
   }
 
   /** Starts the query threads ahead of the first hunt. */
   warm(): void {
-    this.pool.warm();
+    if (!this.remote) this.pool.warm();
   }
 
   /** Refuses a person without a role (403) or past 45 runs in the last minute (429); counts this run. */
@@ -102,6 +129,7 @@ export class HuntingService {
 
   async run(input: HuntingRunInput, rowLimit: number = DEFAULT_ROW_LIMIT): Promise<HuntingRunResult> {
     const limit = Math.max(1, Math.min(MAX_ROW_LIMIT, Math.floor(rowLimit)));
+    if (this.remote) return this.runRemote(input, limit);
     const text = input.templateId !== undefined ? this.templateText(input.templateId) : this.compile(input.query);
     const tables = await this.tables.current();
     let result;
@@ -125,6 +153,50 @@ export class HuntingService {
         dataVersion: tables.version,
         tableRows: Object.fromEntries(TABLE_NAMES.map((name) => [name, tables[name].length])),
       },
+    };
+  }
+
+  /**
+   * TENANT=graph: the same text goes to Microsoft Graph (Defender's tables, not ours: it is not compiled here), and
+   * the answer takes the embedded shape. Graph's 400 is a 400 `invalid_query`, its 429 a 429 with its Retry-After,
+   * no answer in time a 408; anything else stays a 502 naming Graph's status and code.
+   */
+  private async runRemote(input: HuntingRunInput, limit: number): Promise<HuntingRunResult> {
+    const remote = this.remote as RemoteHunting;
+    let text: string;
+    if (input.templateId !== undefined) {
+      text = this.templateText(input.templateId);
+    } else {
+      if (input.query.length > MAX_QUERY_LENGTH) {
+        throw new InvalidInputError(`the query is longer than ${MAX_QUERY_LENGTH} characters`, 'query');
+      }
+      text = input.query;
+    }
+    const started = performance.now();
+    let answer;
+    try {
+      answer = await remote.run(text);
+    } catch (error) {
+      if (!(error instanceof UpstreamError)) throw error;
+      if (error.upstreamStatus === 400) throw new RemoteQueryError(error.upstreamMessage);
+      if (error.upstreamStatus === 429) {
+        throw new HuntRateLimitedError(
+          Math.max(1, Math.ceil(error.retryAfterSeconds ?? 60)),
+          `Microsoft Graph's hunting quota is used up (${error.upstreamMessage})`,
+        );
+      }
+      if (error.upstreamCode === 'timeout' || error.upstreamStatus === 408 || error.upstreamStatus === 504) {
+        throw new QueryTimeoutError(this.limits.timeoutMs);
+      }
+      throw error;
+    }
+    return {
+      templateId: input.templateId ?? null,
+      schema: answer.schema,
+      results: answer.results.slice(0, limit),
+      rowCount: answer.results.length,
+      truncated: answer.results.length > limit,
+      stats: { elapsedMs: Math.round((performance.now() - started) * 10) / 10, dataVersion: 0, tableRows: {} },
     };
   }
 
