@@ -15,7 +15,8 @@ import type { Column } from './kql/values.js';
 import type { HuntingTableSet, HuntingTableSource } from './hunting-tables.js';
 import type { PackedTables } from './query-worker/packed-tables.js';
 import { packTables } from './query-worker/packed-tables.js';
-import { HUNTING_SCHEMAS, graphHuntingSchema, huntingCatalog } from './hunting-tables.js';
+import type { HuntingPart, HuntingTableName } from './hunting-tables.js';
+import { HUNTING_PARTS, HUNTING_SCHEMAS, graphHuntingSchema, huntingCatalog } from './hunting-tables.js';
 import type { HuntingTemplate } from './templates.js';
 import { HUNTING_TEMPLATES } from './templates.js';
 
@@ -24,7 +25,9 @@ export const MAX_ROW_LIMIT = 100_000;
 export const DEFAULT_ROW_LIMIT = 10_000;
 const MAX_QUERY_LENGTH = 20_000;
 const QUERY_CACHE_SIZE = 64;
-const TABLE_NAMES = Object.keys(HUNTING_SCHEMAS) as Exclude<keyof HuntingTableSet, 'version' | 'builtAt'>[];
+/** How often the tables are brought up to date in the background (a version check when nothing changed). */
+const PREPARE_EVERY_MS = 2000;
+const TABLE_NAMES = Object.keys(HUNTING_SCHEMAS) as HuntingTableName[];
 
 /** A KQL error as the API answers it: 400 with the line and column it points at. */
 export class InvalidQueryError extends DomainError {
@@ -78,7 +81,9 @@ export class HuntingService {
   private readonly limits: QueryLimits;
   private readonly access: HuntingAccess;
   /** The current tables in their packed form, packed once per store version for every query thread. */
-  private packed: { version: number; tables: Promise<PackedTables> } | null = null;
+  private readonly packed = new Map<HuntingPart, { version: number; tables: Promise<PackedTables> }>();
+  private preparing = false;
+  private preparer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly tables: HuntingTableSource,
@@ -96,8 +101,12 @@ export class HuntingService {
   }
 
   /** Starts the query threads ahead of the first hunt. */
-  warm(): void {
-    if (!this.remote) this.pool.warm();
+  warm(prepareEveryMs: number = PREPARE_EVERY_MS): void {
+    if (this.remote) return;
+    this.pool.warm();
+    void this.prepare();
+    this.preparer ??= setInterval(() => void this.prepare(), prepareEveryMs);
+    this.preparer.unref();
   }
 
   /** Refuses a person without a role (403) or past 45 runs in the last minute (429); counts this run. */
@@ -106,6 +115,8 @@ export class HuntingService {
   }
 
   async close(): Promise<void> {
+    if (this.preparer) clearInterval(this.preparer);
+    this.preparer = null;
     await this.pool.close();
   }
 
@@ -200,18 +211,40 @@ export class HuntingService {
     };
   }
 
-  private pack(tables: HuntingTableSet): Promise<PackedTables> {
-    if (this.packed?.version !== tables.version) {
-      const { version } = tables;
-      const rows = Object.fromEntries(TABLE_NAMES.map((name) => [name, tables[name]]));
-      const packing = packTables(rows, HUNTING_SCHEMAS, version);
-      this.packed = { version, tables: packing };
-      // A failed packing is tried again by the next run.
-      packing.catch(() => {
-        if (this.packed?.tables === packing) this.packed = null;
-      });
+  /** Each part of the tables in its packed form, packed once per version of that part for every query thread. */
+  private pack(tables: HuntingTableSet): Promise<PackedTables[]> {
+    return Promise.all(
+      (Object.keys(HUNTING_PARTS) as HuntingPart[]).map((part) => {
+        const version = tables.parts[part];
+        const cached = this.packed.get(part);
+        if (cached?.version === version) return cached.tables;
+        const rows = Object.fromEntries(HUNTING_PARTS[part].map((name) => [name, tables[name]]));
+        const packing = packTables(rows, HUNTING_SCHEMAS, version, part);
+        this.packed.set(part, { version, tables: packing });
+        // A failed packing is tried again by the next run.
+        packing.catch(() => {
+          if (this.packed.get(part)?.tables === packing) this.packed.delete(part);
+        });
+        return packing;
+      }),
+    );
+  }
+
+  /**
+   * Builds and packs the current tables and hands them to the idle query threads, off any request: at start and
+   * then every few seconds (only what changed is rebuilt), so the first query after a start or a change finds
+   * them ready, or nearly. Failures are left for the next query to report.
+   */
+  private async prepare(): Promise<void> {
+    if (this.preparing || this.remote) return;
+    this.preparing = true;
+    try {
+      this.pool.preload(await this.pack(await this.tables.current()));
+    } catch {
+      // The next query builds the tables itself and answers the error.
+    } finally {
+      this.preparing = false;
     }
-    return this.packed.tables;
   }
 
   private templateText(id: string): string {
