@@ -626,7 +626,7 @@ export const staticTables = (tables: HuntingTableSet): HuntingTableSource => ({ 
 export const MAX_RUNTIME_ROWS = 200_000;
 
 /** Agents whose rows are built between two yields to the event loop: a short pause of the request thread. */
-const AGENTS_PER_SLICE = 250;
+const AGENTS_PER_SLICE = 100;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
