@@ -84,6 +84,8 @@ export class HuntingService {
   private readonly packed = new Map<HuntingPart, { version: number; tables: Promise<PackedTables> }>();
   private preparing = false;
   private preparer: NodeJS.Timeout | null = null;
+  private prepareEveryMs = PREPARE_EVERY_MS;
+  private closed = false;
 
   constructor(
     private readonly tables: HuntingTableSource,
@@ -104,9 +106,7 @@ export class HuntingService {
   warm(prepareEveryMs: number = PREPARE_EVERY_MS): void {
     if (this.remote) return;
     this.pool.warm();
-    void this.prepare();
-    this.preparer ??= setInterval(() => void this.prepare(), prepareEveryMs);
-    this.preparer.unref();
+    this.prepareEveryMs = prepareEveryMs;
   }
 
   /** Refuses a person without a role (403) or past 45 runs in the last minute (429); counts this run. */
@@ -115,6 +115,7 @@ export class HuntingService {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     if (this.preparer) clearInterval(this.preparer);
     this.preparer = null;
     await this.pool.close();
@@ -141,6 +142,7 @@ export class HuntingService {
   async run(input: HuntingRunInput, rowLimit: number = DEFAULT_ROW_LIMIT): Promise<HuntingRunResult> {
     const limit = Math.max(1, Math.min(MAX_ROW_LIMIT, Math.floor(rowLimit)));
     if (this.remote) return this.runRemote(input, limit);
+    this.keepPrepared();
     const text = input.templateId !== undefined ? this.templateText(input.templateId) : this.compile(input.query);
     const tables = await this.tables.current();
     let result;
@@ -211,6 +213,16 @@ export class HuntingService {
     };
   }
 
+  /**
+   * Once someone hunts, the tables are kept up to date in the background. Not from start: at 100,000 agents a
+   * build at start slowed the other requests of a just-started server (scale bench, PGlite: agent list p99 9.5 s).
+   */
+  private keepPrepared(): void {
+    if (this.preparer || this.closed) return;
+    this.preparer = setInterval(() => void this.prepare(), this.prepareEveryMs);
+    this.preparer.unref();
+  }
+
   /** Each part of the tables in its packed form, packed once per version of that part for every query thread. */
   private pack(tables: HuntingTableSet): Promise<PackedTables[]> {
     return Promise.all(
@@ -231,9 +243,9 @@ export class HuntingService {
   }
 
   /**
-   * Builds and packs the current tables and hands them to the idle query threads, off any request: at start and
-   * then every few seconds (only what changed is rebuilt), so the first query after a start or a change finds
-   * them ready, or nearly. Failures are left for the next query to report.
+   * Builds and packs the current tables and hands them to the idle query threads, off any request: every few
+   * seconds once someone hunts (only what changed is rebuilt), so the first query after a change finds them
+   * ready, or nearly. Failures are left for the next query to report.
    */
   private async prepare(): Promise<void> {
     if (this.preparing || this.remote) return;
