@@ -16,6 +16,7 @@ import { InventoryQueries } from './inventory/inventory-queries.js';
 import { ResponseService } from './response/response-service.js';
 import { embeddedTenant } from './tenant/embedded/embedded-tenant.js';
 import { GraphConnection } from './tenant/graph/graph-client.js';
+import { GraphHunting } from './tenant/graph/graph-hunting.js';
 import { graphTenant } from './tenant/graph/graph-tenant.js';
 import { GraphSync } from './tenant/graph/graph-sync.js';
 import { loadTenantSeed } from './tenant/embedded/seed-loader.js';
@@ -26,6 +27,7 @@ import { HuntingTables } from './hunting/hunting-tables.js';
 import { HuntingService } from './hunting/hunting-service.js';
 import { ServiceHuntRunner } from './teams/hunt-runner.js';
 import type { QueryLimits } from './hunting/query-worker/query-pool.js';
+import { DEFAULT_QUERY_LIMITS } from './hunting/query-worker/query-pool.js';
 import { analyzeFastPath, threatDetectionRoutes } from './http/routes/threat-detection-routes.js';
 import type { PolicyEvaluator } from './protection/protection-service.js';
 import { ProtectionService } from './protection/protection-service.js';
@@ -128,7 +130,15 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
   const actions = new ResponseService(store, graph ? graphTenant(store, graph) : embeddedTenant(store), risk, clock, {
     approvalExpiryDays: config.approvals.expiryDays,
   });
-  const hunting = new HuntingService(new HuntingTables(store, clock), clock, undefined, overrides.huntingLimits);
+  // TENANT=graph: hunting queries go to Graph's runHuntingQuery, under the same wall-clock limit.
+  const huntingLimits = { ...DEFAULT_QUERY_LIMITS, ...overrides.huntingLimits };
+  const hunting = new HuntingService(
+    new HuntingTables(store, clock),
+    clock,
+    undefined,
+    huntingLimits,
+    graph ? new GraphHunting(graph, huntingLimits.timeoutMs) : null,
+  );
   hunting.warm();
 
   const apiTokenVerifier =

@@ -4,6 +4,9 @@ import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair } from 'jose';
 import { createTokenVerifier } from '../../bot/src/auth/token-verifier.js';
+import { KqlError, compileKql } from '../../bot/src/hunting/kql/index.js';
+import type { Column, Row } from '../../bot/src/hunting/kql/index.js';
+import type { QueryLimits } from '../../bot/src/hunting/query-worker/query-pool.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 // A local Microsoft Graph and Entra token endpoint over real HTTP, faithful to the documented contract
@@ -16,6 +19,9 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 // app catalog review (PATCH appDefinitions) takes only a delegated token with AppCatalog.ReadWrite.All of a Teams
 // administrator, and refuses an app-only one with 403, as Graph does. Other apps (the bot) can get client-credentials
 // tokens for their own resources (the Bot Framework), which Graph does not accept.
+// Advanced hunting: POST /v1.0/security/runHuntingQuery with {"Query": "...", "Timespan"?} answers a
+// huntingQueryResults ({schema: [{name, type}] with .NET type names, results}); a query that does not run is a 400
+// BadRequest with the reason; the tables are what the test puts in `huntingTables` (run by a KQL engine).
 
 export interface FakePackage {
   id: string;
@@ -127,6 +133,10 @@ export class FakeGraph {
   readonly otherAppTokens = new Map<string, { clientId: string; scope: string }>();
   /** Object ids of Teams administrators: the people Graph lets review the Teams app catalog. */
   readonly teamsAdmins = new Set<string>();
+  /** Advanced hunting's tables: what runHuntingQuery runs over. */
+  huntingTables: Record<string, { columns: Column[]; rows: Row[] }> = {};
+  /** runHuntingQuery answers after this many milliseconds (a long query). */
+  huntingDelayMs = 0;
   private readonly apps = new Map<string, FakeEntraApp>();
   private readonly faults: Fault[] = [];
   private server!: http.Server;
@@ -233,6 +243,40 @@ export class FakeGraph {
     return this.route(method, url, body, req, res, caller);
   }
 
+  private runHuntingQuery(body: unknown, res: http.ServerResponse): void {
+    const query = (body as { Query?: unknown } | undefined)?.Query;
+    if (typeof query !== 'string' || query.trim() === '') {
+      return send(res, 400, { error: { code: 'BadRequest', message: "The 'Query' parameter is required." } });
+    }
+    const tables = this.huntingTables;
+    let answer: { schema: { name: string; type: string }[]; results: Record<string, unknown>[] };
+    try {
+      const compiled = compileKql(query, {
+        schema: (name) => tables[name]?.columns ?? null,
+        tableNames: () => Object.keys(tables),
+      });
+      const result = compiled.run({ rows: (name) => tables[name]?.rows ?? [], now: new Date() });
+      answer = {
+        schema: result.schema.map((c) => ({ name: c.name, type: GRAPH_TYPES[c.type] })),
+        results: result.rows,
+      };
+    } catch (err) {
+      if (!(err instanceof KqlError)) throw err;
+      return send(res, 400, { error: { code: 'BadRequest', message: `Query has resulted in error: ${err.message}` } });
+    }
+    const body200 = {
+      '@odata.context': `${this.url}/v1.0/$metadata#microsoft.graph.security.huntingQueryResults`,
+      ...answer,
+    };
+    if (this.huntingDelayMs > 0) {
+      setTimeout(() => {
+        if (!res.destroyed) send(res, 200, body200);
+      }, this.huntingDelayMs);
+      return;
+    }
+    send(res, 200, body200);
+  }
+
   private token(raw: string, req: http.IncomingMessage, res: http.ServerResponse): void {
     const form = new URLSearchParams(raw);
     if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
@@ -331,6 +375,9 @@ export class FakeGraph {
       }
       this.compromised.push(...(ids as string[]));
       return send(res, 204);
+    }
+    if (method === 'POST' && (p === '/v1.0/security/runHuntingQuery' || p === '/beta/security/runHuntingQuery')) {
+      return this.runHuntingQuery(body, res);
     }
     if (method === 'GET' && p === '/v1.0/security/alerts_v2') {
       return this.page(res, url, this.updatedAfter([...this.alerts.values()], url));
@@ -442,6 +489,17 @@ export class FakeGraph {
 
 class FilterError extends Error {}
 
+/** The .NET type names Graph's huntingQueryResults schema gives each column type. */
+const GRAPH_TYPES: Record<Column['type'], string> = {
+  string: 'String',
+  long: 'Int64',
+  real: 'Double',
+  bool: 'Boolean',
+  datetime: 'DateTime',
+  timespan: 'TimeSpan',
+  dynamic: 'Object',
+};
+
 function send(res: http.ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
   if (body === undefined) {
     res.writeHead(status, headers).end();
@@ -476,7 +534,7 @@ export interface GraphWarden {
 export async function startGraphWarden(
   backend: 'pglite' | 'postgres',
   fake: FakeGraph,
-  options: { startSync?: boolean; env?: Record<string, string> } = {},
+  options: { startSync?: boolean; env?: Record<string, string>; huntingLimits?: Partial<QueryLimits> } = {},
 ): Promise<GraphWarden> {
   const keys = await generateKeyPair('RS256');
   const jwk: JWK = { ...(await exportJWK(keys.publicKey)), kid: 'k1', alg: 'RS256' };
@@ -504,6 +562,7 @@ export async function startGraphWarden(
         audience: API_CLIENT,
       }),
       ...(options.startSync ? {} : { graphSync: false as const }),
+      ...(options.huntingLimits ? { huntingLimits: options.huntingLimits } : {}),
       notifier: false,
     },
   );

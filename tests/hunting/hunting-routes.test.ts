@@ -43,7 +43,16 @@ for (const backend of BACKENDS) {
         expect(t.mitre.length).toBeGreaterThan(0);
         expect(t.name).toBe(t.title);
       }
-      expect(Object.keys(res.body.tables)).toEqual(['AIAgentsInfo', 'AgentsInfo', 'IdentityInfo', 'CloudAppEvents']);
+      expect(Object.keys(res.body.tables)).toEqual([
+        'AIAgentsInfo',
+        'AgentsInfo',
+        'IdentityInfo',
+        'CloudAppEvents',
+        'BehaviorInfo',
+        'BehaviorEntities',
+        'AlertInfo',
+        'AlertEvidence',
+      ]);
     });
 
     it('runs every template over the store and finds exactly the seeded agents', async () => {
@@ -124,6 +133,10 @@ for (const backend of BACKENDS) {
         'AgentsInfo',
         'IdentityInfo',
         'CloudAppEvents',
+        'BehaviorInfo',
+        'BehaviorEntities',
+        'AlertInfo',
+        'AlertEvidence',
       ]);
       expect(res.body.functions).toEqual({ builtInFunctions: [], savedFunctions: [] });
       const agentsInfo = res.body.tables.find((t) => t.name === 'AgentsInfo')!;

@@ -44,6 +44,37 @@ for (const backend of BACKENDS) {
       );
     });
 
+    it('rebuilds only the runtime part when a protection decision is stored, keeping the agent rows', async () => {
+      const tables = new HuntingTables(store, () => NOW);
+      const first = await tables.current();
+      await store.incidents.saveEvents([
+        {
+          id: 'evt-hunting-parts',
+          occurredAt: NOW.toISOString(),
+          kind: 'toolInvocation',
+          userId: null,
+          agentId: ZAVA_AGENT_IDS.customerBillingAgent,
+          toolId: null,
+          toolName: 'Send an email',
+          ip: null,
+          decision: 'block',
+          rules: ['exfiltration'],
+          reasonCode: 1003,
+          latencyMs: 3,
+          correlationId: null,
+          conversationId: null,
+          failMode: false,
+          summary: 'blocked for the parts test',
+        },
+      ]);
+      const second = await tables.current();
+      expect(second.parts.agents).toBe(first.parts.agents);
+      expect(second.AIAgentsInfo).toBe(first.AIAgentsInfo);
+      expect(second.parts.runtime).toBeGreaterThan(first.parts.runtime);
+      expect(second.BehaviorInfo.map((r) => r.BehaviorId)).toContain('evt-hunting-parts');
+      expect(second.version).toBeGreaterThan(first.version);
+    });
+
     it('keeps the tables while nothing changes and rebuilds them when the change version moves', async () => {
       const tables = new HuntingTables(store, () => NOW);
       const first = await tables.current();

@@ -39,9 +39,13 @@ describe('packed hunting tables', () => {
   it('sizes a query thread heap to the tables, never below the configured heap', async () => {
     const pool = new QueryPool({ ...DEFAULT_QUERY_LIMITS, heapMb: 256 });
     expect(pool.heapMbFor(null)).toBe(256);
-    const small = { version: 1, buffer: new SharedArrayBuffer(10 * 1024 * 1024), rowCounts: {} };
+    const small = [{ part: 'agents', version: 1, buffer: new SharedArrayBuffer(10 * 1024 * 1024), rowCounts: {} }];
     expect(pool.heapMbFor(small)).toBe(256);
-    const big = { version: 1, buffer: new SharedArrayBuffer(400 * 1024 * 1024), rowCounts: {} };
+    // Every part counts: 300 MB of agents and 100 MB of runtime activity.
+    const big = [
+      { part: 'agents', version: 1, buffer: new SharedArrayBuffer(300 * 1024 * 1024), rowCounts: {} },
+      { part: 'runtime', version: 1, buffer: new SharedArrayBuffer(100 * 1024 * 1024), rowCounts: {} },
+    ];
     expect(pool.heapMbFor(big)).toBe(64 + 3 * 400);
     await pool.close();
   });

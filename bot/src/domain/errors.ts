@@ -79,7 +79,9 @@ export class UpstreamError extends DomainError {
     readonly service: string,
     readonly upstreamStatus: number,
     readonly upstreamCode: string,
-    upstreamMessage: string,
+    readonly upstreamMessage: string,
+    /** What the service's Retry-After said (a 429 or 503), in seconds. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super('upstream_error', `${service} answered ${upstreamStatus} ${upstreamCode}: ${upstreamMessage}`, 502);
   }

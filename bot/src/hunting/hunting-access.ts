@@ -8,12 +8,11 @@ const WINDOW_MS = 60_000;
 
 /** 429: the person ran their 45 queries of the last minute; `retryAfterSeconds` says when the next may run. */
 export class HuntRateLimitedError extends DomainError {
-  constructor(readonly retryAfterSeconds: number) {
-    super(
-      'rate_limited',
-      `at most ${HUNTS_PER_MINUTE} hunting queries a minute; try again in ${retryAfterSeconds} s`,
-      429,
-    );
+  constructor(
+    readonly retryAfterSeconds: number,
+    why = `at most ${HUNTS_PER_MINUTE} hunting queries a minute`,
+  ) {
+    super('rate_limited', `${why}; try again in ${retryAfterSeconds} s`, 429);
   }
 }
 

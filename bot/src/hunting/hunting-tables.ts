@@ -2,18 +2,22 @@ import { createHash } from 'node:crypto';
 import type {
   AccessControlPolicy,
   Agent,
+  Alert,
   AgentSnapshot,
   AgentTool,
   AgentTopic,
   DirectoryUser,
   KnowledgeSource,
   Platform,
+  ProtectionEvent,
   ToolKind,
 } from '../domain/types.js';
 import type { KqlCatalog } from './kql/engine.js';
 import type { Column, Row } from './kql/values.js';
 import type { Store } from '../store/store.js';
-import { changeVersion } from '../store/outbox.js';
+import { huntingSourceVersions } from '../store/hunting-versions.js';
+import type { RuntimeTableSet } from './runtime-tables.js';
+import { RUNTIME_DESCRIPTIONS, RUNTIME_RETENTION_DAYS, RUNTIME_SCHEMAS, buildRuntimeTables } from './runtime-tables.js';
 
 // The embedded tenant's advanced-hunting tables, shaped like Defender's (docs/architecture.md, interface 3):
 // AIAgentsInfo and AgentsInfo keep one row per agent snapshot (take the newest per agent with
@@ -126,6 +130,7 @@ export const HUNTING_SCHEMAS: Record<string, Column[]> = {
   AgentsInfo: AGENTS_INFO_COLUMNS,
   IdentityInfo: IDENTITY_INFO_COLUMNS,
   CloudAppEvents: CLOUD_APP_EVENTS_COLUMNS,
+  ...RUNTIME_SCHEMAS,
 };
 
 const TABLE_DESCRIPTIONS: Record<string, string> = {
@@ -133,6 +138,7 @@ const TABLE_DESCRIPTIONS: Record<string, string> = {
   AgentsInfo: 'AI agents on every platform (the successor of AIAgentsInfo): one row per snapshot of an agent.',
   IdentityInfo: 'Accounts of the directory: object id, UPN, whether enabled.',
   CloudAppEvents: 'Cloud app activity; here Copilot Studio interactions with agents (ActionType "CopilotInteraction").',
+  ...RUNTIME_DESCRIPTIONS,
 };
 
 const GRAPH_DATA_TYPES: Record<Column['type'], string> = {
@@ -169,15 +175,25 @@ export const huntingCatalog: KqlCatalog = {
   tableNames: () => Object.keys(HUNTING_SCHEMAS),
 };
 
-export interface HuntingTableSet {
+export interface HuntingTableSet extends RuntimeTableSet {
   AIAgentsInfo: Row[];
   AgentsInfo: Row[];
   IdentityInfo: Row[];
   CloudAppEvents: Row[];
-  /** The store's change version the tables were built at. */
+  /** Grows with every rebuild of any part (the API's `stats.dataVersion`). */
   version: number;
   builtAt: Date;
+  /** The version of each part, packed and sent to the query threads apart: a decision rebuilds `runtime` only. */
+  parts: Record<HuntingPart, number>;
 }
+
+/** The tables in two parts that change apart: agents (and the directory), and runtime activity. */
+export type HuntingPart = 'agents' | 'runtime';
+export type HuntingTableName = Exclude<keyof HuntingTableSet, 'version' | 'builtAt' | 'parts'>;
+export const HUNTING_PARTS: Record<HuntingPart, HuntingTableName[]> = {
+  agents: ['AIAgentsInfo', 'AgentsInfo', 'IdentityInfo', 'CloudAppEvents'],
+  runtime: ['BehaviorInfo', 'BehaviorEntities', 'AlertInfo', 'AlertEvidence'],
+};
 
 const PLATFORM_NAMES: Record<Platform, string> = {
   copilotStudio: 'Copilot Studio',
@@ -480,9 +496,15 @@ export function agentRows(agent: Agent, at: Date, objectIdOf: ObjectIdOf): { aiA
   return { aiAgentsInfo, agentsInfo };
 }
 
+/** The store's runtime activity the runtime tables are built from: decisions and alerts of the last 30 days. */
+export interface HuntingActivity {
+  events: ProtectionEvent[];
+  alerts: Alert[];
+}
+
 /**
  * Builds the tables: each agent's stored snapshots older than its current state, then the current
- * record (actions such as a block change the agent without a new snapshot).
+ * record (actions such as a block change the agent without a new snapshot); the runtime tables from `activity`.
  */
 export function buildHuntingTables(
   agents: Agent[],
@@ -490,24 +512,50 @@ export function buildHuntingTables(
   users: DirectoryUser[],
   version: number,
   now: Date,
+  activity: HuntingActivity = { events: [], alerts: [] },
 ): HuntingTableSet {
-  const byAgent = new Map<string, AgentSnapshot[]>();
-  for (const s of snapshots) {
-    const list = byAgent.get(s.agentId);
-    if (list) list.push(s);
-    else byAgent.set(s.agentId, [s]);
-  }
-  const ids = new Map(users.map((u) => [u.upn.toLowerCase(), u.id]));
-  const objectIdOf: ObjectIdOf = (upn) => ids.get(upn.toLowerCase()) ?? guidOf(`upn:${upn.toLowerCase()}`);
-  const aiAgentsInfo: Row[] = [];
-  const agentsInfo: Row[] = [];
-  const push = (agent: Agent, at: Date) => {
-    const rows = agentRows(agent, at, objectIdOf);
-    aiAgentsInfo.push(rows.aiAgentsInfo);
-    agentsInfo.push(rows.agentsInfo);
+  const builder = new AgentTableBuilder(snapshots, users, now);
+  for (const agent of agents) builder.add(agent);
+  return {
+    ...builder.tables(agents),
+    ...buildRuntimeTables(activity, agents, users),
+    version,
+    builtAt: now,
+    parts: { agents: version, runtime: version },
   };
-  for (const agent of agents) {
-    const history = (byAgent.get(agent.id) ?? []).sort((a, b) => (a.takenAt < b.takenAt ? -1 : 1));
+}
+
+type AgentTables = Pick<HuntingTableSet, 'AIAgentsInfo' | 'AgentsInfo' | 'IdentityInfo' | 'CloudAppEvents'>;
+
+/** The agent part's rows, an agent at a time (so a large tenant can be built with pauses between agents). */
+class AgentTableBuilder {
+  private readonly byAgent = new Map<string, AgentSnapshot[]>();
+  private readonly objectIdOf: ObjectIdOf;
+  private readonly aiAgentsInfo: Row[] = [];
+  private readonly agentsInfo: Row[] = [];
+
+  constructor(
+    snapshots: AgentSnapshot[],
+    private readonly users: DirectoryUser[],
+    private readonly now: Date,
+  ) {
+    for (const s of snapshots) {
+      const list = this.byAgent.get(s.agentId);
+      if (list) list.push(s);
+      else this.byAgent.set(s.agentId, [s]);
+    }
+    const ids = new Map(users.map((u) => [u.upn.toLowerCase(), u.id]));
+    this.objectIdOf = (upn) => ids.get(upn.toLowerCase()) ?? guidOf(`upn:${upn.toLowerCase()}`);
+  }
+
+  /** Each of the agent's stored snapshots older than its current state, then the current record. */
+  add(agent: Agent): void {
+    const push = (a: Agent, at: Date) => {
+      const rows = agentRows(a, at, this.objectIdOf);
+      this.aiAgentsInfo.push(rows.aiAgentsInfo);
+      this.agentsInfo.push(rows.agentsInfo);
+    };
+    const history = (this.byAgent.get(agent.id) ?? []).sort((a, b) => (a.takenAt < b.takenAt ? -1 : 1));
     let current = agent.lastModifiedAt;
     if (agent.blockedAt && agent.blockedAt > current) current = agent.blockedAt;
     const newest = history[history.length - 1];
@@ -518,23 +566,24 @@ export function buildHuntingTables(
     }
     push(agent, new Date(current));
   }
-  const identityInfo: Row[] = users.map((u) => ({
-    Timestamp: now,
-    AccountObjectId: u.id,
-    AccountUpn: u.upn,
-    AccountDisplayName: u.displayName,
-    IsAccountEnabled: u.accountEnabled,
-    Department: u.department,
-    JobTitle: u.jobTitle,
-  }));
-  return {
-    AIAgentsInfo: aiAgentsInfo,
-    AgentsInfo: agentsInfo,
-    IdentityInfo: identityInfo,
-    CloudAppEvents: cloudAppEvents(agents, now),
-    version,
-    builtAt: now,
-  };
+
+  tables(agents: Agent[]): AgentTables {
+    const identityInfo: Row[] = this.users.map((u) => ({
+      Timestamp: this.now,
+      AccountObjectId: u.id,
+      AccountUpn: u.upn,
+      AccountDisplayName: u.displayName,
+      IsAccountEnabled: u.accountEnabled,
+      Department: u.department,
+      JobTitle: u.jobTitle,
+    }));
+    return {
+      AIAgentsInfo: this.aiAgentsInfo,
+      AgentsInfo: this.agentsInfo,
+      IdentityInfo: identityInfo,
+      CloudAppEvents: cloudAppEvents(agents, this.now),
+    };
+  }
 }
 
 /**
@@ -573,10 +622,30 @@ export interface HuntingTableSource {
 /** Fixed tables (tests, benchmarks, an imported snapshot). */
 export const staticTables = (tables: HuntingTableSet): HuntingTableSource => ({ current: async () => tables });
 
-/** The tables over the store, rebuilt only when the store's change version has moved. */
+/** At most this many decisions and alerts (the newest) make the runtime tables. */
+export const MAX_RUNTIME_ROWS = 200_000;
+
+/** Agents whose rows are built between two yields to the event loop: a short pause of the request thread. */
+const AGENTS_PER_SLICE = 100;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The tables over the store, in two parts rebuilt apart when their sources move (store/hunting-versions.ts): the
+ * agent part when agents, snapshots or users change, the runtime part when events or alerts do (or the agent part
+ * was rebuilt). Building yields to the event loop every few agents, so other requests go on meanwhile.
+ */
 export class HuntingTables implements HuntingTableSource {
-  private cached: HuntingTableSet | null = null;
+  private agents: {
+    version: number;
+    generation: number;
+    tables: AgentTables;
+    refs: Agent[];
+    users: DirectoryUser[];
+  } | null = null;
+  private runtime: { key: string; generation: number; tables: RuntimeTableSet } | null = null;
+  private cached: { key: string; tables: HuntingTableSet } | null = null;
   private building: Promise<HuntingTableSet> | null = null;
+  private generation = 0;
 
   constructor(
     private readonly store: Store,
@@ -584,23 +653,62 @@ export class HuntingTables implements HuntingTableSource {
   ) {}
 
   async current(): Promise<HuntingTableSet> {
-    const version = await changeVersion(this.store.db);
-    if (this.cached && this.cached.version === version) return this.cached;
+    const versions = await huntingSourceVersions(this.store.db);
+    const key = `${versions.agents}:${versions.runtime}`;
+    if (this.cached?.key === key) return this.cached.tables;
     if (!this.building) {
-      this.building = this.build(version).finally(() => {
+      this.building = this.build(versions, key).finally(() => {
         this.building = null;
       });
     }
     return this.building;
   }
 
-  private async build(version: number): Promise<HuntingTableSet> {
-    const [agents, snapshots, users] = await Promise.all([
-      this.store.agents.all(),
-      this.store.snapshots.all(),
-      this.store.users.all(),
-    ]);
-    this.cached = buildHuntingTables(agents, snapshots, users, version, this.clock());
-    return this.cached;
+  private async build(versions: { agents: number; runtime: number }, key: string): Promise<HuntingTableSet> {
+    const now = this.clock();
+    if (this.agents?.version !== versions.agents) {
+      const [agents, snapshots, users] = await Promise.all([
+        this.store.agents.all(),
+        this.store.snapshots.all(),
+        this.store.users.all(),
+      ]);
+      const builder = new AgentTableBuilder(snapshots, users, now);
+      for (let i = 0; i < agents.length; i += 1) {
+        builder.add(agents[i] as Agent);
+        if (i % AGENTS_PER_SLICE === AGENTS_PER_SLICE - 1) await yieldToEventLoop();
+      }
+      this.generation += 1;
+      this.agents = {
+        version: versions.agents,
+        generation: this.generation,
+        tables: builder.tables(agents),
+        refs: agents,
+        users,
+      };
+    }
+    const agentPart = this.agents;
+    const runtimeKey = `${agentPart.generation}:${versions.runtime}`;
+    if (this.runtime?.key !== runtimeKey) {
+      const since = new Date(now.getTime() - RUNTIME_RETENTION_DAYS * 86_400_000).toISOString();
+      const [events, alerts] = await Promise.all([
+        this.store.incidents.eventsSince(since, MAX_RUNTIME_ROWS),
+        this.store.incidents.alertsSince(since, MAX_RUNTIME_ROWS),
+      ]);
+      this.generation += 1;
+      this.runtime = {
+        key: runtimeKey,
+        generation: this.generation,
+        tables: buildRuntimeTables({ events, alerts }, agentPart.refs, agentPart.users),
+      };
+    }
+    const tables: HuntingTableSet = {
+      ...agentPart.tables,
+      ...this.runtime.tables,
+      version: this.generation,
+      builtAt: now,
+      parts: { agents: agentPart.generation, runtime: this.runtime.generation },
+    };
+    this.cached = { key, tables };
+    return tables;
   }
 }

@@ -17,6 +17,9 @@ const evidenceIds = (alert: Alert) => ({
   agentIds: alert.evidence.flatMap((e) => (e.type === 'agent' ? [e.agentId] : [])),
 });
 
+/** Rows per query of the whole-window reads (eventsSince, alertsSince). */
+const RUNTIME_PAGE = 5000;
+
 /** Alerts, the incidents that group them, and the protection events behind them. */
 /** Open high and critical alerts per agent id. */
 export type OpenHighAlertCounts = Map<string, { high: number; critical: number }>;
@@ -152,6 +155,49 @@ export class IncidentRepository {
       [incidentId],
     );
     return rows.map((r) => r.data);
+  }
+
+  /**
+   * Protection events since `since`, newest first, at most `limit`, read a page at a time (one large result can
+   * exhaust PGlite's heap): the hunting tables' BehaviorInfo.
+   */
+  async eventsSince(since: string, limit: number, q: Sql = this.db): Promise<ProtectionEvent[]> {
+    const out: ProtectionEvent[] = [];
+    let before = { at: 'infinity', id: '' };
+    while (out.length < limit) {
+      const page = Math.min(RUNTIME_PAGE, limit - out.length);
+      const rows = await q.query<{ data: ProtectionEvent; at: string; id: string }>(
+        `select data, occurred_at::text as at, id from events
+         where occurred_at >= $1::timestamptz and (occurred_at, id) < ($2::timestamptz, $3)
+         order by occurred_at desc, id desc limit $4`,
+        [since, before.at, before.id, page],
+      );
+      for (const r of rows) out.push(r.data);
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < page) break;
+      before = { at: last.at, id: last.id };
+    }
+    return out;
+  }
+
+  /** Alerts active since `since`, most recent activity first, at most `limit`, a page at a time. */
+  async alertsSince(since: string, limit: number, q: Sql = this.db): Promise<Alert[]> {
+    const out: Alert[] = [];
+    let before = { at: 'infinity', id: '' };
+    while (out.length < limit) {
+      const page = Math.min(RUNTIME_PAGE, limit - out.length);
+      const rows = await q.query<{ data: Alert; at: string; id: string }>(
+        `select data, last_activity_at::text as at, id from alerts
+         where last_activity_at >= $1::timestamptz and (last_activity_at, id) < ($2::timestamptz, $3)
+         order by last_activity_at desc, id desc limit $4`,
+        [since, before.at, before.id, page],
+      );
+      for (const r of rows) out.push(r.data);
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < page) break;
+      before = { at: last.at, id: last.id };
+    }
+    return out;
   }
 
   async alertsOfAgent(agentId: string, q: Sql = this.db): Promise<Alert[]> {

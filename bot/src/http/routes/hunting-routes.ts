@@ -59,12 +59,18 @@ export const huntingRoutes = ({ hunting }: RouteDeps) => [
     tag: 'hunting',
     returns: 'HuntingRunResult',
     body: RunBody,
-    handler: ({ body, principal, reply }) => {
+    handler: async ({ body, principal, reply }) => {
       admit(hunting, principal, reply);
-      return hunting.run(
-        body.templateId !== undefined ? { templateId: body.templateId } : { query: body.query as string },
-        body.rowLimit ?? DEFAULT_ROW_LIMIT,
-      );
+      try {
+        return await hunting.run(
+          body.templateId !== undefined ? { templateId: body.templateId } : { query: body.query as string },
+          body.rowLimit ?? DEFAULT_ROW_LIMIT,
+        );
+      } catch (error) {
+        // TENANT=graph: Graph's own quota answers 429 too, with its Retry-After.
+        if (error instanceof HuntRateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
+        throw error;
+      }
     },
   }),
 ];

@@ -1,6 +1,7 @@
 import type { Expr, NamedExpr, ScalarType } from './ast.js';
-import type { CompiledExpr, EvalContext, ExprScope } from './expressions.js';
-import { compileExpr, derivedName } from './expressions.js';
+import { derivedName } from './column-naming.js';
+import { compileExpr } from './compiler.js';
+import type { CompiledExpr, EvalContext, ExprScope } from './expression-types.js';
 import { errorAt } from './kql-error.js';
 import type { Column, Row, Value } from './values.js';
 import { compareValues, isEmptyValue, keyOf, toNumber } from './values.js';

@@ -1,8 +1,9 @@
 import type { Expr, NamedExpr, Operator, Query, ScalarType, SortKey, TabularExpr } from './ast.js';
 import type { Accumulator } from './aggregates.js';
 import { compileAggregate } from './aggregates.js';
-import type { CompiledExpr, EvalContext, ExprScope } from './expressions.js';
-import { compileExpr, derivedName } from './expressions.js';
+import { derivedName } from './column-naming.js';
+import { compileExpr } from './compiler.js';
+import type { CompiledExpr, EvalContext, ExprScope } from './expression-types.js';
 import type { SourcePos } from './kql-error.js';
 import { KqlLimitError, errorAt } from './kql-error.js';
 import { parseKql } from './parser.js';

@@ -11,6 +11,8 @@ const NEWLINE = 0x0a;
 const LINES_PER_COPY_SLICE = 16;
 
 export interface PackedTables {
+  /** Which part of the tables (hunting-tables.ts HUNTING_PARTS); a thread replaces a part when its version moves. */
+  part: string;
   version: number;
   /** UTF-8 JSON lines: `{"t": table, "r": [[...row], ...]}`. */
   buffer: SharedArrayBuffer;
@@ -32,6 +34,7 @@ export async function packTables(
   tables: Record<string, Row[]>,
   schemas: Record<string, Column[]>,
   version: number,
+  part = 'all',
 ): Promise<PackedTables> {
   const lines: Buffer[] = [];
   const rowCounts: Record<string, number> = {};
@@ -54,7 +57,7 @@ export async function packTables(
     // Hundreds of MB at 100,000 agents: copied a slice at a time too.
     if (i % LINES_PER_COPY_SLICE === LINES_PER_COPY_SLICE - 1) await yieldToEventLoop();
   }
-  return { version, buffer, rowCounts };
+  return { part, version, buffer, rowCounts };
 }
 
 function unpackRow(values: unknown[], columns: Column[]): Row {

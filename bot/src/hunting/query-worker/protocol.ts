@@ -4,7 +4,7 @@ import type { Column } from '../kql/values.js';
 
 export type ToWorker =
   /** The tables of a store version, packed (packed-tables.ts): the thread reads them from the shared buffer. */
-  | { type: 'tables'; version: number; buffer: SharedArrayBuffer }
+  | { type: 'tables'; part: string; version: number; buffer: SharedArrayBuffer }
   | { type: 'run'; id: number; query: string; rowLimit: number; maxRows: number; now: number };
 
 /** A KqlError thrown while running: its place and detail; `limit` when it is a row cap that was exceeded. */

@@ -73,7 +73,7 @@ export class WorkerQueryError extends Error {
 }
 
 interface Job {
-  tables: PackedTables;
+  tables: PackedTables[];
   query: string;
   rowLimit: number;
   now: Date;
@@ -83,7 +83,8 @@ interface Job {
 
 interface Slot {
   worker: Worker;
-  tablesVersion: number | null;
+  /** The version of each part of the tables this thread holds. */
+  tablesVersions: Map<string, number>;
   heapMb: number;
   /** The running query; its wall clock starts when the thread says it began (after start-up and tables). */
   job: { id: number; job: Job; timer: NodeJS.Timeout | null } | null;
@@ -115,7 +116,7 @@ export class QueryPool {
     this.heapMb = limits.heapMb;
   }
 
-  run(tables: PackedTables, query: string, rowLimit: number, now: Date): Promise<PoolResult> {
+  run(tables: PackedTables[], query: string, rowLimit: number, now: Date): Promise<PoolResult> {
     if (this.closed) return Promise.reject(new Error('the hunting query pool is closed'));
     return new Promise<PoolResult>((resolve, reject) => {
       const job: Job = { tables, query, rowLimit, now, resolve, reject };
@@ -129,6 +130,29 @@ export class QueryPool {
   /** Starts the threads ahead of the first query (their start is most of a first query's time). */
   warm(): void {
     while (!this.closed && this.slots.length < this.limits.workers) this.slots.push(this.spawn());
+  }
+
+  /**
+   * Hands `tables` to the idle threads ahead of the next query, so that a query after a change does not wait for
+   * its thread to read them (what the service's background preparation calls).
+   */
+  preload(tables: PackedTables[]): void {
+    if (this.closed) return;
+    this.warm();
+    this.heapMb = Math.max(this.heapMb, this.heapMbFor(tables));
+    for (const slot of [...this.slots]) {
+      if (slot.job !== null) continue;
+      const ready = slot.heapMb >= this.heapMb ? slot : this.replace(slot);
+      this.sendTables(ready, tables);
+    }
+  }
+
+  private sendTables(slot: Slot, tables: PackedTables[]): void {
+    for (const part of tables) {
+      if (slot.tablesVersions.get(part.part) === part.version) continue;
+      this.post(slot, { type: 'tables', part: part.part, version: part.version, buffer: part.buffer });
+      slot.tablesVersions.set(part.part, part.version);
+    }
   }
 
   async close(): Promise<void> {
@@ -147,8 +171,8 @@ export class QueryPool {
   }
 
   /** The heap a thread needs for `tables`: the configured heap, or more for large tables. */
-  heapMbFor(tables: PackedTables | null): number {
-    const packedMb = (tables?.buffer.byteLength ?? 0) / (1024 * 1024);
+  heapMbFor(tables: PackedTables[] | null): number {
+    const packedMb = (tables ?? []).reduce((sum, t) => sum + t.buffer.byteLength, 0) / (1024 * 1024);
     return Math.max(this.limits.heapMb, Math.ceil(this.limits.heapMb / 4 + packedMb * HEAP_PER_PACKED_MB));
   }
 
@@ -158,7 +182,7 @@ export class QueryPool {
       resourceLimits: { maxOldGenerationSizeMb: heapMb },
     });
     worker.unref();
-    const slot: Slot = { worker, tablesVersion: null, heapMb, job: null };
+    const slot: Slot = { worker, tablesVersions: new Map(), heapMb, job: null };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (error: Error & { code?: string }) => {
       const failure =
@@ -178,10 +202,7 @@ export class QueryPool {
     slot.job = { id, job, timer: null };
     // A running query keeps the process alive (a script awaiting it); an idle thread does not.
     slot.worker.ref();
-    if (slot.tablesVersion !== job.tables.version) {
-      this.post(slot, { type: 'tables', version: job.tables.version, buffer: job.tables.buffer });
-      slot.tablesVersion = job.tables.version;
-    }
+    this.sendTables(slot, job.tables);
     this.post(slot, {
       type: 'run',
       id,

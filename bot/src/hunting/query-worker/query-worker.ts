@@ -14,7 +14,15 @@ const COMPILED_CACHE_SIZE = 64;
 const port = parentPort;
 if (!port) throw new Error('query-worker.ts runs in a worker thread');
 
-let tables: Record<string, Row[]> = {};
+/** Each part's tables (hunting-tables.ts HUNTING_PARTS), replaced when the service sends a newer version. */
+const parts = new Map<string, Record<string, Row[]>>();
+const rowsOf = (name: string): Row[] => {
+  for (const tables of parts.values()) {
+    const rows = tables[name];
+    if (rows) return rows;
+  }
+  return [];
+};
 const compiled = new Map<string, CompiledQuery>();
 const send = (message: FromWorker) => port.postMessage(message);
 
@@ -29,15 +37,15 @@ function compile(query: string): CompiledQuery {
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'tables') {
-    tables = {};
-    tables = unpackTables(message.buffer, HUNTING_SCHEMAS);
+    parts.delete(message.part);
+    parts.set(message.part, unpackTables(message.buffer, HUNTING_SCHEMAS));
     return;
   }
   send({ type: 'started', id: message.id });
   const started = performance.now();
   try {
     const result = compile(message.query).run({
-      rows: (name) => tables[name] ?? [],
+      rows: rowsOf,
       now: new Date(message.now),
       maxRows: message.maxRows,
       outputLimit: message.rowLimit,

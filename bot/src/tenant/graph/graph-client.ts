@@ -258,7 +258,14 @@ export function toUpstreamError(err: unknown): Error {
     if (err.statusCode <= 0) {
       return new UpstreamError(SERVICE, 0, 'unreachable', err.message || String(err.body ?? 'no answer'));
     }
-    return new UpstreamError(SERVICE, err.statusCode, err.code ?? 'unknown', err.message || 'no message');
+    const retryAfter = Number(err.headers?.get('Retry-After') ?? NaN);
+    return new UpstreamError(
+      SERVICE,
+      err.statusCode,
+      err.code ?? 'unknown',
+      err.message || 'no message',
+      Number.isFinite(retryAfter) ? retryAfter : null,
+    );
   }
   if (err instanceof Error) return new UpstreamError(SERVICE, 0, 'request_failed', err.message);
   return new UpstreamError(SERVICE, 0, 'request_failed', String(err));

@@ -1,0 +1,21 @@
+/** Names the aggregation functions use, so a misplaced one gets a helpful error. */
+export const AGGREGATE_NAMES = new Set([
+  'count',
+  'countif',
+  'dcount',
+  'dcountif',
+  'make_set',
+  'make_set_if',
+  'make_list',
+  'make_list_if',
+  'arg_max',
+  'arg_min',
+  'min',
+  'max',
+  'sum',
+  'avg',
+  'take_any',
+  'any',
+  'percentile',
+  'percentiles',
+]);
