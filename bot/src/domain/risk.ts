@@ -6,12 +6,13 @@ import { domainOf, findInstructionRecipients } from './instruction-recipients.js
  * Agent risk: a list of explained signals and a score built from them.
  *
  * Score = sum of the signals' weights (critical 40, high 25, medium 10, low 5), capped at 100.
- * The agent's risk level is its most severe signal ("none" when nothing fired). Weights are
+ * The agent's risk level is its most severe signal that is not informational ("none" when none). Weights are
  * chosen so that one critical finding outranks any two medium ones, and an agent with a
  * maker-credential MCP tool and no user authentication (the Zava breach shape) scores at
  * least 65 whatever else it has.
  *
- * The signals cover the posture indicators Microsoft Defender shows for each agent (docs/posture.md maps them).
+ * The signals cover the posture indicators Microsoft Defender shows for each agent (the README's "Risk signals and
+ * Defender's posture indicators" maps them).
  * Three of those indicators are context rather than a fault: `published`, `production-environment` and
  * `critical-resource` say how much is at stake. They are informational signals: shown with the others, weight 0,
  * and they never set the risk level on their own (an agent with only context signals has level "none", as

@@ -327,7 +327,8 @@ AIAgentsInfo
     CurrentPolicy, NarrowerAt = Timestamp, WidenedBy = LatestTime
 | order by WidenedBy desc`,
   },
-  // Defender's posture indicators (docs/posture.md); each matches the risk signal of the same id in domain/risk.ts.
+  // Defender's posture indicators (README, "Risk signals and Defender's posture indicators"): each matches the risk
+  // signal of the same id in domain/risk.ts.
   {
     id: 'published',
     title: 'Published agents',

@@ -54,7 +54,7 @@ const FINDING_AGENTS: Record<ZavaFinding, ZavaAgentKey[]> = {
   'newly-seen-mcp-server': ['hrPolicy', 'supplierRiskMonitor'],
   'instructions-changed-after-publish': ['payrollQa', 'supplierRiskMonitor'],
   'sharing-widened-to-org': ['salesPlaybook', 'supplierRiskMonitor'],
-  // Defender's posture indicators (docs/posture.md).
+  // Defender's posture indicators (README, "Risk signals and Defender's posture indicators").
   published: ZAVA_AGENT_KEYS.filter((k) => !DRAFTS.includes(k)),
   'weak-instructions': ['supplierFaq', 'fieldPricingHelper'],
   'high-autonomy': ['inventorySync'],
