@@ -130,11 +130,169 @@ const cases: Case[] = [
   },
 ];
 
+// Defender's posture indicators that were not signals before.
+const webSearch = makeTool({ id: 'web', name: 'Web search', kind: 'prebuilt', capability: 'http', connector: null });
+posture();
+function posture() {
+  cases.push(
+    { name: 'published agent', agent: {}, fires: 'published' },
+    {
+      name: 'a draft is not published',
+      agent: { publishStatus: 'draft', publishedAt: null },
+      fires: null,
+      absent: 'published',
+    },
+    {
+      name: 'instructions of 29 characters are weak',
+      agent: { instructions: 'Answer questions on expenses.' },
+      fires: 'weak-instructions',
+    },
+    { name: 'no instructions at all are weak', agent: { instructions: '   ' }, fires: 'weak-instructions' },
+    {
+      name: 'instructions of 30 characters are not weak',
+      agent: { instructions: 'Answer questions on expenses!!' },
+      fires: null,
+    },
+    {
+      name: 'a schedule trigger and a tool that writes: high autonomy',
+      agent: {
+        triggers: [{ name: 'Nightly', kind: 'schedule' }],
+        tools: [makeTool({ operations: [{ name: 'UpdateItem', access: 'write' }] })],
+      },
+      fires: 'high-autonomy',
+    },
+    {
+      name: 'a schedule trigger with read-only tools is not high autonomy',
+      agent: { triggers: [{ name: 'Nightly', kind: 'schedule' }], tools: [makeTool()] },
+      fires: null,
+    },
+    {
+      name: 'a writing tool that only a person starts is not high autonomy',
+      agent: { tools: [makeTool({ operations: [{ name: 'UpdateItem', access: 'write' }] })] },
+      fires: null,
+    },
+    {
+      name: 'an e-mail trigger reads whatever arrives',
+      agent: { triggers: [{ name: 'When a new email arrives', kind: 'email' }] },
+      fires: 'indirect-prompt-injection',
+    },
+    {
+      name: 'a website outside the organization as knowledge',
+      agent: {
+        knowledgeSources: [
+          { name: 'Reviews', kind: 'website', url: 'https://reviews.example/x', connectionMode: 'user' },
+        ],
+      },
+      fires: 'indirect-prompt-injection',
+    },
+    { name: 'a web search tool', agent: { tools: [webSearch] }, fires: 'indirect-prompt-injection' },
+    {
+      name: "the organization's own website is not outside content",
+      agent: {
+        knowledgeSources: [
+          { name: 'Support', kind: 'website', url: 'https://www.zava.example/support', connectionMode: 'user' },
+        ],
+        tools: [{ ...webSearch, serverUrl: 'https://search.zava.example/api' }],
+      },
+      fires: null,
+    },
+    {
+      name: 'an application permission to every site',
+      agent: { permissions: [{ name: 'Sites.Read.All', type: 'application' }] },
+      fires: 'privileged-data-access',
+    },
+    {
+      name: 'delegated permissions and non-data application roles are not privileged data access',
+      agent: {
+        permissions: [
+          { name: 'Files.Read.All', type: 'delegated' },
+          { name: 'AuditLog.Read.All', type: 'application' },
+        ],
+      },
+      fires: null,
+    },
+    {
+      name: 'a tool that writes to ServiceNow',
+      agent: {
+        tools: [makeTool({ connector: 'ServiceNow', operations: [{ name: 'CreateRecord', access: 'write' }] })],
+      },
+      fires: 'privileged-system-access',
+    },
+    {
+      name: 'an MCP server on GitHub that writes',
+      agent: {
+        tools: [
+          makeTool({
+            kind: 'mcpServer',
+            connector: null,
+            serverUrl: 'https://api.githubcopilot.com/mcp/',
+            operations: [{ name: 'create_pull_request', access: 'write' }],
+          }),
+        ],
+      },
+      fires: 'privileged-system-access',
+    },
+    {
+      name: 'reading a business system is not privileged access',
+      agent: { tools: [makeTool({ connector: 'ServiceNow' })] },
+      fires: null,
+    },
+    { name: 'production environment', agent: { environmentType: 'production' }, fires: 'production-environment' },
+    {
+      name: 'a sandbox is not production',
+      agent: { environmentType: 'sandbox' },
+      fires: null,
+      absent: 'production-environment',
+    },
+    { name: 'environment type unknown: not assessed', agent: {}, fires: null, absent: 'production-environment' },
+    { name: 'calls a connected agent', agent: { connectedAgentIds: ['agent-2'] }, fires: 'coordinator-agent' },
+    { name: 'runs child agents', agent: { childAgentIds: ['agent-3'] }, fires: 'coordinator-agent' },
+    { name: 'shared with any tenant', agent: { accessControl: 'anyMultitenant' }, fires: 'cross-tenant-access' },
+    {
+      name: 'the whole organization is not cross-tenant',
+      agent: { accessControl: 'any' },
+      fires: 'org-wide-sharing',
+      absent: 'cross-tenant-access',
+    },
+    { name: 'critical asset', agent: { criticalAsset: true }, fires: 'critical-resource' },
+    { name: 'not classified critical', agent: { criticalAsset: false }, fires: null, absent: 'critical-resource' },
+    {
+      name: 'an open medium alert',
+      agent: {},
+      context: { openAlerts: { high: 0, critical: 0, medium: 1 } },
+      fires: 'active-threat',
+    },
+    {
+      name: 'an open low alert',
+      agent: {},
+      context: { openAlerts: { high: 0, critical: 0, low: 2 } },
+      fires: 'active-threat',
+    },
+    {
+      name: 'with a high alert open, the threat is open-high-alerts alone',
+      agent: {},
+      context: { openAlerts: { high: 1, critical: 0, medium: 3 } },
+      fires: 'open-high-alerts',
+      absent: 'active-threat',
+    },
+    {
+      name: 'no open alert, no active threat',
+      agent: {},
+      context: { openAlerts: { high: 0, critical: 0, medium: 0, low: 0 } },
+      fires: null,
+    },
+  );
+}
+
+/** Faults only: context signals (weight 0) say what is at stake, not what is wrong. */
+const faults = (signals: { id: RiskSignalId; severity: string }[]) =>
+  signals.filter((s) => s.severity !== 'informational').map((s) => s.id);
+
 describe('agent risk signals', () => {
   it.each(cases)('$name', ({ agent, context, fires, absent }) => {
     const risk = assessAgentRisk(makeAgent(agent), ctx(context));
     const ids = risk.signals.map((s) => s.id);
-    if (fires === null) expect(ids).toEqual([]);
+    if (fires === null) expect(faults(risk.signals)).toEqual([]);
     else expect(ids).toContain(fires);
     if (absent) expect(ids).not.toContain(absent);
     for (const s of risk.signals) {
@@ -153,7 +311,33 @@ describe('agent risk signals', () => {
       ctx({ openAlerts: { high: 0, critical: 2 } }),
     );
     expect(everything.score).toBe(100);
-    expect(assessAgentRisk(makeAgent(), ctx())).toEqual({ score: 0, level: 'none', signals: [] });
+    const clean = assessAgentRisk(makeAgent(), ctx());
+    expect(clean).toMatchObject({ score: 0, level: 'none' });
+    expect(clean.signals.map((s) => s.id)).toEqual(['published']);
+    expect(assessAgentRisk(makeAgent({ publishStatus: 'draft', publishedAt: null }), ctx())).toEqual({
+      score: 0,
+      level: 'none',
+      signals: [],
+    });
+  });
+
+  it('context signals weigh nothing and never set the level; the faults among the indicators do', () => {
+    const context = assessAgentRisk(makeAgent({ environmentType: 'production', criticalAsset: true }), ctx());
+    expect(context.signals.map((s) => s.id).sort()).toEqual([
+      'critical-resource',
+      'production-environment',
+      'published',
+    ]);
+    expect(context.signals.every((s) => s.severity === 'informational')).toBe(true);
+    expect(context).toMatchObject({ score: 0, level: 'none' });
+    const weak = assessAgentRisk(makeAgent({ instructions: 'Be helpful.', criticalAsset: true }), ctx());
+    expect(weak).toMatchObject({ score: 10, level: 'medium' });
+    expect(weak.signals[0]?.id).toBe('weak-instructions');
+    const privileged = assessAgentRisk(
+      makeAgent({ permissions: [{ name: 'Mail.Read', type: 'application' }], connectedAgentIds: ['agent-2'] }),
+      ctx(),
+    );
+    expect(privileged).toMatchObject({ score: 25 + 10, level: 'high' });
   });
 
   it.each([

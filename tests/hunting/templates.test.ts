@@ -24,6 +24,17 @@ const REQUIRED: ZavaFinding[] = [
   'dormant',
   'newly-seen-mcp-server',
   'instructions-changed-after-publish',
+  // Defender's posture indicators (active threat has no template: alerts are not in these tables).
+  'published',
+  'weak-instructions',
+  'high-autonomy',
+  'indirect-prompt-injection',
+  'privileged-data-access',
+  'privileged-system-access',
+  'production-environment',
+  'coordinator-agent',
+  'cross-tenant-access',
+  'critical-resource',
 ];
 
 describe('hunting templates on the Zava tenant', () => {

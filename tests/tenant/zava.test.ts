@@ -34,6 +34,8 @@ function riskContext(s: TenantSeed, agent: Agent, now = NOW): RiskContext {
     openAlerts: {
       high: open.filter((a) => a.severity === 'high').length,
       critical: open.filter((a) => a.severity === 'critical').length,
+      medium: open.filter((a) => a.severity === 'medium').length,
+      low: open.filter((a) => a.severity === 'low' || a.severity === 'informational').length,
     },
   };
 }
@@ -86,6 +88,17 @@ const RISK_SIGNALS: RiskSignalId[] = [
   'auth-as-needed',
   'ai-controlled-email',
   'instructions-send-outside',
+  'published',
+  'weak-instructions',
+  'high-autonomy',
+  'indirect-prompt-injection',
+  'privileged-data-access',
+  'privileged-system-access',
+  'production-environment',
+  'coordinator-agent',
+  'cross-tenant-access',
+  'critical-resource',
+  'active-threat',
 ];
 
 describe('Zava demo tenant', () => {
@@ -122,7 +135,10 @@ describe('Zava demo tenant', () => {
 
     it('has at least eight clean agents', () => {
       const clean = seed.agents.filter(
-        (a) => riskOf(a).signals.length === 0 && !Object.keys(HISTORY_CHECKS).some((f) => shows(f as ZavaFinding, a)),
+        // Context signals (published, production environment, critical resource) are not faults.
+        (a) =>
+          riskOf(a).signals.every((s) => s.severity === 'informational') &&
+          !Object.keys(HISTORY_CHECKS).some((f) => shows(f as ZavaFinding, a)),
       );
       expect(clean.length).toBeGreaterThanOrEqual(8);
       for (const a of clean) {

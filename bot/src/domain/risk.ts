@@ -6,10 +6,17 @@ import { domainOf, findInstructionRecipients } from './instruction-recipients.js
  * Agent risk: a list of explained signals and a score built from them.
  *
  * Score = sum of the signals' weights (critical 40, high 25, medium 10, low 5), capped at 100.
- * The agent's risk level is its most severe signal ("none" when nothing fired). Weights are
+ * The agent's risk level is its most severe signal that is not informational ("none" when none). Weights are
  * chosen so that one critical finding outranks any two medium ones, and an agent with a
  * maker-credential MCP tool and no user authentication (the Zava breach shape) scores at
  * least 65 whatever else it has.
+ *
+ * The signals cover the posture indicators Microsoft Defender shows for each agent (the README's "Risk signals and
+ * Defender's posture indicators" maps them).
+ * Three of those indicators are context rather than a fault: `published`, `production-environment` and
+ * `critical-resource` say how much is at stake. They are informational signals: shown with the others, weight 0,
+ * and they never set the risk level on their own (an agent with only context signals has level "none", as
+ * Defender rates such an agent "No known risk").
  */
 
 export type RiskLevel = Severity | 'none';
@@ -27,7 +34,19 @@ export type RiskSignalId =
   | 'author-credentials'
   | 'auth-as-needed'
   | 'ai-controlled-email'
-  | 'instructions-send-outside';
+  | 'instructions-send-outside'
+  // Defender's posture indicators that the signals above did not already cover.
+  | 'published'
+  | 'weak-instructions'
+  | 'high-autonomy'
+  | 'indirect-prompt-injection'
+  | 'privileged-data-access'
+  | 'privileged-system-access'
+  | 'production-environment'
+  | 'coordinator-agent'
+  | 'cross-tenant-access'
+  | 'critical-resource'
+  | 'active-threat';
 
 export interface RiskSignal {
   id: RiskSignalId;
@@ -50,12 +69,36 @@ export interface RiskContext {
   now: Date;
   /** Directory state of a UPN: enabled, disabled, or unknown to the directory. */
   accountState(upn: string): 'enabled' | 'disabled' | 'missing';
-  /** Unresolved alerts whose evidence names this agent, by severity. */
-  openAlerts: { high: number; critical: number };
+  /** Unresolved alerts whose evidence names this agent, by severity (low counts low and informational). */
+  openAlerts: { high: number; critical: number; medium?: number; low?: number };
 }
 
 export const SIGNAL_WEIGHT: Record<Severity, number> = { critical: 40, high: 25, medium: 10, low: 5, informational: 0 };
 export const DORMANT_AFTER_DAYS = 30;
+/** Defender calls instructions shorter than this weak. */
+export const WEAK_INSTRUCTIONS_BELOW = 30;
+
+/** Triggers that start the agent without a person asking: it runs on its own. */
+const AUTONOMOUS_TRIGGERS = new Set(['schedule', 'event', 'email']);
+/** Graph permission families that read or change the organization's content and directory. */
+const DATA_PERMISSION =
+  /^(?:Files|Sites|Mail|MailboxSettings|Chat|ChannelMessage|Calendars|Contacts|Notes|User|Directory|Group|People)\./i;
+/** Business systems (ERP, CRM, HR, finance, IT service management) and software development platforms. */
+const BUSINESS_OR_DEV_SYSTEM =
+  /\b(?:dynamics|sap|salesforce|servicenow|workday|oracle|netsuite|concur|jira|atlassian|github(?:copilot)?|gitlab|azure ?devops|dev\.azure\.com|bitbucket)\b/i;
+
+/** The host of a URL, lower-cased; null when it is not one. */
+function hostOf(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a host belongs to one of the organization's domains (the domain itself or a subdomain). */
+const inDomains = (host: string, domains: string[]) => domains.some((d) => host === d || host.endsWith(`.${d}`));
 
 const OWASP = {
   excessiveAgency: 'LLM06:2025 Excessive Agency',
@@ -239,6 +282,149 @@ const RULES: Rule[] = [
       OWASP.disclosure,
     );
   },
+  (a) =>
+    signal(
+      'published',
+      'informational',
+      'Published agent',
+      a.publishStatus === 'published'
+        ? [
+            `published${a.publishedAt ? ` on ${a.publishedAt.slice(0, 10)}` : ''}: people can use it, so any weakness is live`,
+          ]
+        : [],
+      OWASP.excessiveAgency,
+    ),
+  (a) => {
+    const length = a.instructions.trim().length;
+    return signal(
+      'weak-instructions',
+      'medium',
+      'Weak instructions',
+      length < WEAK_INSTRUCTIONS_BELOW
+        ? [
+            `instructions are ${length} characters (fewer than ${WEAK_INSTRUCTIONS_BELOW}): nothing holds the model to its task, so a prompt can steer it anywhere`,
+          ]
+        : [],
+      OWASP.injection,
+    );
+  },
+  (a) => {
+    const starts = a.triggers.filter((t) => AUTONOMOUS_TRIGGERS.has(t.kind));
+    const acts = a.tools.filter((t) => t.operations.some((o) => o.access === 'write'));
+    return signal(
+      'high-autonomy',
+      'medium',
+      'High autonomy',
+      starts.length > 0 && acts.length > 0
+        ? [
+            ...starts.map((t) => `starts on its own: ${t.kind} trigger "${t.name}", with no person in the loop`),
+            ...acts.map((t) => `and can change things: tool ${t.name} writes`),
+          ]
+        : [],
+      OWASP.excessiveAgency,
+    );
+  },
+  (a) => {
+    const internal = [...new Set([a.createdBy, ...a.owners].map(domainOf))];
+    const outside = (url: string | null) => {
+      const host = hostOf(url);
+      return host === null || !inDomains(host, internal);
+    };
+    return signal(
+      'indirect-prompt-injection',
+      'medium',
+      'Exposed to indirect prompt injection',
+      [
+        ...a.triggers
+          .filter((t) => t.kind === 'email')
+          .map((t) => `e-mail trigger "${t.name}": the text of any incoming message reaches the model`),
+        ...a.knowledgeSources
+          .filter((k) => k.kind === 'website' && outside(k.url))
+          .map((k) => `knowledge ${k.name}: web pages outside the organization (${k.url ?? 'the public web'})`),
+        ...a.tools
+          .filter((t) => t.capability === 'http' && outside(t.serverUrl))
+          .map((t) => `tool ${t.name}: reads web content from ${t.serverUrl ?? 'the public web'}`),
+      ],
+      OWASP.injection,
+    );
+  },
+  (a) =>
+    signal(
+      'privileged-data-access',
+      'high',
+      'Privileged data access',
+      (a.permissions ?? [])
+        .filter((p) => p.type === 'application' && DATA_PERMISSION.test(p.name))
+        .map((p) => `application permission ${p.name}: reads the whole tenant's data with no user signed in`),
+      OWASP.disclosure,
+    ),
+  (a) =>
+    signal(
+      'privileged-system-access',
+      'medium',
+      'Privileged business-system or software-development access',
+      a.tools
+        .filter(
+          (t) =>
+            t.operations.some((o) => o.access === 'write') &&
+            BUSINESS_OR_DEV_SYSTEM.test(`${t.connector ?? ''} ${hostOf(t.serverUrl) ?? ''}`),
+        )
+        .map((t) => `tool ${t.name}: writes to ${t.connector ?? hostOf(t.serverUrl)}`),
+      OWASP.excessiveAgency,
+    ),
+  (a) =>
+    signal(
+      'production-environment',
+      'informational',
+      'Production environment',
+      a.environmentType === 'production'
+        ? [`lives in production environment ${a.environmentId}: it works on real data and real users`]
+        : [],
+      OWASP.excessiveAgency,
+    ),
+  (a) =>
+    signal(
+      'coordinator-agent',
+      'medium',
+      'Coordinator agent',
+      [
+        ...a.connectedAgentIds.map((id) => `calls connected agent ${id}`),
+        ...a.childAgentIds.map((id) => `runs child agent ${id}`),
+      ].map((line) => `${line}: whoever steers this agent steers it too`),
+      OWASP.excessiveAgency,
+    ),
+  (a) =>
+    signal(
+      'cross-tenant-access',
+      'medium',
+      'Cross-tenant access',
+      a.accessControl === 'anyMultitenant'
+        ? ['access control "Any (multi-tenant)": people of other organizations can use it and what it reaches']
+        : [],
+      OWASP.disclosure,
+    ),
+  (a) =>
+    signal(
+      'critical-resource',
+      'informational',
+      'Critical resource',
+      a.criticalAsset === true ? ['classified as a critical asset: a compromise hurts the business most here'] : [],
+      OWASP.excessiveAgency,
+    ),
+  (_a, ctx) => {
+    // Unresolved high and critical alerts are open-high-alerts; this is Defender's "active threat" below them.
+    const { high, critical, medium = 0, low = 0 } = ctx.openAlerts;
+    if (high + critical > 0) return null;
+    return signal(
+      'active-threat',
+      medium > 0 ? 'medium' : 'low',
+      'Active threat: unresolved alerts',
+      [...(medium > 0 ? [`${medium} medium`] : []), ...(low > 0 ? [`${low} low`] : [])].map(
+        (n) => `${n} alert${n.startsWith('1 ') ? '' : 's'} new or in progress`,
+      ),
+      OWASP.injection,
+    );
+  },
 ];
 
 export function assessAgentRisk(agent: Agent, ctx: RiskContext): AgentRisk {
@@ -249,5 +435,7 @@ export function assessAgentRisk(agent: Agent, ctx: RiskContext): AgentRisk {
     100,
     signals.reduce((sum, s) => sum + SIGNAL_WEIGHT[s.severity], 0),
   );
-  return { score, level: signals[0]?.severity ?? 'none', signals };
+  // Context signals (informational) never set the level on their own.
+  const worst = signals.find((s) => s.severity !== 'informational');
+  return { score, level: worst?.severity ?? 'none', signals };
 }

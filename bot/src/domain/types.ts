@@ -84,6 +84,17 @@ export interface TopicAction {
 
 export type TriggerKind = 'message' | 'schedule' | 'event' | 'email';
 
+/** Power Platform environment types (Defender's "production environment" indicator reads this). */
+export type EnvironmentType = 'production' | 'sandbox' | 'developer' | 'trial' | 'default';
+
+/** A Microsoft Graph permission granted to the agent's own identity (Entra agent ID or app registration). */
+export interface AgentPermission {
+  /** The scope or app role ("Sites.Read.All"). */
+  name: string;
+  /** Application permissions act without a signed-in user, over the whole tenant. */
+  type: 'application' | 'delegated';
+}
+
 export interface AgentTrigger {
   name: string;
   kind: TriggerKind;
@@ -127,6 +138,12 @@ export interface Agent extends AgentDefinition {
   blockedAt: string | null;
   blockedBy: string | null;
   blockReason: string | null;
+  /** The type of the environment the agent lives in; absent when the source does not say (not assessed). */
+  environmentType?: EnvironmentType;
+  /** Classified as a critical asset (Defender's critical asset management, or an admin); absent: not classified. */
+  criticalAsset?: boolean;
+  /** Permissions granted to the agent's own identity; absent when the source does not say. */
+  permissions?: AgentPermission[];
 }
 
 /** The changeable parts of an agent, as a submission proposes them. */

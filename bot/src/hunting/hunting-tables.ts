@@ -464,9 +464,15 @@ export function agentRows(agent: Agent, at: Date, objectIdOf: ObjectIdOf): { aiA
     EntraAgentId: '',
     EntraBlueprintId: '',
     ToolsAuthenticationType: agent.tools.length === 0 ? 'None' : makerTools ? 'Maker' : 'User',
-    Permissions: agent.tools.flatMap((t) =>
-      t.operations.map((o) => ({ tool: t.name, operation: o.name, access: o.access })),
-    ),
+    Permissions: [
+      ...agent.tools.flatMap((t) => t.operations.map((o) => ({ tool: t.name, operation: o.name, access: o.access }))),
+      // Graph permissions granted to the agent's own identity (Defender lists them with their consent state).
+      ...(agent.permissions ?? []).map((p) => ({
+        permission: p.name,
+        permissionType: p.type === 'application' ? 'Application' : 'Delegated',
+        state: 'Granted',
+      })),
+    ],
     PublishedStatus: published ? 'Published' : 'Draft',
     LifecycleStatus: agent.lifecycle === 'blocked' ? 'Blocked' : 'Active',
     Availability: ACCESS_NAMES[agent.accessControl],

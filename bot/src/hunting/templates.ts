@@ -29,6 +29,7 @@ const OWASP = {
 
 const LATEST = 'AIAgentsInfo\n| summarize arg_max(Timestamp, *) by AIAgentId';
 const MCP_KIND = '"ModelContextProtocolMetadata"';
+const CURRENT = 'AgentsInfo\n| summarize arg_max(Timestamp, *) by AgentId';
 
 export const HUNTING_TEMPLATES: HuntingTemplate[] = [
   {
@@ -325,6 +326,205 @@ AIAgentsInfo
 | project AIAgentId, AIAgentName = CurrentName, CreatorAccountUpn = Creator, PreviousPolicy = AccessControlPolicy,
     CurrentPolicy, NarrowerAt = Timestamp, WidenedBy = LatestTime
 | order by WidenedBy desc`,
+  },
+  // Defender's posture indicators (README, "Risk signals and Defender's posture indicators"): each matches the risk
+  // signal of the same id in domain/risk.ts.
+  {
+    id: 'published',
+    title: 'Published agents',
+    finds: 'Agents whose current version is published (blocked ones included: publishing is what made them reachable).',
+    why: "Context for every other finding: a published agent's weaknesses are live for everyone it is shared with.",
+    owasp: [OWASP.agency],
+    mitre: ['T1190 Exploit Public-Facing Application'],
+    severity: 'low',
+    tables: ['AgentsInfo'],
+    query: `${CURRENT}
+| where PublishedStatus == "Published"
+| project AIAgentId = AgentId, AIAgentName = AgentName, Platform, LifecycleStatus, LastPublishedDateTime
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'weak-instructions',
+    title: 'Weak instructions',
+    finds:
+      'Agents whose instructions are fewer than 30 characters long (blanks at either end not counted), or missing.',
+    why: 'With almost nothing telling the model what its task is and is not, a user or injected text steers it anywhere.',
+    owasp: [OWASP.injection],
+    mitre: ['T1059 Command and Scripting Interpreter'],
+    severity: 'medium',
+    tables: ['AgentsInfo'],
+    query: `${CURRENT}
+| extend InstructionsLength = strlen(trim(@"\\s+", tostring(Instructions)))
+| where InstructionsLength < 30
+| project AIAgentId = AgentId, AIAgentName = AgentName, Platform, PublishedStatus, InstructionsLength, Instructions
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'high-autonomy',
+    title: 'High autonomy',
+    finds: 'Agents that start on their own (a schedule, event or e-mail trigger) and have a tool that writes.',
+    why: 'Nobody reads the request or the answer before the agent acts: a bad input or a hijack changes data unattended.',
+    owasp: [OWASP.agency],
+    mitre: ['T1053 Scheduled Task/Job'],
+    severity: 'medium',
+    tables: ['AgentsInfo'],
+    query: `let Latest = ${CURRENT.replace('\n', ' ')};
+let SelfStarting = Latest
+| mv-expand Trigger = Triggers
+| where tostring(Trigger.kind) in ("schedule", "event", "email")
+| summarize AutonomousTriggers = make_set(strcat(tostring(Trigger.kind), ": ", tostring(Trigger.displayName))) by AgentId;
+let Writing = Latest
+| mv-expand Permission = Permissions
+| where tostring(Permission.access) == "write"
+| summarize WritingTools = make_set(tostring(Permission.tool)) by AgentId;
+Latest
+| project AgentId, AgentName, Platform, PublishedStatus
+| join kind=inner SelfStarting on AgentId
+| join kind=inner Writing on AgentId
+| project AIAgentId = AgentId, AIAgentName = AgentName, Platform, PublishedStatus, AutonomousTriggers, WritingTools
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'indirect-prompt-injection',
+    title: 'Exposed to indirect prompt injection',
+    finds:
+      "Agents that read content outsiders write: an e-mail trigger, a website knowledge source or a web-reading tool outside the domains of the agent's maker and owners.",
+    why: 'Instructions hidden in a mail or a web page reach the model as if they were data; the agent may follow them with its own tools.',
+    owasp: [OWASP.injection],
+    mitre: ['T1566 Phishing'],
+    severity: 'medium',
+    tables: ['AIAgentsInfo', 'AgentsInfo'],
+    query: `let Latest = ${LATEST.replace('\n', ' ')};
+let OrgDomains = Latest
+| extend Upns = split(strcat(CreatorAccountUpn, ", ", OwnerAccountUpns), ", ")
+| mv-expand Upn = Upns to typeof(string)
+| where isnotempty(Upn)
+| summarize Domains = make_set(tolower(extract(@"([^@]*)$", 1, Upn))) by AIAgentId;
+let WebContent = Latest
+| mv-expand Source = parse_json(KnowledgeDetails)
+| where tostring(Source.source["$kind"]) == "PublicSiteSearchSource"
+| project AIAgentId, Component = strcat("knowledge ", tostring(Source.displayName)), Url = tostring(Source.source.url)
+| union (Latest
+    | mv-expand Tool = AgentToolsDetails
+    | where tostring(Tool.action.operationDetails.capability) == "http"
+    | project AIAgentId, Component = strcat("tool ", tostring(Tool.displayName)),
+        Url = tostring(Tool.action.operationDetails.url))
+| join kind=inner OrgDomains on AIAgentId
+| extend Host = tolower(tostring(parse_url(Url).Host))
+| mv-expand Domain = Domains to typeof(string)
+| summarize Inside = countif(isnotempty(Host) and (Host == Domain or Host endswith strcat(".", Domain)))
+    by AIAgentId, Component, Url
+| where Inside == 0
+| project AIAgentId, Exposure = strcat(Component, ": ", iff(isempty(Url), "the public web", Url));
+let MailTriggers = AgentsInfo
+| summarize arg_max(Timestamp, *) by AgentId
+| mv-expand Trigger = Triggers
+| where tostring(Trigger.kind) == "email"
+| project AIAgentId = AgentId, Exposure = strcat("e-mail trigger: ", tostring(Trigger.displayName));
+WebContent
+| union MailTriggers
+| summarize Exposures = make_set(Exposure) by AIAgentId
+| join kind=inner (Latest | project AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus) on AIAgentId
+| project AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus, Exposures
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'privileged-data-access',
+    title: 'Privileged data access',
+    finds:
+      "Agents whose own identity holds an application permission to the organization's content or directory (Files, Sites, Mail, Chat, Calendars, User, Directory, Group, ...).",
+    why: 'An application permission reads every mailbox, site or file in the tenant with no user signed in: whoever steers the agent reads them too.',
+    owasp: [OWASP.disclosure, OWASP.agency],
+    mitre: ['T1213 Data from Information Repositories', 'T1114 Email Collection'],
+    severity: 'high',
+    tables: ['AgentsInfo'],
+    query: `${CURRENT}
+| mv-expand Permission = Permissions
+| where tostring(Permission.permissionType) == "Application"
+    and tostring(Permission.permission) matches regex @"(?i)^(Files|Sites|Mail|MailboxSettings|Chat|ChannelMessage|Calendars|Contacts|Notes|User|Directory|Group|People)\\."
+| summarize ApplicationPermissions = make_set(tostring(Permission.permission)) by AgentId, AgentName, Platform
+| project AIAgentId = AgentId, AIAgentName = AgentName, Platform, ApplicationPermissions
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'privileged-system-access',
+    title: 'Privileged business-system or software-development access',
+    finds:
+      'Agents with a tool that writes to a business system (Dynamics, SAP, Salesforce, ServiceNow, Workday, Oracle, Concur, ...) or a development platform (GitHub, Azure DevOps, GitLab, Jira, ...).',
+    why: 'A steered agent can change orders, tickets, HR records or code: the blast radius is the business process, not one conversation.',
+    owasp: [OWASP.agency],
+    mitre: ['T1565 Data Manipulation', 'T1195.002 Supply Chain Compromise: Compromise Software Supply Chain'],
+    severity: 'medium',
+    tables: ['AIAgentsInfo'],
+    query: `${LATEST}
+| project AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus, AgentToolsDetails
+| mv-expand Tool = AgentToolsDetails
+| extend Target = trim(" ", strcat(tostring(Tool.action.operationDetails.connector), " ",
+    tolower(tostring(parse_url(tostring(Tool.action.operationDetails.url)).Host))))
+| where Target matches regex @"(?i)\\b(dynamics|sap|salesforce|servicenow|workday|oracle|netsuite|concur|jira|atlassian|github(copilot)?|gitlab|azure ?devops|dev\\.azure\\.com|bitbucket)\\b"
+| mv-expand Operation = Tool.action.operationDetails.operations
+| where tostring(Operation.access) == "write"
+| summarize WritingTools = make_set(strcat(tostring(Tool.displayName), " -> ", Target))
+    by AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'production-environment',
+    title: 'Agents in production environments',
+    finds:
+      'Agents whose environment is a production environment (agents whose environment type is unknown are left out).',
+    why: 'Context for every other finding: production agents work on real data for real users.',
+    owasp: [OWASP.agency],
+    mitre: ['T1078 Valid Accounts'],
+    severity: 'low',
+    tables: ['AIAgentsInfo'],
+    query: `${LATEST}
+| extend EnvironmentType = tostring(parse_json(RawAgentInfo).environmentType)
+| where EnvironmentType == "production"
+| project AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus, EnvironmentId, EnvironmentType
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'coordinator-agent',
+    title: 'Coordinator agents',
+    finds: 'Agents that call connected agents or run child agents.',
+    why: 'Whoever steers a coordinator steers every agent it calls, with their tools: a larger blast radius than the agent alone.',
+    owasp: [OWASP.agency],
+    mitre: ['T1570 Lateral Tool Transfer'],
+    severity: 'medium',
+    tables: ['AgentsInfo'],
+    query: `${CURRENT}
+| where array_length(ConnectedAgents) > 0
+| project AIAgentId = AgentId, AIAgentName = AgentName, Platform, PublishedStatus, ConnectedAgents
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'cross-tenant-access',
+    title: 'Cross-tenant access',
+    finds: 'Agents shared with "Any (multi-tenant)": people of other Microsoft Entra tenants can use them.',
+    why: 'Outsiders reach the agent and whatever it reaches; nothing in the organization governs who they are.',
+    owasp: [OWASP.disclosure],
+    mitre: ['T1199 Trusted Relationship'],
+    severity: 'medium',
+    tables: ['AIAgentsInfo'],
+    query: `${LATEST}
+| where AccessControlPolicy == "Any (multi-tenant)"
+| project AIAgentId, AIAgentName, CreatorAccountUpn, AgentStatus, AccessControlPolicy, Platform
+| order by AIAgentName asc`,
+  },
+  {
+    id: 'critical-resource',
+    title: 'Critical resources',
+    finds: 'Agents classified as critical assets.',
+    why: 'Context for every other finding: a weakness on a critical agent comes first.',
+    owasp: [OWASP.agency],
+    mitre: ['T1078 Valid Accounts'],
+    severity: 'low',
+    tables: ['AgentsInfo'],
+    query: `${CURRENT}
+| where tobool(RawAgentInfo.criticalAsset) == true
+| project AIAgentId = AgentId, AIAgentName = AgentName, Platform, PublishedStatus
+| order by AIAgentName asc`,
   },
 ];
 

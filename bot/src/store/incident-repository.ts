@@ -21,8 +21,8 @@ const evidenceIds = (alert: Alert) => ({
 const RUNTIME_PAGE = 5000;
 
 /** Alerts, the incidents that group them, and the protection events behind them. */
-/** Open high and critical alerts per agent id. */
-export type OpenHighAlertCounts = Map<string, { high: number; critical: number }>;
+/** Unresolved alerts per agent by severity (`low` counts low and informational): every one, not only high. */
+export type OpenHighAlertCounts = Map<string, { high: number; critical: number; medium: number; low: number }>;
 
 export class IncidentRepository {
   constructor(private readonly db: Sql) {}
@@ -210,14 +210,16 @@ export class IncidentRepository {
 
   /** Open alerts whose evidence names an agent, counted per agent and severity, for agent risk. */
   async openHighAlertCounts(q: Sql = this.db): Promise<OpenHighAlertCounts> {
-    const rows = await q.query<{ agent_id: string; high: number; critical: number }>(
+    const rows = await q.query<{ agent_id: string; high: number; critical: number; medium: number; low: number }>(
       `select agent_id, count(*) filter (where severity_rank = $1)::int as high,
-              count(*) filter (where severity_rank = $2)::int as critical
+              count(*) filter (where severity_rank = $2)::int as critical,
+              count(*) filter (where severity_rank = $3)::int as medium,
+              count(*) filter (where severity_rank < $3)::int as low
        from alerts, unnest(agent_ids) as agent_id
-       where status <> 'resolved' and severity_rank >= $1 group by agent_id`,
-      [SEVERITIES.indexOf('high'), SEVERITIES.indexOf('critical')],
+       where status <> 'resolved' group by agent_id`,
+      [SEVERITIES.indexOf('high'), SEVERITIES.indexOf('critical'), SEVERITIES.indexOf('medium')],
     );
-    return new Map(rows.map((r) => [r.agent_id, { high: r.high, critical: r.critical }]));
+    return new Map(rows.map((r) => [r.agent_id, { high: r.high, critical: r.critical, medium: r.medium, low: r.low }]));
   }
 
   async openAlertByDedupKey(tx: Sql, dedupKey: string): Promise<Alert | null> {

@@ -4,15 +4,17 @@ import type {
   AgentSnapshot,
   AgentTool,
   AgentTopic,
+  AgentPermission,
   AgentTrigger,
   AuthenticationTrigger,
+  EnvironmentType,
   KnowledgeSource,
   Platform,
   UserAuthenticationType,
 } from '../../../domain/types.js';
 import { stableGuid } from '../tenant-seed.js';
 import type { ZavaAgentKey } from './ids.js';
-import { agentIdOf } from './ids.js';
+import { agentIdOf, ZAVA_ENVIRONMENTS } from './ids.js';
 import { onMessage } from './agent-parts.js';
 
 /** One Zava agent as written down: the defaults are those of a clean, published, in-use agent. */
@@ -49,9 +51,22 @@ export interface ZavaAgentSpec {
   childAgents?: ZavaAgentKey[];
   channels?: string[];
   blocked?: { at: string; by: string; reason: string };
+  /** Classified as a critical asset. */
+  criticalAsset?: boolean;
+  /** Graph permissions granted to the agent's own identity. */
+  permissions?: AgentPermission[];
   /** Earlier versions, oldest first; each becomes a snapshot taken at `at` with `changes` applied. */
   history?: { at: string; changes: Partial<Agent> }[];
 }
+
+/** Zava's environments: the default one every maker lands in, and production environments for the departments. */
+const ENVIRONMENT_TYPES: Record<string, EnvironmentType> = {
+  [ZAVA_ENVIRONMENTS.default]: 'default',
+  [ZAVA_ENVIRONMENTS.finance]: 'production',
+  [ZAVA_ENVIRONMENTS.sales]: 'production',
+  [ZAVA_ENVIRONMENTS.hr]: 'production',
+  [ZAVA_ENVIRONMENTS.foundry]: 'production',
+};
 
 export const groupIdOf = (name: string) => stableGuid(`zava:group:${name}`);
 
@@ -90,6 +105,9 @@ export function buildAgent(s: ZavaAgentSpec): Agent {
     knowledgeSources: s.knowledgeSources ?? [],
     topics: s.topics ?? [],
     triggers: s.triggers ?? [onMessage],
+    ...(ENVIRONMENT_TYPES[s.environmentId] ? { environmentType: ENVIRONMENT_TYPES[s.environmentId] } : {}),
+    ...(s.criticalAsset ? { criticalAsset: true } : {}),
+    ...(s.permissions ? { permissions: s.permissions } : {}),
   };
 }
 

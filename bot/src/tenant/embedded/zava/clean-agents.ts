@@ -118,6 +118,8 @@ export function cleanAgentSpecs(t: SeedClock): ZavaAgentSpec[] {
       name: 'Release Notes Writer',
       platform: 'azureAIFoundry',
       environmentId: ENV.foundry,
+      // Delegated: acts only as the signed-in person, so not privileged.
+      permissions: [{ name: 'User.Read', type: 'delegated' }],
       maker: upnOf('henrietta'),
       description: 'Writes release notes from merged pull requests.',
       instructions: 'List the work items merged since the last release and write customer-facing release notes.',

@@ -1,6 +1,9 @@
 import type { RiskSignalId } from '../../../domain/risk.js';
 import type { ZavaAgentKey } from './ids.js';
-import { ZAVA_AGENT_IDS } from './ids.js';
+import { ZAVA_AGENT_IDS, ZAVA_AGENT_KEYS } from './ids.js';
+
+/** The two drafts; every other Zava agent is published (Defender's "published agent" indicator). */
+const DRAFTS: ZavaAgentKey[] = ['sustainabilityReport', 'budgetDraftHelper'];
 
 /**
  * Findings the Zava agents are built to show: the risk signals of domain/risk.ts, and the history-based
@@ -51,6 +54,39 @@ const FINDING_AGENTS: Record<ZavaFinding, ZavaAgentKey[]> = {
   'newly-seen-mcp-server': ['hrPolicy', 'supplierRiskMonitor'],
   'instructions-changed-after-publish': ['payrollQa', 'supplierRiskMonitor'],
   'sharing-widened-to-org': ['salesPlaybook', 'supplierRiskMonitor'],
+  // Defender's posture indicators (README, "Risk signals and Defender's posture indicators").
+  published: ZAVA_AGENT_KEYS.filter((k) => !DRAFTS.includes(k)),
+  'weak-instructions': ['supplierFaq', 'fieldPricingHelper'],
+  'high-autonomy': ['inventorySync'],
+  'indirect-prompt-injection': ['shipmentTracker', 'competitorResearch'],
+  'privileged-data-access': ['engineeringRunbook'],
+  'privileged-system-access': ['engineeringRunbook', 'itHelpdesk', 'travelBooking'],
+  // Every agent outside the default environment: finance, sales, HR and the Foundry projects are production.
+  'production-environment': [
+    'customerBillingAgent',
+    'invoiceReconciliation',
+    'expensePolicy',
+    'procurementPolicy',
+    'vendorCatalogSync',
+    'supplierFaq',
+    'supplierRiskMonitor',
+    'salesOutreach',
+    'partnerOnboarding',
+    'salesPlaybook',
+    'fieldPricingHelper',
+    'onboardingBuddy',
+    'hrPolicy',
+    'payrollQa',
+    'benefitsQa',
+    'engineeringRunbook',
+    'dataWarehouseQa',
+    'releaseNotes',
+    'docsSearch',
+  ],
+  'coordinator-agent': ['customerBillingAgent', 'hrPolicy'],
+  'cross-tenant-access': ['partnerOnboarding'],
+  'critical-resource': ['customerBillingAgent', 'payrollQa'],
+  'active-threat': ['customerBillingAgent', 'facilitiesRequest'],
 };
 
 /** Findings shown by a pending Zava submission's proposed version rather than by an agent, by submission key. */

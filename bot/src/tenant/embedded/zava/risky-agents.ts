@@ -80,6 +80,8 @@ export function riskyAgentSpecs(t: SeedClock): ZavaAgentSpec[] {
       name: 'Customer Billing Agent',
       platform: 'copilotStudio',
       environmentId: ENV.finance,
+      // The finance team's agent of record: Defender's critical asset management classifies it critical.
+      criticalAsset: true,
       maker: nestor,
       description:
         'Answers customer billing questions for Finance and Customer Service: invoices, payment status, and ' +
@@ -232,6 +234,8 @@ export function riskyAgentSpecs(t: SeedClock): ZavaAgentSpec[] {
       name: 'Engineering Runbook Agent',
       platform: 'azureAIFoundry',
       environmentId: ENV.foundry,
+      // Its Entra agent identity reads every SharePoint site (runbooks live in many), with no user signed in.
+      permissions: [{ name: 'Sites.Read.All', type: 'application' }],
       maker: upnOf('johanna'),
       description: 'Walks on-call engineers through runbooks and opens issues in the service repositories.',
       instructions:
@@ -745,6 +749,7 @@ export function riskyAgentSpecs(t: SeedClock): ZavaAgentSpec[] {
       name: 'Payroll Q&A Agent',
       platform: 'copilotStudio',
       environmentId: ENV.hr,
+      criticalAsset: true,
       maker: upnOf('joni'),
       description: 'Answers payroll questions: pay dates, payslips, tax forms and deductions.',
       instructions:
