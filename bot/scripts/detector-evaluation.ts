@@ -46,7 +46,12 @@ export function evaluateSources(examples: readonly CorpusExample[], prose: reado
   }));
   for (const source of sources) {
     const keep = order.map((i) => examples[i]!.source !== source);
-    const model = loadLexicalModel(trainFeaturized(featurized.filter((_, k) => keep[k])));
+    const model = loadLexicalModel(
+      trainFeaturized(
+        featurized.filter((_, k) => keep[k]),
+        { sources: sourceIndices(order.filter((_, k) => keep[k]).map((i) => examples[i]!)) },
+      ),
+    );
     const charLm = loadCharLm(
       trainCharLm(
         order.filter((i, k) => keep[k] && examples[i]!.label === 0).map((i) => examples[i]!.text),
@@ -94,8 +99,18 @@ function scoreWith(model: LoadedLexicalModel, charLm: LoadedCharLm, text: string
   return detectJailbreak(text, { model, charLm }).flagged;
 }
 
+/** Each example's source as a number, in order of first appearance: the folds of the threshold. */
+export function sourceIndices(examples: readonly { source: string }[]): number[] {
+  const ids = new Map<string, number>();
+  return examples.map((e) => {
+    let id = ids.get(e.source);
+    if (id === undefined) ids.set(e.source, (id = ids.size));
+    return id;
+  });
+}
+
 /** The indices of `interleave`'s order. */
-function interleaveIndices(examples: readonly { label: 0 | 1 }[]): number[] {
+export function interleaveIndices(examples: readonly { label: 0 | 1 }[]): number[] {
   const pos: number[] = [];
   const neg: number[] = [];
   examples.forEach((e, i) => (e.label === 1 ? pos : neg).push(i));

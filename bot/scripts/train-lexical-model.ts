@@ -9,7 +9,7 @@ import type { LexicalModel, TrainingExample } from '../src/protection/lexical-mo
 import type { CorpusExample } from './detection-corpora.js';
 import { loadCorpora, loadProse } from './detection-corpora.js';
 import { dataTrainingDocuments, loadInjectionCorpora } from './injection-corpora.js';
-import { interleave } from './detector-evaluation.js';
+import { interleave, interleaveIndices, sourceIndices } from './detector-evaluation.js';
 import { BENIGN_SET, JAILBREAK_SET, loadLabelledSet } from './detector-report.js';
 
 /**
@@ -57,7 +57,9 @@ export interface ShippedModels {
 }
 
 export function trainShippedModels(set: TrainingSet = trainingSet(), dir?: string): ShippedModels {
-  const lexical = trainLexicalModel(trainingExamples(set));
+  const lexical = trainLexicalModel(trainingExamples(set), {
+    sources: sourceIndices(interleaveIndices(set.examples).map((i) => set.examples[i]!)),
+  });
   const prose = loadProse(dir);
   const charLm = trainCharLm(
     set.examples.filter((e) => e.label === 0).map((e) => e.text),

@@ -1,7 +1,8 @@
 import { findAdversarialSuffix } from './adversarial-suffix.js';
 import { mostImprobableWindow, shippedCharLm } from './detector/char-lm.js';
 import type { LoadedCharLm } from './detector/char-lm.js';
-import { scoreLexical, shippedLexicalModel } from './lexical-model.js';
+import { harmfulRequest } from './detector/intent.js';
+import { MAX_TEXT_CHARS, boundText, scoreLexical, shippedLexicalModel } from './lexical-model.js';
 import type { LoadedLexicalModel } from './lexical-model.js';
 import { JAILBREAK_PATTERNS, JOINED_KEYWORDS, REVERSED_MARKERS, ROT13_MARKERS } from './jailbreak-patterns.js';
 import { normalizeText, rot13 } from './text-normalize.js';
@@ -51,7 +52,8 @@ export interface JailbreakDetectorOptions {
 }
 
 export const DEFAULT_JAILBREAK_THRESHOLD = 0.5;
-export const DEFAULT_MAX_CHARS = 8_000;
+/** The same bound as the lexical model's, so that the model reads at scoring what it read in training. */
+export const DEFAULT_MAX_CHARS = MAX_TEXT_CHARS;
 
 const MAX_BLOBS = 4;
 const MAX_BLOB_CHARS = 4_096;
@@ -96,11 +98,11 @@ function cachedAnalysis(
     if (hit) return hit;
   }
   const map: FeatureMap = new Map();
-  const bounded = bound(text, maxChars);
-  analyze(bounded, map, true);
+  const bounded = boundText(text, maxChars);
+  const normalized = analyze(bounded, map, true);
   if (lexical) {
-    addLexical(bounded, map, model ?? shippedLexicalModel());
-    addCharLm(bounded, map, charLm ?? shippedCharLm());
+    addLexical(bounded, normalized, map, model ?? shippedLexicalModel());
+    addCharLmAndIntent(bounded, normalized, map, charLm ?? shippedCharLm());
   }
   const features = [...map.values()].sort((a, b) => b.weight - a.weight);
   const result = { score: noisyOr(features), features };
@@ -115,11 +117,11 @@ function cachedAnalysis(
  * The lexical model's vote: at or above its threshold it becomes a feature whose weight grows from 0.5
  * (flags alone) to 0.9 with the probability; below, it adds nothing, so it never tips weak patterns over.
  */
-function addLexical(text: string, out: FeatureMap, model: LoadedLexicalModel | null): void {
+function addLexical(text: string, normalized: string, out: FeatureMap, model: LoadedLexicalModel | null): void {
   if (!model) return;
   // Short follow-ups ("Send it now.") carry too few words to weigh; the patterns still read them.
   if (countWords(text) < MIN_LEXICAL_WORDS) return;
-  const { probability, top } = scoreLexical(model, text, true, 5, model.threshold);
+  const { probability, top } = scoreLexical(model, text, true, 5, model.threshold, normalized);
   if (probability < model.threshold) return;
   const weight = Math.min(0.9, 0.5 + ((probability - model.threshold) * 0.4) / (1 - model.threshold));
   add(
@@ -134,18 +136,37 @@ function addLexical(text: string, out: FeatureMap, model: LoadedLexicalModel | n
  * The character model's vote: a window of the text more improbable than ordinary text gets (token soup,
  * an adversarial suffix) is a feature that flags alone: the threshold is already the 99.5th percentile of
  * ordinary text's worst window, so reaching it is the evidence.
+ *
+ * Then the intent structure (detector/intent.ts): a request for something harmful wrapped in two or more
+ * kinds of persuasion flags; with one kind it is a weak feature that needs another; followed by a window
+ * above the character model's soft threshold (98th percentile of ordinary text) it is a suffixed request.
  */
-function addCharLm(text: string, out: FeatureMap, model: LoadedCharLm | null): void {
-  if (!model) return;
-  const w = mostImprobableWindow(model, text);
-  if (!w || w.entropy < model.threshold) return;
-  const weight = Math.min(0.8, 0.5 + (w.entropy - model.threshold) * 0.3);
-  add(
-    out,
-    'adversarial-suffix.char-lm',
-    Math.round(weight * 1000) / 1000,
-    `${w.entropy.toFixed(2)} nats/char: ${w.excerpt}`,
-  );
+function addCharLmAndIntent(text: string, normalized: string, out: FeatureMap, model: LoadedCharLm | null): void {
+  const w = model ? mostImprobableWindow(model, text) : null;
+  if (model && w && w.entropy >= model.threshold) {
+    const weight = Math.min(0.8, 0.5 + (w.entropy - model.threshold) * 0.3);
+    add(
+      out,
+      'adversarial-suffix.char-lm',
+      Math.round(weight * 1000) / 1000,
+      `${w.entropy.toFixed(2)} nats/char: ${w.excerpt}`,
+    );
+  }
+  const intent = harmfulRequest(normalized);
+  if (!intent) return;
+  if (intent.persuasion.length >= 2) {
+    add(out, 'intent.persuaded-harmful-request', 0.55, `${intent.harm} + ${intent.persuasion.join(', ')}`);
+  } else if (intent.persuasion.length === 1) {
+    add(out, 'intent.persuaded-harmful-request', 0.3, `${intent.harm} + ${intent.persuasion[0]}`);
+  }
+  if (model && w && w.entropy >= model.softThreshold) {
+    add(
+      out,
+      'adversarial-suffix.harmful-request',
+      0.6,
+      `${intent.harm} + ${w.entropy.toFixed(2)} nats/char: ${w.excerpt}`,
+    );
+  }
 }
 
 const MIN_LEXICAL_WORDS = 8;
@@ -157,7 +178,8 @@ function countWords(text: string): number {
   return n;
 }
 
-function analyze(raw: string, out: FeatureMap, decodeBlobs: boolean): void {
+/** Returns the normalized text, which the models read too. */
+function analyze(raw: string, out: FeatureMap, decodeBlobs: boolean): string {
   const n = normalizeText(raw);
   matchPatterns(n.text, out);
 
@@ -181,10 +203,11 @@ function analyze(raw: string, out: FeatureMap, decodeBlobs: boolean): void {
   const suffix = findAdversarialSuffix(raw);
   if (suffix) add(out, 'adversarial-suffix', suffix.weight, suffix.excerpt);
 
-  if (!decodeBlobs) return;
+  if (!decodeBlobs) return n.text;
   for (const decoded of decodedBlobs(raw)) decodeAndMatch(decoded.text, decoded.kind, out);
   if (countDistinct(n.text, ROT13_MARKERS) >= 2) decodeAndMatch(rot13(n.text), 'rot13', out);
   if (countDistinct(n.text, REVERSED_MARKERS) >= 2) decodeAndMatch([...n.text].reverse().join(''), 'reversed', out);
+  return n.text;
 }
 
 /** Matches the pattern table; returns how many features were new or stronger. */
@@ -251,12 +274,6 @@ function noisyOr(features: Iterable<JailbreakFeature>): number {
   let keep = 1;
   for (const f of features) keep *= 1 - f.weight;
   return Math.round((1 - keep) * 1000) / 1000;
-}
-
-function bound(text: string, maxChars: number): string {
-  if (text.length <= maxChars) return text;
-  const head = Math.floor(maxChars * 0.75);
-  return `${text.slice(0, head)}\n${text.slice(text.length - (maxChars - head))}`;
 }
 
 // ---- a whole request -----------------------------------------------------------------------------

@@ -73,9 +73,26 @@ function hashString(s: string, salt: number): number {
 const seen = new Uint32Array(DIM);
 let stamp = 0;
 
-/** The distinct buckets of a text's n-grams. Linear in the text (bounded by CHAR_HEAD + CHAR_TAIL for characters). */
+/**
+ * At most this many characters of a text are read, in training as in scoring: its first 3/4 and last 1/4
+ * (the detector bounds a message the same way, so the model sees at scoring what it saw in training).
+ */
+export const MAX_TEXT_CHARS = 2_000;
+
+/** The text itself when short enough, else its first 3/4 and last 1/4 of `max` characters. */
+export function boundText(text: string, max: number = MAX_TEXT_CHARS): string {
+  if (text.length <= max) return text;
+  const head = Math.floor(max * 0.75);
+  return `${text.slice(0, head)}\n${text.slice(text.length - (max - head))}`;
+}
+
+/** The distinct buckets of a text's n-grams. Bounded: at most MAX_TEXT_CHARS characters are read. */
 export function featureBuckets(text: string): Int32Array {
-  const normalized = normalizeText(text).text;
+  return normalizedBuckets(normalizeText(boundText(text)).text);
+}
+
+/** The buckets of text already normalized (and bounded) by the caller: the detector normalizes once. */
+export function normalizedBuckets(normalized: string): Int32Array {
   stamp = (stamp + 1) >>> 0;
   if (stamp === 0) {
     seen.fill(0);
@@ -125,8 +142,10 @@ export function scoreLexical(
   explain = false,
   topN = 5,
   explainAbove = 0,
+  /** The bounded text's normalized form when the caller has it already. */
+  normalized?: string,
 ): LexicalScore {
-  const buckets = featureBuckets(text);
+  const buckets = normalized === undefined ? featureBuckets(text) : normalizedBuckets(normalized);
   const probability = sigmoid(dot(model.w, buckets, model.bias));
   const top = explain && probability >= explainAbove ? explainLexical(model, text, buckets.length, topN) : [];
   return { probability, top };
@@ -139,7 +158,7 @@ function explainLexical(
   bucketCount: number,
   topN: number,
 ): { ngram: string; weight: number }[] {
-  const normalized = normalizeText(text).text;
+  const normalized = normalizeText(boundText(text)).text;
   const norm = 1 / Math.sqrt(Math.max(1, bucketCount));
   const best = new Map<string, number>();
   const consider = (ngram: string, bucket: number) => {
@@ -187,9 +206,15 @@ export interface TrainingOptions {
    * the threshold is the quantile of each benign document's highest out-of-fold score.
    */
   groups?: readonly number[];
+  /**
+   * The source of each example (any number): when given, folds are made of whole sources (source modulo
+   * `folds`), so the threshold is set by scores of benign text from sources the fold's model never saw,
+   * which is what a deployment meets.
+   */
+  sources?: readonly number[];
 }
 
-const DEFAULTS: Required<Omit<TrainingOptions, 'groups'>> = {
+const DEFAULTS: Required<Omit<TrainingOptions, 'groups' | 'sources'>> = {
   epochs: 20,
   learningRate: 2,
   l2: 1e-4,
@@ -215,7 +240,7 @@ export function featurize(examples: readonly TrainingExample[]): FeaturizedExamp
  */
 function fit(
   data: readonly FeaturizedExample[],
-  o: Required<Omit<TrainingOptions, 'groups'>>,
+  o: Required<Omit<TrainingOptions, 'groups' | 'sources'>>,
 ): { w: Float64Array; bias: number } {
   const w = new Float64Array(DIM);
   let bias = 0;
@@ -244,7 +269,8 @@ function fit(
 export function trainFeaturized(data: readonly FeaturizedExample[], options: TrainingOptions = {}): LexicalModel {
   const o = { ...DEFAULTS, ...options };
   const groups = options.groups;
-  const foldOf = (i: number) => (groups ? groups[i]! : i) % o.folds;
+  const sources = options.sources;
+  const foldOf = (i: number) => (sources ? sources[i]! : groups ? groups[i]! : i) % o.folds;
   const groupMax = new Map<number, number>();
   for (let f = 0; f < o.folds; f++) {
     const train = data.filter((_, i) => foldOf(i) !== f);
@@ -280,7 +306,7 @@ export function trainFeaturized(data: readonly FeaturizedExample[], options: Tra
       epochs: o.epochs,
       learningRate: o.learningRate,
       l2: o.l2,
-      thresholdRule: `${o.quantile * 100}th percentile of ${o.folds}-fold out-of-fold benign ${groups ? 'documents (highest segment)' : 'scores'}, at least ${o.minThreshold}`,
+      thresholdRule: `${o.quantile * 100}th percentile of ${o.folds}-fold out-of-fold benign ${groups ? 'documents (highest segment)' : 'scores'}${sources ? ' (folds of whole sources)' : ''}, at least ${o.minThreshold}`,
     },
   };
 }

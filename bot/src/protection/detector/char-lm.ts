@@ -32,6 +32,11 @@ export interface CharLmModel {
   version: 1;
   /** Mean negative log-probability (nats per character) of a window at or above which it reads as token soup. */
   threshold: number;
+  /**
+   * A lower bar (a lower quantile of the same windows): not evidence alone, but a window this improbable
+   * after a harmful request reads as an adversarial suffix (detector/intent.ts).
+   */
+  softThreshold: number;
   /** Bigram-context counts, SYMBOLS^2 entries, and hashed trigram counts, each uint16 little-endian base64. */
   contexts: string;
   trigrams: string;
@@ -40,6 +45,7 @@ export interface CharLmModel {
 
 export interface LoadedCharLm {
   threshold: number;
+  softThreshold: number;
   /** False while training adjusts the counts (no cached sums). */
   frozen?: boolean;
   ctx: Uint16Array;
@@ -158,6 +164,8 @@ function excerptAt(text: string, at: number): string {
 export interface CharLmOptions {
   /** The quantile of benign texts' highest-window entropy used as the threshold. */
   quantile?: number;
+  /** The quantile used as the soft threshold. */
+  softQuantile?: number;
 }
 
 /**
@@ -170,6 +178,7 @@ export function trainCharLm(
   prose: readonly string[] = [],
 ): CharLmModel {
   const quantile = options.quantile ?? 0.995;
+  const softQuantile = options.softQuantile ?? 0.98;
   const ctx32 = new Uint32Array(SYMBOLS * SYMBOLS);
   const tri32 = new Uint32Array(TRI);
   let characters = 0;
@@ -186,7 +195,7 @@ export function trainCharLm(
   const tri = cap(tri32);
   // The threshold: how improbable the worst window of ordinary text gets. Scored in-sample (the
   // trigrams of each text are in the counts), so each text's own counts are taken out first.
-  const loaded: LoadedCharLm = { threshold: 0, ctx, tri };
+  const loaded: LoadedCharLm = { threshold: 0, softThreshold: 0, ctx, tri };
   const highs: number[] = [];
   for (const text of benign) {
     if (looksLikeCode(text)) continue;
@@ -197,17 +206,21 @@ export function trainCharLm(
     if (w) highs.push(w.entropy);
   }
   highs.sort((a, b) => a - b);
-  const threshold = highs.length ? highs[Math.min(highs.length - 1, Math.floor(quantile * highs.length))]! : 4;
+  const at = (q: number, none: number) =>
+    highs.length ? highs[Math.min(highs.length - 1, Math.floor(q * highs.length))]! : none;
+  const threshold = at(quantile, 4);
+  const softThreshold = at(softQuantile, 3);
   const b64 = (a: Uint16Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
   return {
     version: 1,
     threshold: Math.round(threshold * 1000) / 1000,
+    softThreshold: Math.round(softThreshold * 1000) / 1000,
     contexts: b64(ctx),
     trigrams: b64(tri),
     trainedOn: {
       texts: benign.length + prose.length,
       characters,
-      thresholdRule: `${quantile * 100}th percentile of the benign texts' most improbable ${WINDOW}-character window, code left out (each text scored without its own counts)`,
+      thresholdRule: `${quantile * 100}th (soft: ${softQuantile * 100}th) percentile of the benign texts' most improbable ${WINDOW}-character window, code left out (each text scored without its own counts)`,
     },
   };
 }
@@ -230,6 +243,7 @@ export function loadCharLm(model: CharLmModel): LoadedCharLm {
   };
   return {
     threshold: model.threshold,
+    softThreshold: model.softThreshold ?? model.threshold,
     frozen: true,
     ctx: u16(model.contexts, SYMBOLS * SYMBOLS),
     tri: u16(model.trigrams, TRI),

@@ -1,0 +1,80 @@
+/**
+ * The intent structure of a request, for attacks with no trigger words: a request for something
+ * harmful, wrapped in persuasion (an authority or a study cited, a protective or educational purpose,
+ * a professional role, a hypothetical frame: the PAP taxonomy of Zeng et al. 2024, also PAIR's and
+ * TAP's rewordings), or followed by token soup (GCG, random search). Neither half is evidence alone:
+ * people ask about fraud to avoid it, and researchers cite studies. Together they are the shape of a
+ * persuasive or suffixed jailbreak, whatever its wording.
+ *
+ * The lists below are written from harm taxonomies (HarmBench's categories: weapons, cybercrime,
+ * illegal goods, fraud, harassment, hate, self-harm, misinformation) and persuasion taxonomies, not
+ * from any corpus's sentences. They run on normalized text (lower case, single spaces), are linear
+ * regular expressions without nested repetition, and read at most MAX_CHARS characters.
+ */
+
+const MAX_CHARS = 4_000;
+
+const HARM_OBJECT =
+  '(?:(?:pipe |car |nail |dirty )?bombs?|explosives?|detonators?|napalm|thermite|nerve (?:agents?|gas)|sarin|ricin|anthrax|' +
+  'bioweapons?|biological weapons?|chemical weapons?|weapons? of mass|dimethylmercury|toxins?|poisons?|poisoning|' +
+  'meth(?:amphetamine)?|cocaine|heroin|fentanyl|illegal drugs|narcotics|firearms?|guns?|ghost guns?|silencers?|ammunition|weapons?|' +
+  'malware|ransomware|keyloggers?|computer virus(?:es)?|trojans?|botnets?|rootkits?|exploits?|zero-days?|sql injection|ddos|' +
+  'phishing|spyware|backdoors?|credit card (?:numbers|fraud|details)|counterfeit\\w*|money laundering|launder\\w* money|' +
+  'ponzi|pyramid schemes?|scams?|fraud\\w*|identity theft|tax evasion|smuggl\\w+|traffick\\w+|child (?:sexual|porn)\\w*|' +
+  'self-harm|suicide|murder\\w*|assassinat\\w+|kidnap\\w*|tortur\\w+|hate speech|racist|racial slurs?|slurs|harass\\w*|' +
+  'cyberbully\\w*|bully\\w*|stalk\\w*|blackmail\\w*|extort\\w*|propaganda|disinformation|misinformation|fake news|' +
+  'terroris\\w+|extremis\\w+|genocide|hack(?:ing)? into|break(?:ing)? into|steal\\w*|stolen|shoplift\\w*|hotwir\\w+|' +
+  'evad\\w+ (?:the )?(?:police|taxes|detection|law enforcement|security)|data breach\\w*|breach\\w* (?:a|the|their) |' +
+  'dox\\w*|deepfakes?|sexually explicit|porn\\w*|(?:kill|hurt|harm|attack|injure|poison) (?:someone|somebody|a person|people|others|him|her|them|my)|' +
+  'interrogation methods|unauthori[sz]ed (?:access|interrogation|surveillance)|bypass\\w* (?:security|authentication|a paywall|drm)|' +
+  // Ways of doing harm rather than objects: secrecy, illegality, violence, hatred, manipulation, intrusion.
+  'without (?:getting caught|being (?:caught|detected|suspected|noticed|traced)|(?:official )?permission|a trace|consent)|untraceabl\\w+|' +
+  'illegal\\w*|unlawful\\w*|lethal|deadly|hostage|arson|biohazard|pathogens?|synthesi[sz]\\w+ (?!data|speech|a summary)|' +
+  'exfiltrat\\w+|reverse shell|evade antivirus|antivirus|payloads?|vulnerabilit(?:y|ies) to|computer worm|flood attack|' +
+  'hatred|hate mail|death threats?|threaten\\w*|sexist|sexual assault|dismember\\w*|in graphic detail|gaslight\\w*|' +
+  'psychologically manipulate|glorif\\w+|anorexia|bulimia|animal cruelty|discriminat\\w+ (?:is|are) (?:beneficial|good|justified)|' +
+  'nazi|holocaust|tamper\\w* with|silence whistleblowers|spread a virus|vaccines cause)';
+const HARM = new RegExp(`\\b${HARM_OBJECT}`);
+
+// A request: the text asks for something (a how-to, a text, a method), not merely mentions a topic.
+const REQUEST =
+  /(?:^|[.!?:] )(?:give|write|describe|develop|determine|brainstorm|generate|provide|list|explain|create|suggest|teach|show|convince|persuade|help)\b|\b(?:instructions|guide|advice|suggestions|template|script|code for|how (?:to|do i|do you|can i|could i|would (?:i|one|someone|you)|does one|is)|step[- ]by[- ]step|instructions (?:for|on|to)|detailed (?:guide|instructions|methodology|description|breakdown|plan|explanation)|tutorial|(?:could|can|would|will) you|please|write (?:a|an|me)|explain|describe|outline|list|give (?:me|us|detailed)|provide|generate|create|draft|compose|share|tell me|walk me through|methods|techniques|ways to)\b/;
+
+// Persuasion, by kind. A kind counts once however often it occurs.
+const PERSUASION: readonly { kind: string; re: RegExp }[] = [
+  {
+    kind: 'authority',
+    re: /\b(?:dr\.? [a-z]+|professor|renowned|nobel|leading (?:experts?|scholars?|researchers?|authorit\w+|[a-z]+ists?)|reputable|authoritative|as (?:reported|stated|noted|highlighted) (?:by|in)|according to (?:experts|research|studies|a (?:recent )?(?:study|report))|experts? (?:say|agree|advise|recommend|have))/,
+  },
+  {
+    kind: 'evidence',
+    re: /\b(?:stud(?:y|ies) (?:by|from|have|has|show|shows|shown|suggests?|indicates?|found|demonstrated?)|research (?:indicates|suggests|shows|has shown|by)|empirical|evidence (?:shows|suggests|indicates)|statistics (?:show|indicate)|data (?:shows|suggests)|case studies|scientific (?:literature|consensus))/,
+  },
+  {
+    kind: 'purpose',
+    re: /\b(?:for (?:purely |strictly |solely |only )?(?:educational|academic|research|scientific|informational|awareness|training|defensive) purposes|(?:strictly|purely|solely|only) for (?:educational|academic|research|my)|rest assured|countermeasures?|counter-[a-z]+ (?:measures|strategies)|(?:prevent|protect|defend|safeguard|detect|combat|counteract)(?:ing|ion)? (?:against|them|it|such|us|our|people|others|these|this)|one step ahead|raise awareness|in order to (?:prevent|protect|understand|detect)|preventative|preventive measures|(?:understanding|gaining insights? into|comprehend\w*) (?:the |these |such |how |their |this |different |various )|educational (?:pursuit|project|intent|exploration))/,
+  },
+  {
+    kind: 'role',
+    re: /\b(?:as an? (?:[a-z-]+ ){0,3}(?:researcher|professional|expert|specialist|scholar|sociologist|criminologist|psychologist|journalist|novelist|writer|author|content creator|teacher|professor|student|investigator|analyst|officer|consultant|artist|scientist|chemist|historian|screenwriter|detective)|(?:i am|i'm) (?:an? )?(?:[a-z-]+ ){0,2}(?:researcher|writer|novelist|journalist|professor|investigator|scientist|student))\b/,
+  },
+  {
+    kind: 'frame',
+    re: /\b(?:hypothetical(?:ly)?|imagine|fictional|in a (?:novel|story|screenplay|movie|play|game)|for (?:my|a) (?:novel|story|book|screenplay|thesis|paper|seminar|class)|theoretical(?:ly)?|high-level|in general terms|thought experiment|alternate (?:universe|reality))/,
+  },
+];
+
+export interface IntentFinding {
+  /** The harmful object requested, as matched. */
+  harm: string;
+  /** The persuasion kinds found ("authority", "purpose", ...), in table order. */
+  persuasion: string[];
+}
+
+/** The harmful request and the persuasion around it, or null when the text asks for nothing harmful. */
+export function harmfulRequest(normalized: string): IntentFinding | null {
+  const text = normalized.length <= MAX_CHARS ? normalized : normalized.slice(0, MAX_CHARS);
+  const harm = HARM.exec(text);
+  if (!harm || !REQUEST.test(text)) return null;
+  return { harm: harm[0], persuasion: PERSUASION.filter((p) => p.re.test(text)).map((p) => p.kind) };
+}
