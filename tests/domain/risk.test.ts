@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { RiskContext, RiskSignalId } from '../../bot/src/domain/risk.js';
-import { assessAgentRisk, isInsecureUrl } from '../../bot/src/domain/risk.js';
+import {
+  assessAgentRisk,
+  isInsecureUrl,
+  RISK_LEVEL_BANDS,
+  riskBandOf,
+  riskLevelOf,
+  SIGNAL_WEIGHT,
+} from '../../bot/src/domain/risk.js';
 import type { Agent } from '../../bot/src/domain/types.js';
 import { makeAgent, makeTool } from '../fakes/agent-factory.js';
 
@@ -301,7 +308,7 @@ describe('agent risk signals', () => {
     }
   });
 
-  it('scores by documented weights, capped at 100, level = worst signal', () => {
+  it('scores by documented weights, capped at 100, level from the score', () => {
     const breach = assessAgentRisk(makeAgent({ tools: [mcpMaker], userAuthentication: 'none' }), ctx());
     expect(breach.score).toBe(40 + 25);
     expect(breach.level).toBe('critical');
@@ -338,6 +345,23 @@ describe('agent risk signals', () => {
       ctx(),
     );
     expect(privileged).toMatchObject({ score: 25 + 10, level: 'high' });
+  });
+
+  it('maps every score to one level, never below the worst signal, with readable bands', () => {
+    for (let score = 0; score <= 100; score++) {
+      const level = riskLevelOf(score);
+      const bands = RISK_LEVEL_BANDS.filter((b) => score >= b.min && score <= b.max);
+      expect(bands.map((b) => b.level)).toEqual([level]);
+    }
+    for (const severity of ['low', 'medium', 'high', 'critical'] as const) {
+      expect(riskLevelOf(SIGNAL_WEIGHT[severity])).toBe(severity);
+    }
+    // Two agents with the same score show the same level, whatever their signals.
+    const highAndMedium = assessAgentRisk(makeAgent({ userAuthentication: 'none', accessControl: 'any' }), ctx());
+    expect(highAndMedium.level).toBe(riskLevelOf(highAndMedium.score));
+    expect(riskBandOf('high')).toBe('high: 25-39');
+    expect(riskBandOf('none')).toBe('none: 0');
+    expect(riskBandOf('informational')).toBeNull();
   });
 
   it.each([

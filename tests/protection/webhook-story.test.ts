@@ -80,6 +80,13 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
       }
       // The jailbreak prompts are on the timeline too.
       expect(timeline.filter((e) => e.decision === 'allow' && e.rules.length > 0).length).toBeGreaterThanOrEqual(3);
+      // ... with what Griffin wrote, as a bounded excerpt (only flagged prompts keep their text).
+      const withPrompt = timeline.filter((e) => e.prompt);
+      expect(withPrompt.length).toBeGreaterThanOrEqual(3);
+      for (const prompt of JAILBREAK_PROMPTS) expect(withPrompt.map((e) => e.prompt)).toContain(prompt);
+      for (const e of withPrompt) expect(e.prompt!.length).toBeLessThanOrEqual(500);
+      const unflagged = timeline.filter((e) => !e.rules.some((r) => r === 'jailbreak' || r === 'persistent-jailbreak'));
+      for (const e of unflagged) expect(e.prompt, e.summary).toBeUndefined();
       // The counts the card and the tab show are the distinct events on that timeline.
       const stored = await h.server.warden.store.incidents.getIncident(incident.id);
       expect(stored!.eventCount).toBe(timeline.length);

@@ -45,12 +45,38 @@ describe('buildEntityGraph', () => {
   });
 
   it('lays out one column per entity type present, left to right in edge order', () => {
-    const { nodes, edges } = buildEntityGraph({ ...e, ips: [] }, timeline);
+    // No address anywhere (the graph adds the ones the timeline shows).
+    const { nodes, edges } = buildEntityGraph(
+      { ...e, ips: [] },
+      timeline.map((ev) => ({ ...ev, ip: null })),
+    );
     const layout = layoutEntityGraph(nodes, edges);
     expect(layout.columns.map((c) => c.kind)).toEqual(['user', 'agent', 'tool']);
     const x = (kind: string) => layout.nodes.find((n) => n.kind === kind)!.x;
     expect(x('user')).toBeLessThan(x('agent'));
     expect(x('agent')).toBeLessThan(x('tool'));
     expect(layout.width).toBeGreaterThan(x('tool') + layout.nodeWidth - 1);
+  });
+});
+
+describe('the graph shows what the timeline shows', () => {
+  it('adds a tool (and an address) the timeline names but no alert listed, each once', () => {
+    const lookup = {
+      ...timeline[0]!,
+      id: 'ev-lookup',
+      toolId: 'tool-lookup',
+      toolName: 'List customer accounts',
+      ip: '::ffff:203.0.113.9',
+    };
+    const { nodes, edges } = buildEntityGraph(e, [...timeline, lookup, { ...lookup, id: 'ev-lookup-2' }]);
+    const tools = nodes.filter((n) => n.kind === 'tool');
+    expect(tools.map((n) => n.label)).toContain('List customer accounts');
+    expect(tools.filter((n) => n.id === 'tool:tool-lookup')).toHaveLength(1);
+    expect(nodes.filter((n) => n.id === 'ip:203.0.113.9')).toHaveLength(1);
+    expect(edges).toContainEqual({ from: `agent:${lookup.agentId}`, to: 'tool:tool-lookup' });
+    // Every tool of every timeline row is a node of the graph.
+    for (const ev of [...timeline, lookup]) {
+      if (ev.toolId) expect(nodes.some((n) => n.id === `tool:${ev.toolId}`)).toBe(true);
+    }
   });
 });

@@ -6,7 +6,9 @@ import { domainOf, findInstructionRecipients } from './instruction-recipients.js
  * Agent risk: a list of explained signals and a score built from them.
  *
  * Score = sum of the signals' weights (critical 40, high 25, medium 10, low 5), capped at 100.
- * The agent's risk level is its most severe signal that is not informational ("none" when none). Weights are
+ * The agent's risk level follows from the score alone (RISK_LEVEL_BANDS), so the same score always shows the
+ * same level; each band starts at one signal's weight, so the level is never below the most severe signal, and
+ * context signals (informational, weight 0) never set it. Weights are
  * chosen so that one critical finding outranks any two medium ones, and an agent with a
  * maker-credential MCP tool and no user authentication (the Zava breach shape) scores at
  * least 65 whatever else it has.
@@ -99,6 +101,30 @@ function hostOf(url: string | null | undefined): string | null {
 
 /** Whether a host belongs to one of the organization's domains (the domain itself or a subdomain). */
 const inDomains = (host: string, domains: string[]) => domains.some((d) => host === d || host.endsWith(`.${d}`));
+
+/**
+ * The one mapping from a risk score to its level, highest band first. A band starts at the weight of one signal of
+ * that severity: a single critical finding makes an agent critical, and findings that add up to as much do too.
+ */
+export const RISK_LEVEL_BANDS: readonly { level: RiskLevel; min: number; max: number }[] = [
+  { level: 'critical', min: SIGNAL_WEIGHT.critical, max: 100 },
+  { level: 'high', min: SIGNAL_WEIGHT.high, max: SIGNAL_WEIGHT.critical - 1 },
+  { level: 'medium', min: SIGNAL_WEIGHT.medium, max: SIGNAL_WEIGHT.high - 1 },
+  { level: 'low', min: 1, max: SIGNAL_WEIGHT.medium - 1 },
+  { level: 'none', min: 0, max: 0 },
+];
+
+/** The level a risk score shows, everywhere (registry, agent page, approvals, cards). */
+export function riskLevelOf(score: number): RiskLevel {
+  return RISK_LEVEL_BANDS.find((b) => score >= b.min)?.level ?? 'none';
+}
+
+/** The band a level covers, as a person reads it: "high: 25-39"; null for a level no score maps to. */
+export function riskBandOf(level: RiskLevel): string | null {
+  const band = RISK_LEVEL_BANDS.find((b) => b.level === level);
+  if (!band) return null;
+  return band.min === band.max ? `${level}: ${band.min}` : `${level}: ${band.min}-${band.max}`;
+}
 
 const OWASP = {
   excessiveAgency: 'LLM06:2025 Excessive Agency',
@@ -435,7 +461,5 @@ export function assessAgentRisk(agent: Agent, ctx: RiskContext): AgentRisk {
     100,
     signals.reduce((sum, s) => sum + SIGNAL_WEIGHT[s.severity], 0),
   );
-  // Context signals (informational) never set the level on their own.
-  const worst = signals.find((s) => s.severity !== 'informational');
-  return { score, level: worst?.severity ?? 'none', signals };
+  return { score, level: riskLevelOf(score), signals };
 }

@@ -282,6 +282,8 @@ export interface ProtectionEvent {
   /** The decision was taken by the configured fail mode (timeout or internal error). */
   failMode: boolean;
   summary: string;
+  /** A prompt flagged as a jailbreak: a bounded excerpt of what the user wrote (`promptExcerpt`); absent otherwise. */
+  prompt?: string | null;
 }
 
 export type SubmissionStatus = 'pending' | 'approved' | 'rejected';

@@ -26,6 +26,7 @@ import type { RegistryCacheOptions } from './registry-cache.js';
 import { RegistryCache } from './registry-cache.js';
 import type { ToolExecutionAnswer, ToolExecutionRequest } from './webhook-schema.js';
 import { parseToolExecutionRequest } from './webhook-schema.js';
+import { promptExcerpt } from '../domain/prompt-excerpt.js';
 
 /** The policy engine's signature; tests inject a slow or failing one to exercise the fail mode. */
 export type PolicyEvaluator = (
@@ -77,6 +78,14 @@ export interface WebhookEvent extends ProtectionEvent {
   jailbreakScore: number;
   failReason: FailReason | null;
   channelId: string | null;
+}
+
+/** The text that made a request a jailbreak, as a bounded excerpt: the user's message, else the latest flagged turn. */
+function flaggedPrompt(r: ToolExecutionRequest, j: RequestJailbreakResult): string | null {
+  if (!j.flagged) return null;
+  if (j.message?.flagged || j.flaggedTurns.length === 0) return promptExcerpt(r.userMessage);
+  const last = j.flaggedTurns[j.flaggedTurns.length - 1];
+  return promptExcerpt(r.chatHistory.find((t) => t.id === last?.id)?.content ?? r.userMessage);
 }
 
 interface Decided {
@@ -264,6 +273,7 @@ export class ProtectionService {
       jailbreakScore: jailbreak.score,
       failReason: null,
       toolName: toolNameOf(request, subject.agent),
+      prompt: flaggedPrompt(request, jailbreak),
     });
     this.rememberCall(request, at);
     await this.durable(this.recorder.record({ event, detections: this.withDegraded(detections, now) }), eventId, ctx);
@@ -494,6 +504,7 @@ export class ProtectionService {
       jailbreakScore: number;
       failReason: FailReason | null;
       toolName: string | null;
+      prompt?: string | null;
     },
   ): WebhookEvent {
     const tool = e.toolName ?? r.tool.id ?? 'a tool';
@@ -519,6 +530,7 @@ export class ProtectionService {
       conversationId: r.conversationId,
       failMode: e.failReason !== null,
       summary: `${tool}${recipientsOf(r)} ${e.decision === 'block' ? 'blocked' : 'allowed'}${why}`,
+      ...(e.prompt ? { prompt: e.prompt } : {}),
       jailbreakScore: Math.round(e.jailbreakScore * 1000) / 1000,
       failReason: e.failReason,
       channelId: r.channelId,

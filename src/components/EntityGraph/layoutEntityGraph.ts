@@ -25,13 +25,51 @@ export const normalizeIp = (ip: string): string => ip.replace(/^::ffff:/i, '');
 const nodeId = (kind: EntityKind, id: string) => `${kind}:${id}`;
 
 /**
+ * The incident's entities plus every one its timeline names (a tool called in a flagged prompt's turn, say, that no
+ * alert's evidence lists): the graph shows what the timeline shows, each entity once.
+ */
+export function entitiesWithTimeline(entities: IncidentEntities, timeline: ProtectionEvent[]): IncidentEntities {
+  const ips = new Set(entities.ips.map(normalizeIp));
+  const users = new Set(entities.users.map((u) => u.userId));
+  const agents = new Set(entities.agents.map((a) => a.agentId));
+  const tools = new Set(entities.tools.map((t) => t.toolId));
+  const out: IncidentEntities = {
+    ips: [...entities.ips],
+    users: [...entities.users],
+    agents: [...entities.agents],
+    tools: [...entities.tools],
+  };
+  for (const e of timeline) {
+    if (e.ip && !ips.has(normalizeIp(e.ip))) {
+      ips.add(normalizeIp(e.ip));
+      out.ips.push(e.ip);
+    }
+    if (e.userId && !users.has(e.userId)) {
+      users.add(e.userId);
+      out.users.push({ userId: e.userId, upn: e.userId, displayName: e.userId });
+    }
+    if (e.agentId && !agents.has(e.agentId)) {
+      agents.add(e.agentId);
+      // The event does not say the agent's platform: the node then says only "Agent".
+      out.agents.push({ agentId: e.agentId, agentName: e.agentId, platform: '' as Platform });
+    }
+    if (e.toolId && e.agentId && !tools.has(e.toolId)) {
+      tools.add(e.toolId);
+      out.tools.push({ toolId: e.toolId, toolName: e.toolName ?? e.toolId, agentId: e.agentId });
+    }
+  }
+  return out;
+}
+
+/**
  * The incident's entities as nodes, and the edges ip->user->agent->tool its events show (ip->agent when
  * the caller was anonymous).
  */
 export function buildEntityGraph(
-  entities: IncidentEntities,
+  incidentEntities: IncidentEntities,
   timeline: ProtectionEvent[],
 ): { nodes: GraphNode[]; edges: GraphEdge[] } {
+  const entities = entitiesWithTimeline(incidentEntities, timeline);
   const nodes: GraphNode[] = [];
   const seen = new Set<string>();
   const add = (node: GraphNode) => {
@@ -46,7 +84,7 @@ export function buildEntityGraph(
     add({ id: nodeId('user', u.userId), kind: 'user', label: u.displayName, detail: u.upn, entityId: u.userId });
   }
   for (const a of entities.agents) {
-    const platform = PLATFORM_LABEL[a.platform as Platform] ?? a.platform;
+    const platform = PLATFORM_LABEL[a.platform as Platform] ?? (a.platform || 'Agent');
     add({ id: nodeId('agent', a.agentId), kind: 'agent', label: a.agentName, detail: platform, entityId: a.agentId });
   }
   for (const t of entities.tools) {

@@ -12,7 +12,7 @@ import { IncidentTable } from '../../components/IncidentTable/IncidentTable.js';
 import { ErrorState, LoadingState } from '../../components/PageState/PageState.js';
 import { RiskSignalList } from '../../components/RiskSignalList/RiskSignalList.js';
 import { SectionCard } from '../../components/SectionCard/SectionCard.js';
-import { SeverityBadge } from '../../components/SeverityBadge/SeverityBadge.js';
+import { RiskLevelBadge } from '../../components/RiskLevelBadge/RiskLevelBadge.js';
 import { LIFECYCLE_LABEL, PLATFORM_LABEL, formatDateTime } from '../../format.js';
 import { RouterLink } from '../../router/RouterLink.js';
 import { AgentActions } from './AgentActions.js';
@@ -44,8 +44,8 @@ export function AgentPage({ agentId }: AgentPageProps) {
             {agent.name}
           </Title3>
           <div className={styles.meta}>
-            <SeverityBadge severity={risk.level} />
             <Text className={styles.score}>Risk score {risk.score}</Text>
+            <RiskLevelBadge level={risk.level} score={risk.score} showBand />
             <Badge
               appearance={agent.lifecycle === 'blocked' ? 'filled' : 'outline'}
               color={agent.lifecycle === 'blocked' ? 'danger' : 'success'}

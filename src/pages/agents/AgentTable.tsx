@@ -14,7 +14,8 @@ import {
 import { WarningRegular } from '@fluentui/react-icons/svg/warning';
 import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { AgentSummary } from '../../api/types.js';
-import { SeverityBadge } from '../../components/SeverityBadge/SeverityBadge.js';
+import { riskBandOf } from '../../../bot/src/domain/risk.js';
+import { RiskLevelBadge } from '../../components/RiskLevelBadge/RiskLevelBadge.js';
 import { LIFECYCLE_LABEL, PLATFORM_LABEL } from '../../format.js';
 import { useWindowedRows } from '../../hooks/useWindowedRows.js';
 import { AGENT_ROW_HEIGHT, useAgentTableStyles } from './useAgentTableStyles.styles.js';
@@ -55,7 +56,7 @@ const AgentRow = memo(function AgentRow({ agent, index, tabbable, handlers }: Ag
     <TableRow
       className={styles.row}
       aria-rowindex={index + 2}
-      aria-label={`${agent.name}, risk ${agent.riskScore} ${agent.riskLevel}, ${LIFECYCLE_LABEL[agent.lifecycle]}`}
+      aria-label={`${agent.name}, risk ${agent.riskScore} ${riskBandOf(agent.riskLevel) ?? agent.riskLevel}, ${LIFECYCLE_LABEL[agent.lifecycle]}`}
       tabIndex={tabbable ? 0 : -1}
       ref={(el: HTMLDivElement | null) => handlers.register(index, el)}
       onClick={() => handlers.open(index, agent)}
@@ -71,7 +72,7 @@ const AgentRow = memo(function AgentRow({ agent, index, tabbable, handlers }: Ag
         <span className={styles.score} aria-label={`risk score ${agent.riskScore}`}>
           {agent.riskScore}
         </span>
-        <SeverityBadge severity={agent.riskLevel} size="small" />
+        <RiskLevelBadge level={agent.riskLevel} score={agent.riskScore} size="small" focusable={false} />
       </TableCell>
       <TableCell className={styles.signals}>
         <span className={styles.nowrap} title={agent.signals.map((s) => s.title).join('; ')}>

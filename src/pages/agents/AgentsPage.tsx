@@ -1,6 +1,7 @@
-import { Title3 } from '@fluentui/react-components';
+import { Caption1, Title3 } from '@fluentui/react-components';
 import { useRef } from 'react';
 import type { AgentSummary } from '../../api/types.js';
+import { RISK_LEGEND } from '../../components/RiskLevelBadge/RiskLevelBadge.js';
 import { EmptyState, ErrorState, LoadingState } from '../../components/PageState/PageState.js';
 import { AgentFilters } from './AgentFilters.js';
 import { AgentTable } from './AgentTable.js';
@@ -55,6 +56,7 @@ export function AgentsPage() {
         Agents
       </Title3>
       <AgentFilters filters={filters} onChange={updateFilters} onReset={resetFilters} filtered={filtered} />
+      <Caption1 id="risk-legend">{RISK_LEGEND}.</Caption1>
       {body}
     </section>
   );

@@ -1,5 +1,6 @@
-import { Button, Spinner, Title3 } from '@fluentui/react-components';
-import { EmptyState, ErrorState, LoadingState } from '../../components/PageState/PageState.js';
+import { Title3 } from '@fluentui/react-components';
+import { EmptyState } from '../../components/PageState/PageState.js';
+import { PagedListBody } from '../../components/PagedListBody/PagedListBody.js';
 import { SubmissionReview } from './SubmissionReview.js';
 import { useApprovalsPage } from './useApprovalsPage.js';
 import { useApprovalsPageStyles } from './useApprovalsPageStyles.styles.js';
@@ -8,30 +9,17 @@ import { useApprovalsPageStyles } from './useApprovalsPageStyles.styles.js';
 export function ApprovalsPage() {
   const styles = useApprovalsPageStyles();
   const { list } = useApprovalsPage();
-  let body;
-  if (list.error) body = <ErrorState title="Could not load submissions" error={list.error} onRetry={list.retry} />;
-  else if (list.loading) body = <LoadingState label="Loading submissions" />;
-  else if (list.items.length === 0)
-    body = <EmptyState title="Nothing awaits review">Resubmitted agents appear here.</EmptyState>;
-  else
-    body = (
-      <>
-        {list.items.map((view) => (
-          <SubmissionReview key={view.submission.id} view={view} onDone={list.refresh} />
-        ))}
-        {list.hasMore ? (
-          <div className={styles.more}>
-            <Button
-              onClick={list.loadMore}
-              disabled={list.loadingMore}
-              icon={list.loadingMore ? <Spinner size="tiny" /> : undefined}
-            >
-              Load more submissions
-            </Button>
-          </div>
-        ) : null}
-      </>
-    );
+  const body = (
+    <PagedListBody
+      list={list}
+      errorTitle="Could not load submissions"
+      loadingLabel="Loading submissions"
+      empty={<EmptyState title="Nothing awaits review">Resubmitted agents appear here.</EmptyState>}
+      moreLabel="Load more submissions"
+    >
+      {(items) => items.map((view) => <SubmissionReview key={view.submission.id} view={view} onDone={list.refresh} />)}
+    </PagedListBody>
+  );
   return (
     <section className={styles.root} aria-labelledby="approvals-title">
       <Title3 as="h1" id="approvals-title">

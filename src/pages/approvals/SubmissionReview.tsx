@@ -7,7 +7,7 @@ import { ActionDialogButton } from '../../components/ConfirmActionDialog/ActionD
 import { ReadOnlyNote } from '../../components/ReadOnlyNote/ReadOnlyNote.js';
 import { RiskSignalList } from '../../components/RiskSignalList/RiskSignalList.js';
 import { SectionCard } from '../../components/SectionCard/SectionCard.js';
-import { SeverityBadge } from '../../components/SeverityBadge/SeverityBadge.js';
+import { RiskLevelBadge } from '../../components/RiskLevelBadge/RiskLevelBadge.js';
 import { PLATFORM_LABEL, formatDateTime } from '../../format.js';
 import { RouterLink } from '../../router/RouterLink.js';
 import { agentPath } from '../../router/routes.js';
@@ -168,9 +168,9 @@ export function SubmissionReview({ view, onDone }: SubmissionReviewProps) {
             Risk
           </Subtitle2>
           <div className={styles.score} aria-label={`Risk score ${riskBefore.score} before, ${riskAfter.score} after`}>
-            <SeverityBadge severity={riskBefore.level} /> {riskBefore.score}
+            {riskBefore.score} <RiskLevelBadge level={riskBefore.level} score={riskBefore.score} />
             <ArrowRightRegular aria-hidden />
-            <SeverityBadge severity={riskAfter.level} /> {riskAfter.score}
+            {riskAfter.score} <RiskLevelBadge level={riskAfter.level} score={riskAfter.score} showBand />
           </div>
           {diff.resolvedSignals.length > 0 ? (
             <>

@@ -1,12 +1,10 @@
 import {
   Badge,
-  Button,
   Caption1,
   Dropdown,
   Field,
   Input,
   Option,
-  Spinner,
   Table,
   TableBody,
   TableCell,
@@ -18,7 +16,8 @@ import {
 } from '@fluentui/react-components';
 import { actionLabel } from '../../../bot/src/domain/authorization.js';
 import type { AuditRecord } from '../../api/types.js';
-import { EmptyState, ErrorState, LoadingState } from '../../components/PageState/PageState.js';
+import { EmptyState } from '../../components/PageState/PageState.js';
+import { PagedListBody } from '../../components/PagedListBody/PagedListBody.js';
 import { formatDateTime, humanize } from '../../format.js';
 import { RouterLink } from '../../router/RouterLink.js';
 import { agentPath, incidentPath } from '../../router/routes.js';
@@ -54,14 +53,15 @@ function Target({ record }: { record: AuditRecord }) {
 export function AuditPage() {
   const styles = useAuditPageStyles();
   const { filters, update, list, filtered } = useAuditPage();
-  let body;
-  if (list.error) body = <ErrorState title="Could not load the audit trail" error={list.error} onRetry={list.retry} />;
-  else if (list.loading) body = <LoadingState label="Loading audit trail" />;
-  else if (list.items.length === 0)
-    body = <EmptyState title={filtered ? 'No record matches these filters' : 'No actions recorded yet'} />;
-  else
-    body = (
-      <>
+  const body = (
+    <PagedListBody
+      list={list}
+      errorTitle="Could not load the audit trail"
+      loadingLabel="Loading audit trail"
+      empty={<EmptyState title={filtered ? 'No record matches these filters' : 'No actions recorded yet'} />}
+      moreLabel="Load more records"
+    >
+      {(items) => (
         <div className={styles.table}>
           <Table aria-label="Audit trail" size="small">
             <TableHeader>
@@ -76,7 +76,7 @@ export function AuditPage() {
               </TableRow>
             </TableHeader>
             <TableBody>
-              {list.items.map((r) => (
+              {items.map((r) => (
                 <TableRow key={r.id}>
                   <TableCell>{formatDateTime(r.at)}</TableCell>
                   <TableCell>{r.actorName ? `${r.actorName} (${r.actor})` : r.actor}</TableCell>
@@ -98,19 +98,9 @@ export function AuditPage() {
             </TableBody>
           </Table>
         </div>
-        {list.hasMore ? (
-          <div className={styles.more}>
-            <Button
-              onClick={list.loadMore}
-              disabled={list.loadingMore}
-              icon={list.loadingMore ? <Spinner size="tiny" /> : undefined}
-            >
-              Load more records
-            </Button>
-          </div>
-        ) : null}
-      </>
-    );
+      )}
+    </PagedListBody>
+  );
   return (
     <section className={styles.root} aria-labelledby="audit-title">
       <Title3 as="h1" id="audit-title">

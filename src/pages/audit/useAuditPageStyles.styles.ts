@@ -21,8 +21,4 @@ export const useAuditPageStyles = makeStyles({
   detail: {
     color: tokens.colorNeutralForeground2,
   },
-  more: {
-    display: 'flex',
-    justifyContent: 'center',
-  },
 });

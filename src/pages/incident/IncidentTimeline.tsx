@@ -83,7 +83,15 @@ export function IncidentTimeline({ events, responses = [] }: { events: Protectio
                         ))}
                   </div>
                 </TableCell>
-                <TableCell className={styles.summary}>{e.summary}</TableCell>
+                <TableCell className={styles.summary}>
+                  {e.summary}
+                  {e.prompt ? (
+                    // Rendered as text (React escapes it): a prompt is attacker-written.
+                    <blockquote className={styles.prompt} aria-label="Prompt the user wrote">
+                      “{e.prompt}”
+                    </blockquote>
+                  ) : null}
+                </TableCell>
               </TableRow>
             ),
           )}

@@ -45,6 +45,18 @@ export const useIncidentPageStyles = makeStyles({
   summary: {
     overflowWrap: 'anywhere',
   },
+  // The jailbreak prompt as the user wrote it (an excerpt the server bounds), set apart from the summary.
+  prompt: {
+    margin: `${tokens.spacingVerticalXXS} 0 0`,
+    paddingInlineStart: tokens.spacingHorizontalS,
+    borderInlineStartWidth: tokens.strokeWidthThick,
+    borderInlineStartStyle: 'solid',
+    borderInlineStartColor: tokens.colorPaletteRedBorder2,
+    color: tokens.colorNeutralForeground2,
+    fontStyle: 'italic',
+    whiteSpace: 'pre-wrap',
+    overflowWrap: 'anywhere',
+  },
   rules: {
     display: 'flex',
     flexWrap: 'wrap',

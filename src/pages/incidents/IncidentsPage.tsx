@@ -1,6 +1,7 @@
-import { Button, Spinner, Tab, TabList, Title3 } from '@fluentui/react-components';
+import { Tab, TabList, Title3 } from '@fluentui/react-components';
 import { IncidentTable } from '../../components/IncidentTable/IncidentTable.js';
-import { EmptyState, ErrorState, LoadingState } from '../../components/PageState/PageState.js';
+import { EmptyState } from '../../components/PageState/PageState.js';
+import { PagedListBody } from '../../components/PagedListBody/PagedListBody.js';
 import { useIncidentsPage, type IncidentStatusFilter } from './useIncidentsPage.js';
 import { useIncidentsPageStyles } from './useIncidentsPageStyles.styles.js';
 
@@ -15,29 +16,21 @@ const FILTERS: { value: IncidentStatusFilter; label: string }[] = [
 export function IncidentsPage() {
   const styles = useIncidentsPageStyles();
   const { status, setStatus, list } = useIncidentsPage();
-  let body;
-  if (list.error) body = <ErrorState title="Could not load incidents" error={list.error} onRetry={list.retry} />;
-  else if (list.loading) body = <LoadingState label="Loading incidents" />;
-  else if (list.items.length === 0) body = <EmptyState title="No incidents with this status" />;
-  else
-    body = (
-      <>
+  const body = (
+    <PagedListBody
+      list={list}
+      errorTitle="Could not load incidents"
+      loadingLabel="Loading incidents"
+      empty={<EmptyState title="No incidents with this status" />}
+      moreLabel="Load more incidents"
+    >
+      {(items) => (
         <div className={styles.table}>
-          <IncidentTable incidents={list.items} label="Incidents" />
+          <IncidentTable incidents={items} label="Incidents" />
         </div>
-        {list.hasMore ? (
-          <div className={styles.more}>
-            <Button
-              onClick={list.loadMore}
-              disabled={list.loadingMore}
-              icon={list.loadingMore ? <Spinner size="tiny" /> : undefined}
-            >
-              Load more incidents
-            </Button>
-          </div>
-        ) : null}
-      </>
-    );
+      )}
+    </PagedListBody>
+  );
   return (
     <section className={styles.root} aria-labelledby="incidents-title">
       <Title3 as="h1" id="incidents-title">

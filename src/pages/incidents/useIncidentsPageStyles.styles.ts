@@ -12,8 +12,4 @@ export const useIncidentsPageStyles = makeStyles({
     borderRadius: tokens.borderRadiusMedium,
     padding: tokens.spacingHorizontalS,
   },
-  more: {
-    display: 'flex',
-    justifyContent: 'center',
-  },
 });
