@@ -26,6 +26,14 @@ const STATUS_STYLE: Record<ApprovalCardView['submission']['status'], ContainerSt
   pending: 'accent',
   approved: 'good',
   rejected: 'attention',
+  expired: 'warning',
+};
+
+const STATUS_TITLE: Record<ApprovalCardView['submission']['status'], string> = {
+  pending: 'Approval needed',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  expired: 'Expired',
 };
 
 /** A maker's resubmission for the approvers: what changes, how the risk moves, and (for admins) the decision. */
@@ -56,7 +64,7 @@ export function approvalCard(view: ApprovalCardView, viewer: CardViewer): Adapti
       items: [
         {
           type: 'TextBlock',
-          text: pending ? 'Approval needed' : submission.status === 'approved' ? 'Approved' : 'Rejected',
+          text: STATUS_TITLE[submission.status],
           weight: 'bolder',
           size: 'medium',
         },
@@ -202,6 +210,14 @@ function riskDelta(before: RiskSummaryView, after: RiskSummaryView): CardElement
 function outcome(view: ApprovalCardView): CardElement[] {
   const { submission } = view;
   if (submission.status === 'pending') return [];
+  // Nobody decided in time: say when it expired and what the maker does next (the reason says both).
+  if (submission.status === 'expired') {
+    const when = submission.reviewedAt ? ` on ${utcDateTime(submission.reviewedAt)}` : '';
+    return [
+      plainLine([{ type: 'TextRun', text: `Expired${when}: nobody decided in time`, weight: 'bolder' }]),
+      ...(submission.reason ? [note(clip(submission.reason, LIMITS.paragraph), 'warning')] : []),
+    ];
+  }
   // The history says who decided by name; the submission alone only knows the reviewer's id.
   if (view.history.some((h) => h.action === 'approveSubmission' || h.action === 'rejectSubmission')) return [];
   const who = submission.reviewedBy ? ` by ${clip(submission.reviewedBy, LIMITS.name)}` : '';
