@@ -50,7 +50,7 @@ export function approvalCard(view: ApprovalCardView, viewer: CardViewer): Adapti
   const changes = definitionChanges(view.before, submission.proposed);
 
   const actions: CardAction[] = [];
-  if (canApprove) actions.push(approveAction(view));
+  if (canApprove) actions.push(approveForm(view));
   if (canReject) actions.push(rejectForm(view));
 
   const links: CardAction[] = [...linkActions(view.links, 'submission')];
@@ -229,15 +229,47 @@ function outcome(view: ApprovalCardView): CardElement[] {
   return [plainLine([{ type: 'TextRun', text: `${what}${who}${when}${why}`, weight: 'bolder' }])];
 }
 
-function approveAction(view: ApprovalCardView): CardAction {
+/** Approve, confirmed in a form that takes the reason, as the tab's approval does: kept in the audit trail. */
+function approveForm(view: ApprovalCardView): CardAction {
   const submissionId = view.submission.id;
   return {
-    type: 'Action.Execute',
+    type: 'Action.ShowCard',
     title: 'Approve & publish',
-    verb: CARD_VERBS.approveSubmission,
-    data: { submissionId, clickKey: actionKey(CARD_VERBS.approveSubmission, submissionId, cardRevision(view.history)) },
-    style: 'positive',
-    associatedInputs: 'none',
+    card: {
+      type: 'AdaptiveCard',
+      body: [
+        {
+          type: 'TextBlock',
+          text:
+            view.agent.lifecycle === 'blocked'
+              ? 'The new version is published and the agent unblocked.'
+              : 'The new version is published.',
+          wrap: true,
+          spacing: 'none',
+        },
+        {
+          type: 'Input.Text',
+          id: CARD_INPUTS.approveReason,
+          label: 'Reason (kept in the audit trail)',
+          isRequired: true,
+          errorMessage: 'Say why, for the audit trail.',
+          isMultiline: true,
+          maxLength: 1000,
+        },
+      ],
+      actions: [
+        {
+          type: 'Action.Execute',
+          title: 'Publish version',
+          verb: CARD_VERBS.approveSubmission,
+          data: {
+            submissionId,
+            clickKey: actionKey(CARD_VERBS.approveSubmission, submissionId, cardRevision(view.history)),
+          },
+          style: 'positive',
+        },
+      ],
+    },
   };
 }
 
