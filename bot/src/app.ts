@@ -14,6 +14,7 @@ import { createStore, storeReachable } from './store/store.js';
 import { RiskRefresher } from './inventory/risk-refresher.js';
 import { InventoryQueries } from './inventory/inventory-queries.js';
 import { ResponseService } from './response/response-service.js';
+import { ApprovalExpirySweep } from './response/approval-expiry-sweep.js';
 import { embeddedTenant } from './tenant/embedded/embedded-tenant.js';
 import { GraphConnection } from './tenant/graph/graph-client.js';
 import { GraphHunting } from './tenant/graph/graph-hunting.js';
@@ -242,6 +243,14 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     : null;
   if (overrides.graphSync !== false) graphSync?.start();
 
+  // Approval requests nobody decided in time are closed as expired: their cards updated, their makers told.
+  const approvalExpiry = new ApprovalExpirySweep({
+    expireOverdue: (limit) => actions.expireOverdue(limit),
+    intervalSeconds: config.approvals.sweepSeconds,
+    log: { info: (o, m) => http.log.info(o, m), error: (o, m) => http.log.error(o, m) },
+  });
+  approvalExpiry.start();
+
   return {
     config,
     http,
@@ -259,6 +268,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
       riskRefresh.abort();
       await refreshingRisks;
       await graphSync?.stop();
+      await approvalExpiry.stop();
       await notifier?.stop();
       await http.close();
       await hunting.close();

@@ -60,6 +60,8 @@ const EnvSchema = z.object({
   GRAPH_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   // An approval request not decided within this many days expires: it can no longer be approved.
   APPROVAL_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  // How often the server looks for requests that expired (marks them, updates their cards, tells the makers).
+  APPROVAL_EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   // Local tooling.
   PLAYGROUND: bool.default(true),
   PLAYGROUND_PORT: z.coerce.number().int().default(56150),
@@ -121,7 +123,7 @@ export interface Config {
   };
   playground: { enabled: boolean; port: number; user: string };
   /** Approval requests (maker resubmissions) expire this many days after they were submitted. */
-  approvals: { expiryDays: number };
+  approvals: { expiryDays: number; sweepSeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -235,7 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       syncIntervalSeconds: e.GRAPH_SYNC_INTERVAL_SECONDS,
     },
     playground: { enabled: e.PLAYGROUND, port: e.PLAYGROUND_PORT, user: e.PLAYGROUND_USER },
-    approvals: { expiryDays: e.APPROVAL_EXPIRY_DAYS },
+    approvals: { expiryDays: e.APPROVAL_EXPIRY_DAYS, sweepSeconds: e.APPROVAL_EXPIRY_SWEEP_SECONDS },
   };
 }
 

@@ -79,9 +79,14 @@ export function createWardenApi(client: ApiClient) {
         idempotencyKey,
       }),
 
-    listSubmissions: (cursor: string | null, limit: number, signal?: AbortSignal) =>
+    listSubmissions: (
+      cursor: string | null,
+      limit: number,
+      signal?: AbortSignal,
+      status: 'pending' | 'expired' = 'pending',
+    ) =>
       client.get<Page<SubmissionView>>('/api/v1/submissions', {
-        query: { status: 'pending', limit, cursor },
+        query: { status, limit, cursor },
         signal,
       }),
     approveSubmission: (id: string, reason: string, idempotencyKey: string) =>

@@ -4,7 +4,7 @@
 // General that carries every action its state allows. Megan (responder) clicks Revoke and its confirmation, Assign to
 // me, Block agent and its confirmation, and Resolve with a classification and a comment, each on the card the
 // previous click left; the registry, the incident, the audit trail and the webhook agree after each click. Adele
-// (admin) blocks and unblocks Sales Outreach Assistant, approves one resubmission and rejects another with a reason;
+// (admin) blocks and unblocks Sales Outreach Assistant, approves one resubmission and rejects another, each with a reason;
 // Pradeep (viewer) clicks Approve and Reject and is refused with a clear message, and nothing changes. The
 // playground has one user per process, so each person gets a playground of their own. No test here calls an invoke
 // route itself. Screenshots: test-results/screenshots/playground-*.png.
@@ -83,7 +83,7 @@ describe('the SOC bot in the Agents Playground, by clicks', () => {
   async function auditOf(action: string, targetId: string) {
     const res = await server
       .as('adele@zava.example')
-      .get<{ items: { actor: string; outcome: string; via: string }[] }>(
+      .get<{ items: { actor: string; outcome: string; via: string; detail: string }[] }>(
         `/api/v1/audit?action=${action}&targetId=${encodeURIComponent(targetId)}&limit=50`,
       );
     expect(res.status).toBe(200);
@@ -266,8 +266,19 @@ describe('the SOC bot in the Agents Playground, by clicks', () => {
     const approveId = await resubmit(ZAVA_AGENT_IDS.invoiceReconciliation, '7.1.0');
     const approval = cardWith(page, 'version 7.1.0');
     await approval.waitFor(WAIT);
-    await approval.getByRole('button', { name: 'Approve & publish' }).click();
-    expect(await until('approved', async () => (await submission(approveId))?.status === 'approved')).toBe(true);
+    await fillInline(approval, 'Approve & publish', 'Publish version', () =>
+      approval.getByRole('textbox').first().fill('Invoices stay on user auth.', { timeout: 5_000 }),
+    );
+    const approved = await until('approved', async () => {
+      const s = await submission(approveId);
+      return s?.status === 'approved' ? s : null;
+    });
+    expect(approved.reason).toBe('Invoices stay on user auth.');
+    // The audit keeps the reason, and the card says it.
+    expect((await auditOf('approveSubmission', approveId)).map((r) => [r.actor, r.outcome, r.detail])).toEqual([
+      ['adele@zava.example', 'succeeded', 'Invoices stay on user auth.'],
+    ]);
+    await approval.getByText(/approved and published by Adele Vance .*: Invoices stay on user auth\./).waitFor(WAIT);
 
     const rejectId = await resubmit(ZAVA_AGENT_IDS.marketingCampaignPlanner, '7.2.0');
     const rejection = cardWith(page, 'version 7.2.0');
@@ -293,7 +304,9 @@ describe('the SOC bot in the Agents Playground, by clicks', () => {
     const id = await resubmit(ZAVA_AGENT_IDS.customerBillingAgent, '7.3.0');
     const card = cardWith(page, 'version 7.3.0');
     await card.waitFor(WAIT);
-    await card.getByRole('button', { name: 'Approve & publish' }).click();
+    await fillInline(card, 'Approve & publish', 'Publish version', () =>
+      card.getByRole('textbox').first().fill('Looks fine to me.', { timeout: 5_000 }),
+    );
     await page.getByText('You are not allowed to approve agent versions.').waitFor(WAIT);
     await fillInline(card, 'Reject', 'Reject version', () =>
       card.getByRole('textbox').first().fill('Not my call.', { timeout: 5_000 }),

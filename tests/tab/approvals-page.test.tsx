@@ -54,9 +54,16 @@ const view: SubmissionView = {
   riskAfter: { score: 0, level: 'none', signals: [] },
 };
 
+/** The submissions route: `pending` for the pending list, `expired` for the expired one. */
+const submissions =
+  (pending: SubmissionView[], expired: SubmissionView[] = []) =>
+  (req: { url: URL }) => ({
+    body: { items: req.url.searchParams.get('status') === 'expired' ? expired : pending, nextCursor: null },
+  });
+
 function server(): FakeServer {
   return new FakeServer()
-    .get('/api/v1/submissions', () => ({ body: { items: [view], nextCursor: null } }))
+    .get('/api/v1/submissions', submissions([view]))
     .post('/api/v1/submissions/sub-1/reject', () => ({
       body: { outcome: 'done', message: 'Rejected; the maker is told why.', auditId: 'x' },
     }));
@@ -93,7 +100,7 @@ describe('ApprovalsPage', () => {
   it('approves with a reason that is sent to the server; an active agent is not said to be unblocked', async () => {
     const active: SubmissionView = { ...view, agent: { ...view.agent, lifecycle: 'active' } };
     const fake = server()
-      .get('/api/v1/submissions', () => ({ body: { items: [active], nextCursor: null } }))
+      .get('/api/v1/submissions', submissions([active]))
       .post('/api/v1/submissions/sub-1/approve', () => ({
         body: { outcome: 'done', message: 'Approved and published.', auditId: 'y' },
       }));
@@ -119,9 +126,7 @@ describe('ApprovalsPage', () => {
         },
       },
     };
-    const fake = new FakeServer().get('/api/v1/submissions', () => ({
-      body: { items: [exfiltrating], nextCursor: null },
-    }));
+    const fake = new FakeServer().get('/api/v1/submissions', submissions([exfiltrating]));
     renderPage(<ApprovalsPage />, { me: me(['admin']), url: '/approvals', server: fake });
     const lines = await screen.findByRole('list', { name: 'Instructions changes' });
     const added = within(lines)
@@ -131,6 +136,35 @@ describe('ApprovalsPage', () => {
     const settings = screen.getByRole('list', { name: 'Settings changed' });
     expect(within(settings).getByText(/Knowledge added: Partner share/)).toBeTruthy();
     expect(within(settings).queryByText('Instructions changed')).toBeNull();
+  });
+
+  it('shows expired requests apart, marked Expired, with why and nothing left to decide', async () => {
+    const expired: SubmissionView = {
+      ...view,
+      submission: {
+        ...view.submission,
+        id: 'sub-0',
+        version: '1.4.0',
+        status: 'expired',
+        reviewedAt: '2026-11-28T10:00:00.000Z',
+        reason:
+          'This approval request expired on 2026-11-28 10:00 UTC (requests expire 7 days after they are submitted).',
+      },
+    };
+    const fake = new FakeServer().get('/api/v1/submissions', submissions([view], [expired]));
+    renderPage(<ApprovalsPage />, { me: me(['admin']), url: '/approvals', server: fake });
+    const section = await screen.findByRole('region', { name: 'Expired' });
+    expect(within(section).getByText('Expired', { selector: '.fui-Badge' })).toBeTruthy();
+    expect(within(section).getByRole('status').textContent).toMatch(/expired on 2026-11-28 10:00 UTC/);
+    expect(within(section).queryByRole('button', { name: /Approve|Reject/ })).toBeNull();
+    // The pending one above keeps its decision.
+    expect(screen.getAllByRole('button', { name: 'Approve' })).toHaveLength(1);
+    expect(
+      fake
+        .to('/api/v1/submissions')
+        .map((r) => r.url.searchParams.get('status'))
+        .sort(),
+    ).toEqual(['expired', 'pending']);
   });
 
   it('offers no review to a responder', async () => {

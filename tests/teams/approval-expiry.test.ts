@@ -1,6 +1,7 @@
 // Approval requests expire (APPROVAL_EXPIRY_DAYS, 7 by default): once past it, a maker's resubmission can no
 // longer be approved, through the API or by the card's button on the bot endpoint, and nothing is published;
-// a new version from the maker supersedes the expired request instead of being blocked by it. The server's
+// a new version from the maker supersedes the expired request instead of being blocked by it. The periodic sweep
+// (tests/teams/approval-expiry-sweep.test.ts) is left at its default interval here. The server's
 // clock is injected and moved by the test; nothing sleeps.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Submission } from '../../bot/src/domain/types.js';
@@ -87,12 +88,15 @@ describe('approval requests expire', () => {
     expect(byApi.status).toBe(409);
     expect(byApi.body.error.message).toMatch(/expired on 2026-12-04 09:00 UTC .*3 days.*submit the version again/);
 
-    // The card's button answers the clicker with the same message, not a card that claims success.
+    // The card's button answers the clicker with the card as it now is, "Expired" and why on top, no buttons;
+    // never a card that claims success.
     const byCard = await approveByCard(id);
-    expect(byCard.type).toBe('application/vnd.microsoft.activity.message');
-    expect(String(byCard.value)).toMatch(/expired on 2026-12-04 09:00 UTC/);
+    expect(byCard.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(JSON.stringify(byCard.value)).toMatch(/expired on 2026-12-04 09:00 UTC/);
+    expect(JSON.stringify(byCard.value)).toContain('"text":"Expired"');
+    expect(JSON.stringify(byCard.value)).not.toContain('"verb":"approveSubmission"');
 
-    // Nothing was published, and the request is still undecided.
+    // Nothing was published, and the request is closed as expired (not rejected).
     const agent = (await server.as(ADELE).get<AgentBody>(`/api/v1/agents/${agentId}`)).body.agent;
     expect(agent.version).not.toBe('3.0.0');
     const approvals = await server
@@ -106,10 +110,10 @@ describe('approval requests expire', () => {
     expect(again.status).toBe(201);
     const closed = await server
       .as(ADELE)
-      .get<{ items: { submission: Submission }[] }>('/api/v1/submissions?status=rejected');
+      .get<{ items: { submission: Submission }[] }>('/api/v1/submissions?status=expired');
     expect(closed.status).toBe(200);
     const old = closed.body.items.find((v) => v.submission.version === '3.0.0')?.submission;
-    expect(old).toMatchObject({ status: 'rejected', reviewedBy: null });
+    expect(old).toMatchObject({ status: 'expired', reviewedBy: null });
     expect(old?.reason).toMatch(/expired/);
 
     const approved = await server.as(ADELE).post<{ outcome: string }>(`/api/v1/submissions/${again.body.id}/approve`);

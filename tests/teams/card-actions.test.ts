@@ -104,7 +104,7 @@ describe('handleCardAction', () => {
     ]);
   });
 
-  it('answers an approval conflict with the reason', async () => {
+  it('answers an approval conflict with the card as it now is, the reason on top and no decision left', async () => {
     const { world, deps } = setup();
     world.approval.submission.status = 'rejected';
     const answer = await handleCardAction(deps, {
@@ -113,6 +113,10 @@ describe('handleCardAction', () => {
       principal: MEGAN.principal,
       conversationId: null,
     });
-    expect(answer).toEqual({ kind: 'message', text: 'This version was already rejected.' });
+    expect(answer.kind).toBe('card');
+    const card = answer.kind === 'card' ? answer.card : null;
+    expect(card?.body[0]).toMatchObject({ type: 'TextBlock', text: 'This version was already rejected.' });
+    expect(JSON.stringify(card)).toContain('"text":"Rejected"');
+    expect(JSON.stringify(card)).not.toContain('"verb":"approveSubmission"');
   });
 });

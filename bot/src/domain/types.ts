@@ -286,7 +286,8 @@ export interface ProtectionEvent {
   prompt?: string | null;
 }
 
-export type SubmissionStatus = 'pending' | 'approved' | 'rejected';
+/** `expired`: nobody decided within the approval expiry (APPROVAL_EXPIRY_DAYS); it can no longer be decided. */
+export type SubmissionStatus = 'pending' | 'approved' | 'rejected' | 'expired';
 
 /** A maker's new version of an agent awaiting review. */
 export interface Submission {

@@ -236,14 +236,9 @@ export class ResponseService implements ResponseActions {
       if (pending && !this.isExpired(pending, at)) {
         throw new ConflictError(`${agent.name} already has a version awaiting review.`);
       }
-      if (pending) {
-        // An expired request never blocks the maker: the new version supersedes it, and it is closed as expired.
-        await this.store.submissions.save(
-          [{ ...pending, status: 'rejected', reviewedBy: null, reviewedAt: at, reason: this.expiredReason(pending) }],
-          tx,
-        );
-        await enqueueOutbox(tx, 'submission.changed', pending.id);
-      }
+      // An expired request never blocks the maker: the new version supersedes it, and it is closed as expired
+      // (the maker is the one submitting, so no message is sent about it).
+      if (pending) await this.expire(tx, pending, at, false);
       const submission: Submission = {
         id: randomUUID(),
         agentId,
@@ -270,13 +265,62 @@ export class ResponseService implements ResponseActions {
 
   approveSubmission(ctx: ActionContext, submissionId: string, reason = ''): Promise<ActionResult> {
     const why = reason.trim();
+    return this.decide(ctx, submissionId, () => this.approve(ctx, submissionId, why));
+  }
+
+  rejectSubmission(ctx: ActionContext, submissionId: string, reason: string): Promise<ActionResult> {
+    if (!reason.trim()) throw new InvalidInputError('a reason is required to reject a submission', 'reason');
+    return this.decide(ctx, submissionId, () => this.reject(ctx, submissionId, reason));
+  }
+
+  /**
+   * Marks pending requests that are past the expiry as expired, the oldest first and at most `limit` of them
+   * (bounded work per call), each with an audit record, its approval card updated (`submission.changed`) and
+   * its maker told (`maker.notify`), in one transaction. Answers how many it expired. Safe to run from several
+   * instances at once: rows another transaction holds are skipped, and each is expired once.
+   */
+  async expireOverdue(limit = 100): Promise<number> {
+    const now = this.clock();
+    const at = now.toISOString();
+    const cutoff = new Date(now.getTime() - this.options.approvalExpiryDays * DAY_MS).toISOString();
+    return this.store.db.transaction(async (tx) => {
+      const overdue = await this.store.submissions.overduePendingForUpdate(tx, cutoff, limit);
+      for (const submission of overdue) await this.expire(tx, submission, at, true);
+      return overdue.length;
+    });
+  }
+
+  /**
+   * Runs an approval or a rejection; when it was refused because the request has just expired (the sweep has
+   * not reached it yet), the request is marked expired at once, so its card and its maker hear of it now.
+   */
+  private async decide(
+    ctx: ActionContext,
+    submissionId: string,
+    run: () => Promise<ActionResult>,
+  ): Promise<ActionResult> {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof SubmissionExpiredError && err.stillPending) {
+        await this.store.db.transaction(async (tx) => {
+          const submission = await this.store.submissions.getForUpdate(tx, submissionId);
+          const at = this.clock().toISOString();
+          if (submission && this.isExpired(submission, at)) await this.expire(tx, submission, at, true);
+        });
+      }
+      throw err;
+    }
+  }
+
+  private approve(ctx: ActionContext, submissionId: string, why: string): Promise<ActionResult> {
     return this.perform(ctx, 'approveSubmission', { type: 'submission', id: submissionId }, async (tx, at) => {
       const submission = await this.store.submissions.getForUpdate(tx, submissionId);
       if (!submission) throw new NotFoundError('submission', submissionId);
       if (submission.status === 'approved') return noop(submissionId, 'This version was already approved.');
       if (submission.status === 'rejected')
         throw new ConflictError('This version was rejected; the maker must resubmit.');
-      if (this.isExpired(submission, at)) throw new ConflictError(this.expiredReason(submission));
+      this.refuseExpired(submission, at);
       const agent = await this.store.agents.getForUpdate(tx, submission.agentId);
       if (!agent) throw new NotFoundError('agent', submission.agentId);
       await this.tenant.agents.publishVersion(tx, agent, submission.version, submission.proposed, {
@@ -309,13 +353,13 @@ export class ResponseService implements ResponseActions {
     });
   }
 
-  rejectSubmission(ctx: ActionContext, submissionId: string, reason: string): Promise<ActionResult> {
-    if (!reason.trim()) throw new InvalidInputError('a reason is required to reject a submission', 'reason');
+  private reject(ctx: ActionContext, submissionId: string, reason: string): Promise<ActionResult> {
     return this.perform(ctx, 'rejectSubmission', { type: 'submission', id: submissionId }, async (tx, at) => {
       const submission = await this.store.submissions.getForUpdate(tx, submissionId);
       if (!submission) throw new NotFoundError('submission', submissionId);
       if (submission.status === 'rejected') return noop(submissionId, 'This version was already rejected.');
       if (submission.status === 'approved') throw new ConflictError('This version was already approved and published.');
+      this.refuseExpired(submission, at);
       const agent = await this.store.agents.get(submission.agentId, tx);
       const name = agent?.name ?? submission.agentId;
       if (agent) {
@@ -341,6 +385,52 @@ export class ResponseService implements ResponseActions {
         ],
       };
     });
+  }
+
+  /** Refuses to decide a request that expired, whether or not the sweep has marked it yet. */
+  private refuseExpired(submission: Submission, at: string): void {
+    if (submission.status === 'expired')
+      throw new SubmissionExpiredError(submission.reason ?? this.expiredReason(submission), false);
+    if (this.isExpired(submission, at)) throw new SubmissionExpiredError(this.expiredReason(submission), true);
+  }
+
+  /** Closes a pending request as expired: status, audit, its card; and a message to its maker when `tellMaker`. */
+  private async expire(tx: Sql, submission: Submission, at: string, tellMaker: boolean): Promise<void> {
+    const reason = this.expiredReason(submission);
+    const agent = await this.store.agents.get(submission.agentId, tx);
+    const name = agent?.name ?? submission.agentId;
+    await this.store.submissions.save(
+      [{ ...submission, status: 'expired', reviewedBy: null, reviewedAt: at, reason }],
+      tx,
+    );
+    const record = await this.store.audit.append(
+      {
+        at,
+        actor: SYSTEM_ACTOR.upn,
+        actorName: SYSTEM_ACTOR.displayName,
+        action: 'expireSubmission',
+        targetType: 'submission',
+        targetId: submission.id,
+        targetName: name,
+        outcome: 'succeeded',
+        detail: reason,
+        via: 'expiry',
+      },
+      tx,
+    );
+    const stamp = { action: 'expireSubmission', auditId: record.id, by: SYSTEM_ACTOR.upn };
+    await enqueueOutbox(tx, 'submission.changed', submission.id, stamp);
+    if (tellMaker) {
+      const when = this.approvalExpiresAt(submission).toISOString().slice(0, 16).replace('T', ' ');
+      const notice = makerNotice(
+        submission,
+        name,
+        `Your version ${submission.version} of ${name} expired on ${when} UTC without a decision (approval ` +
+          `requests expire ${this.options.approvalExpiryDays} days after they are submitted). Submit it again ` +
+          'to ask for a review.',
+      );
+      await enqueueOutbox(tx, notice.topic, notice.subjectId, { ...notice.payload, ...stamp });
+    }
   }
 
   private expiredReason(submission: Submission): string {
@@ -417,6 +507,19 @@ export class ResponseService implements ResponseActions {
       tx,
     );
     return items.map((i) => i.id);
+  }
+}
+
+/** Who the audit names for what Agent Warden does by itself (an approval request expiring). */
+export const SYSTEM_ACTOR = { upn: 'agent-warden', displayName: 'Agent Warden' } as const;
+
+/** A decision refused because the request expired; `stillPending` when the sweep has not marked it yet. */
+export class SubmissionExpiredError extends ConflictError {
+  constructor(
+    message: string,
+    readonly stillPending: boolean,
+  ) {
+    super(message);
   }
 }
 

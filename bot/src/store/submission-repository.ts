@@ -33,6 +33,20 @@ export class SubmissionRepository {
     return rows[0]?.data ?? null;
   }
 
+  /**
+   * Pending requests submitted at or before `submittedBefore`, oldest first, at most `limit`, locked for the
+   * caller's transaction. Rows another transaction holds (an approval in progress, another instance's sweep)
+   * are skipped, so two instances sweep side by side without waiting for or repeating each other.
+   */
+  async overduePendingForUpdate(tx: Sql, submittedBefore: string, limit: number): Promise<Submission[]> {
+    const rows = await tx.query<{ data: Submission }>(
+      `select data from submissions where status = 'pending' and submitted_at <= $1::timestamptz
+       order by submitted_at, id limit $2 for update skip locked`,
+      [submittedBefore, limit],
+    );
+    return rows.map((r) => r.data);
+  }
+
   async list(
     filter: { status?: SubmissionStatus; limit: number; cursor?: string | null },
     q: Sql = this.db,

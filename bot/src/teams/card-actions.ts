@@ -2,13 +2,14 @@
 // invoke, this decides, and invoke-answer.ts packs the answer.
 import { z } from 'zod';
 import type { Logger } from '../domain/logger.js';
-import { DomainError, ForbiddenError, NotFoundError } from '../domain/errors.js';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '../domain/errors.js';
 import type { Classification, Principal } from '../domain/types.js';
 import { CLASSIFICATIONS } from '../domain/types.js';
 import type { ActionContext, ResponseActions } from '../response/response-actions.js';
 import type { DelegatedAccess } from '../tenant/tenant-ports.js';
 import { approvalCard } from './cards/approval-card.js';
 import { incidentCard } from './cards/incident-card.js';
+import { note } from './cards/card-format.js';
 import type { CardVerb } from './cards/card-verbs.js';
 import { CARD_INPUTS, CARD_VERBS } from './cards/card-verbs.js';
 import { ANONYMOUS_VIEWER, viewerOf } from './cards/card-views.js';
@@ -135,13 +136,15 @@ const HANDLERS: { [V in CardVerb]: VerbHandler<V> } = {
   },
   approveSubmission: async (deps, request, d) => {
     const ctx = actionContext(request, 'approveSubmission', d.clickKey ?? d.key);
-    await deps.actions.approveSubmission(ctx, d.submissionId, d.approveReason);
-    return approvalAnswer(deps, request, d.submissionId);
+    return decision(deps, request, d.submissionId, () =>
+      deps.actions.approveSubmission(ctx, d.submissionId, d.approveReason),
+    );
   },
   rejectSubmission: async (deps, request, d) => {
     const ctx = actionContext(request, 'rejectSubmission', d.clickKey ?? d.key);
-    await deps.actions.rejectSubmission(ctx, d.submissionId, d.rejectReason);
-    return approvalAnswer(deps, request, d.submissionId);
+    return decision(deps, request, d.submissionId, () =>
+      deps.actions.rejectSubmission(ctx, d.submissionId, d.rejectReason),
+    );
   },
 };
 
@@ -172,6 +175,29 @@ async function incidentAnswer(
   const view = await deps.incidents.incidentCardView(incidentId, request.conversationId);
   if (!view) throw new NotFoundError('incident', incidentId);
   return cardAnswer(incidentCard(view, request.principal ? viewerOf(request.principal) : ANONYMOUS_VIEWER));
+}
+
+/**
+ * An approval or a rejection, answered with the approval card as it now is. A decision the request's state
+ * refuses (it expired, or was decided already) answers with that card too, why on top and no buttons left
+ * to click in vain, rather than a card that claims success.
+ */
+async function decision(
+  deps: CardActionDeps,
+  request: CardActionRequest,
+  submissionId: string,
+  decide: () => Promise<unknown>,
+): Promise<InvokeAnswer> {
+  try {
+    await decide();
+  } catch (err) {
+    if (!(err instanceof ConflictError)) throw err;
+    const view = await deps.incidents.approvalCardView(submissionId, request.conversationId);
+    if (!view) throw err;
+    const card = approvalCard(view, request.principal ? viewerOf(request.principal) : ANONYMOUS_VIEWER);
+    return cardAnswer({ ...card, body: [note(err.message, 'attention'), ...card.body] });
+  }
+  return approvalAnswer(deps, request, submissionId);
 }
 
 async function approvalAnswer(

@@ -1,14 +1,14 @@
-import { Title3 } from '@fluentui/react-components';
+import { Button, Spinner, Subtitle1, Title3 } from '@fluentui/react-components';
 import { EmptyState } from '../../components/PageState/PageState.js';
 import { PagedListBody } from '../../components/PagedListBody/PagedListBody.js';
 import { SubmissionReview } from './SubmissionReview.js';
 import { useApprovalsPage } from './useApprovalsPage.js';
 import { useApprovalsPageStyles } from './useApprovalsPageStyles.styles.js';
 
-/** Makers' resubmissions awaiting review, each with its before/after. */
+/** Makers' resubmissions awaiting review, each with its before/after; below them, the requests that expired. */
 export function ApprovalsPage() {
   const styles = useApprovalsPageStyles();
-  const { list } = useApprovalsPage();
+  const { list, expired } = useApprovalsPage();
   const body = (
     <PagedListBody
       list={list}
@@ -26,6 +26,27 @@ export function ApprovalsPage() {
         Approvals
       </Title3>
       {body}
+      {expired.items.length > 0 ? (
+        <section className={styles.root} aria-labelledby="approvals-expired-title">
+          <Subtitle1 as="h2" id="approvals-expired-title">
+            Expired
+          </Subtitle1>
+          {expired.items.map((view) => (
+            <SubmissionReview key={view.submission.id} view={view} onDone={expired.refresh} />
+          ))}
+          {expired.hasMore ? (
+            <div className={styles.more}>
+              <Button
+                onClick={expired.loadMore}
+                disabled={expired.loadingMore}
+                icon={expired.loadingMore ? <Spinner size="tiny" /> : undefined}
+              >
+                Load more expired requests
+              </Button>
+            </div>
+          ) : null}
+        </section>
+      ) : null}
     </section>
   );
 }

@@ -30,12 +30,18 @@ export function SubmissionReview({ view, onDone }: SubmissionReviewProps) {
   const { submission, agent, riskBefore, riskAfter } = view;
   const diff = diffSubmission(view);
   const noToolChange = diff.addedTools.length + diff.removedTools.length + diff.changedTools.length === 0;
+  // Nobody decided in time: the request can no longer be approved or rejected; the maker submits again.
+  const expired = submission.status === 'expired';
 
   return (
     <SectionCard
       title={`${agent.name} — version ${submission.version}`}
       actions={
-        can('approveSubmission') || can('rejectSubmission') ? (
+        expired ? (
+          <Badge appearance="filled" color="warning">
+            Expired
+          </Badge>
+        ) : can('approveSubmission') || can('rejectSubmission') ? (
           <div className={styles.actions} role="group" aria-label={`Review ${agent.name} ${submission.version}`}>
             {can('approveSubmission') ? (
               <ActionDialogButton
@@ -90,6 +96,11 @@ export function SubmissionReview({ view, onDone }: SubmissionReviewProps) {
           Submitted by {submission.submittedBy} on {formatDateTime(submission.submittedAt)}
         </Caption1>
       </div>
+      {expired ? (
+        <Body1 className={styles.note} role="status">
+          {submission.reason ?? 'This request expired without a decision. The maker must submit the version again.'}
+        </Body1>
+      ) : null}
       {submission.note ? <Body1 className={styles.note}>{submission.note}</Body1> : null}
       {diff.instructions ? (
         <div className={styles.block}>

@@ -9,5 +9,9 @@ export function useApprovalsPage() {
   const list = usePagedList<SubmissionView>('pending', (cursor, signal) =>
     api.listSubmissions(cursor, SUBMISSION_PAGE_SIZE, signal),
   );
-  return { list };
+  // Requests nobody decided in time: shown apart, marked "Expired", with nothing left to decide.
+  const expired = usePagedList<SubmissionView>('expired', (cursor, signal) =>
+    api.listSubmissions(cursor, SUBMISSION_PAGE_SIZE, signal, 'expired'),
+  );
+  return { list, expired };
 }

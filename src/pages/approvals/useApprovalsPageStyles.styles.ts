@@ -48,4 +48,8 @@ export const useApprovalsPageStyles = makeStyles({
     display: 'flex',
     gap: tokens.spacingHorizontalS,
   },
+  more: {
+    display: 'flex',
+    justifyContent: 'center',
+  },
 });

@@ -68,6 +68,39 @@ describe('approvalCard', () => {
     expect(approve?.data).toMatchObject({ submissionId: SUBMISSION_ID });
   });
 
+  it('asks for a reason to approve, inside the Approve form, as the tab does', () => {
+    const card = approvalCard(makeApprovalCardView(), admin);
+    const approve = card.actions?.find((a) => a.title === 'Approve & publish');
+    expect(approve?.type).toBe('Action.ShowCard');
+    if (approve?.type !== 'Action.ShowCard') return;
+    expect(approve.card.body.find((e) => e.type === 'Input.Text')).toMatchObject({
+      id: 'approveReason',
+      isRequired: true,
+    });
+    expect(approve.card.actions?.[0]).toMatchObject({ title: 'Publish version', verb: CARD_VERBS.approveSubmission });
+  });
+
+  it('an expired request says Expired, when and why, to everyone, with no buttons', () => {
+    const base = makeApprovalCardView();
+    const expired = makeApprovalCardView({
+      submission: {
+        ...base.submission,
+        status: 'expired',
+        reviewedBy: null,
+        reviewedAt: '2026-11-28T10:00:00.000Z',
+        reason: 'This approval request expired on 2026-11-28 10:00 UTC; the maker must submit the version again.',
+      },
+    });
+    for (const who of [ANONYMOUS_VIEWER, admin]) {
+      const card = approvalCard(expired, who);
+      expect(cardProblems(card)).toEqual([]);
+      expect(verbs(card)).toEqual([]);
+      expect(card.actions).toBeUndefined();
+      expect(cardText(card)).toContain('Expired');
+      expect(cardText(card)).toContain('the maker must submit the version again');
+    }
+  });
+
   it('after the decision shows the outcome to everyone and no buttons', () => {
     const base = makeApprovalCardView();
     const rejected = makeApprovalCardView({
@@ -108,6 +141,24 @@ describe('approvalCard', () => {
       admin,
     );
     expect(cardText(approved)).toContain('Approved and published by megan@zava.example');
+    const withReason = approvalCard(
+      makeApprovalCardView({
+        submission: { ...base.submission, status: 'approved', reviewedBy: 'megan@zava.example', reason: 'Safer now.' },
+        history: [
+          {
+            action: 'approveSubmission',
+            actorName: 'Megan Bowen',
+            at: '2026-11-25T10:00:00.000Z',
+            targetName: '1.1.0',
+            detail: 'Safer now.',
+          },
+        ],
+      }),
+      admin,
+    );
+    expect(cardText(withReason)).toContain(
+      'Version 1.1.0 approved and published by Megan Bowen at 10:00 UTC on 25 Nov 2026: Safer now.',
+    );
   });
 
   it('stays small with many tools and signals', () => {

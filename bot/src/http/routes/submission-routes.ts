@@ -53,7 +53,7 @@ export const submissionRoutes = ({ queries, actions }: RouteDeps) => [
     tag: 'submissions',
     returns: 'Page<SubmissionView>',
     query: z.object({
-      status: z.enum(['pending', 'approved', 'rejected']).optional(),
+      status: z.enum(['pending', 'approved', 'rejected', 'expired']).optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
       cursor: z.string().max(500).optional(),
     }),

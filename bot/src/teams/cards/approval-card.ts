@@ -26,6 +26,14 @@ const STATUS_STYLE: Record<ApprovalCardView['submission']['status'], ContainerSt
   pending: 'accent',
   approved: 'good',
   rejected: 'attention',
+  expired: 'warning',
+};
+
+const STATUS_TITLE: Record<ApprovalCardView['submission']['status'], string> = {
+  pending: 'Approval needed',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  expired: 'Expired',
 };
 
 /** A maker's resubmission for the approvers: what changes, how the risk moves, and (for admins) the decision. */
@@ -42,7 +50,7 @@ export function approvalCard(view: ApprovalCardView, viewer: CardViewer): Adapti
   const changes = definitionChanges(view.before, submission.proposed);
 
   const actions: CardAction[] = [];
-  if (canApprove) actions.push(approveAction(view));
+  if (canApprove) actions.push(approveForm(view));
   if (canReject) actions.push(rejectForm(view));
 
   const links: CardAction[] = [...linkActions(view.links, 'submission')];
@@ -56,7 +64,7 @@ export function approvalCard(view: ApprovalCardView, viewer: CardViewer): Adapti
       items: [
         {
           type: 'TextBlock',
-          text: pending ? 'Approval needed' : submission.status === 'approved' ? 'Approved' : 'Rejected',
+          text: STATUS_TITLE[submission.status],
           weight: 'bolder',
           size: 'medium',
         },
@@ -202,6 +210,14 @@ function riskDelta(before: RiskSummaryView, after: RiskSummaryView): CardElement
 function outcome(view: ApprovalCardView): CardElement[] {
   const { submission } = view;
   if (submission.status === 'pending') return [];
+  // Nobody decided in time: say when it expired and what the maker does next (the reason says both).
+  if (submission.status === 'expired') {
+    const when = submission.reviewedAt ? ` on ${utcDateTime(submission.reviewedAt)}` : '';
+    return [
+      plainLine([{ type: 'TextRun', text: `Expired${when}: nobody decided in time`, weight: 'bolder' }]),
+      ...(submission.reason ? [note(clip(submission.reason, LIMITS.paragraph), 'warning')] : []),
+    ];
+  }
   // The history says who decided by name; the submission alone only knows the reviewer's id.
   if (view.history.some((h) => h.action === 'approveSubmission' || h.action === 'rejectSubmission')) return [];
   const who = submission.reviewedBy ? ` by ${clip(submission.reviewedBy, LIMITS.name)}` : '';
@@ -213,15 +229,47 @@ function outcome(view: ApprovalCardView): CardElement[] {
   return [plainLine([{ type: 'TextRun', text: `${what}${who}${when}${why}`, weight: 'bolder' }])];
 }
 
-function approveAction(view: ApprovalCardView): CardAction {
+/** Approve, confirmed in a form that takes the reason, as the tab's approval does: kept in the audit trail. */
+function approveForm(view: ApprovalCardView): CardAction {
   const submissionId = view.submission.id;
   return {
-    type: 'Action.Execute',
+    type: 'Action.ShowCard',
     title: 'Approve & publish',
-    verb: CARD_VERBS.approveSubmission,
-    data: { submissionId, clickKey: actionKey(CARD_VERBS.approveSubmission, submissionId, cardRevision(view.history)) },
-    style: 'positive',
-    associatedInputs: 'none',
+    card: {
+      type: 'AdaptiveCard',
+      body: [
+        {
+          type: 'TextBlock',
+          text:
+            view.agent.lifecycle === 'blocked'
+              ? 'The new version is published and the agent unblocked.'
+              : 'The new version is published.',
+          wrap: true,
+          spacing: 'none',
+        },
+        {
+          type: 'Input.Text',
+          id: CARD_INPUTS.approveReason,
+          label: 'Reason (kept in the audit trail)',
+          isRequired: true,
+          errorMessage: 'Say why, for the audit trail.',
+          isMultiline: true,
+          maxLength: 1000,
+        },
+      ],
+      actions: [
+        {
+          type: 'Action.Execute',
+          title: 'Publish version',
+          verb: CARD_VERBS.approveSubmission,
+          data: {
+            submissionId,
+            clickKey: actionKey(CARD_VERBS.approveSubmission, submissionId, cardRevision(view.history)),
+          },
+          style: 'positive',
+        },
+      ],
+    },
   };
 }
 

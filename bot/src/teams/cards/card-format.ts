@@ -152,7 +152,8 @@ const HISTORY_VERB: Record<CardHistoryEntry['action'], (e: CardHistoryEntry) => 
 /** "Agent Customer Billing Agent blocked by Adele Vance at 10:42 UTC on 2 Mar 2026" */
 export function historyText(entry: CardHistoryEntry): string {
   const what = clip(HISTORY_VERB[entry.action](entry), LIMITS.title);
-  const why = entry.action === 'rejectSubmission' && entry.detail ? `: ${clip(entry.detail, LIMITS.line)}` : '';
+  const decided = entry.action === 'rejectSubmission' || entry.action === 'approveSubmission';
+  const why = decided && entry.detail ? `: ${clip(entry.detail, LIMITS.line)}` : '';
   return `${what} by ${clip(entry.actorName, LIMITS.name)} at ${utcClock(entry.at)} on ${utcDate(entry.at)}${why}`;
 }
 

@@ -53,7 +53,7 @@ export interface CardHistoryEntry {
   at: string;
   /** What was acted on, by name (the agent, the user, the assignee, the version). */
   targetName: string | null;
-  /** Classification for a resolve, reason for a reject; null otherwise. */
+  /** Classification for a resolve, reason for a reject or an approval; null otherwise. */
   detail: string | null;
 }
 

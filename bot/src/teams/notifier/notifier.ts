@@ -634,10 +634,17 @@ function incidentBuilt(view: IncidentCardView): BuiltCard {
   };
 }
 
+const APPROVAL_SUMMARY: Record<ApprovalCardView['submission']['status'], string> = {
+  pending: 'Approval needed',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  expired: 'Approval request expired',
+};
+
 function approvalBuilt(view: ApprovalCardView): BuiltCard {
   return {
     card: approvalCard(view, ANONYMOUS_VIEWER),
-    summary: `Approval needed: ${view.agent.name} ${view.submission.version}`,
+    summary: `${APPROVAL_SUMMARY[view.submission.status]}: ${view.agent.name} ${view.submission.version}`,
     alerts: [],
     alertIds: [],
     alertCount: 0,

@@ -237,7 +237,13 @@ export class StoreIncidentReader implements IncidentReader {
           actorName: r.actorName,
           at: r.at,
           targetName: submission.version,
-          detail: r.action === 'rejectSubmission' ? r.detail || submission.reason : null,
+          // The reason of a rejection, and of an approval when one was given (both kept in the audit).
+          detail:
+            r.action === 'rejectSubmission'
+              ? r.detail || submission.reason
+              : r.action === 'approveSubmission'
+                ? r.detail || null
+                : null,
         })),
       links: this.links('submission', submission.id),
       audience,
