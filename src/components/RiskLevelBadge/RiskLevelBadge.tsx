@@ -20,13 +20,23 @@ export interface RiskLevelBadgeProps {
  * A risk level with the score band it stands for: a tooltip on the badge (keyboard focus shows it too) and, where
  * there is room, the band in words. The level always follows from the score (`riskLevelOf` in the domain).
  */
-export function RiskLevelBadge({ level, score, size = 'medium', showBand = false, focusable = true }: RiskLevelBadgeProps) {
+export function RiskLevelBadge({
+  level,
+  score,
+  size = 'medium',
+  showBand = false,
+  focusable = true,
+}: RiskLevelBadgeProps) {
   const band = riskBandOf(level);
   const explained = band ? `Risk score ${score}, level ${band}. ${RISK_LEGEND}.` : `Risk score ${score}`;
   return (
     <>
       <Tooltip content={explained} relationship="description" withArrow>
-        <span tabIndex={focusable ? 0 : undefined} data-risk-band={band ?? undefined} style={{ display: 'inline-flex' }}>
+        <span
+          tabIndex={focusable ? 0 : undefined}
+          data-risk-band={band ?? undefined}
+          style={{ display: 'inline-flex' }}
+        >
           <SeverityBadge severity={level} size={size} />
         </span>
       </Tooltip>
