@@ -161,35 +161,31 @@ export class IncidentRepository {
    * Protection events since `since`, newest first, at most `limit`, read a page at a time (one large result can
    * exhaust PGlite's heap): the hunting tables' BehaviorInfo.
    */
-  async eventsSince(since: string, limit: number, q: Sql = this.db): Promise<ProtectionEvent[]> {
-    const out: ProtectionEvent[] = [];
-    let before = { at: 'infinity', id: '' };
-    while (out.length < limit) {
-      const page = Math.min(RUNTIME_PAGE, limit - out.length);
-      const rows = await q.query<{ data: ProtectionEvent; at: string; id: string }>(
-        `select data, occurred_at::text as at, id from events
-         where occurred_at >= $1::timestamptz and (occurred_at, id) < ($2::timestamptz, $3)
-         order by occurred_at desc, id desc limit $4`,
-        [since, before.at, before.id, page],
-      );
-      for (const r of rows) out.push(r.data);
-      const last = rows[rows.length - 1];
-      if (!last || rows.length < page) break;
-      before = { at: last.at, id: last.id };
-    }
-    return out;
+  eventsSince(since: string, limit: number, q: Sql = this.db): Promise<ProtectionEvent[]> {
+    return this.recentRows<ProtectionEvent>(q, 'events', 'occurred_at', since, limit);
   }
 
   /** Alerts active since `since`, most recent activity first, at most `limit`, a page at a time. */
-  async alertsSince(since: string, limit: number, q: Sql = this.db): Promise<Alert[]> {
-    const out: Alert[] = [];
+  alertsSince(since: string, limit: number, q: Sql = this.db): Promise<Alert[]> {
+    return this.recentRows<Alert>(q, 'alerts', 'last_activity_at', since, limit);
+  }
+
+  /** Rows of `table` whose `timeColumn` is at or after `since`, newest first (keyset pages by time and id). */
+  private async recentRows<T>(
+    q: Sql,
+    table: 'events' | 'alerts',
+    timeColumn: 'occurred_at' | 'last_activity_at',
+    since: string,
+    limit: number,
+  ): Promise<T[]> {
+    const out: T[] = [];
     let before = { at: 'infinity', id: '' };
     while (out.length < limit) {
       const page = Math.min(RUNTIME_PAGE, limit - out.length);
-      const rows = await q.query<{ data: Alert; at: string; id: string }>(
-        `select data, last_activity_at::text as at, id from alerts
-         where last_activity_at >= $1::timestamptz and (last_activity_at, id) < ($2::timestamptz, $3)
-         order by last_activity_at desc, id desc limit $4`,
+      const rows = await q.query<{ data: T; at: string; id: string }>(
+        `select data, ${timeColumn}::text as at, id from ${table}
+         where ${timeColumn} >= $1::timestamptz and (${timeColumn}, id) < ($2::timestamptz, $3)
+         order by ${timeColumn} desc, id desc limit $4`,
         [since, before.at, before.id, page],
       );
       for (const r of rows) out.push(r.data);

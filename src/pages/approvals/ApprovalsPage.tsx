@@ -1,4 +1,4 @@
-import { Button, Spinner, Subtitle1, Title3 } from '@fluentui/react-components';
+import { Subtitle1, Title3 } from '@fluentui/react-components';
 import { EmptyState } from '../../components/PageState/PageState.js';
 import { PagedListBody } from '../../components/PagedListBody/PagedListBody.js';
 import { SubmissionReview } from './SubmissionReview.js';
@@ -31,20 +31,17 @@ export function ApprovalsPage() {
           <Subtitle1 as="h2" id="approvals-expired-title">
             Expired
           </Subtitle1>
-          {expired.items.map((view) => (
-            <SubmissionReview key={view.submission.id} view={view} onDone={expired.refresh} />
-          ))}
-          {expired.hasMore ? (
-            <div className={styles.more}>
-              <Button
-                onClick={expired.loadMore}
-                disabled={expired.loadingMore}
-                icon={expired.loadingMore ? <Spinner size="tiny" /> : undefined}
-              >
-                Load more expired requests
-              </Button>
-            </div>
-          ) : null}
+          <PagedListBody
+            list={expired}
+            errorTitle="Could not load expired requests"
+            loadingLabel="Loading expired requests"
+            empty={null}
+            moreLabel="Load more expired requests"
+          >
+            {(items) =>
+              items.map((view) => <SubmissionReview key={view.submission.id} view={view} onDone={expired.refresh} />)
+            }
+          </PagedListBody>
         </section>
       ) : null}
     </section>

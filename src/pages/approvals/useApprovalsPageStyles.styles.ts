@@ -48,8 +48,4 @@ export const useApprovalsPageStyles = makeStyles({
     display: 'flex',
     gap: tokens.spacingHorizontalS,
   },
-  more: {
-    display: 'flex',
-    justifyContent: 'center',
-  },
 });
