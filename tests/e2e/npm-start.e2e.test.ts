@@ -81,6 +81,18 @@ describe('npm start', () => {
     expect(body.agent.name).toBe('Customer Billing Agent');
   });
 
+  it('hunts in its worker threads, compiled like the rest of the server', async () => {
+    // The query threads load the compiled worker; a thread started on the TypeScript source answered every hunt 500.
+    const res = await fetch(`${url}/api/v1/hunting/run`, {
+      method: 'POST',
+      headers: { 'x-dev-user': 'megan@zava.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'AgentsInfo | where AgentName == "Customer Billing Agent" | distinct AgentName' }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { results: { AgentName: string }[] };
+    expect(body.results.map((r) => r.AgentName)).toEqual(['Customer Billing Agent']);
+  });
+
   it('stops cleanly on SIGTERM, its server with it', async () => {
     const [server] = fs.readFileSync(`/proc/${start.pid}/task/${start.pid}/children`, 'utf8').trim().split(/\s+/);
     const exited = new Promise<number | null>((resolve) => start.once('exit', (code) => resolve(code)));

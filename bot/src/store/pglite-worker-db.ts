@@ -1,7 +1,4 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../worker-thread.js';
 import type { Db, Sql } from './db.js';
 
 /** A message to the PGlite thread (bot/src/store/pglite-worker.ts). */
@@ -30,18 +27,7 @@ export interface WorkerReply {
  * pending, like a socket would.
  */
 export async function openPgliteWorker(dataDir: string | null, clusterTarball?: string): Promise<Db> {
-  const here = new URL(import.meta.url);
-  const ts = here.pathname.endsWith('.ts');
-  const entry = new URL(ts ? './pglite-worker.ts' : './pglite-worker.js', here);
-  if (!fs.existsSync(entry)) throw new Error(`PGlite worker entry missing: ${entry.pathname}`);
-  // Under tsx or vitest the sources are TypeScript: the thread registers tsx, then loads them.
-  const worker = ts
-    ? new Worker(
-        `import(${JSON.stringify(tsxEsmApi())})` +
-          `.then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`,
-        { eval: true, workerData: { dataDir, clusterTarball } },
-      )
-    : new Worker(entry, { workerData: { dataDir, clusterTarball } });
+  const worker = startModuleWorker(import.meta.url, 'pglite-worker', { workerData: { dataDir, clusterTarball } });
   const pending = new Map<number, { resolve: (rows: unknown) => void; reject: (err: Error) => void }>();
   let nextId = 1;
   let nextTx = 1;
@@ -131,10 +117,4 @@ export async function openPgliteWorker(dataDir: string | null, clusterTarball?: 
       await worker.terminate();
     },
   };
-}
-
-/** tsx's ES-module API (its `import` export; require.resolve finds the CommonJS one beside it). */
-function tsxEsmApi(): string {
-  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-  return pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
 }

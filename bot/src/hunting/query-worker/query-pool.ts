@@ -1,10 +1,8 @@
 // Runs hunting queries in worker threads, off the request thread, each under a wall-clock limit and a heap
 // limit: a query past either is ended (the thread is terminated and a fresh one takes its place), and its
 // caller gets a 408 or a 422 saying which limit it passed. Requests, /healthz and the webhook go on meanwhile.
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../worker-thread.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Column } from '../kql/values.js';
 import type { PackedTables } from './packed-tables.js';
@@ -90,19 +88,11 @@ interface Slot {
   job: { id: number; job: Job; timer: NodeJS.Timeout | null } | null;
 }
 
-// The worker is TypeScript like the rest of the server: tsx's loader is registered in the thread first.
-// (tsx's ES module API, by path: an eval'd worker resolves bare names from the working directory.)
-const TSX_API = pathToFileURL(
-  path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
-).href;
-const WORKER_URL = new URL('./query-worker.ts', import.meta.url).href;
 /**
  * Heap per MB of packed tables: their rows as objects take about 1.5 MB per packed MB (884 MB packed, 1.3 GB of
  * rows at 100,000 agents), the rest is room for a query's own rows.
  */
 const HEAP_PER_PACKED_MB = 3;
-
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL)}); });`;
 
 export class QueryPool {
   private readonly slots: Slot[] = [];
@@ -177,8 +167,7 @@ export class QueryPool {
   }
 
   private spawn(heapMb: number = this.heapMb): Slot {
-    const worker = new Worker(BOOTSTRAP, {
-      eval: true,
+    const worker = startModuleWorker(import.meta.url, 'query-worker', {
       resourceLimits: { maxOldGenerationSizeMb: heapMb },
     });
     worker.unref();

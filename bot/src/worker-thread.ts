@@ -1,0 +1,27 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+
+/**
+ * Starts a worker thread on the module `name` (without extension) beside `here` (the caller's `import.meta.url`).
+ * The compiled server (`bot/dist`, what `npm start` runs) loads `name.js` directly; under tsx or vitest the sources
+ * are TypeScript, so the thread registers tsx first and then loads `name.ts`.
+ */
+export function startModuleWorker(here: string, name: string, options: WorkerOptions = {}): Worker {
+  const ts = new URL(here).pathname.endsWith('.ts');
+  const entry = new URL(`./${name}${ts ? '.ts' : '.js'}`, here);
+  if (!fs.existsSync(entry)) throw new Error(`worker entry missing: ${entry.pathname}`);
+  if (!ts) return new Worker(entry, options);
+  return new Worker(
+    `import(${JSON.stringify(tsxEsmApi())})` +
+      `.then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`,
+    { ...options, eval: true },
+  );
+}
+
+/** tsx's ES-module API (its `import` export; require.resolve finds the CommonJS one beside it). */
+function tsxEsmApi(): string {
+  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+  return pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
+}
