@@ -3,8 +3,12 @@
 // - App Service (Linux, Node 22 LTS) with at least two instances: the store and the outbox allow several
 //   (outbox claims use FOR UPDATE SKIP LOCKED, migrations run under an advisory lock); health check on /readyz.
 // - Azure Database for PostgreSQL flexible server (the store); TLS required.
-// - Key Vault holding DATABASE_URL and the bot's secret; the web app reads them through its managed identity
+// - Key Vault holding DATABASE_URL and the Entra app's secret; the web app reads them through its managed identity
 //   (Key Vault references, role "Key Vault Secrets User"), so no secret sits in the app settings.
+// - The Azure Bot (single tenant, Teams channel) on the same Entra app as the tab, with the OAuth connection that
+//   Teams SSO for the bot needs: in TENANT=graph, approving a maker's version acts as the person who clicked
+//   (README, "Approvals in a real tenant"). One Entra app, because a Teams app has one webApplicationInfo and the
+//   connection's token exchange URL must be that app's identifier URI, api://<tab domain>/botid-<client id>.
 @maxLength(20)
 @minLength(4)
 param resourceBaseName string
@@ -14,11 +18,17 @@ param sku string = 'P0v3'
 @minValue(2)
 @description('Instances of the server behind the App Service load balancer.')
 param instanceCount int = 2
-param botAadAppClientId string
-@secure()
-param botAadAppClientSecret string
+@description('The Entra app of the tab, the bot and app-only Graph access (aad.manifest.json).')
 param aadAppClientId string
+@secure()
+param aadAppClientSecret string
 param aadAppTenantId string
+@description('Name of the Azure Bot OAuth connection the bot asks the token service for (BOT_SSO_CONNECTION).')
+param botSsoConnectionName string = 'warden-graph'
+@description('Audience of Copilot Studio threat-detection webhook tokens (the Entra app registered in Power Platform).')
+param webhookAudience string
+@description('App ids allowed to call the webhook, comma-separated (the app registered for threat detection).')
+param webhookAllowedAppIds string
 param postgresAdminLogin string = 'warden'
 @secure()
 param postgresAdminPassword string
@@ -26,6 +36,8 @@ param postgresSku string = 'Standard_B1ms'
 param postgresTier string = 'Burstable'
 
 var databaseName = 'warden'
+// The web app's own settings cannot read its host name; this is the name App Service gives it.
+var publicHost = '${resourceBaseName}.azurewebsites.net'
 // Built-in role "Key Vault Secrets User": read secret values.
 var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
 
@@ -47,6 +59,13 @@ resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-0
   parent: postgres
   name: databaseName
   properties: { charset: 'UTF8', collation: 'en_US.utf8' }
+}
+
+// The agent search index needs pg_trgm; Azure allows an extension only once it is listed in azure.extensions.
+resource postgresExtensions 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {
+  parent: postgres
+  name: 'azure.extensions'
+  properties: { value: 'PG_TRGM', source: 'user-override' }
 }
 
 // 0.0.0.0 admits connections from Azure services (the App Service's outbound addresses), not the internet.
@@ -76,10 +95,10 @@ resource databaseUrlSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
-resource botPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource appSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
-  name: 'bot-password'
-  properties: { value: botAadAppClientSecret }
+  name: 'entra-app-secret'
+  properties: { value: aadAppClientSecret }
 }
 
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
@@ -109,12 +128,20 @@ resource web 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'TENANT', value: 'graph' }
         { name: 'AUTH', value: 'entra' }
         { name: 'PORT', value: '8080' }
-        { name: 'PUBLIC_URL', value: 'https://${resourceBaseName}.azurewebsites.net' }
-        { name: 'BOT_ID', value: botAadAppClientId }
-        { name: 'BOT_PASSWORD', value: '@Microsoft.KeyVault(SecretUri=${botPasswordSecret.properties.secretUri})' }
+        { name: 'PUBLIC_URL', value: 'https://${publicHost}' }
+        { name: 'BOT_ID', value: aadAppClientId }
+        { name: 'BOT_TYPE', value: 'SingleTenant' }
+        { name: 'BOT_PASSWORD', value: '@Microsoft.KeyVault(SecretUri=${appSecret.properties.secretUri})' }
         { name: 'BOT_TENANT_ID', value: aadAppTenantId }
+        { name: 'BOT_SSO_CONNECTION', value: botSsoConnectionName }
         { name: 'ENTRA_TENANT_ID', value: aadAppTenantId }
         { name: 'ENTRA_CLIENT_ID', value: aadAppClientId }
+        { name: 'GRAPH_CLIENT_ID', value: aadAppClientId }
+        { name: 'GRAPH_CLIENT_SECRET', value: '@Microsoft.KeyVault(SecretUri=${appSecret.properties.secretUri})' }
+        { name: 'WEBHOOK_AUDIENCE', value: webhookAudience }
+        { name: 'WEBHOOK_ALLOWED_APP_IDS', value: webhookAllowedAppIds }
+        { name: 'WEBHOOK_ISSUER', value: '${environment().authentication.loginEndpoint}${aadAppTenantId}/v2.0,https://sts.windows.net/${aadAppTenantId}/' }
+        { name: 'WEBHOOK_JWKS_URL', value: '${environment().authentication.loginEndpoint}${aadAppTenantId}/discovery/v2.0/keys' }
         { name: 'DATABASE_URL', value: '@Microsoft.KeyVault(SecretUri=${databaseUrlSecret.properties.secretUri})' }
         { name: 'PLAYGROUND', value: '0' }
       ]
@@ -132,6 +159,52 @@ resource webReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
   }
 }
 
+// The Entra app's identifier URI (aad.manifest.json, from the TAB_DOMAIN output) and Teams' webApplicationInfo.resource.
+var ssoResource = 'api://${web.properties.defaultHostName}/botid-${aadAppClientId}'
+
+// The bot's registration. Its messaging endpoint is this web app; its app is the tab's Entra app (single tenant).
+resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
+  name: resourceBaseName
+  location: 'global'
+  kind: 'azurebot'
+  sku: { name: 'F0' }
+  properties: {
+    displayName: 'Agent Warden'
+    endpoint: 'https://${web.properties.defaultHostName}/api/messages'
+    msaAppId: aadAppClientId
+    msaAppType: 'SingleTenant'
+    msaAppTenantId: aadAppTenantId
+  }
+}
+
+resource botTeamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: bot
+  name: 'MsTeamsChannel'
+  location: 'global'
+  properties: { channelName: 'MsTeamsChannel' }
+}
+
+// Teams SSO for the bot: Teams gets the person's token for ssoResource silently and the token service exchanges it
+// for a delegated Graph token with these scopes (AppCatalog.ReadWrite.All: review makers' versions as that person).
+// The service provider id is the token service's "Azure Active Directory v2" provider.
+resource botSsoConnection 'Microsoft.BotService/botServices/connections@2022-09-15' = {
+  parent: bot
+  name: botSsoConnectionName
+  location: 'global'
+  properties: {
+    serviceProviderDisplayName: 'Azure Active Directory v2'
+    serviceProviderId: '30dd229c-58e3-4a48-bdfd-91ec48eb906c'
+    clientId: aadAppClientId
+    clientSecret: aadAppClientSecret
+    scopes: 'AppCatalog.ReadWrite.All openid profile offline_access'
+    parameters: [
+      { key: 'tenantID', value: aadAppTenantId }
+      { key: 'tokenExchangeUrl', value: ssoResource }
+    ]
+  }
+}
+
 output AZURE_APP_SERVICE_RESOURCE_ID string = web.id
 output TAB_DOMAIN string = web.properties.defaultHostName
 output TAB_ENDPOINT string = 'https://${web.properties.defaultHostName}'
+output BOT_SSO_CONNECTION string = botSsoConnection.name

@@ -13,9 +13,12 @@ function secondsLeft(token: string): number {
   }
 }
 
-/** The API scope the tab's SSO token is for (webApplicationInfo.resource + the exposed scope). */
+/**
+ * The API scope the tab's SSO token is for: webApplicationInfo.resource (the Entra app's identifier URI, in the
+ * botid- form because the bot shares the app for its own SSO) and the exposed scope.
+ */
 export function apiScope(clientId: string, host = window.location.host): string {
-  return `api://${host}/${clientId}/access_as_user`;
+  return `api://${host}/botid-${clientId}/access_as_user`;
 }
 
 /** Nested app authentication through msal-browser, loaded only when the host recommends it. */

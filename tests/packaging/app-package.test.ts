@@ -14,7 +14,8 @@ describe('Teams app package', () => {
     expect(manifest.manifestVersion).toBe('1.24');
     expect(manifest.bots?.[0]?.scopes).toEqual(['team', 'personal']);
     const sso = (manifest as { webApplicationInfo?: { id: string; resource?: string } }).webApplicationInfo;
-    expect(sso?.resource).toBe(`api://localhost:3978/${sso?.id}`);
+    expect(sso?.resource).toBe(`api://localhost:3978/botid-${sso?.id}`);
+    expect(manifest.bots?.[0]?.botId).toBe(sso?.id); // one Entra app for the tab and the bot (bot SSO)
     const zip = await JSZip.loadAsync(await fs.readFile(zipPath));
     expect(Object.keys(zip.files).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
     const color = await zip.file('color.png')!.async('nodebuffer');

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ROLES } from '../../bot/src/domain/types.js';
 import { rolesFromClaims } from '../../bot/src/auth/principal-resolver.js';
 import { fillPlaceholders } from '../../bot/src/packaging/app-package.js';
+import { apiScope } from '../../src/host/sso-auth.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -35,6 +36,11 @@ const SSO_CLIENTS = [
   '27922004-5251-4030-b22d-91ecd9a37ea4', // Outlook mobile
 ];
 
+interface RequiredAccess {
+  resourceAppId: string;
+  resourceAccess: { id: string; type: 'Scope' | 'Role' }[];
+}
+
 interface EntraManifest {
   id: string;
   appId: string;
@@ -59,11 +65,37 @@ describe('Entra app manifest against the Teams app manifest', () => {
     expect(entra.appId).toBe(teams.webApplicationInfo.id);
     expect(entra.identifierUris).toEqual([teams.webApplicationInfo.resource]);
     expect(teams.validDomains).toContain(VALUES.TAB_DOMAIN);
-    // src/host/sso-auth.ts asks for api://<host>/<client id>/access_as_user.
     const scope = entra.oauth2Permissions.find((p) => p.value === 'access_as_user');
     expect(scope).toMatchObject({ isEnabled: true, type: 'User' });
-    const ssoSource = await fs.readFile(path.join(ROOT, 'src/host/sso-auth.ts'), 'utf8');
-    expect(ssoSource).toContain('/access_as_user');
+    // The scope the tab asks for (nested app authentication) is that identifier URI's access_as_user.
+    expect(apiScope(VALUES.AAD_APP_CLIENT_ID, VALUES.TAB_DOMAIN)).toBe(`${entra.identifierUris[0]}/access_as_user`);
+  });
+
+  it("shares the Entra app with the bot, in the botid- form the bot's token exchange needs", async () => {
+    const entra = await filled<EntraManifest>('aad.manifest.json');
+    const teams = await filled<{ bots: { botId: string }[]; validDomains: string[] }>('appPackage/manifest.json');
+    expect(teams.bots.map((b) => b.botId)).toEqual([entra.appId]);
+    expect(entra.identifierUris).toEqual([`api://${VALUES.TAB_DOMAIN}/botid-${entra.appId}`]);
+    // The OAuthCard's sign-in page (fallback when silent SSO is not possible) and its redirect back.
+    expect(teams.validDomains).toContain('token.botframework.com');
+    expect(entra.replyUrlsWithType).toContainEqual({
+      url: 'https://token.botframework.com/.auth/web/redirect',
+      type: 'Web',
+    });
+  });
+
+  it('asks Graph for the delegated approval permission and the application permissions the server uses', async () => {
+    const entra = await filled<EntraManifest & { requiredResourceAccess: RequiredAccess[] }>('aad.manifest.json');
+    const graph = entra.requiredResourceAccess.find((r) => r.resourceAppId === 'Microsoft Graph')!;
+    const of = (type: string) => graph.resourceAccess.filter((a) => a.type === type).map((a) => a.id);
+    expect(of('Scope')).toContain('AppCatalog.ReadWrite.All');
+    // The README's Graph mode lists the application permissions; the manifest must ask for each.
+    const readme = await fs.readFile(path.join(ROOT, 'README.md'), 'utf8');
+    const from = readme.indexOf('Application permissions the app needs:');
+    const listed = readme.slice(from, readme.indexOf('\n- ', from));
+    const names = [...listed.matchAll(/\b([A-Z][A-Za-z]+\.[A-Za-z.]+?\.All)\b/g)].map((m) => m[1]!);
+    expect(names.length).toBeGreaterThanOrEqual(6);
+    for (const name of names.filter((n) => n !== 'Directory.ReadWrite.All')) expect(of('Role')).toContain(name);
   });
 
   it('pre-authorizes exactly the Teams, Microsoft 365 and Outlook clients for that scope', async () => {
