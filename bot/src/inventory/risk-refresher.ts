@@ -5,8 +5,11 @@ import { accountStateLookup } from '../domain/account-state.js';
 import type { Sql } from '../store/db.js';
 import type { Store } from '../store/store.js';
 
-/** Agents assessed per batch by refreshAll: its memory and each query stay the same size at any tenant size. */
-const REFRESH_BATCH = 1000;
+/**
+ * Agents assessed per batch by refreshAll: its memory and each query stay the same size at any tenant size, and a
+ * request queued behind a batch (PGlite has one connection) waits for 250 agents at most, not the whole tenant.
+ */
+const REFRESH_BATCH = 250;
 
 /**
  * Keeps each agent's stored risk (score, level, signals) current, so listing and sorting 100,000

@@ -165,7 +165,7 @@ export class AgentRepository {
     for (let i = 0; i < risks.length; i += 2000) {
       await q.query(
         `update agents a set risk_score = (r->'risk'->>'score')::int, risk_level = r->'risk'->>'level', risk = r->'risk'
-         from jsonb_array_elements($1::jsonb) as r where a.id = r->>'id'`,
+         from jsonb_array_elements($1::jsonb) as r where a.id = r->>'id' and a.risk is distinct from r->'risk'`,
         [JSON.stringify(risks.slice(i, i + 2000))],
       );
     }
