@@ -11,6 +11,7 @@ export type {
   ChangeVersion,
   HuntingColumn,
   HuntingRunResult,
+  HuntingSchema,
   HuntingTemplate,
   HuntingTemplateList,
   IncidentDetail,

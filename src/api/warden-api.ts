@@ -10,6 +10,7 @@ import type {
   ChangeVersion,
   Classification,
   HuntingResult,
+  HuntingSchema,
   HuntingTemplate,
   HuntingTemplateList,
   IncidentDetail,
@@ -110,6 +111,7 @@ export function createWardenApi(client: ApiClient) {
 
     huntingTemplates: async (signal?: AbortSignal): Promise<HuntingTemplate[]> =>
       (await client.get<HuntingTemplateList>('/api/v1/hunting/templates', { signal })).items,
+    huntingSchema: (signal?: AbortSignal) => client.get<HuntingSchema>('/api/v1/hunting/schema', { signal }),
     runHunting: (input: { templateId: string } | { query: string }) =>
       client.post<HuntingResult>('/api/v1/hunting/run', { body: input }),
     bulkNotifyMakers: (agentIds: string[], message: string, idempotencyKey: string) =>

@@ -1,61 +1,10 @@
-import { Field, Textarea, makeStyles, tokens } from '@fluentui/react-components';
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { Field } from '@fluentui/react-components';
+import { KqlEditor } from '../../components/kql-editor/KqlEditor.js';
+import type { QueryPlace } from '../../components/kql-editor/kql-place.js';
+import type { KqlSchema } from '../../components/kql-editor/kql-tokens.js';
 
-/** Where a query error points (1-based), as the API reports it. */
-export interface QueryPlace {
-  line: number;
-  column: number;
-}
-
-/** The offset in `text` of a 1-based line and column, clamped to the text. */
-export function offsetOf(text: string, place: QueryPlace): number {
-  const lines = text.split('\n');
-  const line = Math.min(Math.max(1, place.line), lines.length);
-  let offset = 0;
-  for (let i = 0; i < line - 1; i++) offset += (lines[i] ?? '').length + 1;
-  const column = Math.min(Math.max(1, place.column), (lines[line - 1] ?? '').length + 1);
-  return offset + column - 1;
-}
-
-const LINE_HEIGHT = '20px';
-
-const useStyles = makeStyles({
-  frame: {
-    display: 'flex',
-    alignItems: 'stretch',
-    minWidth: 0,
-  },
-  gutter: {
-    margin: 0,
-    flexShrink: 0,
-    overflow: 'hidden',
-    boxSizing: 'border-box',
-    // The textarea's own top padding and border, so numbers sit on their lines.
-    paddingTop: `calc(${tokens.spacingVerticalSNudge} + ${tokens.strokeWidthThin})`,
-    paddingInline: tokens.spacingHorizontalS,
-    textAlign: 'end',
-    fontFamily: tokens.fontFamilyMonospace,
-    fontSize: tokens.fontSizeBase300,
-    lineHeight: LINE_HEIGHT,
-    color: tokens.colorNeutralForeground3,
-    backgroundColor: tokens.colorNeutralBackground3,
-    borderTopLeftRadius: tokens.borderRadiusMedium,
-    borderBottomLeftRadius: tokens.borderRadiusMedium,
-    userSelect: 'none',
-  },
-  editor: {
-    flexGrow: 1,
-    minWidth: 0,
-    '& textarea': {
-      fontFamily: tokens.fontFamilyMonospace,
-      fontSize: tokens.fontSizeBase300,
-      lineHeight: LINE_HEIGHT,
-      whiteSpace: 'pre',
-      overflowWrap: 'normal',
-      overflowX: 'auto',
-    },
-  },
-});
+export type { QueryPlace } from '../../components/kql-editor/kql-place.js';
+export { offsetOf } from '../../components/kql-editor/kql-place.js';
 
 export interface QueryEditorProps {
   value: string;
@@ -63,54 +12,27 @@ export interface QueryEditorProps {
   onRun(): void;
   /** The place the last error points at: the caret moves there. */
   errorAt: QueryPlace | null;
+  /** The hunting tables, for colours and suggestions; null until loaded. */
+  schema: KqlSchema | null;
+  /** Teams' high contrast theme. */
+  contrast: boolean;
 }
 
-/** The KQL editor: numbered lines, no wrapping (so numbers match lines), Ctrl+Enter runs, errors move the caret. */
-export function QueryEditor({ value, onChange, onRun, errorAt }: QueryEditorProps) {
-  const styles = useStyles();
-  const textarea = useRef<HTMLTextAreaElement>(null);
-  const gutter = useRef<HTMLPreElement>(null);
-  const lineCount = value.split('\n').length;
-
-  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      onRun();
-    }
-  };
-  const syncScroll = () => {
-    if (gutter.current && textarea.current) gutter.current.scrollTop = textarea.current.scrollTop;
-  };
-
-  useEffect(() => {
-    const element = textarea.current;
-    if (!errorAt || !element) return;
-    const offset = offsetOf(element.value, errorAt);
-    element.focus();
-    element.setSelectionRange(offset, offset);
-    syncScroll();
-  }, [errorAt]);
-
+/** The Hunting page's query field: the KQL editor with its label and the keys it takes. */
+export function QueryEditor({ value, onChange, onRun, errorAt, schema, contrast }: QueryEditorProps) {
   return (
-    <Field label="Query" hint="Ctrl+Enter runs the query.">
+    <Field label="Query" hint="Ctrl+Enter runs the query; Ctrl+Space suggests tables, operators and columns.">
       {(fieldProps) => (
-        <div className={styles.frame}>
-          <pre ref={gutter} className={styles.gutter} aria-hidden="true" data-testid="line-numbers">
-            {Array.from({ length: lineCount }, (_, i) => i + 1).join('\n')}
-          </pre>
-          <Textarea
-            {...fieldProps}
-            className={styles.editor}
-            textarea={{ ref: textarea, wrap: 'off', onScroll: syncScroll }}
-            value={value}
-            onChange={(_, data) => onChange(data.value)}
-            onKeyDown={onKeyDown}
-            rows={10}
-            resize="vertical"
-            spellCheck={false}
-            placeholder="AIAgentsInfo | where ..."
-          />
-        </div>
+        <KqlEditor
+          value={value}
+          onChange={onChange}
+          onRun={onRun}
+          schema={schema}
+          errorAt={errorAt}
+          contrast={contrast}
+          fieldProps={fieldProps}
+          placeholder="AIAgentsInfo | where ..."
+        />
       )}
     </Field>
   );

@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { ActionResult, BulkActionResult, HuntingResult, HuntingTemplate } from '../../api/types.js';
+import type { ActionResult, BulkActionResult, HuntingResult, HuntingSchema, HuntingTemplate } from '../../api/types.js';
 import { useApiResource } from '../../hooks/useApiResource.js';
 import { useCan, useSession } from '../../session/Session.js';
 import { sortedIndexes, type SortState } from './sortRows.js';
 import { downloadText, toCsv } from './toCsv.js';
 import type { QueryPlace } from './QueryEditor.js';
 import { ApiRequestError } from '../../api/api-client.js';
+import { tokenizeKql, type KqlSchema } from '../../components/kql-editor/kql-tokens.js';
 
 export const AGENT_ID_COLUMN = 'AIAgentId';
 export const ROWS_PER_STEP = 500;
@@ -39,6 +40,29 @@ export function exportFileName(stem: string, now: Date): string {
   return `hunting-${safe}-${day}.csv`;
 }
 
+/**
+ * What a query's export is named after: the template it is (unchanged), else `query-<the table it reads>`.
+ */
+export function queryFileStem(query: string, templates: HuntingTemplate[], schema: KqlSchema | null): string {
+  const same = templates.find((t) => t.query && t.query.trim() === query.trim());
+  if (same) return same.id;
+  const tokens = tokenizeKql(query, schema);
+  const table =
+    tokens.find((t) => t.kind === 'table') ??
+    tokens.find((t) => t.kind === 'identifier' && /^[A-Za-z_]\w*$/.test(t.text));
+  return table ? `query-${table.text}` : 'query';
+}
+
+/** Graph's getHuntingSchema shape, as the editor reads it. */
+function editorSchema(schema: HuntingSchema): KqlSchema {
+  return {
+    tables: schema.tables.map((t) => ({
+      name: t.name,
+      columns: t.columns.map((c) => ({ name: c.name, type: c.dataType })),
+    })),
+  };
+}
+
 /** The server's rows beyond the row cap are counted, not sent. */
 type RunResult = HuntingResult & { rowCount?: number; truncated?: boolean };
 
@@ -67,6 +91,17 @@ export function useHuntingPage() {
   const can = useCan();
   const templates = useApiResource<HuntingTemplate[]>('hunting-templates', (signal) => api.huntingTemplates(signal));
   const [query, setQuery] = useState('');
+  // The tables and columns the editor colours and suggests: loaded once (they change with a release, not with data).
+  const [schema, setSchema] = useState<KqlSchema | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    api.huntingSchema(controller.signal).then(
+      (answer) => setSchema(editorSchema(answer)),
+      // Without it the editor still colours the grammar and offers operators.
+      () => undefined,
+    );
+    return () => controller.abort();
+  }, [api]);
   const [run, setRun] = useState<RunState>({
     running: false,
     result: null,
@@ -85,7 +120,8 @@ export function useHuntingPage() {
     setRun((r) => ({ ...r, running: true, error: null, errorAt: null }));
     try {
       const result = await api.runHunting(input);
-      const fileStem = 'templateId' in input ? input.templateId : 'query';
+      const fileStem =
+        'templateId' in input ? input.templateId : queryFileStem(input.query, templates.data ?? [], schema);
       setRun({ running: false, result, error: null, source, fileStem, errorAt: null });
       setSort(null);
       setSelected(new Set());
@@ -166,6 +202,7 @@ export function useHuntingPage() {
     templates,
     query,
     setQuery,
+    schema,
     run,
     runTemplate,
     runQuery,

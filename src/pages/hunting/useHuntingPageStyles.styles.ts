@@ -6,15 +6,22 @@ export const useHuntingPageStyles = makeStyles({
     flexDirection: 'column',
     gap: tokens.spacingVerticalL,
   },
+  // Results right under the query and its Run button: beside the templates on a desktop, before them on a phone.
   layout: {
     display: 'grid',
     gridTemplateColumns: 'minmax(260px, 1fr) minmax(360px, 2fr)',
+    gridTemplateRows: 'auto 1fr',
+    gridTemplateAreas: '"templates query" "templates results"',
     gap: tokens.spacingHorizontalL,
     alignItems: 'start',
     '@media (max-width: 900px)': {
-      gridTemplateColumns: '1fr',
+      gridTemplateColumns: 'minmax(0, 1fr)',
+      gridTemplateRows: 'auto',
+      gridTemplateAreas: '"query" "results" "templates"',
     },
   },
+  templatesArea: { gridArea: 'templates' },
+  queryArea: { gridArea: 'query' },
   templates: {
     listStyleType: 'none',
     margin: 0,
@@ -41,6 +48,8 @@ export const useHuntingPageStyles = makeStyles({
     alignItems: 'center',
   },
   results: {
+    gridArea: 'results',
+    minWidth: 0,
     scrollMarginTop: tokens.spacingVerticalL,
   },
   tableScroll: {
