@@ -1,4 +1,4 @@
-import { lazy } from 'react';
+import { createElement, lazy, type ComponentType } from 'react';
 import { parseRoute, type Route } from '../router/routes.js';
 
 // Each page is its own chunk: the first paint loads only the shell and the page it needs.
@@ -12,13 +12,29 @@ const loaders = {
   hunting: () => import('../pages/hunting/HuntingPage.js').then((m) => ({ default: m.HuntingPage })),
 };
 
-export const AgentsPage = lazy(loaders.agents);
-export const AgentPage = lazy(loaders.agent);
-export const IncidentsPage = lazy(loaders.incidents);
-export const IncidentPage = lazy(loaders.incident);
-export const ApprovalsPage = lazy(loaders.approvals);
-export const AuditPage = lazy(loaders.audit);
-export const HuntingPage = lazy(loaders.hunting);
+/**
+ * `lazy`, but a chunk that failed to load (the server was stopped) is fetched again on the next render: React keeps
+ * a failed lazy component failed for good, so each failure swaps in a fresh one.
+ */
+function retryableLazy<P extends object>(load: () => Promise<{ default: ComponentType<P> }>): ComponentType<P> {
+  const attempt = (): Promise<{ default: ComponentType<P> }> =>
+    load().catch((error: unknown) => {
+      current = lazy(attempt);
+      throw error;
+    });
+  let current = lazy(attempt);
+  return function RetryablePage(props: P) {
+    return createElement(current as ComponentType<P>, props);
+  };
+}
+
+export const AgentsPage = retryableLazy(loaders.agents);
+export const AgentPage = retryableLazy(loaders.agent);
+export const IncidentsPage = retryableLazy(loaders.incidents);
+export const IncidentPage = retryableLazy(loaders.incident);
+export const ApprovalsPage = retryableLazy(loaders.approvals);
+export const AuditPage = retryableLazy(loaders.audit);
+export const HuntingPage = retryableLazy(loaders.hunting);
 
 /**
  * Starts fetching the chunk of the page at `pathname` (`/` is the registry) while the tab signs in, so
