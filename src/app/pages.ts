@@ -12,20 +12,32 @@ const loaders = {
   hunting: () => import('../pages/hunting/HuntingPage.js').then((m) => ({ default: m.HuntingPage })),
 };
 
+const failedPages = new Set<() => void>();
+
 /**
- * `lazy`, but a chunk that failed to load (the server was stopped) is fetched again on the next render: React keeps
- * a failed lazy component failed for good, so each failure swaps in a fresh one.
+ * `lazy`, but a chunk that failed to load (the server was stopped) can be fetched again: React keeps a failed lazy
+ * component failed for good, so `retryFailedPages` swaps in fresh ones. Not on failure itself: React renders again
+ * straight away, and a fresh attempt then would keep the page loading forever instead of showing the error.
  */
 function retryableLazy<P extends object>(load: () => Promise<{ default: ComponentType<P> }>): ComponentType<P> {
+  const renew = () => {
+    failedPages.delete(renew);
+    current = lazy(attempt);
+  };
   const attempt = (): Promise<{ default: ComponentType<P> }> =>
     load().catch((error: unknown) => {
-      current = lazy(attempt);
+      failedPages.add(renew);
       throw error;
     });
   let current = lazy(attempt);
   return function RetryablePage(props: P) {
     return createElement(current as ComponentType<P>, props);
   };
+}
+
+/** Lets every page whose code failed to load try again on its next render. */
+export function retryFailedPages(): void {
+  for (const renew of [...failedPages]) renew();
 }
 
 export const AgentsPage = retryableLazy(loaders.agents);

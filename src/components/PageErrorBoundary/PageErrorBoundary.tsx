@@ -4,6 +4,8 @@ import { ErrorState } from '../PageState/PageState.js';
 export interface PageErrorBoundaryProps {
   /** When it changes (another page, or the server answering again) a failed page is tried again. */
   resetKey: string;
+  /** Called before a failed page is tried again (lets failed code loads start over). */
+  onReset?(): void;
   children: ReactNode;
 }
 
@@ -38,7 +40,9 @@ export class PageErrorBoundary extends Component<PageErrorBoundaryProps, PageErr
     props: PageErrorBoundaryProps,
     state: PageErrorBoundaryState,
   ): Partial<PageErrorBoundaryState> | null {
-    return props.resetKey === state.key ? null : { error: undefined, key: props.resetKey };
+    if (props.resetKey === state.key) return null;
+    if (state.error) props.onReset?.();
+    return { error: undefined, key: props.resetKey };
   }
 
   override componentDidCatch(error: unknown, info: ErrorInfo): void {
@@ -52,7 +56,10 @@ export class PageErrorBoundary extends Component<PageErrorBoundaryProps, PageErr
       <ErrorState
         title="This page could not be shown"
         error={explained(error)}
-        onRetry={() => this.setState({ error: undefined })}
+        onRetry={() => {
+          this.props.onReset?.();
+          this.setState({ error: undefined });
+        }}
       />
     );
   }

@@ -26,6 +26,7 @@ import {
   HuntingPage,
   IncidentPage,
   IncidentsPage,
+  retryFailedPages,
 } from '../../app/pages.js';
 import { ROLE_LABEL } from '../../format.js';
 import { useRouter } from '../../router/Router.js';
@@ -204,7 +205,7 @@ export function Shell() {
       ) : null}
       <OfflineBanner className={styles.banner} />
       <main className={styles.main} ref={mainRef} tabIndex={-1} aria-label={titleOf(route)}>
-        <PageErrorBoundary resetKey={`${pathname}#${reconnects}`}>
+        <PageErrorBoundary resetKey={`${pathname}#${reconnects}`} onReset={retryFailedPages}>
           <Suspense fallback={<LoadingState label="Loading page" />}>
             <PageFor route={route} />
           </Suspense>
