@@ -1,4 +1,4 @@
-import { lazy } from 'react';
+import { createElement, lazy, type ComponentType } from 'react';
 import { parseRoute, type Route } from '../router/routes.js';
 
 // Each page is its own chunk: the first paint loads only the shell and the page it needs.
@@ -12,13 +12,41 @@ const loaders = {
   hunting: () => import('../pages/hunting/HuntingPage.js').then((m) => ({ default: m.HuntingPage })),
 };
 
-export const AgentsPage = lazy(loaders.agents);
-export const AgentPage = lazy(loaders.agent);
-export const IncidentsPage = lazy(loaders.incidents);
-export const IncidentPage = lazy(loaders.incident);
-export const ApprovalsPage = lazy(loaders.approvals);
-export const AuditPage = lazy(loaders.audit);
-export const HuntingPage = lazy(loaders.hunting);
+const failedPages = new Set<() => void>();
+
+/**
+ * `lazy`, but a chunk that failed to load (the server was stopped) can be fetched again: React keeps a failed lazy
+ * component failed for good, so `retryFailedPages` swaps in fresh ones. Not on failure itself: React renders again
+ * straight away, and a fresh attempt then would keep the page loading forever instead of showing the error.
+ */
+function retryableLazy<P extends object>(load: () => Promise<{ default: ComponentType<P> }>): ComponentType<P> {
+  const renew = () => {
+    failedPages.delete(renew);
+    current = lazy(attempt);
+  };
+  const attempt = (): Promise<{ default: ComponentType<P> }> =>
+    load().catch((error: unknown) => {
+      failedPages.add(renew);
+      throw error;
+    });
+  let current = lazy(attempt);
+  return function RetryablePage(props: P) {
+    return createElement(current as ComponentType<P>, props);
+  };
+}
+
+/** Lets every page whose code failed to load try again on its next render. */
+export function retryFailedPages(): void {
+  for (const renew of [...failedPages]) renew();
+}
+
+export const AgentsPage = retryableLazy(loaders.agents);
+export const AgentPage = retryableLazy(loaders.agent);
+export const IncidentsPage = retryableLazy(loaders.incidents);
+export const IncidentPage = retryableLazy(loaders.incident);
+export const ApprovalsPage = retryableLazy(loaders.approvals);
+export const AuditPage = retryableLazy(loaders.audit);
+export const HuntingPage = retryableLazy(loaders.hunting);
 
 /**
  * Starts fetching the chunk of the page at `pathname` (`/` is the registry) while the tab signs in, so

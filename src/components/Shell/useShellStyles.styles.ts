@@ -19,9 +19,10 @@ export const useShellStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground1,
     borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
     [NARROW]: {
-      gap: tokens.spacingHorizontalS,
-      rowGap: 0,
-      padding: `0 ${tokens.spacingHorizontalS}`,
+      // One row on a phone: icon, sections, the person's initials.
+      flexWrap: 'nowrap',
+      gap: tokens.spacingHorizontalXS,
+      padding: `0 ${tokens.spacingHorizontalXS}`,
     },
   },
   brandName: {
@@ -40,6 +41,7 @@ export const useShellStyles = makeStyles({
   },
   brand: {
     display: 'flex',
+    flexShrink: 0,
     alignItems: 'center',
     gap: tokens.spacingHorizontalS,
     color: tokens.colorBrandForeground1,
@@ -53,7 +55,28 @@ export const useShellStyles = makeStyles({
     display: 'flex',
     alignItems: 'center',
     gap: tokens.spacingHorizontalS,
-    [NARROW]: { fontSize: tokens.fontSizeBase200 },
+    [NARROW]: { display: 'none' },
+  },
+  userCompact: {
+    display: 'none',
+    minWidth: 'auto',
+    padding: 0,
+    flexShrink: 0,
+    [NARROW]: { display: 'inline-flex' },
+  },
+  userCard: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXS,
+  },
+  roles: {
+    display: 'flex',
+    gap: tokens.spacingHorizontalXS,
+  },
+  devBadge: {
+    minWidth: 'auto',
+    flexShrink: 0,
+    color: tokens.colorPaletteDarkOrangeForeground1,
   },
   banner: {
     padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalL} 0`,
