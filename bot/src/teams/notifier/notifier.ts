@@ -30,20 +30,19 @@
 // 'failed' (last_error) rather than retrying forever.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '../../domain/logger.js';
-import type { Sql } from '../../store/db.js';
+import type { ChannelTarget } from '../../store/channel-repository.js';
+import type { CardSubjectType, CardPostRow, NotificationRepository } from '../../store/notification-repository.js';
 import type { OutboxMessage } from '../../store/outbox.js';
-import { Outbox } from '../../store/outbox.js';
+import type { Store } from '../../store/store.js';
 import { severityRank } from '../../domain/types.js';
 import type { AdaptiveCard } from '../cards/adaptive-card-types.js';
 import { ANONYMOUS_VIEWER } from '../cards/card-views.js';
 import type { ApprovalCardView, IncidentCardView } from '../cards/card-views.js';
 import { incidentCard } from '../cards/incident-card.js';
 import { approvalCard } from '../cards/approval-card.js';
-import type { ChannelStore, IncidentReader } from '../ports.js';
+import type { IncidentReader } from '../ports.js';
 import type { ChannelSender } from './channel-sender.js';
 import { SendError } from './channel-sender.js';
-import type { CardPostRow, CardSubjectType, ChannelTarget } from './notifier-store.js';
-import { NotifierStore } from './notifier-store.js';
 import type { WindowLimit } from './rate-limiter.js';
 import { TeamsRateLimiter, retryDelayMs } from './rate-limiter.js';
 import type { ConversationReference } from 'botbuilder';
@@ -78,11 +77,13 @@ export interface NotifierOptions {
   threadLimits?: readonly WindowLimit[];
 }
 
+/** What the notifier reads and records: the outbox, the channels it posts in, its card posts and notices. */
+export type NotifierStore = Pick<Store, 'outbox' | 'channels' | 'notifications'>;
+
 export interface NotifierDeps {
-  db: Sql;
+  store: NotifierStore;
   sender: ChannelSender;
   incidents: Pick<IncidentReader, 'incidentCardView' | 'approvalCardView'>;
-  channels: Pick<ChannelStore, 'deactivate'>;
   personalChats: PersonalChatLookup | null;
   log: Logger;
   /** Milliseconds; the limiter's clock. */
@@ -107,7 +108,6 @@ const REPOSTED_NOTE =
 
 export class Notifier {
   readonly store: NotifierStore;
-  readonly outbox: Outbox;
   readonly workerId: string;
   private readonly limiter: TeamsRateLimiter;
   private readonly clock: () => number;
@@ -118,6 +118,11 @@ export class Notifier {
   private loop: Promise<void> | null = null;
   private running = false;
   private wake: (() => void) | null = null;
+
+  /** The outbox it consumes (tests and the bench read its backlog). */
+  get outbox(): Store['outbox'] {
+    return this.store.outbox;
+  }
 
   constructor(private readonly deps: NotifierDeps) {
     this.clock = deps.clock ?? (() => Date.now());
@@ -137,8 +142,7 @@ export class Notifier {
       busyRetryMs: o.busyRetryMs ?? 500,
       appRatePerSecond: o.appRatePerSecond ?? 50,
     };
-    this.store = new NotifierStore(deps.db);
-    this.outbox = new Outbox(deps.db);
+    this.store = deps.store;
     this.limiter = new TeamsRateLimiter({
       clock: this.clock,
       sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
@@ -179,7 +183,7 @@ export class Notifier {
 
   /** Claims one batch of due messages and works it; answers how many were claimed. */
   async runOnce(): Promise<number> {
-    const batch = await this.outbox.claim(this.workerId, this.o.batchSize, this.o.leaseMs);
+    const batch = await this.store.outbox.claim(this.workerId, this.o.batchSize, this.o.leaseMs);
     let next = 0;
     const worker = async () => {
       while (next < batch.length) await this.process(batch[next++]!);
@@ -215,7 +219,7 @@ export class Notifier {
       outcome = { kind: 'retry', afterMs: null, error: `notifier: ${(err as Error).message}` };
     }
     if (outcome.kind === 'done') {
-      await this.outbox.complete(m.seq);
+      await this.store.outbox.complete(m.seq);
       return;
     }
     const delay = outcome.busy
@@ -225,7 +229,7 @@ export class Notifier {
           maxMs: this.o.backoffMaxMs,
           random: this.random,
         });
-    await this.outbox.retryLater(m.seq, delay, outcome.error);
+    await this.store.outbox.retryLater(m.seq, delay, outcome.error);
     if (!outcome.busy) {
       this.deps.log.info(
         {
@@ -257,8 +261,10 @@ export class Notifier {
     const base = await this.deps.incidents.incidentCardView(incidentId, null);
     if (!base) return DONE;
     const severity = severityRank(base.incident.severity);
-    const posted = new Set((await this.store.cardPosts('incident', incidentId)).map((p) => p.conversationId));
-    const targets = (await this.store.activeChannels()).filter(
+    const posted = new Set(
+      (await this.store.notifications.cardPosts('incident', incidentId)).map((p) => p.conversationId),
+    );
+    const targets = (await this.store.channels.activeTargets()).filter(
       (c) => posted.has(c.conversationId) || severity >= Math.max(severityRank('high'), severityRank(c.minSeverity)),
     );
     return combine(await Promise.all(targets.map((c) => this.syncCard('incident', incidentId, c))));
@@ -267,8 +273,10 @@ export class Notifier {
   private async submissionChanged(submissionId: string): Promise<Outcome> {
     const base = await this.deps.incidents.approvalCardView(submissionId, null);
     if (!base) return DONE;
-    const posted = new Set((await this.store.cardPosts('submission', submissionId)).map((p) => p.conversationId));
-    const targets = (await this.store.activeChannels()).filter(
+    const posted = new Set(
+      (await this.store.notifications.cardPosts('submission', submissionId)).map((p) => p.conversationId),
+    );
+    const targets = (await this.store.channels.activeTargets()).filter(
       (c) => posted.has(c.conversationId) || (c.receivesApprovals && base.submission.status === 'pending'),
     );
     return combine(await Promise.all(targets.map((c) => this.syncCard('submission', submissionId, c))));
@@ -278,10 +286,10 @@ export class Notifier {
   private async syncCard(type: CardSubjectType, subjectId: string, channel: ChannelTarget): Promise<Outcome> {
     const conversationId = channel.conversationId;
     const owner = `${this.workerId}:${randomUUID()}`;
-    const row = await this.store.leaseCard(type, subjectId, conversationId, owner, this.o.cardLeaseMs);
+    const row = await this.store.notifications.leaseCard(type, subjectId, conversationId, owner, this.o.cardLeaseMs);
     if (!row) return { kind: 'retry', afterMs: null, error: `card busy in ${conversationId}`, busy: true };
     const key = { subjectType: type, subjectId, conversationId };
-    const release = () => this.store.updateCard(key, owner, {}, true);
+    const release = () => this.store.notifications.updateCard(key, owner, {}, true);
     try {
       if (row.state === 'failed') return DONE;
       const members = await this.members(channel);
@@ -311,7 +319,7 @@ export class Notifier {
     if (!slot.ok) return { kind: 'retry', afterMs: slot.retryInMs, error: `rate limit in ${key.conversationId}` };
     let activityId: string;
     try {
-      const marked = await this.store.updateCard(
+      const marked = await this.store.notifications.updateCard(
         key,
         owner,
         { state: 'sending', incrementSendCount: true, leaseMs: this.o.cardLeaseMs },
@@ -327,7 +335,7 @@ export class Notifier {
       slot.done();
     }
     await this.deps.afterSend?.({ op: 'post', conversationId: key.conversationId, activityId });
-    await this.store.updateCard(
+    await this.store.notifications.updateCard(
       key,
       owner,
       {
@@ -343,7 +351,7 @@ export class Notifier {
       },
       false,
     );
-    await this.store.notePost(key.conversationId);
+    await this.store.channels.notePost(key.conversationId);
     return DONE;
   }
 
@@ -368,7 +376,7 @@ export class Notifier {
         slot.done();
       }
       await this.deps.afterSend?.({ op: 'update', conversationId: key.conversationId, activityId });
-      await this.store.updateCard(key, owner, { contentHash: hash, leaseMs: this.o.cardLeaseMs }, false);
+      await this.store.notifications.updateCard(key, owner, { contentHash: hash, leaseMs: this.o.cardLeaseMs }, false);
     }
 
     // A reply that was in flight when an earlier attempt died counts as sent: the card already shows it.
@@ -378,7 +386,7 @@ export class Notifier {
     const unnamed = Math.max(0, built.alertCount - announcedCount - fresh.length);
     if (fresh.length === 0 && unnamed === 0) {
       if (row.replyInFlight) {
-        await this.store.updateCard(
+        await this.store.notifications.updateCard(
           key,
           owner,
           { announcedAlertIds: announced, announcedAlertCount: announcedCount, replyInFlight: null },
@@ -392,7 +400,7 @@ export class Notifier {
     const inFlight = fresh.map((a) => a.id);
     let replyId: string;
     try {
-      const marked = await this.store.updateCard(
+      const marked = await this.store.notifications.updateCard(
         key,
         owner,
         {
@@ -416,13 +424,13 @@ export class Notifier {
     await this.deps.afterSend?.({ op: 'reply', conversationId: key.conversationId, activityId: replyId });
     announced = [...announced, ...inFlight];
     announcedCount = Math.max(built.alertCount, announced.length);
-    await this.store.updateCard(
+    await this.store.notifications.updateCard(
       key,
       owner,
       { announcedAlertIds: announced, announcedAlertCount: announcedCount, replyInFlight: null },
       false,
     );
-    await this.store.notePost(key.conversationId);
+    await this.store.channels.notePost(key.conversationId);
     return DONE;
   }
 
@@ -438,7 +446,7 @@ export class Notifier {
       case 'retry':
         if (e.status === 429) this.limiter.pause(key.conversationId, e.retryAfterMs ?? this.o.backoffBaseMs);
         // Refused: nothing was posted, so a new card is still to be posted; a refused reply is still to be sent.
-        await this.store.updateCard(
+        await this.store.notifications.updateCard(
           key,
           owner,
           op === 'post'
@@ -450,7 +458,7 @@ export class Notifier {
         );
         return { kind: 'retry', afterMs: e.retryAfterMs, error: `${where}: ${e.message}` };
       case 'removed':
-        await this.store.updateCard(
+        await this.store.notifications.updateCard(
           key,
           owner,
           {
@@ -460,7 +468,7 @@ export class Notifier {
           },
           false,
         );
-        await this.deps.channels.deactivate(key.conversationId, 'botRemoved');
+        await this.store.channels.deactivate(key.conversationId, 'botRemoved');
         this.deps.log.info(
           {
             conversationId: key.conversationId,
@@ -470,7 +478,7 @@ export class Notifier {
         );
         return DONE;
       case 'permanent':
-        await this.store.updateCard(
+        await this.store.notifications.updateCard(
           key,
           owner,
           op === 'reply'
@@ -482,7 +490,7 @@ export class Notifier {
         return DONE;
       case 'unknown':
         // A post stays 'sending' (posted again next time); a reply stays in flight (not repeated).
-        await this.store.updateCard(key, owner, { lastError: `${where}: ${e.message}` }, false);
+        await this.store.notifications.updateCard(key, owner, { lastError: `${where}: ${e.message}` }, false);
         return { kind: 'retry', afterMs: null, error: `${where}: ${e.message}` };
     }
   }
@@ -498,7 +506,7 @@ export class Notifier {
     try {
       const ids = await this.deps.sender.members(channel.reference);
       if (ids === null) return channel.memberIds;
-      await this.store.saveMembers(channel.conversationId, ids);
+      await this.store.channels.saveMembers(channel.conversationId, ids);
       return ids;
     } catch {
       return channel.memberIds;
@@ -526,11 +534,11 @@ export class Notifier {
     const message =
       typeof m.payload.message === 'string' ? m.payload.message : 'Agent Warden has news about your agent.';
     const owner = `${this.workerId}:${randomUUID()}`;
-    const lease = await this.store.leaseNotice(m.seq, recipient, message, owner, this.o.cardLeaseMs);
+    const lease = await this.store.notifications.leaseNotice(m.seq, recipient, message, owner, this.o.cardLeaseMs);
     if (!lease) return { kind: 'retry', afterMs: null, error: 'notice busy', busy: true };
     const { row, abandoned } = lease;
-    const release = (set: Parameters<NotifierStore['updateNotice']>[2]) =>
-      this.store.updateNotice(m.seq, owner, set, true);
+    const release = (set: Parameters<NotificationRepository['updateNotice']>[2]) =>
+      this.store.notifications.updateNotice(m.seq, owner, set, true);
     if (row.state === 'sent' || row.state === 'noPersonalChat' || row.state === 'failed') {
       await release({ state: row.state, reason: row.reason });
       return DONE;
@@ -552,7 +560,7 @@ export class Notifier {
     const text = abandoned ? `${message}\n\n(Sent again: an earlier copy may have reached you.)` : message;
     let activityId: string;
     try {
-      await this.store.updateNotice(m.seq, owner, { state: 'sending' }, false);
+      await this.store.notifications.updateNotice(m.seq, owner, { state: 'sending' }, false);
       activityId = requireActivityId(await this.deps.sender.post(reference, { text }));
     } catch (err) {
       const e = err instanceof SendError ? err : new SendError('unknown', (err as Error)?.message ?? String(err));

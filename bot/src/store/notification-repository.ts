@@ -1,23 +1,11 @@
-// The notifier's SQL: where cards go (channels), what was posted where (card_posts) and maker notices
-// (migration 004). Every state change is one conditional statement on a row the caller holds a lease on, so
-// two instances never act on the same card at once and a crashed one's rows become claimable again.
-import type { ConversationReference } from 'botbuilder';
-import type { Sql } from '../../store/db.js';
-import type { Severity } from '../../domain/types.js';
+// What the notifier keeps (migration 004): what was posted where (card_posts) and the messages to makers
+// (maker_notices). Every state change is one conditional statement on a row the caller holds a lease on, so
+// two instances never act on the same card at once and a crashed one's rows become claimable again. The
+// channels the cards go to are in channel-repository.ts.
+import type { Sql } from './db.js';
 
 export type CardSubjectType = 'incident' | 'submission';
 export type CardPostState = 'pending' | 'sending' | 'posted' | 'failed';
-
-/** An active conversation the notifier may post in, with what it wants to receive. */
-export interface ChannelTarget {
-  conversationId: string;
-  reference: Partial<ConversationReference>;
-  minSeverity: Severity;
-  receivesApprovals: boolean;
-  /** Null: roster never read. */
-  memberIds: string[] | null;
-  membersSeenAt: Date | null;
-}
 
 export interface CardPostRow {
   subjectType: CardSubjectType;
@@ -76,41 +64,8 @@ const toCardPost = (r: CardPostDbRow): CardPostRow => ({
 const CARD_COLUMNS = `subject_type, subject_id, conversation_id, activity_id, state, content_hash, announced_alert_ids,
   announced_alert_count, reply_in_flight, reposted, send_count`;
 
-export class NotifierStore {
+export class NotificationRepository {
   constructor(private readonly db: Sql) {}
-
-  async activeChannels(): Promise<ChannelTarget[]> {
-    const rows = await this.db.query<{
-      conversation_id: string;
-      reference: Partial<ConversationReference>;
-      min_severity: Severity;
-      receives_approvals: boolean;
-      member_ids: string[] | null;
-      members_seen_at: Date | string | null;
-    }>(
-      `select conversation_id, reference, min_severity, receives_approvals, member_ids, members_seen_at
-       from channels where active order by created_at, conversation_id`,
-    );
-    return rows.map((r) => ({
-      conversationId: r.conversation_id,
-      reference: r.reference,
-      minSeverity: r.min_severity,
-      receivesApprovals: r.receives_approvals,
-      memberIds: r.member_ids,
-      membersSeenAt: r.members_seen_at ? new Date(r.members_seen_at) : null,
-    }));
-  }
-
-  async saveMembers(conversationId: string, memberIds: string[]): Promise<void> {
-    await this.db.query('update channels set member_ids = $2, members_seen_at = now() where conversation_id = $1', [
-      conversationId,
-      memberIds,
-    ]);
-  }
-
-  async notePost(conversationId: string): Promise<void> {
-    await this.db.query('update channels set last_post_at = now() where conversation_id = $1', [conversationId]);
-  }
 
   async cardPost(subjectType: CardSubjectType, subjectId: string, conversationId: string): Promise<CardPostRow | null> {
     const rows = await this.db.query<CardPostDbRow>(
