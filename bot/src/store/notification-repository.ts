@@ -21,6 +21,28 @@ export interface CardPostRow {
   sendCount: number;
 }
 
+/** One card of one subject in one conversation. */
+export interface CardKey {
+  subjectType: CardSubjectType;
+  subjectId: string;
+  conversationId: string;
+}
+
+/** What updateCard changes on a card's row (absent: unchanged). */
+export type CardPostUpdate = Partial<{
+  state: CardPostState;
+  activityId: string | null;
+  contentHash: string | null;
+  announcedAlertIds: string[];
+  announcedAlertCount: number;
+  replyInFlight: string[] | null;
+  reposted: boolean;
+  incrementSendCount: boolean;
+  postedNow: boolean;
+  lastError: string | null;
+  leaseMs: number;
+}>;
+
 export type MakerNoticeState = 'pending' | 'sending' | 'sent' | 'noPersonalChat' | 'failed';
 
 export interface MakerNoticeRow {
@@ -31,6 +53,14 @@ export interface MakerNoticeRow {
   activityId: string | null;
   reason: string | null;
   resent: boolean;
+}
+
+/** What updateNotice writes on a notice's row. */
+export interface MakerNoticeUpdate {
+  state: MakerNoticeState;
+  activityId?: string | null;
+  reason?: string | null;
+  resent?: boolean;
 }
 
 interface CardPostDbRow {
@@ -105,24 +135,7 @@ export class NotificationRepository {
    * Applies `set` to the card's row if `owner` still holds it; false when the lease was lost (then the caller
    * must not send). `release` drops the lease in the same statement.
    */
-  async updateCard(
-    key: { subjectType: CardSubjectType; subjectId: string; conversationId: string },
-    owner: string,
-    set: Partial<{
-      state: CardPostState;
-      activityId: string | null;
-      contentHash: string | null;
-      announcedAlertIds: string[];
-      announcedAlertCount: number;
-      replyInFlight: string[] | null;
-      reposted: boolean;
-      incrementSendCount: boolean;
-      postedNow: boolean;
-      lastError: string | null;
-      leaseMs: number;
-    }>,
-    release: boolean,
-  ): Promise<boolean> {
+  async updateCard(key: CardKey, owner: string, set: CardPostUpdate, release: boolean): Promise<boolean> {
     const sets: string[] = ['updated_at = now()'];
     const params: unknown[] = [key.subjectType, key.subjectId, key.conversationId, owner];
     const add = (sql: string, value: unknown) => {
@@ -201,12 +214,7 @@ export class NotificationRepository {
     };
   }
 
-  async updateNotice(
-    outboxSeq: number,
-    owner: string,
-    set: { state: MakerNoticeState; activityId?: string | null; reason?: string | null; resent?: boolean },
-    release: boolean,
-  ): Promise<boolean> {
+  async updateNotice(outboxSeq: number, owner: string, set: MakerNoticeUpdate, release: boolean): Promise<boolean> {
     const rows = await this.db.query(
       `update maker_notices set state = $3, activity_id = coalesce($4, activity_id), reason = $5,
               resent = resent or $6, updated_at = now()
