@@ -13,13 +13,13 @@ import { openDb } from '../bot/src/store/db.js';
 import type { Db } from '../bot/src/store/db.js';
 import { migrate } from '../bot/src/store/migrate.js';
 import { enqueueOutbox } from '../bot/src/store/outbox.js';
+import { createStore } from '../bot/src/store/store.js';
 import type { IncidentCardView } from '../bot/src/teams/cards/card-views.js';
 import { BotbuilderChannelSender } from '../bot/src/teams/notifier/botbuilder-channel-sender.js';
 import { Notifier } from '../bot/src/teams/notifier/notifier.js';
 import type { NotifierOptions } from '../bot/src/teams/notifier/notifier.js';
 import type { WindowLimit } from '../bot/src/teams/notifier/rate-limiter.js';
 import { TEAMS_THREAD_LIMITS } from '../bot/src/teams/notifier/rate-limiter.js';
-import { StoreChannelStore } from '../bot/src/teams/store/store-channel-store.js';
 import { FakeBotConnector } from '../tests/fakes/bot-connector.js';
 import { makeIncidentCardView } from '../tests/fakes/teams-card-views.js';
 import type { BenchRow } from './bench-types.js';
@@ -48,7 +48,8 @@ async function setup(
   await migrate(db);
   const connector = new FakeBotConnector({ clock, enforceRateLimits });
   const serviceUrl = await connector.start();
-  const channels = new StoreChannelStore(db);
+  const store = createStore(db);
+  const { channels } = store;
   for (const id of CHANNELS) {
     await channels.upsertChannel({
       conversationId: id,
@@ -70,7 +71,7 @@ async function setup(
   }
   const views = new Map<string, IncidentCardView>();
   const notifier = new Notifier({
-    db,
+    store,
     sender: new BotbuilderChannelSender({
       adapter: new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})),
       botAppId: '',
@@ -80,7 +81,6 @@ async function setup(
       incidentCardView: async (id) => views.get(id) ?? null,
       approvalCardView: async () => null,
     },
-    channels,
     personalChats: null,
     log: { ...silentLogger, error: (fields, message) => console.error(message, fields) },
     clock,

@@ -1,6 +1,6 @@
 // ESLint rule `warden/sql-in-store`: SQL is written only in bot/src/store/ (the repositories every other room
-// calls, docs/architecture.md "The store"). A call `x.query('select ...')`, `x.exec(...)` or `x.one(...)` whose
-// text is SQL, anywhere else under bot/src, is an error.
+// calls, docs/architecture.md "The rooms"). A call `x.query('select ...')`, `x.exec(...)` or `x.one(...)` whose
+// text is SQL, anywhere else under bot/src, is an error. It has no exceptions.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,14 +11,6 @@ const STORE = path.join(SERVER, 'store');
 const SQL_START =
   /^\s*(select|insert|update|delete|with|create|alter|drop|truncate|lock|listen|unlisten|notify|begin|commit|rollback|set|do|explain|copy|vacuum|analyze)\b/i;
 const SQL_METHODS = new Set(['query', 'exec', 'one', 'many', 'execute']);
-
-/** Files that still hold SQL, each to move into a repository (issue 11 item 4); the list only shrinks. */
-export const NOT_YET_MOVED = [
-  'bot/src/teams/notifier/notifier-store.ts',
-  'bot/src/teams/store/personal-chats.ts',
-  'bot/src/teams/store/store-channel-store.ts',
-  'bot/src/teams/store/store-incident-reader.ts',
-];
 
 const inside = (dir, file) => {
   const rel = path.relative(dir, file);
@@ -44,9 +36,6 @@ export const sqlInStoreRule = {
   create(context) {
     const file = context.filename;
     if (!inside(SERVER, file) || inside(STORE, file)) return {};
-    const listed = NOT_YET_MOVED.includes(path.relative(ROOT, file).split(path.sep).join('/'));
-    // The rule's test sets this to check that every listed file still holds SQL (the list only shrinks).
-    if (listed && !context.settings['warden/sql-in-store']?.ignoreNotYetMoved) return {};
     const room = path
       .relative(SERVER, file)
       .split(path.sep)[0]

@@ -168,7 +168,7 @@ export const CAMPAIGN_MCP_DESCRIPTIONS = {
 } as const;
 
 /**
- * The MCP rug pull (DESIGN.md step 5's tools, seen from the webhook): Miriam uses Marketing Campaign
+ * The MCP rug pull (the Zava story's MCP tools, seen from the webhook): Miriam uses Marketing Campaign
  * Planner's third-party Campaign Analytics MCP server as usual; the server then changes the tool's
  * description (a rug pull: allowed, alerted), and later hides instructions in it (tool poisoning: blocked).
  */

@@ -104,7 +104,7 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: pgliteDir });
   await migrate(db);
   if (pgliteDir) await restrictToOwner(pgliteDir);
-  const store = createStore(db);
+  const store = createStore(db, clock);
   const risk = new RiskRefresher(store, clock);
 
   const freshSeed = config.tenant === 'embedded' && !(await store.meta.get('seed'));
@@ -212,10 +212,9 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     overrides.notifier === false
       ? null
       : new Notifier({
-          db: store.db,
+          store,
           sender: new BotbuilderChannelSender({ adapter: teams.adapter, botAppId: teams.botAppId }),
           incidents: teams.incidents,
-          channels: teams.channels,
           personalChats: teams.personalChats,
           log,
         });

@@ -306,7 +306,7 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
       await world.announce('maker.notify', 'maker@zava.example', { message: 'Your version 1.1.0 was approved.' });
       const notifier = world.notifier();
       await notifier.drain();
-      expect((await notifier.store.notices())[0]!.state).toBe('sending');
+      expect((await notifier.store.notifications.notices())[0]!.state).toBe('sending');
       await world.makeRetriesDue();
       await notifier.drain();
       const sent = world.connector.messages.filter((m) => m.conversationId === 'a:personal-maker');
@@ -314,7 +314,7 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
         'Your version 1.1.0 was approved.',
         'Your version 1.1.0 was approved.\n\n(Sent again: an earlier copy may have reached you.)',
       ]);
-      expect((await notifier.store.notices())[0]).toMatchObject({
+      expect((await notifier.store.notifications.notices())[0]).toMatchObject({
         state: 'sent',
         resent: true,
         activityId: sent[1]!.activityId,

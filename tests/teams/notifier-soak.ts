@@ -14,7 +14,6 @@ import type { Db } from '../../bot/src/store/db.js';
 import { enqueueOutbox } from '../../bot/src/store/outbox.js';
 import { createStore } from '../../bot/src/store/store.js';
 import { mulberry32 } from '../../bot/src/tenant/embedded/tenant-seed.js';
-import { StoreChannelStore } from '../../bot/src/teams/store/store-channel-store.js';
 import { FakeBotConnector } from '../fakes/bot-connector.js';
 import type { TestDatabase } from '../support/test-db.js';
 import { createTestDatabase } from '../support/test-db.js';
@@ -105,7 +104,7 @@ export async function runNotifierSoak(o: SoakOptions): Promise<SoakResult> {
 
 /** The channel as the bot registers it on installation, with the fake connector as its service. */
 async function registerChannel(db: Db, serviceUrl: string): Promise<void> {
-  await new StoreChannelStore(db).upsertChannel({
+  await createStore(db).channels.upsertChannel({
     conversationId: SOAK_CHANNEL,
     conversationType: 'channel',
     tenantId: null,

@@ -1,5 +1,5 @@
 // The notifier's test world: a real store (PGlite or PostgreSQL, migrated), SOC channels registered through
-// the bot's StoreChannelStore, the fake Bot Connector over HTTP reached through botbuilder's CloudAdapter,
+// the store's ChannelRepository (the bot's ChannelStore), the fake Bot Connector over HTTP reached through botbuilder's CloudAdapter,
 // card views the test controls, and a virtual clock that the limiter's sleeps advance (no wall-time waits).
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Db } from '../../bot/src/store/db.js';
@@ -8,7 +8,8 @@ import { enqueueOutbox } from '../../bot/src/store/outbox.js';
 import type { OutboxTopic } from '../../bot/src/store/outbox.js';
 import type { ApprovalCardView, IncidentCardView } from '../../bot/src/teams/cards/card-views.js';
 import type { Severity } from '../../bot/src/domain/types.js';
-import { StoreChannelStore } from '../../bot/src/teams/store/store-channel-store.js';
+import type { ChannelRepository } from '../../bot/src/store/channel-repository.js';
+import { createStore } from '../../bot/src/store/store.js';
 import { BotbuilderChannelSender } from '../../bot/src/teams/notifier/botbuilder-channel-sender.js';
 import type { NotifierDeps, NotifierOptions } from '../../bot/src/teams/notifier/notifier.js';
 import { Notifier } from '../../bot/src/teams/notifier/notifier.js';
@@ -26,7 +27,7 @@ export interface NotifierWorld {
   db: Db;
   /** Replaced by reset(). */
   connector: FakeBotConnector;
-  channels: StoreChannelStore;
+  channels: ChannelRepository;
   incidents: Map<string, IncidentCardView>;
   submissions: Map<string, ApprovalCardView>;
   personalChats: Map<string, string>;
@@ -68,7 +69,8 @@ export async function createNotifierWorld(backend: 'pglite' | 'postgres'): Promi
   adapter.onTurnError = turnErrorHandler({
     error: (fields, message) => logs.push({ level: 'error', message, fields }),
   });
-  const channels = new StoreChannelStore(db, () => new Date(now));
+  const store = createStore(db, () => new Date(now));
+  const { channels } = store;
   const incidents = new Map<string, IncidentCardView>();
   const submissions = new Map<string, ApprovalCardView>();
   const personalChats = new Map<string, string>();
@@ -99,13 +101,12 @@ export async function createNotifierWorld(backend: 'pglite' | 'postgres'): Promi
     advance: (ms) => (now += ms),
     notifier(options = {}, extra = {}, senderTimeoutMs = 30_000) {
       const n = new Notifier({
-        db,
+        store,
         sender: new BotbuilderChannelSender({ adapter, botAppId: '', clock, timeoutMs: senderTimeoutMs }),
         incidents: {
           incidentCardView: async (id) => structuredClone(incidents.get(id) ?? null),
           approvalCardView: async (id) => structuredClone(submissions.get(id) ?? null),
         },
-        channels,
         personalChats: {
           find: async (userId) => {
             const conversationId = personalChats.get(userId.toLowerCase());

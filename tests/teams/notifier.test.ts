@@ -138,7 +138,7 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
 
       const sent = world.connector.messages.filter((m) => m.conversationId === 'a:personal-maker');
       expect(sent.map((m) => m.text)).toEqual(['Your version 1.1.0 was rejected: e-mail']);
-      const notices = await notifier.store.notices();
+      const notices = await notifier.store.notifications.notices();
       expect(notices.map((n) => [n.recipient, n.state])).toEqual([
         ['maker@zava.example', 'sent'],
         ['stranger@zava.example', 'noPersonalChat'],

@@ -122,6 +122,26 @@ export class AgentRepository {
     return rows[0]?.data ?? null;
   }
 
+  /**
+   * The one agent the name designates: a case-insensitive exact match, else the only agent whose name contains
+   * it; null when none or several match (the bot's `agent <name>`). findByName instead takes the riskiest.
+   */
+  async findOneByName(name: string, q: Sql = this.db): Promise<Agent | null> {
+    const wanted = name.trim();
+    if (!wanted) return null;
+    const exact = await q.query<{ data: Agent }>(
+      'select data from agents where lower(name) = lower($1) order by id limit 2',
+      [wanted],
+    );
+    if (exact.length > 0) return exact.length === 1 ? exact[0]!.data : null;
+    const pattern = `%${wanted.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
+    const partial = await q.query<{ data: Agent }>(
+      'select data from agents where lower(name) like $1 order by id limit 2',
+      [pattern],
+    );
+    return partial.length === 1 ? partial[0]!.data : null;
+  }
+
   async getRisk(id: string, q: Sql = this.db): Promise<AgentRisk | null> {
     const rows = await q.query<{ risk: AgentRisk }>('select risk from agents where id = $1', [id]);
     return rows[0]?.risk ?? null;

@@ -99,6 +99,26 @@ export class AuditRepository {
   }
 
   /**
+   * What was done about an incident, oldest first (at most 200): succeeded actions on the incident itself, and
+   * on its users and agents at or after `since` (the incident's start).
+   */
+  async incidentHistory(
+    incident: { id: string; userIds: string[]; agentIds: string[]; since: string },
+    q: Sql = this.db,
+  ): Promise<AuditRecord[]> {
+    const rows = await q.query<{ data: AuditRecord }>(
+      `select data from audit
+       where outcome = 'succeeded' and (
+         (target_type = 'incident' and target_id = $1)
+         or (target_type = 'user' and target_id = any($2::text[]) and at >= $4::timestamptz)
+         or (target_type = 'agent' and target_id = any($3::text[]) and at >= $4::timestamptz))
+       order by seq limit 200`,
+      [incident.id, incident.userIds, incident.agentIds, incident.since],
+    );
+    return rows.map((r) => r.data);
+  }
+
+  /**
    * Records kept without a readable target name (a refusal or failure records the id) get the name the target has
    * now: an incident's title, an agent's name, a person's display name. One query per kind of target on the page.
    */

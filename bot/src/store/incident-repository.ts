@@ -264,6 +264,47 @@ export class IncidentRepository {
     return rows.map((r) => r.data);
   }
 
+  /** Unresolved incidents at least as severe as `minSeverity`, most severe then most recent first. */
+  async openAtLeast(minSeverity: Severity, limit: number, q: Sql = this.db): Promise<Incident[]> {
+    const rows = await q.query<{ data: Incident }>(
+      `select data from incidents where status <> 'resolved' and severity_rank >= $1
+       order by severity_rank desc, last_activity_at desc, id limit $2`,
+      [severityRank(minSeverity), limit],
+    );
+    return rows.map((r) => r.data);
+  }
+
+  /** How many unresolved incidents are at least as severe as `minSeverity`. */
+  async countOpenAtLeast(minSeverity: Severity, q: Sql = this.db): Promise<number> {
+    const rows = await q.query<{ n: number }>(
+      `select count(*)::int as n from incidents where status <> 'resolved' and severity_rank >= $1`,
+      [severityRank(minSeverity)],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /** Unresolved incidents counted by severity (severities without any are left out). */
+  async countOpenBySeverity(q: Sql = this.db): Promise<Partial<Record<Severity, number>>> {
+    const rows = await q.query<{ rank: number; n: number }>(
+      `select severity_rank as rank, count(*)::int as n from incidents where status <> 'resolved' group by severity_rank`,
+    );
+    const bySeverity: Partial<Record<Severity, number>> = {};
+    for (const r of rows) {
+      const severity = SEVERITIES[r.rank];
+      if (severity) bySeverity[severity] = r.n;
+    }
+    return bySeverity;
+  }
+
+  /** How many unresolved incidents involve the agent. */
+  async countOpenOfAgent(agentId: string, q: Sql = this.db): Promise<number> {
+    const rows = await q.query<{ n: number }>(
+      `select count(*)::int as n from incidents where status <> 'resolved' and agent_ids @> array[$1]::text[]`,
+      [agentId],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   async listIncidents(
     filter: IncidentListFilter,
     q: Sql = this.db,

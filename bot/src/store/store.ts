@@ -2,8 +2,11 @@ import type { AgentSnapshot } from '../domain/types.js';
 import type { Db, Sql } from './db.js';
 import { AgentRepository, READ_PAGE } from './agent-repository.js';
 import { AuditRepository } from './audit-repository.js';
+import { ChannelRepository } from './channel-repository.js';
 import { IncidentRepository } from './incident-repository.js';
+import { NotificationRepository } from './notification-repository.js';
 import { Outbox } from './outbox.js';
+import { PersonalChatRepository } from './personal-chat-repository.js';
 import { SubmissionRepository } from './submission-repository.js';
 import { ToolDefinitionRepository } from './tool-definition-repository.js';
 import { UserRepository } from './user-repository.js';
@@ -20,9 +23,16 @@ export interface Store {
   snapshots: SnapshotRepository;
   meta: MetaRepository;
   toolDefinitions: ToolDefinitionRepository;
+  /** The conversations the bot posts in (the Teams room's ChannelStore). */
+  channels: ChannelRepository;
+  /** People's personal chats with the bot (the Teams room's PersonalChatStore). */
+  personalChats: PersonalChatRepository;
+  /** The notifier's card posts and messages to makers. */
+  notifications: NotificationRepository;
 }
 
-export function createStore(db: Db): Store {
+/** `clock` dates what the store stamps itself (a channel's deactivation); the server hands down its own. */
+export function createStore(db: Db, clock: () => Date = () => new Date()): Store {
   return {
     db,
     agents: new AgentRepository(db),
@@ -34,6 +44,9 @@ export function createStore(db: Db): Store {
     snapshots: new SnapshotRepository(db),
     meta: new MetaRepository(db),
     toolDefinitions: new ToolDefinitionRepository(db),
+    channels: new ChannelRepository(db, clock),
+    personalChats: new PersonalChatRepository(db),
+    notifications: new NotificationRepository(db),
   };
 }
 

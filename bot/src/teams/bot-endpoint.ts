@@ -14,8 +14,8 @@ import type { Activity, ConfigurationBotFrameworkAuthenticationOptions } from 'b
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { devSignInRefusal, isLoopbackUrl } from '../auth/dev-sign-in.js';
-import type { PersonalChatStore } from './store/personal-chats.js';
 import type { StorePrincipalResolver } from './store/store-principals.js';
+import type { PersonalChatStore } from './ports.js';
 
 /** The bot id the Agents Playground configuration uses when no BOT_ID is set (embedded mode). */
 export const PLAYGROUND_BOT_ID = '00000000-0000-0000-0000-0000000a3d3e';

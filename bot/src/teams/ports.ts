@@ -1,7 +1,9 @@
-// What the Teams bot needs from the rest of the server. The store (and the Graph adapter) implement
-// these; the bot never sees SQL. In-memory fakes for tests live in tests/fakes/teams-*.ts.
-import type { ConversationReference } from 'botbuilder';
+// What the Teams bot needs from the rest of the server. The store implements these (ChannelStore and
+// PersonalChatStore are its repositories, the rest are built over it in teams/store/); the bot never sees SQL.
+// In-memory fakes for tests live in tests/fakes/teams-*.ts.
 import type { Principal } from '../domain/types.js';
+import type { ChannelDeactivationReason, ChannelRef, RegisteredChannel } from '../store/channel-repository.js';
+import type { PersonalChatRef } from '../store/personal-chat-repository.js';
 import type {
   AgentRiskCardView,
   ApprovalCardView,
@@ -11,34 +13,13 @@ import type {
   StatusCardView,
 } from './cards/card-views.js';
 
-export type ConversationType = 'channel' | 'groupChat';
-
-/** A conversation the bot was added to and may post incident cards in. */
-export interface ChannelRef {
-  /** The conversation id without any `;messageid=` suffix: for a team channel, the channel id (19:...). */
-  conversationId: string;
-  conversationType: ConversationType;
-  tenantId: string | null;
-  teamId: string | null;
-  teamName: string | null;
-  /** Null for a team's General channel, which Teams leaves unnamed. */
-  channelName: string | null;
-  serviceUrl: string;
-  /** For `adapter.continueConversationAsync(botAppId, reference, ...)`: no activity id, so posts start a new thread. */
-  reference: Partial<ConversationReference>;
-  /** Entra object id of whoever installed the app here, when Teams says. */
-  registeredBy: string | null;
-  /** ISO-8601 UTC. */
-  registeredAt: string;
-}
-
-export type ChannelDeactivationReason = 'uninstalled' | 'botRemoved' | 'teamDeleted' | 'channelDeleted';
-
-export interface RegisteredChannel extends ChannelRef {
-  active: boolean;
-  deactivatedAt: string | null;
-  deactivationReason: ChannelDeactivationReason | null;
-}
+export type {
+  ChannelDeactivationReason,
+  ChannelRef,
+  ConversationType,
+  RegisteredChannel,
+} from '../store/channel-repository.js';
+export type { PersonalChatRef } from '../store/personal-chat-repository.js';
 
 export interface ChannelStore {
   /** Registers the conversation, or updates and re-activates it (a reinstall). Keyed by conversationId. */
@@ -46,6 +27,14 @@ export interface ChannelStore {
   /** Stops posting there; unknown ids are ignored. Keeps the row for the audit and `status`. */
   deactivate(conversationId: string, reason: ChannelDeactivationReason): Promise<void>;
   list(): Promise<RegisteredChannel[]>;
+}
+
+/** The personal chats people have with the bot, so that it can write them later (a maker about their agent). */
+export interface PersonalChatStore {
+  /** Stores or refreshes the person's reference (keyed by aadObjectId). */
+  save(ref: PersonalChatRef): Promise<void>;
+  /** By Agent Warden user id, Entra object id or UPN (case-insensitive); null when the bot has no chat with them. */
+  find(userId: string): Promise<PersonalChatRef | null>;
 }
 
 /** Card views, filled from the store (or Graph). Null when the thing does not exist. */

@@ -1,9 +1,7 @@
 export { Notifier } from './notifier.js';
-export type { NotifierDeps, NotifierOptions, PersonalChatLookup } from './notifier.js';
+export type { NotifierDeps, NotifierOptions, NotifierStore, PersonalChatLookup } from './notifier-options.js';
 export { BotbuilderChannelSender } from './botbuilder-channel-sender.js';
 export type { BotbuilderChannelSenderOptions } from './botbuilder-channel-sender.js';
 export { SendError, classifyFailure, parseRetryAfter } from './channel-sender.js';
 export type { ChannelSender, OutgoingMessage, SendFailureKind } from './channel-sender.js';
 export { TEAMS_THREAD_LIMITS, TeamsRateLimiter, retryDelayMs } from './rate-limiter.js';
-export { NotifierStore } from './notifier-store.js';
-export type { CardPostRow, CardPostState, ChannelTarget, MakerNoticeRow, MakerNoticeState } from './notifier-store.js';

@@ -4,8 +4,7 @@ import { ACTION_ROLES } from '../../domain/authorization.js';
 import type { ActionName } from '../../domain/authorization.js';
 import type { AgentRisk } from '../../domain/risk.js';
 import { assessAgentRisk } from '../../domain/risk.js';
-import type { Agent, AuditRecord, Incident, Severity } from '../../domain/types.js';
-import { SEVERITIES, severityRank } from '../../domain/types.js';
+import type { Agent, AuditRecord, Incident } from '../../domain/types.js';
 import { submissionReview } from '../../domain/submission-review.js';
 import { accountStateLookup } from '../../domain/account-state.js';
 import type { Store } from '../../store/store.js';
@@ -38,7 +37,6 @@ export interface StoreIncidentReaderOptions {
 /** How many blocked calls an incident card lists (the rest are counted). */
 export const CARD_BLOCKED_CALLS = 5;
 
-const HIGH = severityRank('high');
 const CARD_ACTIONS = new Set<string>(Object.keys(ACTION_ROLES));
 const isCardAction = (action: string): action is ActionName => CARD_ACTIONS.has(action);
 
@@ -66,16 +64,9 @@ export class StoreIncidentReader implements IncidentReader {
     };
   }
 
-  /** Members of the conversation as the notifier last read them (channels.member_ids, when recorded). */
+  /** Members of the conversation as the notifier last read them (when recorded). */
   private async audience(conversationId: string | null): Promise<{ userIds: string[] }> {
-    if (!conversationId) return { userIds: [] };
-    // to_jsonb(c) reads the column when the notifier's migration added it, and null otherwise.
-    const rows = await this.store.db.query<{ ids: string[] | null }>(
-      `select to_jsonb(c)->'member_ids' as ids from channels c where conversation_id = $1`,
-      [conversationId],
-    );
-    const ids = rows[0]?.ids;
-    return { userIds: Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [] };
+    return { userIds: conversationId ? await this.store.channels.memberIds(conversationId) : [] };
   }
 
   async incidentCardView(incidentId: string, conversationId: string | null): Promise<IncidentCardView | null> {
@@ -163,21 +154,13 @@ export class StoreIncidentReader implements IncidentReader {
    * users and agents since the incident began (a block from the tab shows on the card too).
    */
   private async incidentHistory(incident: Incident): Promise<CardHistoryEntry[]> {
-    const rows = await this.store.db.query<{ data: AuditRecord }>(
-      `select data from audit
-       where outcome = 'succeeded' and (
-         (target_type = 'incident' and target_id = $1)
-         or (target_type = 'user' and target_id = any($2::text[]) and at >= $4::timestamptz)
-         or (target_type = 'agent' and target_id = any($3::text[]) and at >= $4::timestamptz))
-       order by seq limit 200`,
-      [
-        incident.id,
-        incident.entities.users.map((u) => u.userId),
-        incident.entities.agents.map((a) => a.agentId),
-        incident.createdAt ?? incident.firstActivityAt,
-      ],
-    );
-    const records = rows.map((r) => r.data).filter((r) => isCardAction(r.action));
+    const done = await this.store.audit.incidentHistory({
+      id: incident.id,
+      userIds: incident.entities.users.map((u) => u.userId),
+      agentIds: incident.entities.agents.map((a) => a.agentId),
+      since: incident.createdAt ?? incident.firstActivityAt,
+    });
+    const records = done.filter((r) => isCardAction(r.action));
     const assignees = new Map<string, string>();
     const assigning = records.filter((r) => r.action === 'assignIncident').map((r) => r.actor);
     for (const upn of new Set([...assigning, ...(incident.assignedTo ? [incident.assignedTo] : [])])) {
@@ -252,19 +235,12 @@ export class StoreIncidentReader implements IncidentReader {
 
   async openIncidents(limit: number): Promise<IncidentListCardView> {
     const n = Math.max(0, Math.min(Math.floor(limit), 100));
-    const [rows, total] = await Promise.all([
-      this.store.db.query<{ data: Incident }>(
-        `select data from incidents where status <> 'resolved' and severity_rank >= $1
-         order by severity_rank desc, last_activity_at desc, id limit $2`,
-        [HIGH, n],
-      ),
-      this.store.db.query<{ n: number }>(
-        `select count(*)::int as n from incidents where status <> 'resolved' and severity_rank >= $1`,
-        [HIGH],
-      ),
+    const [open, totalOpen] = await Promise.all([
+      this.store.incidents.openAtLeast('high', n),
+      this.store.incidents.countOpenAtLeast('high'),
     ]);
     return {
-      items: rows.map(({ data: i }) => ({
+      items: open.map((i) => ({
         incident: {
           id: i.id,
           title: i.title,
@@ -277,34 +253,17 @@ export class StoreIncidentReader implements IncidentReader {
         },
         links: this.links('incident', i.id),
       })),
-      totalOpen: total[0]?.n ?? 0,
+      totalOpen,
       links: this.listLinks('incidents'),
     };
   }
 
   async findAgentByName(name: string): Promise<AgentRiskCardView | null> {
-    const wanted = name.trim();
-    if (!wanted) return null;
-    const exact = await this.store.db.query<{ data: Agent }>(
-      'select data from agents where lower(name) = lower($1) order by id limit 2',
-      [wanted],
-    );
-    let agent: Agent | null = exact.length === 1 ? exact[0]!.data : null;
-    if (exact.length === 0) {
-      const pattern = `%${wanted.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
-      const partial = await this.store.db.query<{ data: Agent }>(
-        'select data from agents where lower(name) like $1 order by id limit 2',
-        [pattern],
-      );
-      agent = partial.length === 1 ? partial[0]!.data : null;
-    }
+    const agent = await this.store.agents.findOneByName(name);
     if (!agent) return null;
-    const [risk, open] = await Promise.all([
+    const [risk, openIncidentCount] = await Promise.all([
       this.store.agents.getRisk(agent.id),
-      this.store.db.query<{ n: number }>(
-        `select count(*)::int as n from incidents where status <> 'resolved' and agent_ids @> array[$1]::text[]`,
-        [agent.id],
-      ),
+      this.store.incidents.countOpenOfAgent(agent.id),
     ]);
     return {
       agent: {
@@ -332,57 +291,31 @@ export class StoreIncidentReader implements IncidentReader {
         })),
       },
       risk: risk ?? { score: 0, level: 'none', signals: [] },
-      openIncidentCount: open[0]?.n ?? 0,
+      openIncidentCount,
       links: this.links('agent', agent.id),
     };
   }
 
   async statusView(conversationId: string): Promise<StatusCardView> {
-    const [channelRows, counts, lastPost, pendingPosts] = await Promise.all([
-      this.store.db.query<{
-        conversation_id: string;
-        channel_name: string | null;
-        team_name: string | null;
-        active: boolean;
-        registered_at: Date | string | null;
-        created_at: Date | string;
-      }>(
-        `select conversation_id, channel_name, team_name, active, registered_at, created_at from channels
-         where conversation_id = $1`,
-        [conversationId],
-      ),
-      this.store.db.query<{ rank: number; n: number }>(
-        `select severity_rank as rank, count(*)::int as n from incidents where status <> 'resolved' group by severity_rank`,
-      ),
-      this.store.db.query<{ at: Date | string | null }>(
-        `select coalesce((select last_post_at from channels where conversation_id = $1),
-                         (select max(last_post_at) from channels)) as at`,
-        [conversationId],
-      ),
+    const [c, bySeverity, lastPostedAt, pendingPosts] = await Promise.all([
+      this.store.channels.get(conversationId),
+      this.store.incidents.countOpenBySeverity(),
+      this.store.channels.lastPostAt(conversationId),
       this.store.outbox.backlog(),
     ]);
-    const c = channelRows[0];
-    const bySeverity: Partial<Record<Severity, number>> = {};
-    let total = 0;
-    for (const r of counts) {
-      const severity = SEVERITIES[r.rank];
-      if (!severity) continue;
-      bySeverity[severity] = r.n;
-      total += r.n;
-    }
-    const at = lastPost[0]?.at ?? null;
+    const total = Object.values(bySeverity).reduce((sum, n) => sum + n, 0);
     return {
       channel: c
         ? {
-            conversationId: c.conversation_id,
-            name: c.channel_name,
-            teamName: c.team_name,
+            conversationId: c.conversationId,
+            name: c.channelName,
+            teamName: c.teamName,
             active: c.active,
-            registeredAt: new Date(c.registered_at ?? c.created_at).toISOString(),
+            registeredAt: c.registeredAt,
           }
         : null,
       openIncidents: { total, bySeverity },
-      lastPostedAt: at ? new Date(at).toISOString() : null,
+      lastPostedAt,
       pendingPosts,
       tenant: this.options.tenant,
       version: this.options.version,

@@ -5,15 +5,13 @@ import type { Logger } from '../../domain/logger.js';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import type { ResponseActions } from '../../response/response-actions.js';
+import type { ChannelRepository } from '../../store/channel-repository.js';
 import type { Store } from '../../store/store.js';
 import { botEndpoint, createBotAdapters } from '../bot-endpoint.js';
-import type { HuntRunner } from '../ports.js';
+import type { HuntRunner, PersonalChatStore } from '../ports.js';
 import type { TeamsBot } from '../teams-bot.js';
 import { createTeamsBot } from '../teams-bot.js';
-import type { PersonalChatStore } from './personal-chats.js';
-import { StorePersonalChats } from './personal-chats.js';
 import { PLAYGROUND_BUILTIN_AAD_IDS } from './playground.js';
-import { StoreChannelStore } from './store-channel-store.js';
 import { StoreIncidentReader } from './store-incident-reader.js';
 import { StorePrincipalResolver } from './store-principals.js';
 import { CardSignIn } from '../sso/card-sign-in.js';
@@ -24,7 +22,8 @@ export interface TeamsRoom {
   adapter: TeamsAdapter;
   botAppId: string;
   personalChats: PersonalChatStore;
-  channels: StoreChannelStore;
+  /** The store's channels: the ChannelStore port, with the settings and the notifier's reads. */
+  channels: ChannelRepository;
   incidents: StoreIncidentReader;
   principals: StorePrincipalResolver;
   bot: TeamsBot;
@@ -64,7 +63,7 @@ function cardSignIn(config: Config, principals: StorePrincipalResolver, log: Log
 export function createTeamsRoom(deps: TeamsRoomDeps): { teams: TeamsRoom; plugin: (app: FastifyInstance) => void } {
   const { config, store, clock, log } = deps;
   const adapters = createBotAdapters(config);
-  const channels = new StoreChannelStore(store.db, clock);
+  const { channels, personalChats } = store;
   const incidents = new StoreIncidentReader({
     store,
     clock,
@@ -76,7 +75,6 @@ export function createTeamsRoom(deps: TeamsRoomDeps): { teams: TeamsRoom; plugin
   const principals = new StorePrincipalResolver(store.users, {
     aliases: config.tenant === 'embedded' ? PLAYGROUND_BUILTIN_AAD_IDS : undefined,
   });
-  const personalChats = new StorePersonalChats(store.db);
   const bot = createTeamsBot({
     signIn: cardSignIn(config, principals, log),
     adapter: adapters.adapter,

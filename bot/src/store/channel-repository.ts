@@ -1,14 +1,39 @@
-// ChannelStore over the `channels` table: where the bot may post, and what each channel receives.
-import type { Severity } from '../../domain/types.js';
-import { SEVERITIES, severityRank } from '../../domain/types.js';
-import type { Sql } from '../../store/db.js';
-import type {
-  ChannelDeactivationReason,
-  ChannelRef,
-  ChannelStore,
-  ConversationType,
-  RegisteredChannel,
-} from '../ports.js';
+// The `channels` table: the conversations the bot was added to (where it may post), what each one receives,
+// and what the notifier keeps about them (their members, when it last posted). The Teams room's ChannelStore
+// port (bot/src/teams/ports.ts) is this repository; the records' types live here, below the room.
+import type { ConversationReference } from 'botbuilder';
+import type { Severity } from '../domain/types.js';
+import { SEVERITIES, severityRank } from '../domain/types.js';
+import type { Sql } from './db.js';
+
+export type ConversationType = 'channel' | 'groupChat';
+
+/** A conversation the bot was added to and may post incident cards in. */
+export interface ChannelRef {
+  /** The conversation id without any `;messageid=` suffix: for a team channel, the channel id (19:...). */
+  conversationId: string;
+  conversationType: ConversationType;
+  tenantId: string | null;
+  teamId: string | null;
+  teamName: string | null;
+  /** Null for a team's General channel, which Teams leaves unnamed. */
+  channelName: string | null;
+  serviceUrl: string;
+  /** For `adapter.continueConversationAsync(botAppId, reference, ...)`: no activity id, so posts start a new thread. */
+  reference: Partial<ConversationReference>;
+  /** Entra object id of whoever installed the app here, when Teams says. */
+  registeredBy: string | null;
+  /** ISO-8601 UTC. */
+  registeredAt: string;
+}
+
+export type ChannelDeactivationReason = 'uninstalled' | 'botRemoved' | 'teamDeleted' | 'channelDeleted';
+
+export interface RegisteredChannel extends ChannelRef {
+  active: boolean;
+  deactivatedAt: string | null;
+  deactivationReason: ChannelDeactivationReason | null;
+}
 
 /** A registered conversation with the settings the notifier reads. */
 export interface SocChannel extends RegisteredChannel {
@@ -16,6 +41,17 @@ export interface SocChannel extends RegisteredChannel {
   minSeverity: Severity;
   receivesApprovals: boolean;
   lastPostAt: string | null;
+}
+
+/** An active conversation the notifier may post in, with what it wants to receive. */
+export interface ChannelTarget {
+  conversationId: string;
+  reference: Partial<ConversationReference>;
+  minSeverity: Severity;
+  receivesApprovals: boolean;
+  /** Null: roster never read. */
+  memberIds: string[] | null;
+  membersSeenAt: Date | null;
 }
 
 interface ChannelRow {
@@ -65,13 +101,16 @@ function toChannel(r: ChannelRow): SocChannel {
   };
 }
 
-export class StoreChannelStore implements ChannelStore {
+export class ChannelRepository {
   constructor(
     private readonly db: Sql,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  /** A reinstall re-activates the row and refreshes its reference, keeping the channel's settings. */
+  /**
+   * Registers the conversation, or updates and re-activates it (a reinstall). Keyed by conversationId.
+   * A reinstall refreshes the reference and keeps the channel's settings.
+   */
   async upsertChannel(ref: ChannelRef): Promise<void> {
     await this.db.query(
       `insert into channels (conversation_id, conversation_type, tenant_id, team_id, team_name, channel_name, service_url,
@@ -99,6 +138,7 @@ export class StoreChannelStore implements ChannelStore {
     );
   }
 
+  /** Stops posting there; unknown ids are ignored. Keeps the row for the audit and `status`. */
   async deactivate(conversationId: string, reason: ChannelDeactivationReason): Promise<void> {
     const at = this.clock().toISOString();
     await this.db.query(
@@ -148,5 +188,60 @@ export class StoreChannelStore implements ChannelStore {
       [conversationId, settings.minSeverity ?? null, settings.receivesApprovals ?? null],
     );
     return rows.length === 1;
+  }
+
+  /** The active conversations the notifier posts in, oldest registration first. */
+  async activeTargets(): Promise<ChannelTarget[]> {
+    const rows = await this.db.query<{
+      conversation_id: string;
+      reference: Partial<ConversationReference>;
+      min_severity: Severity;
+      receives_approvals: boolean;
+      member_ids: string[] | null;
+      members_seen_at: Date | string | null;
+    }>(
+      `select conversation_id, reference, min_severity, receives_approvals, member_ids, members_seen_at
+       from channels where active order by created_at, conversation_id`,
+    );
+    return rows.map((r) => ({
+      conversationId: r.conversation_id,
+      reference: r.reference,
+      minSeverity: r.min_severity,
+      receivesApprovals: r.receives_approvals,
+      memberIds: r.member_ids,
+      membersSeenAt: r.members_seen_at ? new Date(r.members_seen_at) : null,
+    }));
+  }
+
+  /** The conversation's members as the notifier last read them from Teams. */
+  async saveMembers(conversationId: string, memberIds: string[]): Promise<void> {
+    await this.db.query('update channels set member_ids = $2, members_seen_at = now() where conversation_id = $1', [
+      conversationId,
+      memberIds,
+    ]);
+  }
+
+  /** The members saved by saveMembers; empty when never read or the conversation is unknown. */
+  async memberIds(conversationId: string): Promise<string[]> {
+    const rows = await this.db.query<{ ids: string[] | null }>(
+      'select member_ids as ids from channels where conversation_id = $1',
+      [conversationId],
+    );
+    const ids = rows[0]?.ids;
+    return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
+  }
+
+  async notePost(conversationId: string): Promise<void> {
+    await this.db.query('update channels set last_post_at = now() where conversation_id = $1', [conversationId]);
+  }
+
+  /** When the bot last posted in the conversation, or (unknown there) anywhere; null when never. ISO-8601 UTC. */
+  async lastPostAt(conversationId: string): Promise<string | null> {
+    const rows = await this.db.query<{ at: Date | string | null }>(
+      `select coalesce((select last_post_at from channels where conversation_id = $1),
+                       (select max(last_post_at) from channels)) as at`,
+      [conversationId],
+    );
+    return iso(rows[0]?.at ?? null);
   }
 }

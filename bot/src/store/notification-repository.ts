@@ -1,23 +1,11 @@
-// The notifier's SQL: where cards go (channels), what was posted where (card_posts) and maker notices
-// (migration 004). Every state change is one conditional statement on a row the caller holds a lease on, so
-// two instances never act on the same card at once and a crashed one's rows become claimable again.
-import type { ConversationReference } from 'botbuilder';
-import type { Sql } from '../../store/db.js';
-import type { Severity } from '../../domain/types.js';
+// What the notifier keeps (migration 004): what was posted where (card_posts) and the messages to makers
+// (maker_notices). Every state change is one conditional statement on a row the caller holds a lease on, so
+// two instances never act on the same card at once and a crashed one's rows become claimable again. The
+// channels the cards go to are in channel-repository.ts.
+import type { Sql } from './db.js';
 
 export type CardSubjectType = 'incident' | 'submission';
 export type CardPostState = 'pending' | 'sending' | 'posted' | 'failed';
-
-/** An active conversation the notifier may post in, with what it wants to receive. */
-export interface ChannelTarget {
-  conversationId: string;
-  reference: Partial<ConversationReference>;
-  minSeverity: Severity;
-  receivesApprovals: boolean;
-  /** Null: roster never read. */
-  memberIds: string[] | null;
-  membersSeenAt: Date | null;
-}
 
 export interface CardPostRow {
   subjectType: CardSubjectType;
@@ -33,6 +21,28 @@ export interface CardPostRow {
   sendCount: number;
 }
 
+/** One card of one subject in one conversation. */
+export interface CardKey {
+  subjectType: CardSubjectType;
+  subjectId: string;
+  conversationId: string;
+}
+
+/** What updateCard changes on a card's row (absent: unchanged). */
+export type CardPostUpdate = Partial<{
+  state: CardPostState;
+  activityId: string | null;
+  contentHash: string | null;
+  announcedAlertIds: string[];
+  announcedAlertCount: number;
+  replyInFlight: string[] | null;
+  reposted: boolean;
+  incrementSendCount: boolean;
+  postedNow: boolean;
+  lastError: string | null;
+  leaseMs: number;
+}>;
+
 export type MakerNoticeState = 'pending' | 'sending' | 'sent' | 'noPersonalChat' | 'failed';
 
 export interface MakerNoticeRow {
@@ -43,6 +53,14 @@ export interface MakerNoticeRow {
   activityId: string | null;
   reason: string | null;
   resent: boolean;
+}
+
+/** What updateNotice writes on a notice's row. */
+export interface MakerNoticeUpdate {
+  state: MakerNoticeState;
+  activityId?: string | null;
+  reason?: string | null;
+  resent?: boolean;
 }
 
 interface CardPostDbRow {
@@ -76,41 +94,8 @@ const toCardPost = (r: CardPostDbRow): CardPostRow => ({
 const CARD_COLUMNS = `subject_type, subject_id, conversation_id, activity_id, state, content_hash, announced_alert_ids,
   announced_alert_count, reply_in_flight, reposted, send_count`;
 
-export class NotifierStore {
+export class NotificationRepository {
   constructor(private readonly db: Sql) {}
-
-  async activeChannels(): Promise<ChannelTarget[]> {
-    const rows = await this.db.query<{
-      conversation_id: string;
-      reference: Partial<ConversationReference>;
-      min_severity: Severity;
-      receives_approvals: boolean;
-      member_ids: string[] | null;
-      members_seen_at: Date | string | null;
-    }>(
-      `select conversation_id, reference, min_severity, receives_approvals, member_ids, members_seen_at
-       from channels where active order by created_at, conversation_id`,
-    );
-    return rows.map((r) => ({
-      conversationId: r.conversation_id,
-      reference: r.reference,
-      minSeverity: r.min_severity,
-      receivesApprovals: r.receives_approvals,
-      memberIds: r.member_ids,
-      membersSeenAt: r.members_seen_at ? new Date(r.members_seen_at) : null,
-    }));
-  }
-
-  async saveMembers(conversationId: string, memberIds: string[]): Promise<void> {
-    await this.db.query('update channels set member_ids = $2, members_seen_at = now() where conversation_id = $1', [
-      conversationId,
-      memberIds,
-    ]);
-  }
-
-  async notePost(conversationId: string): Promise<void> {
-    await this.db.query('update channels set last_post_at = now() where conversation_id = $1', [conversationId]);
-  }
 
   async cardPost(subjectType: CardSubjectType, subjectId: string, conversationId: string): Promise<CardPostRow | null> {
     const rows = await this.db.query<CardPostDbRow>(
@@ -150,24 +135,7 @@ export class NotifierStore {
    * Applies `set` to the card's row if `owner` still holds it; false when the lease was lost (then the caller
    * must not send). `release` drops the lease in the same statement.
    */
-  async updateCard(
-    key: { subjectType: CardSubjectType; subjectId: string; conversationId: string },
-    owner: string,
-    set: Partial<{
-      state: CardPostState;
-      activityId: string | null;
-      contentHash: string | null;
-      announcedAlertIds: string[];
-      announcedAlertCount: number;
-      replyInFlight: string[] | null;
-      reposted: boolean;
-      incrementSendCount: boolean;
-      postedNow: boolean;
-      lastError: string | null;
-      leaseMs: number;
-    }>,
-    release: boolean,
-  ): Promise<boolean> {
+  async updateCard(key: CardKey, owner: string, set: CardPostUpdate, release: boolean): Promise<boolean> {
     const sets: string[] = ['updated_at = now()'];
     const params: unknown[] = [key.subjectType, key.subjectId, key.conversationId, owner];
     const add = (sql: string, value: unknown) => {
@@ -246,12 +214,7 @@ export class NotifierStore {
     };
   }
 
-  async updateNotice(
-    outboxSeq: number,
-    owner: string,
-    set: { state: MakerNoticeState; activityId?: string | null; reason?: string | null; resent?: boolean },
-    release: boolean,
-  ): Promise<boolean> {
+  async updateNotice(outboxSeq: number, owner: string, set: MakerNoticeUpdate, release: boolean): Promise<boolean> {
     const rows = await this.db.query(
       `update maker_notices set state = $3, activity_id = coalesce($4, activity_id), reason = $5,
               resent = resent or $6, updated_at = now()

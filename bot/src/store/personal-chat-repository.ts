@@ -1,7 +1,8 @@
-// The personal chats people have with the bot: stored when someone talks to it there, so that the
-// notifier can later write them (a maker hears about their agent's review there).
+// The `personal_chats` table: the personal chats people have with the bot, stored when someone talks to it
+// there, so that the notifier can later write them (a maker hears about their agent's review there). The
+// Teams room's PersonalChatStore port (bot/src/teams/ports.ts) is this repository.
 import type { ConversationReference } from 'botbuilder';
-import type { Sql } from '../../store/db.js';
+import type { Sql } from './db.js';
 
 export interface PersonalChatRef {
   /** Entra object id of the person, as Teams sends it on every activity. */
@@ -15,13 +16,6 @@ export interface PersonalChatRef {
   updatedAt: string;
 }
 
-export interface PersonalChatStore {
-  /** Stores or refreshes the person's reference (keyed by aadObjectId). */
-  save(ref: PersonalChatRef): Promise<void>;
-  /** By Agent Warden user id, Entra object id or UPN (case-insensitive); null when the bot has no chat with them. */
-  find(userId: string): Promise<PersonalChatRef | null>;
-}
-
 interface Row {
   aad_object_id: string;
   user_id: string | null;
@@ -30,9 +24,10 @@ interface Row {
   updated_at: Date | string;
 }
 
-export class StorePersonalChats implements PersonalChatStore {
+export class PersonalChatRepository {
   constructor(private readonly db: Sql) {}
 
+  /** Stores or refreshes the person's reference (keyed by aadObjectId). */
   async save(ref: PersonalChatRef): Promise<void> {
     const conversationId = ref.reference.conversation?.id;
     if (!conversationId) throw new RangeError('a personal chat reference needs conversation.id');
@@ -47,6 +42,7 @@ export class StorePersonalChats implements PersonalChatStore {
     );
   }
 
+  /** By Agent Warden user id, Entra object id or UPN (case-insensitive); null when the bot has no chat with them. */
   async find(userId: string): Promise<PersonalChatRef | null> {
     const key = userId.trim();
     if (!key) return null;
