@@ -12,7 +12,11 @@ import { HUNTING_TEMPLATES } from '../bot/src/hunting/templates.js';
 import { syntheticTenant } from '../bot/scripts/synthetic-tenant.js';
 import type { BenchRow } from './bench-types.js';
 
-const SIZES = [10_000, 100_000];
+// HUNTING_BENCH_SIZES=10000 runs one size (the 100,000-agent run takes many minutes on a busy machine).
+const SIZES = (process.env.HUNTING_BENCH_SIZES ?? '10000,100000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const AIM_MS: Record<number, number> = { 10_000: 200, 100_000: 1000 };
 const FIRST_QUERY_AIM_MS = 2000;
 
@@ -48,7 +52,11 @@ export async function run(): Promise<BenchRow[]> {
     const stalls = monitorEventLoopDelay({ resolution: 10 });
     stalls.enable();
     const firstAt = performance.now();
-    await service.run({ templateId: HUNTING_TEMPLATES[0]?.id ?? '' }, 100_000);
+    // A first query stopped by a limit (408) is a figure too, not the end of the bench.
+    const firstError = await service.run({ templateId: HUNTING_TEMPLATES[0]?.id ?? '' }, 100_000).then(
+      () => null,
+      (error: Error) => error.message,
+    );
     const firstMs = Math.round(performance.now() - firstAt);
     stalls.disable();
     process.stderr.write(
@@ -56,11 +64,11 @@ export async function run(): Promise<BenchRow[]> {
     );
     rows.push({
       area: 'hunting',
-      metric: `first query after start, tables packed and read by the query thread (${fmt(agents)} agents)`,
+      metric: `first query after start, tables packed and read by the query thread (${fmt(agents)} agents)${firstError ? `: stopped: ${firstError}` : ''}`,
       value: firstMs,
       unit: 'ms',
       aim: `< ${FIRST_QUERY_AIM_MS} ms`,
-      met: firstMs < FIRST_QUERY_AIM_MS,
+      met: !firstError && firstMs < FIRST_QUERY_AIM_MS,
     });
     rows.push({
       area: 'hunting',
@@ -80,17 +88,20 @@ export async function run(): Promise<BenchRow[]> {
     const afterChangeStalls = monitorEventLoopDelay({ resolution: 10 });
     afterChangeStalls.enable();
     const changedAt = performance.now();
-    await service.run({ templateId: HUNTING_TEMPLATES[0]?.id ?? '' }, 100_000);
+    const afterChangeError = await service.run({ templateId: HUNTING_TEMPLATES[0]?.id ?? '' }, 100_000).then(
+      () => null,
+      (error: Error) => error.message,
+    );
     const afterChangeMs = Math.round(performance.now() - changedAt);
     afterChangeStalls.disable();
     process.stderr.write(`hunting bench: ${fmt(agents)} agents, first query after a decision ${afterChangeMs} ms\n`);
     rows.push({
       area: 'hunting',
-      metric: `first query after a protection decision (runtime part rebuilt, ${fmt(agents)} agents)`,
+      metric: `first query after a protection decision (runtime part rebuilt, ${fmt(agents)} agents)${afterChangeError ? `: stopped: ${afterChangeError}` : ''}`,
       value: afterChangeMs,
       unit: 'ms',
       aim: `< ${FIRST_QUERY_AIM_MS} ms`,
-      met: afterChangeMs < FIRST_QUERY_AIM_MS,
+      met: !afterChangeError && afterChangeMs < FIRST_QUERY_AIM_MS,
     });
     rows.push({
       area: 'hunting',

@@ -12,23 +12,69 @@ export interface KqlRegex {
   groups(text: string): (string | null)[] | null;
 }
 
+/**
+ * What a compiled regex remembers of the texts it matched: re2js takes tens of microseconds a text, and the same
+ * texts come back run after run (a template's regex over every agent's instructions, tool URLs, headers). A V8
+ * string caches its hash, so a hit on the same string costs little. Bounded by entries and by the characters of
+ * the texts kept, so a query over millions of made-up strings cannot grow it past a few tens of MB: when full it
+ * starts over.
+ */
+const MEMO_ENTRIES = 600_000;
+const MEMO_CHARS = 48_000_000;
+
+class Memo<T> {
+  private readonly map = new Map<string, T>();
+  private chars = 0;
+
+  get(text: string): T | undefined {
+    return this.map.get(text);
+  }
+
+  set(text: string, value: T): void {
+    if (this.map.size >= MEMO_ENTRIES || this.chars + text.length > MEMO_CHARS) {
+      this.map.clear();
+      this.chars = 0;
+    }
+    this.map.set(text, value);
+    this.chars += text.length;
+  }
+}
+
 /** Compiles an RE2 pattern; throws Error with RE2's message (the caller adds the position). */
 export function compileRe2(pattern: string): KqlRegex {
   const re = RE2JS.compile(pattern);
+  const tests = new Memo<boolean>();
+  // Groups 0..n of the first match, or null when nothing matches.
+  const matches = new Memo<(string | null)[] | null>();
+  const firstMatch = (text: string): (string | null)[] | null => {
+    const known = matches.get(text);
+    if (known !== undefined) return known;
+    const m = re.matcher(text);
+    let found: (string | null)[] | null = null;
+    if (m.find()) {
+      found = [];
+      for (let g = 0; g <= m.groupCount(); g += 1) found.push(m.group(g) ?? null);
+    }
+    matches.set(text, found);
+    return found;
+  };
   return {
-    test: (text) => re.matcher(text).find(),
+    test: (text) => {
+      const known = tests.get(text);
+      if (known !== undefined) return known;
+      const found = re.matcher(text).find();
+      tests.set(text, found);
+      return found;
+    },
     group: (text, group) => {
-      const m = re.matcher(text);
-      if (!m.find()) return null;
-      if (!Number.isInteger(group) || group < 0 || group > m.groupCount()) return null;
-      return m.group(group);
+      const found = firstMatch(text);
+      if (!found) return null;
+      if (!Number.isInteger(group) || group < 0 || group >= found.length) return null;
+      return found[group] ?? null;
     },
     groups: (text) => {
-      const m = re.matcher(text);
-      if (!m.find()) return null;
-      const out: (string | null)[] = [];
-      for (let g = 1; g <= m.groupCount(); g += 1) out.push(m.group(g) ?? null);
-      return out;
+      const found = firstMatch(text);
+      return found ? found.slice(1) : null;
     },
   };
 }
