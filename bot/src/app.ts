@@ -164,7 +164,6 @@ async function assemble(
     huntingLimits,
     graph ? new GraphHunting(graph, huntingLimits.timeoutMs) : null,
   );
-  hunting.warm();
 
   const apiTokenVerifier =
     overrides.apiTokenVerifier ??
@@ -229,6 +228,8 @@ async function assemble(
   });
 
   for (const warning of startupWarnings) log.warn({}, warning);
+  // The query threads start once the server listens: ahead of the first hunt, but not competing with the start.
+  http.server.once('listening', () => hunting.warm());
 
   // The outbox to Teams: started here, stopped first in close() so in-flight posts are recorded.
   const notifier =
