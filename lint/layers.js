@@ -14,7 +14,7 @@ const ANY = '*';
 export const SERVER_LAYERS = {
   domain: [],
   contract: ['domain'],
-  config: [],
+  config: ['domain'],
   logging: ['domain'],
   'worker-thread': [],
   store: ['domain', 'worker-thread'],

@@ -59,14 +59,16 @@ export function buildServer() {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.copyFileSync(file, target);
   }
-  // A fresh PGlite cluster beside the compiled store, so a first start loads it instead of running initdb.
+  // A migrated PGlite cluster beside the compiled store, which a first start copies instead of running initdb and
+  // the migrations (bot/src/store/pglite-cluster.ts).
   const cluster = spawnSync(
     process.execPath,
     [
       '--input-type=module',
       '--eval',
-      `import { writeInitializedCluster, CLUSTER_TARBALL } from ${JSON.stringify(pathToFileURL(path.join(SERVER_BUILD, 'store', 'pglite-cluster.js')).href)};
-await writeInitializedCluster(CLUSTER_TARBALL);`,
+      `import { writePreparedCluster } from ${JSON.stringify(pathToFileURL(path.join(SERVER_BUILD, 'store', 'prepare-cluster.js')).href)};
+import { PREPARED_CLUSTER } from ${JSON.stringify(pathToFileURL(path.join(SERVER_BUILD, 'store', 'pglite-cluster.js')).href)};
+await writePreparedCluster(PREPARED_CLUSTER);`,
     ],
     { cwd: ROOT, stdio: 'inherit' },
   );

@@ -6,9 +6,9 @@ import type { TokenVerifier } from './auth/token-verifier.js';
 import { createTokenVerifier, remoteKeySet } from './auth/token-verifier.js';
 import type { LocalKeySet } from './auth/local-key-set.js';
 import { loadLocalKeySet } from './auth/local-key-set.js';
-import { openDb } from './store/db.js';
-import { preparePrivateDataDir, restrictToOwner } from './store/data-dir.js';
-import { migrate } from './store/migrate.js';
+import { restrictToOwner } from './store/data-dir.js';
+import type { OpenedDatabase } from './store/open-database.js';
+import { openDatabase } from './store/open-database.js';
 import type { Store } from './store/store.js';
 import { createStore, storeReachable } from './store/store.js';
 import { RiskRefresher } from './inventory/risk-refresher.js';
@@ -31,13 +31,15 @@ import type { QueryLimits } from './hunting/query-worker/query-pool.js';
 import { DEFAULT_QUERY_LIMITS } from './hunting/query-worker/query-pool.js';
 import { analyzeFastPath, threatDetectionRoutes } from './http/routes/threat-detection-routes.js';
 import type { PolicyEvaluator } from './protection/protection-service.js';
-import { ProtectionService } from './protection/protection-service.js';
+import { ProtectionService, warmUpDecisions } from './protection/protection-service.js';
+import type { ProtectionPolicy } from './protection/protection-policy.js';
 import { loadProtectionPolicy } from './protection/protection-policy.js';
 import { webhookTokenVerifier } from './protection/webhook-token.js';
 import type { TeamsRoom } from './teams/store/teams-room.js';
 import { createTeamsRoom } from './teams/store/teams-room.js';
 import { Notifier } from './teams/notifier/notifier.js';
 import { BotbuilderChannelSender } from './teams/notifier/botbuilder-channel-sender.js';
+import type { PinoLogger } from './logging.js';
 import { createLogger } from './logging.js';
 
 export const VERSION = '0.1.0';
@@ -87,6 +89,11 @@ export interface AgentWardenOverrides {
   graphSync?: false;
   /** Tests: tighter hunting limits (a short wall-clock limit, a small heap). */
   huntingLimits?: Partial<QueryLimits>;
+  /**
+   * The composition root: the database it began opening (`openDatabase`) while this module loaded. Closed here
+   * if the start fails. Without it the database is opened here.
+   */
+  database?: Promise<OpenedDatabase>;
 }
 
 /** Builds every part of Agent Warden from the configuration; the composition root calls this and listens. */
@@ -94,28 +101,45 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
   const clock = overrides.clock ?? (() => new Date());
   // First, so that every room and the HTTP server write one log in one shape.
   const log = createLogger({ level: config.logLevel, enabled: overrides.logger !== false });
-  // Before anything is written under DATA_DIR (PGlite's files, the signing key).
-  const startupWarnings: string[] = [];
-  if (!overrides.inMemory) {
-    const { warning } = await preparePrivateDataDir(config.dataDir);
-    if (warning) startupWarnings.push(warning);
+  // DATA_DIR is made private before anything is written under it (PGlite's files, the signing key).
+  const database =
+    overrides.database ??
+    openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, inMemory: overrides.inMemory });
+  try {
+    // Read and validated at start: a bad policy file stops the server with the field that is wrong.
+    const policy = loadProtectionPolicy(config.webhook.policyFile);
+    // The detector and the policy's matchers compile while the database opens: the first real call does not wait.
+    void warmUpDecisions(policy, overrides.protectionEvaluate);
+    return await assemble(config, overrides, await database, policy, clock, log);
+  } catch (err) {
+    // A start that fails closes what it opened (PGlite finishes writing its files first).
+    await database.then(({ db }) => db.close()).catch(() => undefined);
+    throw err;
   }
-  const pgliteDir = !overrides.inMemory && !config.databaseUrl ? path.join(config.dataDir, 'pglite') : null;
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: pgliteDir });
-  await migrate(db);
-  if (pgliteDir) await restrictToOwner(pgliteDir);
+}
+
+async function assemble(
+  config: Config,
+  overrides: AgentWardenOverrides,
+  { db, pgliteDir, warnings: startupWarnings }: OpenedDatabase,
+  policy: ProtectionPolicy,
+  clock: () => Date,
+  log: PinoLogger,
+): Promise<AgentWarden> {
   const store = createStore(db, clock);
   const risk = new RiskRefresher(store, clock);
 
+  // The embedded key set (its first RSA key takes a moment to make) is read while the tenant is seeded.
+  const keySet =
+    overrides.localKeys || config.tenant !== 'embedded'
+      ? Promise.resolve(overrides.localKeys ?? null)
+      : loadLocalKeySet(overrides.inMemory ? null : config.dataDir);
   const freshSeed = config.tenant === 'embedded' && !(await store.meta.get('seed'));
   if (freshSeed) {
     await loadTenantSeed(store, zavaTenant(clock()));
     await risk.refreshAll();
   }
-
-  const localKeys =
-    overrides.localKeys ??
-    (config.tenant === 'embedded' ? await loadLocalKeySet(overrides.inMemory ? null : config.dataDir) : null);
+  const localKeys = await keySet;
   const queries = new InventoryQueries(store, clock);
   // TENANT=graph: response actions go to Microsoft Graph (config validation guarantees the credentials).
   const graph =
@@ -140,7 +164,6 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     huntingLimits,
     graph ? new GraphHunting(graph, huntingLimits.timeoutMs) : null,
   );
-  hunting.warm();
 
   const apiTokenVerifier =
     overrides.apiTokenVerifier ??
@@ -152,10 +175,9 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
         })
       : null);
 
-  // Read and validated at start: a bad policy file stops the server with the field that is wrong.
   const protection = new ProtectionService({
     store,
-    policy: loadProtectionPolicy(config.webhook.policyFile),
+    policy,
     budgetMs: config.webhook.budgetMs,
     failMode: config.webhook.failMode,
     durableAnswers: config.webhook.durableAnswers,
@@ -206,6 +228,8 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
   });
 
   for (const warning of startupWarnings) log.warn({}, warning);
+  // The query threads start once the server listens: ahead of the first hunt, but not competing with the start.
+  http.server.once('listening', () => hunting.warm());
 
   // The outbox to Teams: started here, stopped first in close() so in-flight posts are recorded.
   const notifier =

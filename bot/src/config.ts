@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod/v4';
+import { SettingError } from './domain/errors.js';
 
 // Every environment variable Agent Warden reads, validated once at start. Nothing else reads process.env.
 
@@ -126,7 +127,8 @@ export interface Config {
   approvals: { expiryDays: number; sweepSeconds: number };
 }
 
-export class ConfigError extends Error {}
+/** An environment variable that is missing or wrong; the message names each one. */
+export class ConfigError extends SettingError {}
 
 /** The audience and app id the embedded key set signs webhook tokens for (simulator, tests, dev-token). */
 export const EMBEDDED_WEBHOOK_AUDIENCE = 'api://agent-warden/threat-detection';

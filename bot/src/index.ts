@@ -1,16 +1,33 @@
-import { ConfigError, loadConfig } from './config.js';
-import { createAgentWarden } from './app.js';
-import { PolicyFileError } from './protection/protection-policy.js';
+import { loadConfig } from './config.js';
+import { DomainError } from './domain/errors.js';
+import { openDatabase } from './store/open-database.js';
 import type { RunningPlayground } from './teams/store/playground.js';
-import { PlaygroundUserError, nextSteps, playgroundPerson, startPlayground } from './teams/store/playground.js';
 
 // Composition root: read the configuration, build, listen, stop cleanly on SIGTERM.
 async function main(): Promise<void> {
   const config = loadConfig();
-  // A PLAYGROUND_USER outside the playground's team stops the start, like any bad setting.
-  if (config.playground.enabled) playgroundPerson(config.playground.user);
   const started = Date.now();
-  const warden = await createAgentWarden(config);
+  // The database opens (on a first start: the prepared cluster copied, migrations checked) while the rest of the
+  // server's modules load; each takes about a second, so side by side they take one.
+  const database = openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  database.catch(() => undefined); // its failure is reported where it is awaited, not as an unhandled rejection
+  const abandon = async (err: unknown): Promise<never> => {
+    await database.then(({ db }) => db.close()).catch(() => undefined);
+    throw err;
+  };
+  const [{ createAgentWarden }, { nextSteps, playgroundPerson, startPlayground }] = await Promise.all([
+    import('./app.js'),
+    import('./teams/store/playground.js'),
+  ]).catch(abandon);
+  // A PLAYGROUND_USER outside the playground's team stops the start, like any bad setting.
+  if (config.playground.enabled) {
+    try {
+      playgroundPerson(config.playground.user);
+    } catch (err) {
+      await abandon(err);
+    }
+  }
+  const warden = await createAgentWarden(config, { database }); // closes the database itself if it fails
   await warden.http.listen({ port: config.port, host: config.host });
   warden.http.log.info(
     { tenant: config.tenant, auth: config.auth, store: warden.store.db.backend, ms: Date.now() - started },
@@ -66,7 +83,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof PlaygroundUserError || err instanceof PolicyFileError) {
+  // A setting that cannot work (an environment variable, the policy file, PLAYGROUND_USER): its message, exit 2.
+  if (err instanceof DomainError && err.code === 'invalid_setting') {
     console.error(err.message);
     process.exit(2);
   }

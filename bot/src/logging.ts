@@ -1,5 +1,7 @@
 import { pino, type Logger as PinoLogger } from 'pino';
 
+export type { PinoLogger };
+
 /**
  * The server's logger, created first in the composition root and handed to every room (they see the domain's
  * `Logger` port) and to Fastify, so requests and rooms write one stream in one shape.

@@ -73,6 +73,16 @@ export class UnauthorizedError extends DomainError {
   }
 }
 
+/**
+ * A setting the server was started with that cannot work (an environment variable, the policy file, the
+ * playground's user): the start stops with its message (exit code 2) instead of running half configured.
+ */
+export class SettingError extends DomainError {
+  constructor(message: string) {
+    super('invalid_setting', message, 500);
+  }
+}
+
 /** An upstream service (Microsoft Graph) refused or failed; carries its own error code and message. */
 export class UpstreamError extends DomainError {
   constructor(

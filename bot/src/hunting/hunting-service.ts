@@ -1,16 +1,9 @@
 import { DomainError, InvalidInputError, UpstreamError } from '../domain/errors.js';
 import type { Principal } from '../domain/types.js';
 import { compileKql } from './kql/engine.js';
-import { KqlError } from './kql/kql-error.js';
 import { HuntRateLimitedError, HuntingAccess } from './hunting-access.js';
 import type { QueryLimits } from './query-worker/query-pool.js';
-import {
-  DEFAULT_QUERY_LIMITS,
-  QueryLimitError,
-  QueryPool,
-  QueryTimeoutError,
-  WorkerQueryError,
-} from './query-worker/query-pool.js';
+import { DEFAULT_QUERY_LIMITS, QueryPool, QueryTimeoutError } from './query-worker/query-pool.js';
 import type { Column } from './kql/values.js';
 import type { HuntingTableSet, HuntingTableSource } from './hunting-tables.js';
 import type { PackedTables } from './query-worker/packed-tables.js';
@@ -28,15 +21,6 @@ const QUERY_CACHE_SIZE = 64;
 /** How often the tables are brought up to date in the background (a version check when nothing changed). */
 const PREPARE_EVERY_MS = 2000;
 const TABLE_NAMES = Object.keys(HUNTING_SCHEMAS) as HuntingTableName[];
-
-/** A KQL error as the API answers it: 400 with the line and column it points at. */
-export class InvalidQueryError extends DomainError {
-  constructor(error: KqlError) {
-    super('invalid_query', error.message, 400, 'query', [
-      { path: 'body.query', message: error.detail, line: error.line, column: error.column },
-    ]);
-  }
-}
 
 /** 400: Microsoft Graph refused the query (TENANT=graph); its message says why. */
 export class RemoteQueryError extends DomainError {
@@ -145,16 +129,8 @@ export class HuntingService {
     this.keepPrepared();
     const text = input.templateId !== undefined ? this.templateText(input.templateId) : this.compile(input.query);
     const tables = await this.tables.current();
-    let result;
-    try {
-      result = await this.pool.run(await this.pack(tables), text, limit, this.clock());
-    } catch (error) {
-      if (!(error instanceof WorkerQueryError)) throw error;
-      // A row cap is a limit the query passed (422); other run-time errors point at the query (400).
-      const { detail, line, column, limit: isLimit } = error.error;
-      if (isLimit) throw new QueryLimitError('rows', error.message);
-      throw new InvalidQueryError(new KqlError(detail, line, column));
-    }
+    // A KQL error raised while it ran is thrown as is: 400 with its place, or 422 for a row cap (KqlLimitError).
+    const result = await this.pool.run(await this.pack(tables), text, limit, this.clock());
     return {
       templateId: input.templateId ?? null,
       schema: result.schema,
@@ -276,12 +252,7 @@ export class HuntingService {
       throw new InvalidInputError(`the query is longer than ${MAX_QUERY_LENGTH} characters`, 'query');
     }
     if (this.checked.has(query)) return query;
-    try {
-      compileKql(query, huntingCatalog);
-    } catch (error) {
-      if (error instanceof KqlError) throw new InvalidQueryError(error);
-      throw error;
-    }
+    compileKql(query, huntingCatalog); // a KqlError is answered 400 with its place
     if (this.checked.size >= QUERY_CACHE_SIZE) this.checked.delete(this.checked.values().next().value as string);
     this.checked.add(query);
     return query;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod/v4';
+import { SettingError } from '../domain/errors.js';
 import type { ToolCapability } from '../domain/types.js';
 
 /**
@@ -131,12 +132,8 @@ export const DEFAULT_POLICY_FILE: string = path.resolve(
   '../../../config/protection-policy.json',
 );
 
-export class PolicyFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PolicyFileError';
-  }
-}
+/** A protection policy file that cannot be read or does not validate; the message names the field. */
+export class PolicyFileError extends SettingError {}
 
 // ---- schema --------------------------------------------------------------------------------------
 

@@ -1,29 +1,60 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 
 /**
- * A fresh PGlite cluster, made once by `npm run build:server` (initdb in WebAssembly costs seconds of CPU) and
- * loaded into a new data directory on a first start instead of running initdb again. It sits beside the compiled
- * store (bot/dist/store/); run from TypeScript (tests, `npm run dev`) there is none and PGlite runs initdb.
+ * A PGlite data directory that `npm run build:server` prepared: initdb run and every migration applied
+ * (initdb in WebAssembly and the migrations cost seconds of CPU). A first start copies it into its new data
+ * directory instead of doing that work again; migrations added later still run over the copy as usual. It sits
+ * beside the compiled store (bot/dist/store/); run from TypeScript (tests, `npm run dev`) there is none and PGlite
+ * runs initdb. `prepare-cluster.ts` writes it.
  */
-export const CLUSTER_TARBALL = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pglite-cluster.tar');
+export const PREPARED_CLUSTER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pglite-cluster');
 
-/** PGlite's option to load the prepared cluster: only into a data directory that holds none yet. */
-export function initializedCluster(dataDir: string, tarball: string = CLUSTER_TARBALL): { loadDataDir?: Blob } {
-  if (fs.existsSync(path.join(dataDir, 'PG_VERSION')) || !fs.existsSync(tarball)) return {};
-  return { loadDataDir: new Blob([fs.readFileSync(tarball)]) };
+const STAGING = '.preparing-';
+
+/** Copies that a start killed halfway left beside `dataDir` (their process is gone): 40 MB each, never used. */
+function removeAbandonedCopies(dataDir: string): void {
+  const parent = path.dirname(dataDir);
+  const prefix = `${path.basename(dataDir)}${STAGING}`;
+  for (const name of fs.readdirSync(parent)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (Number.isInteger(pid) && pid !== process.pid && processIsAlive(pid)) continue;
+    fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+  }
 }
 
-/** Runs initdb once (in memory) and writes the cluster as an uncompressed tarball, which loads fastest. */
-export async function writeInitializedCluster(tarball: string): Promise<void> {
-  const pg = new PGlite();
+function processIsAlive(pid: number): boolean {
   try {
-    await pg.waitReady;
-    const dump = await pg.dumpDataDir('none');
-    fs.writeFileSync(tarball, Buffer.from(await dump.arrayBuffer()));
-  } finally {
-    await pg.close();
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** True when `dataDir` already holds a cluster (never replaced) or anything else (never overwritten). */
+function occupied(dataDir: string): boolean {
+  try {
+    return fs.readdirSync(dataDir).length > 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+/**
+ * Copies the prepared cluster into `dataDir` when that directory is missing or empty and a prepared cluster exists;
+ * returns whether it did. The copy is made beside `dataDir` and renamed into place, so a start killed halfway
+ * leaves no half cluster behind for the next one to open.
+ */
+export function copyPreparedCluster(dataDir: string, prepared: string | null = PREPARED_CLUSTER): boolean {
+  if (!prepared || !fs.existsSync(path.join(prepared, 'PG_VERSION')) || occupied(dataDir)) return false;
+  removeAbandonedCopies(dataDir);
+  const staging = `${dataDir}${STAGING}${process.pid}`;
+  fs.cpSync(prepared, staging, { recursive: true });
+  fs.rmSync(dataDir, { recursive: true, force: true }); // an empty directory, checked above
+  fs.renameSync(staging, dataDir);
+  return true;
 }

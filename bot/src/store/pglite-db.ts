@@ -2,19 +2,17 @@ import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Db, Sql } from './db.js';
-import { CLUSTER_TARBALL, initializedCluster } from './pglite-cluster.js';
+import { PREPARED_CLUSTER, copyPreparedCluster } from './pglite-cluster.js';
 
 /**
  * PGlite: PostgreSQL compiled to WebAssembly, in this process. One connection, so transactions serialize.
- * A new data directory starts from the cluster the build prepared (`clusterTarball`), when there is one.
+ * A new data directory starts as a copy of the cluster the build prepared (`prepared`), when there is one.
  */
-export async function openPglite(dataDir: string | null, clusterTarball: string = CLUSTER_TARBALL): Promise<Db> {
-  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+export async function openPglite(dataDir: string | null, prepared: string | null = PREPARED_CLUSTER): Promise<Db> {
+  if (dataDir && !copyPreparedCluster(dataDir, prepared)) fs.mkdirSync(dataDir, { recursive: true });
   // pg_trgm: the agent search index (migration 005).
   const options = { extensions: { pg_trgm } };
-  const pg = dataDir
-    ? new PGlite(dataDir, { ...options, ...initializedCluster(dataDir, clusterTarball) })
-    : new PGlite(options);
+  const pg = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await pg.waitReady;
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Sql => ({
     async query<Row>(text: string, params?: unknown[]) {

@@ -26,8 +26,8 @@ export interface WorkerReply {
  * and byte arrays keep their types). The thread holds the process open only while a request is
  * pending, like a socket would.
  */
-export async function openPgliteWorker(dataDir: string | null, clusterTarball?: string): Promise<Db> {
-  const worker = startModuleWorker(import.meta.url, 'pglite-worker', { workerData: { dataDir, clusterTarball } });
+export async function openPgliteWorker(dataDir: string | null, preparedCluster?: string | null): Promise<Db> {
+  const worker = startModuleWorker(import.meta.url, 'pglite-worker', { workerData: { dataDir, preparedCluster } });
   const pending = new Map<number, { resolve: (rows: unknown) => void; reject: (err: Error) => void }>();
   let nextId = 1;
   let nextTx = 1;

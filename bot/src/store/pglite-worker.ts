@@ -8,7 +8,7 @@ import type { WorkerReply, WorkerRequest } from './pglite-worker-db.js';
 // completion; a transaction stays open here between the messages of its statements.
 
 const port = parentPort!;
-const { dataDir, clusterTarball } = workerData as { dataDir: string | null; clusterTarball?: string };
+const { dataDir, preparedCluster } = workerData as { dataDir: string | null; preparedCluster?: string | null };
 
 /** Statements waiting for an open transaction, by transaction id. */
 interface OpenTransaction {
@@ -74,7 +74,7 @@ async function openTransaction(db: Db, m: WorkerRequest): Promise<void> {
 async function main(): Promise<void> {
   let db: Db;
   try {
-    db = await openPglite(dataDir, clusterTarball);
+    db = await openPglite(dataDir, preparedCluster);
   } catch (err) {
     reply(errorReply(0, err));
     return;

@@ -1,8 +1,8 @@
 // The Teams bot: a teams-ai (v1) Application wired to the ports. Routes only; the decisions live in
 // card-actions.ts, bot-commands.ts and channel-registry.ts.
-import { Application } from '@microsoft/teams-ai';
+import { Application } from '@microsoft/teams-ai/lib/Application.js'; // not the index: see bot-endpoint.ts
 import type { Logger } from '../domain/logger.js';
-import type { TeamsAdapter } from '@microsoft/teams-ai';
+import type { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
 import { ActivityTypes, CardFactory, MessageFactory } from 'botbuilder';
 import type { Storage, TurnContext } from 'botbuilder';
 import type { Principal } from '../domain/types.js';

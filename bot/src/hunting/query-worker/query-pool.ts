@@ -1,3 +1,4 @@
+import { KqlError, KqlLimitError } from '../kql/kql-error.js';
 // Runs hunting queries in worker threads, off the request thread, each under a wall-clock limit and a heap
 // limit: a query past either is ended (the thread is terminated and a fresh one takes its place), and its
 // caller gets a 408 or a 422 saying which limit it passed. Requests, /healthz and the webhook go on meanwhile.
@@ -63,11 +64,9 @@ export interface PoolResult {
   elapsedMs: number;
 }
 
-/** A KQL error the query raised while it ran, with its place (the service answers 400, or 422 for a row cap). */
-export class WorkerQueryError extends Error {
-  constructor(readonly error: WorkerKqlError) {
-    super(`line ${error.line}, column ${error.column}: ${error.detail}`);
-  }
+/** The KQL error a query raised while it ran, again as the error it was in the query thread. */
+function kqlError({ detail, line, column, limit }: WorkerKqlError): KqlError {
+  return limit ? new KqlLimitError(detail, line, column) : new KqlError(detail, line, column);
 }
 
 interface Job {
@@ -228,7 +227,7 @@ export class QueryPool {
       const { schema, results, rowCount, elapsedMs } = message;
       job.resolve({ schema, results, rowCount, elapsedMs });
     } else if (message.type === 'kql-error') {
-      job.reject(new WorkerQueryError(message.error));
+      job.reject(kqlError(message.error));
     } else {
       job.reject(new Error(message.message));
     }

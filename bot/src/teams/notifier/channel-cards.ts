@@ -213,18 +213,19 @@ export class ChannelCards {
   private async sendFailed(err: unknown, key: CardKey, owner: string, op: CardOp): Promise<Outcome> {
     const e = asSendError(err);
     const failure = cardFailure(e, op, key.conversationId);
-    if (e.kind === 'retry' && e.status === 429) {
+    if (e.kind === 'retry' && e.teamsStatus === 429) {
       this.lock.limiter.pause(key.conversationId, e.retryAfterMs ?? this.ctx.options.backoffBaseMs);
     }
     await this.ctx.store.notifications.updateCard(key, owner, failure.set, false);
     if (failure.deactivateChannel) {
       await this.ctx.store.channels.deactivate(key.conversationId, 'botRemoved');
       this.ctx.log.info(
-        { conversationId: key.conversationId, code: e.code },
+        { conversationId: key.conversationId, code: e.teamsCode },
         'channel deactivated: Teams refused the bot',
       );
     }
-    if (failure.refused) this.ctx.log.error({ ...key, op, status: e.status, code: e.code }, 'Teams refused a card');
+    if (failure.refused)
+      this.ctx.log.error({ ...key, op, status: e.teamsStatus, code: e.teamsCode }, 'Teams refused a card');
     return failure.outcome;
   }
 

@@ -1,3 +1,4 @@
+import { DomainError } from '../../domain/errors.js';
 // What the notifier needs from Teams: post, update, reply in a thread, read the roster. The botbuilder
 // implementation is beside it (botbuilder-channel-sender.ts); tests use it against a fake Bot Connector.
 import type { ConversationReference } from 'botbuilder';
@@ -29,17 +30,17 @@ export interface ChannelSender {
  */
 export type SendFailureKind = 'retry' | 'removed' | 'permanent' | 'unknown';
 
-export class SendError extends Error {
+/** A post to Teams that failed: how (`kind`), and what Teams answered, when it answered. */
+export class SendError extends DomainError {
   constructor(
     readonly kind: SendFailureKind,
     message: string,
-    readonly status: number | null = null,
-    readonly code: string | null = null,
+    readonly teamsStatus: number | null = null,
+    readonly teamsCode: string | null = null,
     /** From Retry-After, when Teams sent one. */
     readonly retryAfterMs: number | null = null,
   ) {
-    super(message);
-    this.name = 'SendError';
+    super('teams_send_failed', message, 502);
   }
 }
 

@@ -50,7 +50,7 @@ export class MakerMessages {
       activityId = requireActivityId(await this.ctx.sender.post(reference, { text }));
     } catch (err) {
       const e = asSendError(err);
-      if (e.kind === 'retry' && e.status === 429) {
+      if (e.kind === 'retry' && e.teamsStatus === 429) {
         this.lock.limiter.pause(conversationId, e.retryAfterMs ?? this.ctx.options.backoffBaseMs);
       }
       const failure = makerFailure(e, recipient);

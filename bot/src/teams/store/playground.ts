@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SettingError } from '../../domain/errors.js';
 import { stableGuid } from '../../tenant/embedded/tenant-seed.js';
 import type { ZavaAlias } from '../../tenant/embedded/zava/ids.js';
 import { ZAVA_TENANT_ID, upnOf, userIdOf } from '../../tenant/embedded/zava/ids.js';
@@ -81,7 +82,8 @@ export const PLAYGROUND_BUILTIN_AAD_IDS: ReadonlyMap<string, string> = new Map([
   ['00000000-0000-0000-0000-0000000000025', upnOf('lynne')],
 ]);
 
-export class PlaygroundUserError extends Error {}
+/** A PLAYGROUND_USER that is none of the playground team's people. */
+export class PlaygroundUserError extends SettingError {}
 
 /** `PLAYGROUND_USER`: an alias, a first name, a full name or a UPN of one of the personas. */
 export function playgroundPerson(who: string): PlaygroundPerson {

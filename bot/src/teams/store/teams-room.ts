@@ -1,6 +1,6 @@
 // The SOC bot assembled over the store: the ports, the teams-ai Application and POST /api/messages.
 // createAgentWarden (bot/src/app.ts) calls this; the notifier uses the `TeamsRoom` it returns.
-import type { TeamsAdapter } from '@microsoft/teams-ai';
+import type { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
 import type { Logger } from '../../domain/logger.js';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
