@@ -12,6 +12,7 @@ import { openDatabase } from './store/open-database.js';
 import type { Store } from './store/store.js';
 import { createStore, storeReachable } from './store/store.js';
 import { RiskRefresher } from './inventory/risk-refresher.js';
+import { RiskRefreshQueue } from './inventory/risk-refresh-queue.js';
 import { InventoryQueries } from './inventory/inventory-queries.js';
 import { ResponseService } from './response/response-service.js';
 import { ApprovalExpirySweep } from './response/approval-expiry-sweep.js';
@@ -52,6 +53,8 @@ export interface AgentWarden {
   actions: ResponseService;
   queries: InventoryQueries;
   risk: RiskRefresher;
+  /** Refreshes the stored risk of agents the webhook's alerts name, off the webhook's path. */
+  riskAfterAlerts: RiskRefreshQueue;
   /** Embedded mode: the key set that stands in for Entra's (webhook tokens, dev-token, simulator). */
   localKeys: LocalKeySet | null;
   /** The threat-detection webhook's decisions and their recorder. */
@@ -175,6 +178,14 @@ async function assemble(
         })
       : null);
 
+  // Alerts the webhook raises change the named agents' risk (open-high-alerts, active-threat): refreshed a moment
+  // after the batch commits, each agent once per refresh, off the webhook's path (protection does not know the
+  // inventory; it reports the agents through onAgentAlerts).
+  const riskAfterAlerts = new RiskRefreshQueue({
+    refresh: (agentIds) => risk.refreshAgents(agentIds),
+    refreshAll: () => risk.refreshAll(),
+    onError: (err) => log.error({ err }, 'risk refresh after alerts failed'),
+  });
   const protection = new ProtectionService({
     store,
     policy,
@@ -185,6 +196,7 @@ async function assemble(
     sharedStore: Boolean(config.databaseUrl),
     clock,
     evaluate: overrides.protectionEvaluate,
+    onAgentAlerts: (agentIds) => riskAfterAlerts.request(agentIds),
     log,
   });
   await protection.start();
@@ -281,6 +293,7 @@ async function assemble(
     actions,
     queries,
     risk,
+    riskAfterAlerts,
     localKeys,
     protection,
     teams,
@@ -295,8 +308,9 @@ async function assemble(
       await notifier?.stop();
       await http.close();
       await hunting.close();
-      // Decisions already answered are written before the database closes.
+      // Decisions already answered are written before the database closes, and the risks their alerts change.
       await protection.close();
+      await riskAfterAlerts.close();
       await db.close();
       if (pgliteDir) await restrictToOwner(pgliteDir);
     },

@@ -241,6 +241,93 @@ describe('KQL evaluator', () => {
     ).toEqual([{ e: '34', n: '' }]);
   });
 
+  describe('extract_all (Kusto semantics, RE2)', () => {
+    const one = (expression: string) => run(`Accounts | take 1 | project r = ${expression}`).rows[0]?.r as unknown;
+
+    it("gives one group's matches as a flat array, in order", () => {
+      expect(one('extract_all(@"(\\d+)", "a set of numbers: 123, 567 and 789")')).toEqual(['123', '567', '789']);
+      // Kusto's own example: the hex bytes of a GUID.
+      expect(one('extract_all(@"([\\da-f]{2})", "82b8be2d-dfa7")')).toEqual(['82', 'b8', 'be', '2d', 'df', 'a7']);
+    });
+
+    it('gives several groups as an array per match, or the ones captureGroups picks by number or name', () => {
+      const guid = '"82b8be2d-dfa7-4bd1-8f63-24ad26d31449"';
+      expect(one(`extract_all(@"(\\w)(\\w+)(\\w)", ${guid})`)).toEqual([
+        ['8', '2b8be2', 'd'],
+        ['d', 'fa', '7'],
+        ['4', 'bd', '1'],
+        ['8', 'f6', '3'],
+        ['2', '4ad26d3144', '9'],
+      ]);
+      expect(one(`extract_all(@"(\\w)(\\w+)(\\w)", dynamic([1, 3]), ${guid})`)).toEqual([
+        ['8', 'd'],
+        ['d', '7'],
+        ['4', '1'],
+        ['8', '3'],
+        ['2', '9'],
+      ]);
+      expect(one(`extract_all(@"(?P<first>\\w)(\\w+)(?P<last>\\w)", dynamic(["last"]), ${guid})`)).toEqual([
+        'd',
+        '7',
+        '1',
+        '3',
+        '9',
+      ]);
+      // The deprecated alias, and a group that took no part in a match reading as "".
+      expect(one('extractall(@"(a)(b)?", "ab a")')).toEqual([
+        ['a', 'b'],
+        ['a', ''],
+      ]);
+    });
+
+    it('is null when nothing matches or the text is null, and skips an empty match where the last one ended', () => {
+      expect(one('extract_all(@"(\\d+)", "no digits")')).toBeNull();
+      expect(one('extract_all(@"(\\d+)", tostring(dynamic(null)))')).toBeNull();
+      expect(one('extract_all(@"(x*)", "xxzx")')).toEqual(['xx', 'x']);
+      expect(one('extract_all(@"(x*)", "zz")')).toEqual(['', '', '']);
+      // mv-expand turns the matches into rows.
+      expect(
+        run(
+          'Accounts | take 1 | project s = "mail a@x.example, b@y.example" | mv-expand m = extract_all(@"([a-z]+)@", s) to typeof(string) | project m',
+        ).rows,
+      ).toEqual([{ m: 'a' }, { m: 'b' }]);
+    });
+
+    it('runs in linear time where a backtracking regex would not end', () => {
+      const evil = 'a'.repeat(20_000) + '!';
+      const started = performance.now();
+      expect(one(`extract_all(@"((a+)+$)", "${evil}")`)).toBeNull();
+      expect(one(`extract_all(@"((a+)+!)", "${evil}")`)).toEqual([[evil, 'a'.repeat(20_000)]]);
+      expect(performance.now() - started).toBeLessThan(5_000);
+    });
+
+    it.each([
+      [
+        'Accounts | project r = extract_all(@"\\d+", Upn)',
+        36,
+        'extract_all() needs a regular expression with 1 to 16 capture groups, this one has 0',
+      ],
+      [
+        'Accounts | project r = extract_all(@"(\\d+)", dynamic([2]), Upn)',
+        46,
+        'capture group 2 is not in the regular expression (1 to 1)',
+      ],
+      ['Accounts | project r = extract_all(@"(\\d+)", dynamic(["n"]), Upn)', 46, 'capture group "n" is not in'],
+      ['Accounts | project r = extract_all(@"(", Upn)', 36, 'invalid regular expression'],
+      ['Accounts | project r = extract_all("(x)", Upn, Upn)', 43, 'must be a non-empty dynamic array literal'],
+    ])('refuses %j at the place of the fault', (query, column, detail) => {
+      let error: unknown;
+      try {
+        compileKql(query, catalog);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(KqlError);
+      expect((error as KqlError).message).toContain(`line 1, column ${column}`);
+      expect((error as KqlError).message).toContain(detail);
+    });
+  });
+
   it.each([
     ['Agents | project Nope', 1, 18, "unknown column or name 'Nope'"],
     ['Agents\n| where Users > 1\n| extend x = frobnicate(Id)', 3, 14, "unknown function 'frobnicate'"],

@@ -5,6 +5,7 @@ import type { Db } from '../../bot/src/store/db.js';
 import { migrate } from '../../bot/src/store/migrate.js';
 import { createStore, type Store } from '../../bot/src/store/store.js';
 import { RiskRefresher } from '../../bot/src/inventory/risk-refresher.js';
+import { changeVersion } from '../../bot/src/store/outbox.js';
 import { accountStateLookup } from '../../bot/src/domain/account-state.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/test-db.js';
 import { makeAgent, makeUser } from '../fakes/agent-factory.js';
@@ -62,6 +63,22 @@ for (const backend of BACKENDS) {
         `select count(*)::int as n from agents where risk->'signals' @> '[{"id":"dormant"}]'`,
       );
       expect(assessed[0]?.n).toBe(agents.filter((_, i) => i % 4 === 0).length);
+    });
+
+    it('reassesses the named agents in a transaction of its own, skipping unknown ids, and tells the tab', async () => {
+      const refresher = new RiskRefresher(store, () => NOW);
+      await refresher.refreshAll();
+      const changed = { ...agents[1]!, userAuthentication: 'none' as const };
+      const untouched = { ...agents[2]!, userAuthentication: 'none' as const };
+      await store.agents.upsert([changed, untouched]);
+      const version = await changeVersion(db);
+      await refresher.refreshAgents([changed.id, 'no-such-agent', changed.id]);
+      expect((await store.agents.getRisk(changed.id))?.signals.map((x) => x.id)).toContain('no-user-auth');
+      expect((await store.agents.getRisk(untouched.id))?.signals.map((x) => x.id)).not.toContain('no-user-auth');
+      expect(await changeVersion(db)).toBeGreaterThan(version);
+      await refresher.refreshAgents(['no-such-agent']);
+      await store.agents.upsert([agents[1]!, agents[2]!]);
+      await refresher.refreshAll();
     });
   });
 }

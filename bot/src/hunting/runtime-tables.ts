@@ -299,6 +299,7 @@ function alertRows(alerts: Alert[], dir: Directory): Pick<RuntimeTableSet, 'Aler
       AttackTechniques: techniques,
     });
     for (const ev of a.evidence) {
+      const entity = evidenceColumns(ev, dir);
       alertEvidence.push({
         ...BLANK_ALERT_EVIDENCE,
         Timestamp: at,
@@ -309,7 +310,13 @@ function alertRows(alerts: Alert[], dir: Directory): Pick<RuntimeTableSet, 'Aler
         ServiceSource: SERVICE_SOURCE,
         DetectionSource: a.detectorId,
         Severity: severity,
-        ...evidenceColumns(ev, dir),
+        ...entity,
+        // Defender's AlertInfo has no status column; the status goes with each entity, so a query can leave out
+        // resolved alerts (the open-high-alerts and active-threat templates do).
+        AdditionalFields: {
+          ...(entity.AdditionalFields as Record<string, unknown> | undefined),
+          AlertStatus: a.status,
+        },
       });
     }
   }

@@ -526,6 +526,91 @@ WebContent
 | project AIAgentId = AgentId, AIAgentName = AgentName, Platform, PublishedStatus
 | order by AIAgentName asc`,
   },
+  {
+    id: 'instructions-send-outside',
+    title: 'Instructions that send mail outside',
+    finds:
+      "Agents whose instructions name a mail address outside the domains of the agent's maker and owners, or tell the agent to copy (CC, BCC) or forward mail to an address.",
+    why: 'Every answer the agent mails goes where its instructions say, whoever asks and whatever the mail holds: an instruction to copy an outside mailbox is a standing exfiltration path that no recipient check on the tool shows.',
+    owasp: [OWASP.disclosure, OWASP.agency],
+    mitre: ['T1114.003 Email Collection: Email Forwarding Rule', 'T1048 Exfiltration Over Alternative Protocol'],
+    severity: 'high',
+    tables: ['AIAgentsInfo', 'AgentsInfo'],
+    // An address as domain/instruction-recipients.ts reads one (at most 64 characters before the @, dot-separated
+    // labels after it), and the same copy words, on the line that names it.
+    query: `let OrgDomains = ${LATEST.replace('\n', ' ')}
+| extend Upns = split(strcat(CreatorAccountUpn, ", ", OwnerAccountUpns), ", ")
+| mv-expand Upn = Upns to typeof(string)
+| where isnotempty(Upn)
+| summarize Domains = make_set(tolower(extract(@"([^@]*)$", 1, Upn))) by AIAgentId;
+${CURRENT}
+| project AIAgentId = AgentId, AIAgentName = AgentName, Platform, PublishedStatus, Instructions
+| mv-expand Line = split(tostring(Instructions), "\\n") to typeof(string)
+| mv-expand Address = extract_all(@"([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+)", Line) to typeof(string)
+| where isnotempty(Address)
+| extend Address = tolower(Address),
+    Copies = Line matches regex @"(?i)\\b(b?cc|carbon[ -]copy|blind[ -]copy|forward|send (a )?cop(y|ies)|copy)\\b"
+| extend Domain = extract(@"@(.*)$", 1, Address)
+| join kind=inner OrgDomains on AIAgentId
+| mv-expand OrgDomain = Domains to typeof(string)
+| summarize Inside = countif(Domain == OrgDomain or Domain endswith strcat(".", OrgDomain)),
+    take_any(AIAgentName, Platform, PublishedStatus) by AIAgentId, Address, Copies, Line
+| where Inside == 0 or Copies
+| summarize Recipients = make_set(strcat(iff(Copies, "copy or forward to ", "address "), Address,
+        iff(Inside == 0, " (outside the organization)", ""), ": ", trim(@"\\s+", Line))),
+    OutsideCopies = countif(Inside == 0 and Copies)
+    by AIAgentId, AIAgentName, Platform, PublishedStatus
+| extend Severity = iff(OutsideCopies > 0, "critical", "high")
+| project AIAgentId, AIAgentName, Platform, PublishedStatus, Severity, Recipients
+| order by AIAgentName asc`,
+  },
+  // Alerts: AlertEvidence names the agent (EntityType "AIAgent", AdditionalFields.AgentId) and carries the alert's
+  // status in AdditionalFields.AlertStatus (Defender's AlertInfo has no status column; an alert without one counts
+  // as open). AlertInfo's Severity stops at "High", which our critical alerts map to.
+  {
+    id: 'open-high-alerts',
+    title: 'Agents with unresolved high-severity alerts',
+    finds: 'Agents named as evidence in a high-severity alert that is not resolved (alerts of the last 30 days).',
+    why: 'Someone is attacking or misusing the agent now, or did and nobody closed it: contain it before reviewing anything else.',
+    owasp: [OWASP.injection],
+    mitre: ['T1190 Exploit Public-Facing Application', 'T1567 Exfiltration Over Web Service'],
+    severity: 'high',
+    tables: ['AlertInfo', 'AlertEvidence', 'AgentsInfo'],
+    query: `AlertEvidence
+| where EntityType == "AIAgent" and tostring(AdditionalFields.AlertStatus) != "resolved"
+| extend AgentId = tostring(AdditionalFields.AgentId)
+| distinct AlertId, AgentId
+| join kind=inner (AlertInfo | project AlertId, Title, Severity, Timestamp) on AlertId
+| where Severity == "High"
+| summarize OpenHighAlerts = dcount(AlertId), Alerts = make_set(Title), LastAlert = max(Timestamp) by AgentId
+| join kind=inner (${CURRENT.replace('\n', ' ')} | project AgentId, AgentName, Platform, PublishedStatus) on AgentId
+| project AIAgentId = AgentId, AIAgentName = AgentName, Platform, PublishedStatus, OpenHighAlerts, Alerts, LastAlert
+| order by LastAlert desc`,
+  },
+  {
+    id: 'active-threat',
+    title: 'Active threat: unresolved alerts below high',
+    finds:
+      'Agents named as evidence in an unresolved medium, low or informational alert and in no unresolved high-severity one (those are open-high-alerts), alerts of the last 30 days.',
+    why: "Defender's active-threat indicator: something is going on around the agent that nobody has closed; it may be the start of what a high-severity alert later confirms.",
+    owasp: [OWASP.injection],
+    mitre: ['T1190 Exploit Public-Facing Application'],
+    severity: 'medium',
+    tables: ['AlertInfo', 'AlertEvidence', 'AgentsInfo'],
+    query: `AlertEvidence
+| where EntityType == "AIAgent" and tostring(AdditionalFields.AlertStatus) != "resolved"
+| extend AgentId = tostring(AdditionalFields.AgentId)
+| distinct AlertId, AgentId
+| join kind=inner (AlertInfo | project AlertId, Title, Severity, Timestamp) on AlertId
+| summarize High = countif(Severity == "High"), Medium = countif(Severity == "Medium"),
+    LowOrInformational = countif(Severity in ("Low", "Informational")), Alerts = make_set(Title),
+    LastAlert = max(Timestamp) by AgentId
+| where High == 0 and Medium + LowOrInformational > 0
+| join kind=inner (${CURRENT.replace('\n', ' ')} | project AgentId, AgentName, Platform, PublishedStatus) on AgentId
+| project AIAgentId = AgentId, AIAgentName = AgentName, Platform, PublishedStatus, Medium, LowOrInformational, Alerts,
+    LastAlert
+| order by LastAlert desc`,
+  },
 ];
 
 export const templateById = (id: string): HuntingTemplate | undefined => HUNTING_TEMPLATES.find((t) => t.id === id);

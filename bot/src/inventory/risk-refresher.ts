@@ -3,6 +3,7 @@ import type { OpenHighAlertCounts } from '../store/incident-repository.js';
 import { assessAgentRisk } from '../domain/risk.js';
 import { accountStateLookup } from '../domain/account-state.js';
 import type { Sql } from '../store/db.js';
+import { bumpChangeVersion } from '../store/outbox.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -52,6 +53,27 @@ export class RiskRefresher {
     );
     if (agents.length === 0) return;
     await this.assess(agents, await this.store.incidents.openHighAlertCounts(q), this.clock(), q);
+  }
+
+  /**
+   * Recomputes the named agents in a transaction of its own, for a change that happened elsewhere (an alert the
+   * webhook raised): their rows locked in id order first (as refreshAll locks them, so the two never deadlock, and
+   * an agent changed meanwhile is assessed after the change), and a change-version bump so the tab shows the new
+   * risk. Unknown ids are skipped.
+   */
+  async refreshAgents(agentIds: string[]): Promise<void> {
+    const ids = [...new Set(agentIds)].sort();
+    if (ids.length === 0) return;
+    await this.store.db.transaction(async (tx) => {
+      const agents: Agent[] = [];
+      for (const id of ids) {
+        const agent = await this.store.agents.getForUpdate(tx, id);
+        if (agent) agents.push(agent);
+      }
+      if (agents.length === 0) return;
+      await this.assess(agents, await this.store.incidents.openHighAlertCounts(tx), this.clock(), tx);
+      await bumpChangeVersion(tx);
+    });
   }
 
   private async assess(agents: Agent[], alerts: OpenHighAlertCounts, now: Date, q?: Sql): Promise<void> {

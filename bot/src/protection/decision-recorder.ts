@@ -34,6 +34,11 @@ export interface DecisionRecorderOptions {
   onError?: (err: unknown, context: string) => void;
   /** Called once per decision whose event could not be stored at all (after the retries). */
   onLost?: (record: DecisionRecord, err: unknown) => void;
+  /**
+   * Called after a batch that raised or grew alerts is committed, with the agents those alerts name (their stored
+   * risk counts unresolved alerts). It must return at once: it runs on the recorder's path, after the answer.
+   */
+  onAlertsWritten?: (agentIds: string[]) => void;
 }
 
 interface Queued {
@@ -179,6 +184,7 @@ export class DecisionRecorder {
       await this.events.saveDecisionEvents(batch.map((r) => r.event));
       return;
     }
+    const agentIds = new Set<string>();
     await this.store.db.transaction(async (tx) => {
       await this.store.incidents.saveEvents(
         batch.map((r) => r.event),
@@ -192,6 +198,9 @@ export class DecisionRecorder {
       for (const detection of batch.flatMap((r) => r.detections)) {
         const result = await this.correlateOne(tx, detection, state);
         if (result.changed) changed.add(result.incident.id);
+      }
+      for (const alert of state.alerts.values()) {
+        for (const e of alert.evidence) if (e.type === 'agent') agentIds.add(e.agentId);
       }
       // The incidents first: alert rows refer to them.
       await this.store.incidents.saveIncidents([...state.incidents.values()], tx);
@@ -212,6 +221,14 @@ export class DecisionRecorder {
       }
       if (!announced) await bumpChangeVersion(tx);
     });
+    if (agentIds.size > 0 && this.options.onAlertsWritten) {
+      try {
+        this.options.onAlertsWritten([...agentIds]);
+      } catch (err) {
+        // The batch is committed: a listener's fault must not make it look failed (and be written again).
+        this.options.onError?.(err, 'telling the risk refresh about new alerts');
+      }
+    }
   }
 
   private async correlateOne(

@@ -56,6 +56,11 @@ export interface ProtectionServiceOptions {
    */
   sharedStore?: boolean;
   recorder?: Partial<DecisionRecorderOptions>;
+  /**
+   * Told, after each commit that raised or grew alerts, which agents those alerts name (the composition root
+   * refreshes their stored risk). Must return at once.
+   */
+  onAgentAlerts?: (agentIds: string[]) => void;
   log?: Logger;
 }
 
@@ -149,6 +154,7 @@ export class ProtectionService {
         this.degradation.report('store-write', this.clock());
         for (const d of record.detections) this.degradation.lost(d);
       },
+      onAlertsWritten: options.onAgentAlerts,
       ...options.recorder,
     });
   }

@@ -10,6 +10,15 @@ export interface KqlRegex {
   group(text: string, group: number): string | null;
   /** The texts of groups 1..n of the first match (null for a group that took no part); null when nothing matches. */
   groups(text: string): (string | null)[] | null;
+  /** The number of capture groups in the pattern (group 0 not counted). */
+  readonly groupCount: number;
+  /** Named capture groups (`(?P<name>...)`) by name -> group number. */
+  readonly namedGroups: Readonly<Record<string, number>>;
+  /**
+   * Groups 1..n of every match, left to right (null for a group that took no part). As RE2's "find all": an empty
+   * match right where the previous match ended is skipped, so `x*` over "xxzx" gives "xx" and "x".
+   */
+  all(text: string): (string | null)[][];
 }
 
 /**
@@ -75,6 +84,24 @@ export function compileRe2(pattern: string): KqlRegex {
     groups: (text) => {
       const found = firstMatch(text);
       return found ? found.slice(1) : null;
+    },
+    groupCount: re.groupCount(),
+    namedGroups: { ...re.namedGroups() },
+    all: (text) => {
+      const out: (string | null)[][] = [];
+      const m = re.matcher(text);
+      let previousEnd = -1;
+      while (m.find()) {
+        const start = m.start();
+        const end = m.end();
+        if (!(start === end && start === previousEnd)) {
+          const groups: (string | null)[] = [];
+          for (let g = 1; g <= m.groupCount(); g += 1) groups.push(m.group(g) ?? null);
+          out.push(groups);
+        }
+        previousEnd = end;
+      }
+      return out;
     },
   };
 }

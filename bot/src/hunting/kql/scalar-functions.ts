@@ -246,6 +246,10 @@ export const FUNCTIONS: Record<string, { min: number; max: number; impl: FnImpl 
       };
     },
   },
+  // extract_all(regex, [captureGroups,] source): every match's capture groups (all, or those captureGroups names by
+  // number or name); one group gives a flat array, several an array per match; null when nothing matches (RE2).
+  extract_all: { min: 2, max: 3, impl: (args, expr, scope) => extractAllImpl(args, expr, scope) },
+  extractall: { min: 2, max: 3, impl: (args, expr, scope) => extractAllImpl(args, expr, scope) },
   replace_string: {
     min: 3,
     max: 3,
@@ -412,6 +416,54 @@ export const FUNCTIONS: Record<string, { min: number; max: number; impl: FnImpl 
     }),
   },
 };
+
+/** Kusto's limit on the capture groups of an extract_all pattern. */
+const MAX_EXTRACT_ALL_GROUPS = 16;
+
+function extractAllImpl(args: CompiledExpr[], expr: Extract<Expr, { kind: 'call' }>, scope: ExprScope): CompiledExpr {
+  const pattern = expr.args[0] as Expr;
+  const re = constantRegex(pattern, scope);
+  if (re.groupCount < 1 || re.groupCount > MAX_EXTRACT_ALL_GROUPS) {
+    throw errorAt(
+      pattern.pos,
+      `extract_all() needs a regular expression with 1 to ${MAX_EXTRACT_ALL_GROUPS} capture groups, this one has ${re.groupCount}`,
+    );
+  }
+  let selected = Array.from({ length: re.groupCount }, (_, i) => i + 1);
+  if (expr.args.length === 3) {
+    const list = expr.args[1] as Expr;
+    if (list.kind !== 'literal' || !Array.isArray(list.value) || list.value.length === 0) {
+      throw errorAt(list.pos, 'the capture groups of extract_all() must be a non-empty dynamic array literal');
+    }
+    selected = list.value.map((g) => {
+      const n = typeof g === 'string' ? re.namedGroups[g] : typeof g === 'number' && Number.isInteger(g) ? g : NaN;
+      if (n === undefined || !(Number(n) >= 1 && Number(n) <= re.groupCount)) {
+        throw errorAt(
+          list.pos,
+          `extract_all(): capture group ${JSON.stringify(g)} is not in the regular expression (1 to ${re.groupCount}${
+            Object.keys(re.namedGroups).length > 0 ? ` or ${Object.keys(re.namedGroups).join(', ')}` : ''
+          })`,
+        );
+      }
+      return Number(n);
+    });
+  }
+  const source = (args[args.length - 1] as CompiledExpr).fn;
+  return {
+    type: 'dynamic',
+    fn: (row, ctx) => {
+      const text = source(row, ctx);
+      if (text === null || text === undefined) return null;
+      const matches = re.all(toStr(text));
+      if (matches.length === 0) return null;
+      // A group that took no part in a match reads as an empty string, as in extract().
+      const pick = (m: (string | null)[], g: number) => m[g - 1] ?? '';
+      return selected.length === 1
+        ? matches.map((m) => pick(m, selected[0] as number))
+        : matches.map((m) => selected.map((g) => pick(m, g)));
+    },
+  };
+}
 
 function sortArray(a: CompiledExpr, sign: number): CompiledExpr {
   return {

@@ -50,7 +50,7 @@ const FINDING_AGENTS: Record<ZavaFinding, ZavaAgentKey[]> = {
   ],
   'auth-as-needed': ['customerBillingAgent', 'itHelpdesk'],
   'ai-controlled-email': ['customerBillingAgent', 'salesOutreach'],
-  'instructions-send-outside': [],
+  'instructions-send-outside': ['invoiceReconciliation'],
   'newly-seen-mcp-server': ['hrPolicy', 'supplierRiskMonitor'],
   'instructions-changed-after-publish': ['payrollQa', 'supplierRiskMonitor'],
   'sharing-widened-to-org': ['salesPlaybook', 'supplierRiskMonitor'],
