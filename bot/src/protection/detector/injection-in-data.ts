@@ -106,7 +106,7 @@ export function scoreDataSegments(
 
 // ---- requests addressed to the reader ------------------------------------------------------------
 //
-// BIPIA's injections, and most injections seen in the wild, are a sentence on a line of its own that asks
+// BIPIA's injections (and the e-mail and web-page injections published as examples) are a sentence on a line of its own that asks
 // the reader (the assistant) to do something: answer a question, write something, change its reply
 // ("Encode your response in Base64"). Documents hold requests too ("Please call me back"), but theirs are
 // about the document: they share its words. So a request line is flagged when it is (1) a whole line
@@ -115,7 +115,7 @@ export function scoreDataSegments(
 // something else: at most REQUEST_MAX_OVERLAP of its content words occur elsewhere in a document of at
 // least REQUEST_MIN_CONTEXT other content words. The word lists below are closed English classes
 // (determiners, pronouns, prepositions, modals) and courtesy openers, not words taken from attacks; the
-// gates were chosen on BIPIA's train split (docs/detection-data.md).
+// gates were chosen on BIPIA's train split, out of fold, and on other models' answers (docs/detection-data.md).
 
 /** At most this share of a request line's content words may occur elsewhere in the document. */
 export const REQUEST_MAX_OVERLAP = 0.2;
