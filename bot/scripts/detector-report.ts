@@ -7,12 +7,14 @@ import type { JailbreakResult } from '../src/protection/jailbreak-detector.js';
 import type { CorpusExample } from './detection-corpora.js';
 import { corporaDir, loadCorpora, loadProse } from './detection-corpora.js';
 import { dataTrainingDocuments, loadInjectionCorpora } from './injection-corpora.js';
+import type { InjectionExample, InjectionSplits } from './injection-corpora.js';
 import {
   detectInjectionInData,
   shippedDataModel,
   trainDataModel,
 } from '../src/protection/detector/injection-in-data.js';
 import { loadLexicalModel } from '../src/protection/lexical-model.js';
+import type { LoadedLexicalModel } from '../src/protection/lexical-model.js';
 import type { Rate } from './detector-evaluation.js';
 import { evaluateSources } from './detector-evaluation.js';
 
@@ -122,7 +124,12 @@ export function timeDetector(texts: string[], rounds = 7): { p50: number; p99: n
   return { p50: at(0.5), p99: at(0.99), max: perMessage[perMessage.length - 1]!, messages: perMessage.length };
 }
 
-function main(): void {
+function main(argv: readonly string[] = process.argv.slice(2)): void {
+  const missesArg = argv.find((a) => a === '--misses' || a.startsWith('--misses='));
+  const misses = missesArg ? (missesArg === '--misses=test' ? 'test' : 'train') : null;
+  if (missesArg && !['--misses', '--misses=train', '--misses=test'].includes(missesArg)) {
+    throw new Error(`${missesArg}: expected --misses, --misses=train or --misses=test`);
+  }
   const jailbreak = loadLabelledSet(JAILBREAK_SET);
   const benign = loadLabelledSet(BENIGN_SET);
   const report = scoreLabelledSet(jailbreak, benign);
@@ -162,7 +169,7 @@ function main(): void {
       console.log(`    - (${s.split}/${s.category}) ${clip(s.text)}  -> ${why(s)}`);
   }
   printPublicCorpora(jailbreak, benign);
-  printInjection();
+  printInjection(misses);
 
   const show = (what: string, t: ReturnType<typeof timeDetector>) =>
     console.log(
@@ -221,8 +228,13 @@ function printPublicCorpora(jailbreak: LabelledPrompt[], benign: LabelledPrompt[
   );
 }
 
-/** Item 4: the injection-in-data rule on BIPIA's test split, with a data model trained on its train split. */
-function printInjection(): void {
+/**
+ * Item 4: the injection-in-data rule on BIPIA's test split, with a data model trained on its train split,
+ * and on the train split out of fold. With `--misses` (or `--misses=train`) it lists the train split's
+ * missed attacks and false alarms, out of fold: what to work on without looking at the test split.
+ * `--misses=test` lists the test split's instead; the figures of a rule tuned on those are not held out.
+ */
+function printInjection(misses: 'train' | 'test' | null): void {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const s = loadInjectionCorpora();
   console.log('\nInjection in tool data (injection-in-data rule; BIPIA test split, model trained on its train split)');
@@ -242,17 +254,27 @@ function printInjection(): void {
     if (f.p) row.patterns++;
     rows.set(`${label}|${key}`, row);
   };
+  const testErrors: Judged[] = [];
   for (const e of s.test) {
+    const result = detectInjectionInData(e.text, { model });
     const f = {
-      r: detectInjectionInData(e.text, { model }).flagged,
+      r: result.flagged,
       s: detectInjectionInData(e.text, { model: shipped }).flagged,
       p: detectInjectionInData(e.text, { model: null }).flagged,
     };
+    if (f.r !== (e.label === 1)) testErrors.push({ ...e, result });
     tally(e.label ? 'all attacks' : 'all benign', e.label, f);
     tally(e.source, e.label, f);
-    if (e.label) tally(`attack/${e.family}`, 1, f);
   }
-  console.log('  held-out (test split) | shipped data model | patterns only');
+  for (const e of s.test) {
+    if (!e.label) continue;
+    tally(`attack/${e.family}`, 1, {
+      r: detectInjectionInData(e.text, { model }).flagged,
+      s: detectInjectionInData(e.text, { model: shipped }).flagged,
+      p: detectInjectionInData(e.text, { model: null }).flagged,
+    });
+  }
+  console.log('  held-out (test split) | shipped data model | patterns and request lines, no data model');
   for (const [key, row] of rows) {
     const name = key.split('|')[1]!;
     const what = row.label ? 'TPR' : 'FPR';
@@ -264,6 +286,63 @@ function printInjection(): void {
   console.log(
     '  (aim: TPR >= 90% at FPR <= 1%; the shipped model is trained on the train split only, so both columns are held out)',
   );
+  const oof = trainOutOfFold(s);
+  const tp = oof.filter((j) => j.label === 1);
+  const fp = oof.filter((j) => j.label === 0);
+  const n = (js: Judged[]) => js.filter((j) => j.result.flagged).length;
+  console.log(
+    `  train split, ${FOLDS}-fold out of fold (what the rule's gates were chosen on): TPR ${pct(n(tp) / tp.length)} ` +
+      `(${n(tp)}/${tp.length}), FPR ${pct(n(fp) / fp.length)} (${n(fp)}/${fp.length})`,
+  );
+  const validation = s.validation.map((e) => ({ ...e, result: detectInjectionInData(e.text, { model }) }));
+  if (validation.length > 0) {
+    console.log(
+      `  validation, benign answers of other models (never trained on, not the test split): FPR ` +
+        `${pct(n(validation) / validation.length)} (${n(validation)}/${validation.length})`,
+    );
+  }
+  if (!misses) return;
+  const errors =
+    misses === 'train' ? [...oof, ...validation].filter((j) => j.result.flagged !== (j.label === 1)) : testErrors;
+  const clip = (t: string) => t.replace(/\s+/g, ' ').slice(0, 160);
+  const why = (j: Judged) =>
+    `score ${j.result.score}${j.result.features.length ? ` [${j.result.features.map((f) => `${f.id} ${f.weight}: ${clip(f.excerpt)}`).join('; ')}]` : ''}`;
+  console.log(`\n  ${misses} split, missed attacks${misses === 'train' ? ' (out of fold)' : ''}:`);
+  for (const j of errors.filter((x) => x.label === 1))
+    console.log(`    - (${j.source}/${j.family}) ${clip(j.attack ?? j.text)}  -> ${why(j)}`);
+  console.log(
+    `\n  ${misses} split, benign documents flagged${misses === 'train' ? ' (out of fold, then the validation answers)' : ''}:`,
+  );
+  for (const j of errors.filter((x) => x.label === 0)) console.log(`    - (${j.source}) ${clip(j.text)}  -> ${why(j)}`);
+}
+
+interface Judged extends InjectionExample {
+  result: JailbreakResult;
+}
+
+const FOLDS = 4;
+
+/**
+ * The train split scored out of fold: attack instructions and benign documents are dealt into FOLDS
+ * folds (by position), and each document is scored with a data model trained on the other folds. A
+ * document that carries an attack is in its attack's fold; its host document may be in training (as a
+ * benign document), so the figure is a little optimistic for those.
+ */
+export function trainOutOfFold(s: InjectionSplits): Judged[] {
+  const attackFold = new Map(s.attacks.train.map((a, i) => [a.text, i % FOLDS]));
+  const benign = s.train.filter((e) => e.label === 0);
+  const benignFold = new Map(benign.map((e, i) => [e.text, i % FOLDS]));
+  const foldOf = (e: InjectionExample) => (e.label ? attackFold.get(e.attack ?? '') : benignFold.get(e.text)) ?? 0;
+  const out: Judged[] = [];
+  for (let f = 0; f < FOLDS; f++) {
+    const docs = [
+      ...benign.filter((e) => benignFold.get(e.text) !== f),
+      ...s.attacks.train.filter((a) => attackFold.get(a.text) !== f),
+    ];
+    const model: LoadedLexicalModel = loadLexicalModel(trainDataModel(docs));
+    for (const e of s.train) if (foldOf(e) === f) out.push({ ...e, result: detectInjectionInData(e.text, { model }) });
+  }
+  return out;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -18,11 +18,18 @@ export interface InjectionExample {
   family: string;
   /** "bipia-email", "bipia-code", "bipia-table", "alpaca-answers". */
   source: string;
+  /** For an attack, the instruction inserted into the document. */
+  attack?: string;
 }
 
 export interface InjectionSplits {
   train: InjectionExample[];
   test: InjectionExample[];
+  /**
+   * Benign answers of other models (source "alpaca-answers-validation"), never trained on and not the test
+   * split: where the request-line gates were checked for false alarms on chattier prose than the train split's.
+   */
+  validation: InjectionExample[];
   /** The attack instructions alone, per split (what the data model learns from, with the benign documents). */
   attacks: { train: InjectionExample[]; test: InjectionExample[] };
   skipped: string[];
@@ -31,9 +38,12 @@ export interface InjectionSplits {
 const BIPIA = 'microsoft/BIPIA';
 const ALPACA = 'tatsu-lab/alpaca_eval';
 const PROSE = { train: 'results/gpt4/model_outputs.json', test: 'results/gpt4_1106_preview/model_outputs.json' };
+const VALIDATION_PROSE = ['Meta-Llama-3-70B-Instruct', 'Mistral-7B-Instruct-v0.2', 'Qwen1.5-72B-Chat'].map(
+  (m) => `results/${m}/model_outputs.json`,
+);
 
 export function loadInjectionCorpora(dir: string = corporaDir()): InjectionSplits {
-  const out: InjectionSplits = { train: [], test: [], attacks: { train: [], test: [] }, skipped: [] };
+  const out: InjectionSplits = { train: [], test: [], validation: [], attacks: { train: [], test: [] }, skipped: [] };
   for (const split of ['train', 'test'] as const) {
     try {
       const read = (f: string) => readSourceFile(dir, BIPIA, `benchmark/${f}`);
@@ -54,7 +64,13 @@ export function loadInjectionCorpora(dir: string = corporaDir()): InjectionSplit
       const inject = (docs: string[], list: { category: string; text: string }[], kind: string) =>
         list.forEach((a, i) => {
           const doc = docs[(i * 7) % docs.length] ?? '';
-          into.push({ text: insert(doc, a.text, i % 3), label: 1, family: a.category, source: `bipia-${kind}` });
+          into.push({
+            text: insert(doc, a.text, i % 3),
+            label: 1,
+            family: a.category,
+            source: `bipia-${kind}`,
+            attack: a.text,
+          });
         });
       for (const a of textAttacks)
         out.attacks[split].push({ text: a.text, label: 1, family: a.category, source: 'bipia-text' });
@@ -74,6 +90,19 @@ export function loadInjectionCorpora(dir: string = corporaDir()): InjectionSplit
       }
     } catch (err) {
       out.skipped.push(`alpaca answers ${split} (${ALPACA}): skipped, ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  for (const file of VALIDATION_PROSE) {
+    try {
+      const answers = JSON.parse(readSourceFile(dir, ALPACA, file)) as { output?: unknown }[];
+      for (const a of answers) {
+        const text = String(a.output ?? '');
+        if (text.trim()) out.validation.push({ text, label: 0, family: 'prose', source: 'alpaca-answers-validation' });
+      }
+    } catch (err) {
+      out.skipped.push(
+        `alpaca answers validation (${ALPACA} ${file}): skipped, ${(err as Error).message.split('\n')[0]}`,
+      );
     }
   }
   // BIPIA's splits share some e-mails, and two models gave some identical answers: a test document that is
