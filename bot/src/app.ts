@@ -25,6 +25,7 @@ import { loadTenantSeed } from './tenant/embedded/seed-loader.js';
 import { zavaTenant } from './tenant/embedded/zava/index.js';
 import type { HttpTimeouts } from './http/http-server.js';
 import { buildHttpServer } from './http/http-server.js';
+import { RequestActivity } from './http/request-activity.js';
 import { HuntingTables } from './hunting/hunting-tables.js';
 import { HuntingService } from './hunting/hunting-service.js';
 import { ServiceHuntRunner } from './teams/hunt-runner.js';
@@ -256,15 +257,25 @@ async function assemble(
         });
   notifier?.start();
 
-  // Time-based signals (dormant) move with the clock: stored risks are reassessed after start, a batch
-  // at a time, so start does not grow with the tenant (a fresh seed was assessed above, before serving).
+  // Time-based signals (dormant) move with the clock: stored risks are reassessed once the server listens, a
+  // small batch at a time and yielding to requests between batches, so neither start nor /readyz nor any request
+  // waits for it (a fresh seed was assessed above, before serving).
   const riskRefresh = new AbortController();
-  const refreshingRisks = freshSeed
-    ? Promise.resolve()
-    : risk.refreshAll(riskRefresh.signal).then(
+  let refreshingRisks: Promise<void> = Promise.resolve();
+  if (!freshSeed) {
+    const activity = new RequestActivity(http.server);
+    http.server.once('listening', () => {
+      // Between batches: at least as long as the last one took (the store is free half the time however busy the
+      // machine is), then until no request has been in progress for 25 ms, at most a second (steady traffic
+      // still lets it through, one short batch a second).
+      const beforeBatch = (lastBatchMs: number) =>
+        activity.quiet({ atLeastMs: lastBatchMs, idleMs: 25, atMostMs: 1000, signal: riskRefresh.signal });
+      refreshingRisks = risk.refreshAll({ signal: riskRefresh.signal, beforeBatch }).then(
         (agents) => log.info({ agents }, 'risk reassessed'),
         (err: unknown) => log.error({ err }, 'risk reassessment at start failed'),
       );
+    });
+  }
 
   const graphSync = graph
     ? new GraphSync({

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Agent } from '../../bot/src/domain/types.js';
+import type { Agent, Alert, AlertStatus, Severity } from '../../bot/src/domain/types.js';
 import { assessAgentRisk } from '../../bot/src/domain/risk.js';
 import type { Db } from '../../bot/src/store/db.js';
 import { migrate } from '../../bot/src/store/migrate.js';
@@ -25,6 +25,36 @@ const agents: Agent[] = Array.from({ length: 2500 }, (_, i) =>
     lastActivityAt: i % 4 === 0 ? '2026-01-01T00:00:00.000Z' : '2026-11-30T00:00:00.000Z',
   }),
 );
+
+/** An alert whose evidence names the agents. */
+const alertOn = (id: string, severity: Severity, status: AlertStatus, agentIds: string[]): Alert => ({
+  id,
+  incidentId: null,
+  title: id,
+  description: '',
+  category: 'Exfiltration',
+  severity,
+  status,
+  classification: null,
+  detectorId: 'exfiltration',
+  serviceSource: 'Agent Warden',
+  recommendedActions: '',
+  mitreTechniques: [],
+  evidence: agentIds.map((agentId) => ({
+    type: 'agent' as const,
+    agentId,
+    agentName: agentId,
+    platform: 'copilotStudio',
+  })),
+  eventCount: 1,
+  dedupKey: id,
+  createdAt: NOW.toISOString(),
+  lastUpdatedAt: NOW.toISOString(),
+  firstActivityAt: NOW.toISOString(),
+  lastActivityAt: NOW.toISOString(),
+  resolvedAt: status === 'resolved' ? NOW.toISOString() : null,
+  alertWebUrl: null,
+});
 
 for (const backend of BACKENDS) {
   describe.skipIf(!backend.enabled)(`risk refresh on ${backend.name}`, () => {
@@ -79,6 +109,59 @@ for (const backend of BACKENDS) {
       await refresher.refreshAgents(['no-such-agent']);
       await store.agents.upsert([agents[1]!, agents[2]!]);
       await refresher.refreshAll();
+    });
+
+    it("counts each batch's own open alerts, an alert naming agents of several batches included", async () => {
+      const [first, middle, last] = [agents[0]!, agents[1234]!, agents[2499]!];
+      await store.incidents.saveAlerts([
+        alertOn('alert-high', 'high', 'new', [first.id, last.id]),
+        alertOn('alert-critical-resolved', 'critical', 'resolved', [middle.id]),
+        alertOn('alert-medium', 'medium', 'inProgress', [middle.id, 'no-such-agent']),
+        alertOn('alert-critical', 'critical', 'new', [last.id]),
+      ]);
+      try {
+        await new RiskRefresher(store, () => NOW).refreshAll();
+        const accountState = accountStateLookup(users);
+        const expected = (agent: Agent, openAlerts: { high: number; critical: number; medium: number; low: number }) =>
+          assessAgentRisk(agent, { now: NOW, accountState, openAlerts });
+        expect(await store.agents.getRisk(first.id)).toEqual(
+          expected(first, { high: 1, critical: 0, medium: 0, low: 0 }),
+        );
+        expect(await store.agents.getRisk(middle.id)).toEqual(
+          expected(middle, { high: 0, critical: 0, medium: 1, low: 0 }),
+        );
+        expect(await store.agents.getRisk(last.id)).toEqual(
+          expected(last, { high: 1, critical: 1, medium: 0, low: 0 }),
+        );
+        expect((await store.agents.getRisk(last.id))?.signals.map((x) => x.id)).toContain('open-high-alerts');
+      } finally {
+        await db.query("delete from alerts where id like 'alert-%'");
+        await new RiskRefresher(store, () => NOW).refreshAll();
+      }
+    });
+
+    it('waits for beforeBatch before each batch, told how long the last one took, and stops once aborted there', async () => {
+      const waits: number[] = [];
+      const all = await new RiskRefresher(store, () => NOW).refreshAll({
+        beforeBatch: async (lastBatchMs) => {
+          waits.push(lastBatchMs);
+        },
+      });
+      expect(all).toBe(agents.length);
+      // 100 agents a batch, and one last batch that finds none.
+      expect(waits).toHaveLength(agents.length / 100 + 1);
+      expect(waits[0]).toBe(0);
+      expect(waits.slice(1).every((ms) => ms > 0)).toBe(true);
+
+      const abort = new AbortController();
+      let batches = 0;
+      const some = await new RiskRefresher(store, () => NOW).refreshAll({
+        signal: abort.signal,
+        beforeBatch: async () => {
+          if (++batches === 3) abort.abort();
+        },
+      });
+      expect(some).toBe(200);
     });
   });
 }

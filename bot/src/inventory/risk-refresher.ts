@@ -1,5 +1,4 @@
 import type { Agent } from '../domain/types.js';
-import type { OpenHighAlertCounts } from '../store/incident-repository.js';
 import { assessAgentRisk } from '../domain/risk.js';
 import { accountStateLookup } from '../domain/account-state.js';
 import type { Sql } from '../store/db.js';
@@ -8,9 +7,20 @@ import type { Store } from '../store/store.js';
 
 /**
  * Agents assessed per batch by refreshAll: its memory and each query stay the same size at any tenant size, and a
- * request queued behind a batch (PGlite has one connection) waits for 250 agents at most, not the whole tenant.
+ * request queued behind a batch (PGlite has one connection) waits for 100 agents at most (about 15 ms on PGlite),
+ * not the whole tenant.
  */
-const REFRESH_BATCH = 250;
+const REFRESH_BATCH = 100;
+
+export interface RefreshAllOptions {
+  /** Stops between batches once aborted. */
+  signal?: AbortSignal;
+  /**
+   * Background work (the restart's reassessment): awaited before each batch, with how long the
+   * previous batch took (0 before the first), to leave the store to requests in between.
+   */
+  beforeBatch?: (lastBatchMs: number) => Promise<void>;
+}
 
 /**
  * Keeps each agent's stored risk (score, level, signals) current, so listing and sorting 100,000
@@ -28,17 +38,24 @@ export class RiskRefresher {
    * rows locked (a change made meanwhile is assessed after it, never overwritten by a stale
    * assessment); stops between batches once `signal` aborts.
    */
-  async refreshAll(signal?: AbortSignal): Promise<number> {
+  async refreshAll(signalOrOptions?: AbortSignal | RefreshAllOptions): Promise<number> {
+    const { signal, beforeBatch } =
+      signalOrOptions instanceof AbortSignal ? { signal: signalOrOptions } : (signalOrOptions ?? {});
     let refreshed = 0;
     let after = '';
+    let lastBatchMs = 0;
     while (!signal?.aborted) {
+      if (beforeBatch) {
+        await beforeBatch(lastBatchMs);
+        if (signal?.aborted) break;
+      }
+      const started = performance.now();
       const batch = await this.store.db.transaction(async (tx) => {
         const agents = await this.store.agents.pageForUpdate(tx, after, REFRESH_BATCH);
-        if (agents.length > 0) {
-          await this.assess(agents, await this.store.incidents.openHighAlertCounts(tx), this.clock(), tx);
-        }
+        if (agents.length > 0) await this.assess(agents, this.clock(), tx);
         return agents;
       });
+      lastBatchMs = performance.now() - started;
       if (batch.length === 0) break;
       refreshed += batch.length;
       after = batch[batch.length - 1]!.id;
@@ -52,7 +69,7 @@ export class RiskRefresher {
       (a): a is Agent => a !== null,
     );
     if (agents.length === 0) return;
-    await this.assess(agents, await this.store.incidents.openHighAlertCounts(q), this.clock(), q);
+    await this.assess(agents, this.clock(), q);
   }
 
   /**
@@ -71,12 +88,17 @@ export class RiskRefresher {
         if (agent) agents.push(agent);
       }
       if (agents.length === 0) return;
-      await this.assess(agents, await this.store.incidents.openHighAlertCounts(tx), this.clock(), tx);
+      await this.assess(agents, this.clock(), tx);
       await bumpChangeVersion(tx);
     });
   }
 
-  private async assess(agents: Agent[], alerts: OpenHighAlertCounts, now: Date, q?: Sql): Promise<void> {
+  /** Stores the agents' assessment, read with their users and open alerts through `q` (the caller's transaction). */
+  private async assess(agents: Agent[], now: Date, q: Sql): Promise<void> {
+    const alerts = await this.store.incidents.openHighAlertCounts(
+      q,
+      agents.map((a) => a.id),
+    );
     const users = await this.store.users.byUpns(
       agents.flatMap((a) => [...a.owners, a.createdBy]),
       q,

@@ -204,16 +204,25 @@ export class IncidentRepository {
     return rows.map((r) => r.data);
   }
 
-  /** Open alerts whose evidence names an agent, counted per agent and severity, for agent risk. */
-  async openHighAlertCounts(q: Sql = this.db): Promise<OpenHighAlertCounts> {
+  /**
+   * Open alerts whose evidence names an agent, counted per agent and severity, for agent risk; only the named agents
+   * when `agentIds` is given (a batch of the reassessment reads the alerts of its own agents, not of every agent).
+   */
+  async openHighAlertCounts(q: Sql = this.db, agentIds?: string[]): Promise<OpenHighAlertCounts> {
+    const only = agentIds ? 'and agent_ids && $4::text[] and agent_id = any($4::text[])' : '';
     const rows = await q.query<{ agent_id: string; high: number; critical: number; medium: number; low: number }>(
       `select agent_id, count(*) filter (where severity_rank = $1)::int as high,
               count(*) filter (where severity_rank = $2)::int as critical,
               count(*) filter (where severity_rank = $3)::int as medium,
               count(*) filter (where severity_rank < $3)::int as low
        from alerts, unnest(agent_ids) as agent_id
-       where status <> 'resolved' group by agent_id`,
-      [SEVERITIES.indexOf('high'), SEVERITIES.indexOf('critical'), SEVERITIES.indexOf('medium')],
+       where status <> 'resolved' ${only} group by agent_id`,
+      [
+        SEVERITIES.indexOf('high'),
+        SEVERITIES.indexOf('critical'),
+        SEVERITIES.indexOf('medium'),
+        ...(agentIds ? [agentIds] : []),
+      ],
     );
     return new Map(rows.map((r) => [r.agent_id, { high: r.high, critical: r.critical, medium: r.medium, low: r.low }]));
   }
