@@ -95,7 +95,8 @@ export class HuntingService {
     // Templates are ours: compile them at start, so a broken one stops the server, not a hunt.
     for (const t of templates) this.templateColumns.set(t.id, columnsRead(t.query, huntingCatalog));
     this.limits = { ...DEFAULT_QUERY_LIMITS, ...limits };
-    this.pool = new QueryPool(this.limits);
+    // A column that did not read back in a thread is packed again for the next query (that thread is ended).
+    this.pool = new QueryPool(this.limits, (table) => this.packed.delete(table));
     this.access = new HuntingAccess(clock);
   }
 

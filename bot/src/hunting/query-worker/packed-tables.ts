@@ -1,20 +1,25 @@
 // The hunting tables in the compact form the query threads read, a column at a time: each column of a table
-// version is UTF-8 JSON lines in its own SharedArrayBuffer, one line per chunk of rows (a JSON array of the column's
-// values in row order, datetimes as epoch milliseconds). Column by column, so that a query waits only for the
-// columns it reads (query-columns.ts) and a change repacks only the changed table. The request thread packs a chunk
-// at a time with a yield between chunks (a large tenant never stalls it for long); every query thread reads the
-// same buffer: no per-thread structured clone on the request thread, one shared copy of the packed bytes.
+// version is a run of chunks in its own SharedArrayBuffer, each chunk the column's values for consecutive rows:
+// strings as their UTF-8 bytes after their lengths (a column of text, RawAgentInfo's JSON text above all, is neither
+// escaped nor parsed), anything else as a JSON array (datetimes as epoch milliseconds). Column by column, so that a
+// query waits only for the columns it reads (query-columns.ts) and a change repacks only the changed table. The
+// request thread packs a chunk at a time with a yield between chunks (a large tenant never stalls it for long);
+// every query thread reads the same buffer: no per-thread structured clone on the request thread, one shared copy.
 import type { Column, Row, Value } from '../kql/values.js';
 
-/** Rows per JSON line at most: small enough that packing or reading one chunk is a short pause of its thread. */
+/** Rows per chunk at most: small enough that packing or reading one chunk is a short pause of its thread. */
 export const ROWS_PER_CHUNK = 2_000;
-/** Bytes per JSON line aimed at: a column of large values (RawAgentInfo) gets fewer rows per line. */
+/** Bytes per chunk aimed at: a column of large values (RawAgentInfo) gets fewer rows per chunk. */
 const BYTES_PER_CHUNK = 1024 * 1024;
 const MIN_ROWS_PER_CHUNK = 16;
 const FIRST_CHUNK_ROWS = 100;
 /** Bytes copied into the shared buffer between two yields. */
 const BYTES_PER_COPY_SLICE = 16 * 1024 * 1024;
-const NEWLINE = 0x0a;
+/** A chunk: its payload's length (u32), its kind (u8), the payload. */
+const CHUNK_HEADER = 5;
+const JSON_CHUNK = 0;
+/** Payload: the count (u32), each value's byte length (i32, -1 for null), then the UTF-8 bytes one after another. */
+const STRINGS_CHUNK = 1;
 
 /** One column of one version of a table, packed. */
 export interface PackedColumn {
@@ -23,7 +28,7 @@ export interface PackedColumn {
   /** The version of the table's rows (its part's version, hunting-tables.ts HUNTING_PARTS). */
   version: number;
   rowCount: number;
-  /** UTF-8 JSON lines, each an array of the column's values for up to ROWS_PER_CHUNK rows (about a MB at most). */
+  /** The chunks, each up to ROWS_PER_CHUNK rows (about a MB at most). */
   buffer: SharedArrayBuffer;
 }
 
@@ -37,35 +42,61 @@ export interface PackedTable {
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** A chunk of text values: their UTF-8 bytes after their lengths. */
+function stringsChunk(values: (string | null)[]): Buffer {
+  const lengths = values.map((v) => (v === null ? -1 : Buffer.byteLength(v, 'utf8')));
+  const bytes = lengths.reduce((sum, n) => sum + Math.max(0, n), 0);
+  const payload = 4 + 4 * values.length + bytes;
+  const chunk = Buffer.allocUnsafe(CHUNK_HEADER + payload);
+  chunk.writeUInt32LE(payload, 0);
+  chunk.writeUInt8(STRINGS_CHUNK, 4);
+  chunk.writeUInt32LE(values.length, CHUNK_HEADER);
+  let at = CHUNK_HEADER + 4;
+  for (const n of lengths) at = chunk.writeInt32LE(n, at);
+  for (const v of values) if (v !== null) at += chunk.write(v, at, 'utf8');
+  return chunk;
+}
+
+function jsonChunk(values: unknown[]): Buffer {
+  const text = JSON.stringify(values);
+  const payload = Buffer.byteLength(text, 'utf8');
+  const chunk = Buffer.allocUnsafe(CHUNK_HEADER + payload);
+  chunk.writeUInt32LE(payload, 0);
+  chunk.writeUInt8(JSON_CHUNK, 4);
+  chunk.write(text, CHUNK_HEADER, 'utf8');
+  return chunk;
+}
+
 /** Packs one column of `rows` into the shared form, yielding to the event loop between chunks. */
 export async function packColumn(table: string, column: Column, rows: Row[], version: number): Promise<PackedColumn> {
   const { name, type } = column;
-  const lines: Buffer[] = [];
+  const chunks: Buffer[] = [];
   // A first small chunk tells the size of a row; the next ones aim at BYTES_PER_CHUNK.
   let perChunk = FIRST_CHUNK_ROWS;
   for (let start = 0; start < rows.length;) {
     const end = Math.min(rows.length, start + perChunk);
     const values = new Array<unknown>(end - start);
+    let text = true;
     for (let i = start; i < end; i += 1) {
       const v = (rows[i] as Row)[name] ?? null;
       values[i - start] = type === 'datetime' && v instanceof Date ? v.getTime() : v;
+      if (v !== null && typeof v !== 'string') text = false;
     }
-    const line = Buffer.from(`${JSON.stringify(values)}\n`, 'utf8');
-    lines.push(line);
-    // The next chunk sized to about BYTES_PER_CHUNK by this one's bytes per row.
-    const bytesPerRow = line.length / (end - start);
+    const chunk = text ? stringsChunk(values as (string | null)[]) : jsonChunk(values);
+    chunks.push(chunk);
+    const bytesPerRow = chunk.length / (end - start);
     perChunk = Math.max(MIN_ROWS_PER_CHUNK, Math.min(ROWS_PER_CHUNK, Math.floor(BYTES_PER_CHUNK / bytesPerRow)));
     start = end;
     await yieldToEventLoop();
   }
-  const size = lines.reduce((sum, line) => sum + line.length, 0);
+  const size = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
   const buffer = new SharedArrayBuffer(size);
   const view = Buffer.from(buffer);
   let offset = 0;
   let sinceYield = 0;
-  for (const line of lines) {
-    offset += line.copy(view, offset);
-    sinceYield += line.length;
+  for (const chunk of chunks) {
+    offset += chunk.copy(view, offset);
+    sinceYield += chunk.length;
     // Hundreds of MB for a large column at 100,000 agents: copied a slice at a time too.
     if (sinceYield >= BYTES_PER_COPY_SLICE) {
       sinceYield = 0;
@@ -75,9 +106,19 @@ export async function packColumn(table: string, column: Column, rows: Row[], ver
   return { table, column: name, version, rowCount: rows.length, buffer };
 }
 
+/** A packed column that does not read back: the thread that read it is ended and the table packed again. */
+export class UnreadableColumnError extends Error {
+  constructor(
+    readonly table: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
- * Reads a packed column back, a line (chunk) per `step()`, so that a thread can read a large column between other
- * work; `values` is complete when `step()` returns true.
+ * Reads a packed column back, a chunk per `step()`, so that a thread can read a large column between other work;
+ * `values` is complete when `step()` returns true.
  */
 export class ColumnReader {
   readonly values: Value[];
@@ -100,15 +141,43 @@ export class ColumnReader {
   /** Reads the next chunk; true once the whole column is read. */
   step(): boolean {
     if (this.done) return true;
-    let end = this.bytes.indexOf(NEWLINE, this.offset);
-    if (end < 0) end = this.bytes.length;
-    const chunk = JSON.parse(this.bytes.toString('utf8', this.offset, end)) as Value[];
+    const bytes = this.bytes;
+    const payload = bytes.readUInt32LE(this.offset);
+    const kind = bytes.readUInt8(this.offset + 4);
+    const start = this.offset + CHUNK_HEADER;
+    this.offset = start + payload;
+    if (this.offset > bytes.length || (kind !== STRINGS_CHUNK && kind !== JSON_CHUNK)) {
+      const { table, column } = this.packed;
+      throw new Error(
+        `hunting column ${table}.${column}: chunk at byte ${start - CHUNK_HEADER} of ${bytes.length} unreadable`,
+      );
+    }
+    if (kind === STRINGS_CHUNK) {
+      const count = bytes.readUInt32LE(start);
+      let at = start + 4 + 4 * count;
+      for (let i = 0; i < count; i += 1) {
+        const n = bytes.readInt32LE(start + 4 + 4 * i);
+        this.values[this.filled] = n < 0 ? null : bytes.toString('utf8', at, at + n);
+        if (n > 0) at += n;
+        this.filled += 1;
+      }
+      return this.done;
+    }
+    let chunk: Value[];
+    try {
+      chunk = JSON.parse(bytes.toString('utf8', start, start + payload)) as Value[];
+    } catch (error) {
+      const { table, column } = this.packed;
+      throw new UnreadableColumnError(
+        table,
+        `hunting column ${table}.${column}: chunk at byte ${start - CHUNK_HEADER} of ${bytes.length} unreadable (${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
     const dates = this.type === 'datetime';
     for (const v of chunk) {
       this.values[this.filled] = dates && typeof v === 'number' ? new Date(v) : (v ?? null);
       this.filled += 1;
     }
-    this.offset = end + 1;
     return this.done;
   }
 

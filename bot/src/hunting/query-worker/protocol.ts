@@ -42,4 +42,6 @@ export type FromWorker =
       elapsedMs: number;
     }
   | { type: 'kql-error'; id: number; error: WorkerKqlError }
-  | { type: 'failed'; id: number; message: string };
+  | { type: 'failed'; id: number; message: string }
+  /** A column sent did not read back (packed-tables.ts UnreadableColumnError): the thread is to be ended. */
+  | { type: 'unreadable'; table: string; message: string };

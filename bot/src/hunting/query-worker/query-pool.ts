@@ -114,7 +114,11 @@ export class QueryPool {
   /** The heap new threads get: the configured one, raised to fit the largest tables seen. */
   private heapMb: number;
 
-  constructor(readonly limits: QueryLimits = DEFAULT_QUERY_LIMITS) {
+  constructor(
+    readonly limits: QueryLimits = DEFAULT_QUERY_LIMITS,
+    /** Told of a table whose packed column a thread could not read (that thread is ended): pack it again. */
+    private readonly onUnreadable: (table: string) => void = () => undefined,
+  ) {
     this.heapMb = limits.heapMb;
   }
 
@@ -281,6 +285,12 @@ export class QueryPool {
     if (message.type === 'drained') {
       slot.drained = message.received;
       this.checkSettled();
+      return;
+    }
+    if (message.type === 'unreadable') {
+      this.onUnreadable(message.table);
+      this.retire(slot, new Error(message.message));
+      void slot.worker.terminate();
       return;
     }
     if (message.type === 'ready' || !slot.job || slot.job.id !== message.id) return;

@@ -9,7 +9,7 @@ import { compileKql } from '../kql/engine.js';
 import { KqlError, KqlLimitError } from '../kql/kql-error.js';
 import type { Row, Value } from '../kql/values.js';
 import { HUNTING_SCHEMAS, huntingCatalog } from '../hunting-tables.js';
-import { ColumnReader, rowsFromColumns } from './packed-tables.js';
+import { ColumnReader, UnreadableColumnError, rowsFromColumns } from './packed-tables.js';
 import type { PackedColumn } from './packed-tables.js';
 import type { FromWorker, TableNeed, ToWorker } from './protocol.js';
 
@@ -76,9 +76,14 @@ function makeRows(table: string, state: TableState): Row[] {
 function drainStep(): void {
   const reader = pending[0];
   if (reader) {
-    if (reader.step()) {
-      pending.shift();
-      install(reader);
+    try {
+      if (reader.step()) {
+        pending.shift();
+        install(reader);
+      }
+    } catch (error) {
+      unreadable(error);
+      return;
     }
     setImmediate(drainStep);
     return;
@@ -127,6 +132,14 @@ function ready(need: TableNeed): Row[] {
   return makeRows(need.table, state);
 }
 
+/** Reports a column that did not read back, or any other failure as it is; the pool ends this thread. */
+function unreadable(error: unknown): void {
+  if (!(error instanceof UnreadableColumnError)) throw error;
+  pending = [];
+  tables.clear();
+  send({ type: 'unreadable', table: error.table, message: error.message });
+}
+
 const compiled = new Map<string, CompiledQuery>();
 
 function compile(query: string): CompiledQuery {
@@ -147,7 +160,9 @@ port.on('message', (message: ToWorker) => {
   try {
     rowsOf = new Map(message.needs.map((need) => [need.table, ready(need)]));
   } catch (error) {
-    send({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error) });
+    // An unreadable column ends this thread (the pool fails the query with it); anything else fails the query.
+    if (error instanceof UnreadableColumnError) unreadable(error);
+    else send({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error) });
     return;
   }
   send({ type: 'started', id: message.id });
