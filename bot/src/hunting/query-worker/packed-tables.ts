@@ -42,35 +42,54 @@ export interface PackedTable {
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** A chunk of text values: their UTF-8 bytes after their lengths. */
-function stringsChunk(values: (string | null)[]): Buffer {
-  const lengths = values.map((v) => (v === null ? -1 : Buffer.byteLength(v, 'utf8')));
-  const bytes = lengths.reduce((sum, n) => sum + Math.max(0, n), 0);
-  const payload = 4 + 4 * values.length + bytes;
-  const chunk = Buffer.allocUnsafe(CHUNK_HEADER + payload);
-  chunk.writeUInt32LE(payload, 0);
-  chunk.writeUInt8(STRINGS_CHUNK, 4);
-  chunk.writeUInt32LE(values.length, CHUNK_HEADER);
-  let at = CHUNK_HEADER + 4;
-  for (const n of lengths) at = chunk.writeInt32LE(n, at);
-  for (const v of values) if (v !== null) at += chunk.write(v, at, 'utf8');
-  return chunk;
+/**
+ * One chunk, measured: text values with their byte lengths (written from the values themselves), or the JSON text of
+ * other values. Nothing is copied into a Buffer of its own: at 100,000 agents a Buffer per chunk made the request
+ * thread collect a heap holding the tables over and over.
+ */
+type Chunk =
+  | { kind: typeof STRINGS_CHUNK; values: (string | null)[]; lengths: Int32Array; payload: number }
+  | { kind: typeof JSON_CHUNK; text: string; payload: number };
+
+function measure(values: unknown[], text: boolean): Chunk {
+  if (!text) {
+    const json = JSON.stringify(values);
+    return { kind: JSON_CHUNK, text: json, payload: Buffer.byteLength(json, 'utf8') };
+  }
+  const strings = values as (string | null)[];
+  const lengths = new Int32Array(strings.length);
+  let bytes = 0;
+  for (let i = 0; i < strings.length; i += 1) {
+    const v = strings[i] ?? null;
+    const n = v === null ? -1 : Buffer.byteLength(v, 'utf8');
+    lengths[i] = n;
+    if (n > 0) bytes += n;
+  }
+  return { kind: STRINGS_CHUNK, values: strings, lengths, payload: 4 + 4 * strings.length + bytes };
 }
 
-function jsonChunk(values: unknown[]): Buffer {
-  const text = JSON.stringify(values);
-  const payload = Buffer.byteLength(text, 'utf8');
-  const chunk = Buffer.allocUnsafe(CHUNK_HEADER + payload);
-  chunk.writeUInt32LE(payload, 0);
-  chunk.writeUInt8(JSON_CHUNK, 4);
-  chunk.write(text, CHUNK_HEADER, 'utf8');
-  return chunk;
+/** Writes a measured chunk at `at`; returns where the next one starts. */
+function writeChunk(view: Buffer, at: number, chunk: Chunk): number {
+  view.writeUInt32LE(chunk.payload, at);
+  view.writeUInt8(chunk.kind, at + 4);
+  let p = at + CHUNK_HEADER;
+  if (chunk.kind === JSON_CHUNK) {
+    view.write(chunk.text, p, 'utf8');
+  } else {
+    p = view.writeUInt32LE(chunk.values.length, p);
+    for (const n of chunk.lengths) p = view.writeInt32LE(n, p);
+    chunk.values.forEach((v, i) => {
+      if (v !== null) p += view.write(v, p, chunk.lengths[i] as number, 'utf8');
+    });
+  }
+  return at + CHUNK_HEADER + chunk.payload;
 }
 
 /** Packs one column of `rows` into the shared form, yielding to the event loop between chunks. */
 export async function packColumn(table: string, column: Column, rows: Row[], version: number): Promise<PackedColumn> {
   const { name, type } = column;
-  const chunks: Buffer[] = [];
+  const chunks: Chunk[] = [];
+  let size = 0;
   // A first small chunk tells the size of a row; the next ones aim at BYTES_PER_CHUNK.
   let perChunk = FIRST_CHUNK_ROWS;
   for (let start = 0; start < rows.length;) {
@@ -82,22 +101,23 @@ export async function packColumn(table: string, column: Column, rows: Row[], ver
       values[i - start] = type === 'datetime' && v instanceof Date ? v.getTime() : v;
       if (v !== null && typeof v !== 'string') text = false;
     }
-    const chunk = text ? stringsChunk(values as (string | null)[]) : jsonChunk(values);
+    const chunk = measure(values, text);
     chunks.push(chunk);
-    const bytesPerRow = chunk.length / (end - start);
+    size += CHUNK_HEADER + chunk.payload;
+    const bytesPerRow = (CHUNK_HEADER + chunk.payload) / (end - start);
     perChunk = Math.max(MIN_ROWS_PER_CHUNK, Math.min(ROWS_PER_CHUNK, Math.floor(BYTES_PER_CHUNK / bytesPerRow)));
     start = end;
     await yieldToEventLoop();
   }
-  const size = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
   const buffer = new SharedArrayBuffer(size);
   const view = Buffer.from(buffer);
   let offset = 0;
   let sinceYield = 0;
   for (const chunk of chunks) {
-    offset += chunk.copy(view, offset);
-    sinceYield += chunk.length;
-    // Hundreds of MB for a large column at 100,000 agents: copied a slice at a time too.
+    const next = writeChunk(view, offset, chunk);
+    sinceYield += next - offset;
+    offset = next;
+    // Hundreds of MB for a large column at 100,000 agents: written a slice at a time too.
     if (sinceYield >= BYTES_PER_COPY_SLICE) {
       sinceYield = 0;
       await yieldToEventLoop();
