@@ -1,15 +1,16 @@
 import { DomainError, InvalidInputError, UpstreamError } from '../domain/errors.js';
 import type { Principal } from '../domain/types.js';
-import { compileKql } from './kql/engine.js';
 import { HuntRateLimitedError, HuntingAccess } from './hunting-access.js';
 import type { QueryLimits } from './query-worker/query-pool.js';
 import { DEFAULT_QUERY_LIMITS, QueryPool, QueryTimeoutError } from './query-worker/query-pool.js';
 import type { Column } from './kql/values.js';
 import type { HuntingTableSet, HuntingTableSource } from './hunting-tables.js';
-import type { PackedTables } from './query-worker/packed-tables.js';
-import { packTables } from './query-worker/packed-tables.js';
+import type { PackedColumn, PackedTable } from './query-worker/packed-tables.js';
+import { packColumn } from './query-worker/packed-tables.js';
 import type { HuntingPart, HuntingTableName } from './hunting-tables.js';
 import { HUNTING_PARTS, HUNTING_SCHEMAS, graphHuntingSchema, huntingCatalog } from './hunting-tables.js';
+import type { ColumnsRead } from './query-columns.js';
+import { allColumns, columnsRead } from './query-columns.js';
 import type { HuntingTemplate } from './templates.js';
 import { HUNTING_TEMPLATES } from './templates.js';
 
@@ -21,6 +22,13 @@ const QUERY_CACHE_SIZE = 64;
 /** How often the tables are brought up to date in the background (a version check when nothing changed). */
 const PREPARE_EVERY_MS = 2000;
 const TABLE_NAMES = Object.keys(HUNTING_SCHEMAS) as HuntingTableName[];
+/** The part (and so the version) each table belongs to. */
+const PART_OF = new Map<string, HuntingPart>(
+  (Object.entries(HUNTING_PARTS) as [HuntingPart, HuntingTableName[]][]).flatMap(([part, names]) =>
+    names.map((name) => [name, part] as const),
+  ),
+);
+const EVERY_COLUMN = allColumns(huntingCatalog);
 
 /** 400: Microsoft Graph refused the query (TENANT=graph); its message says why. */
 export class RemoteQueryError extends DomainError {
@@ -59,14 +67,19 @@ export type HuntingTemplateSummary = HuntingTemplate & { name: string; descripti
  * error answers 400 at once) and runs in a query thread under the limits of `QueryLimits`.
  */
 export class HuntingService {
-  /** Ad-hoc queries that parsed and compiled, most recent last (not checked again). */
-  private readonly checked = new Set<string>();
+  /** Ad-hoc queries that parsed and compiled, most recent last (not checked again), with the columns they read. */
+  private readonly checked = new Map<string, ColumnsRead>();
+  /** The columns each template reads. */
+  private readonly templateColumns = new Map<string, ColumnsRead>();
   private readonly pool: QueryPool;
   private readonly limits: QueryLimits;
   private readonly access: HuntingAccess;
-  /** The current tables in their packed form, packed once per store version for every query thread. */
-  private readonly packed = new Map<HuntingPart, { version: number; tables: Promise<PackedTables> }>();
-  private preparing = false;
+  /**
+   * The current tables' columns in their packed form, each packed once per version of its table for every query
+   * thread, when a query first reads it or by the background preparation.
+   */
+  private readonly packed = new Map<string, { version: number; columns: Map<string, Promise<PackedColumn>> }>();
+  private preparation: Promise<void> | null = null;
   private preparer: NodeJS.Timeout | null = null;
   private prepareEveryMs = PREPARE_EVERY_MS;
   private closed = false;
@@ -80,9 +93,10 @@ export class HuntingService {
     private readonly remote: RemoteHunting | null = null,
   ) {
     // Templates are ours: compile them at start, so a broken one stops the server, not a hunt.
-    for (const t of templates) compileKql(t.query, huntingCatalog);
+    for (const t of templates) this.templateColumns.set(t.id, columnsRead(t.query, huntingCatalog));
     this.limits = { ...DEFAULT_QUERY_LIMITS, ...limits };
-    this.pool = new QueryPool(this.limits);
+    // A column that did not read back in a thread is packed again for the next query (that thread is ended).
+    this.pool = new QueryPool(this.limits, (table) => this.packed.delete(table));
     this.access = new HuntingAccess(clock);
   }
 
@@ -128,9 +142,12 @@ export class HuntingService {
     if (this.remote) return this.runRemote(input, limit);
     this.keepPrepared();
     const text = input.templateId !== undefined ? this.templateText(input.templateId) : this.compile(input.query);
+    const reads =
+      input.templateId !== undefined ? this.templateColumns.get(input.templateId) : this.checked.get(input.query);
     const tables = await this.tables.current();
     // A KQL error raised while it ran is thrown as is: 400 with its place, or 422 for a row cap (KqlLimitError).
-    const result = await this.pool.run(await this.pack(tables), text, limit, this.clock());
+    const packed = await this.pack(tables, reads ?? EVERY_COLUMN);
+    const result = await this.pool.run(packed, text, limit, this.clock());
     return {
       templateId: input.templateId ?? null,
       schema: result.schema,
@@ -199,23 +216,59 @@ export class HuntingService {
     this.preparer.unref();
   }
 
-  /** Each part of the tables in its packed form, packed once per version of that part for every query thread. */
-  private pack(tables: HuntingTableSet): Promise<PackedTables[]> {
+  /** One column of the current tables in its packed form, packed once per version of its table. */
+  private packedColumn(tables: HuntingTableSet, table: HuntingTableName, column: string): Promise<PackedColumn> {
+    const version = tables.parts[PART_OF.get(table) as HuntingPart];
+    let cached = this.packed.get(table);
+    if (cached?.version !== version) {
+      cached = { version, columns: new Map() };
+      this.packed.set(table, cached);
+    }
+    const columns = cached.columns;
+    const found = columns.get(column);
+    if (found) return found;
+    const schema = (HUNTING_SCHEMAS[table] ?? []).find((c) => c.name === column);
+    const packing = schema
+      ? packColumn(table, schema, tables[table], version)
+      : Promise.reject(new Error(`no column ${column} in hunting table ${table}`));
+    columns.set(column, packing);
+    // A failed packing is tried again by the next run.
+    packing.catch(() => {
+      if (columns.get(column) === packing) columns.delete(column);
+    });
+    return packing;
+  }
+
+  /** The tables a query reads with the columns it reads, packed (those already packed are not packed again). */
+  private async pack(tables: HuntingTableSet, reads: ColumnsRead): Promise<PackedTable[]> {
     return Promise.all(
-      (Object.keys(HUNTING_PARTS) as HuntingPart[]).map((part) => {
-        const version = tables.parts[part];
-        const cached = this.packed.get(part);
-        if (cached?.version === version) return cached.tables;
-        const rows = Object.fromEntries(HUNTING_PARTS[part].map((name) => [name, tables[name]]));
-        const packing = packTables(rows, HUNTING_SCHEMAS, version, part);
-        this.packed.set(part, { version, tables: packing });
-        // A failed packing is tried again by the next run.
-        packing.catch(() => {
-          if (this.packed.get(part)?.tables === packing) this.packed.delete(part);
-        });
-        return packing;
+      [...reads].map(async ([name, columns]) => {
+        const table = name as HuntingTableName;
+        return {
+          table,
+          version: tables.parts[PART_OF.get(table) as HuntingPart],
+          rowCount: tables[table].length,
+          columns: await Promise.all(columns.map((c) => this.packedColumn(tables, table, c))),
+        };
       }),
     );
+  }
+
+  /** Every column of the tables, packed one after another (a query meanwhile packs what it reads beside). */
+  private async packEverything(tables: HuntingTableSet): Promise<PackedTable[]> {
+    const out: PackedTable[] = [];
+    for (const [name, columns] of EVERY_COLUMN) {
+      const table = name as HuntingTableName;
+      const packed: PackedColumn[] = [];
+      for (const c of columns) packed.push(await this.packedColumn(tables, table, c));
+      out.push({
+        table,
+        version: tables.parts[PART_OF.get(table) as HuntingPart],
+        rowCount: tables[table].length,
+        columns: packed,
+      });
+    }
+    return out;
   }
 
   /**
@@ -223,16 +276,29 @@ export class HuntingService {
    * seconds once someone hunts (only what changed is rebuilt), so the first query after a change finds them
    * ready, or nearly. Failures are left for the next query to report.
    */
-  private async prepare(): Promise<void> {
-    if (this.preparing || this.remote) return;
-    this.preparing = true;
-    try {
-      this.pool.preload(await this.pack(await this.tables.current()));
-    } catch {
-      // The next query builds the tables itself and answers the error.
-    } finally {
-      this.preparing = false;
-    }
+  private prepare(): Promise<void> {
+    if (this.remote) return Promise.resolve();
+    this.preparation ??= (async () => {
+      try {
+        this.pool.preload(await this.packEverything(await this.tables.current()));
+      } catch {
+        // The next query builds the tables itself and answers the error.
+      }
+    })().finally(() => {
+      this.preparation = null;
+    });
+    return this.preparation;
+  }
+
+  /**
+   * Resolves once the current tables are packed and every query thread has read all their columns: what a query
+   * finds once the background preparation is through (benchmarks and tests wait for it).
+   */
+  async prepared(): Promise<void> {
+    if (this.remote) return;
+    while (this.preparation) await this.preparation;
+    await this.prepare();
+    await this.pool.settled();
   }
 
   private templateText(id: string): string {
@@ -252,9 +318,9 @@ export class HuntingService {
       throw new InvalidInputError(`the query is longer than ${MAX_QUERY_LENGTH} characters`, 'query');
     }
     if (this.checked.has(query)) return query;
-    compileKql(query, huntingCatalog); // a KqlError is answered 400 with its place
-    if (this.checked.size >= QUERY_CACHE_SIZE) this.checked.delete(this.checked.values().next().value as string);
-    this.checked.add(query);
+    const reads = columnsRead(query, huntingCatalog); // a KqlError is answered 400 with its place
+    if (this.checked.size >= QUERY_CACHE_SIZE) this.checked.delete(this.checked.keys().next().value as string);
+    this.checked.set(query, reads);
     return query;
   }
 }

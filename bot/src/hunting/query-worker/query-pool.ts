@@ -6,7 +6,7 @@ import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../../worker-thread.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Column } from '../kql/values.js';
-import type { PackedTables } from './packed-tables.js';
+import type { PackedColumn, PackedTable } from './packed-tables.js';
 import type { FromWorker, ToWorker, WorkerKqlError } from './protocol.js';
 
 export interface QueryLimits {
@@ -70,7 +70,8 @@ function kqlError({ detail, line, column, limit }: WorkerKqlError): KqlError {
 }
 
 interface Job {
-  tables: PackedTables[];
+  /** The tables the query reads, with the columns it reads, packed. */
+  tables: PackedTable[];
   query: string;
   rowLimit: number;
   now: Date;
@@ -78,11 +79,21 @@ interface Job {
   reject(error: Error): void;
 }
 
+/** What a thread was sent of a table: its version, the columns, and their packed size. */
+interface Held {
+  version: number;
+  columns: Set<string>;
+  bytes: number;
+}
+
 interface Slot {
   worker: Worker;
-  /** The version of each part of the tables this thread holds. */
-  tablesVersions: Map<string, number>;
+  /** Each table as this thread was sent it (a column of another version replaced the table there too). */
+  held: Map<string, Held>;
   heapMb: number;
+  /** Columns messages posted to the thread, and how many of them it reported read through. */
+  sent: number;
+  drained: number;
   /** The running query; its wall clock starts when the thread says it began (after start-up and tables). */
   job: { id: number; job: Job; timer: NodeJS.Timeout | null } | null;
 }
@@ -91,21 +102,27 @@ interface Slot {
  * Heap per MB of packed tables: their rows as objects take about 1.5 MB per packed MB (884 MB packed, 1.3 GB of
  * rows at 100,000 agents), the rest is room for a query's own rows.
  */
+const MB = 1024 * 1024;
 const HEAP_PER_PACKED_MB = 3;
 
 export class QueryPool {
   private readonly slots: Slot[] = [];
   private readonly waiting: Job[] = [];
+  private readonly settledWaiters: (() => void)[] = [];
   private nextId = 1;
   private closed = false;
   /** The heap new threads get: the configured one, raised to fit the largest tables seen. */
   private heapMb: number;
 
-  constructor(readonly limits: QueryLimits = DEFAULT_QUERY_LIMITS) {
+  constructor(
+    readonly limits: QueryLimits = DEFAULT_QUERY_LIMITS,
+    /** Told of a table whose packed column a thread could not read (that thread is ended): pack it again. */
+    private readonly onUnreadable: (table: string) => void = () => undefined,
+  ) {
     this.heapMb = limits.heapMb;
   }
 
-  run(tables: PackedTables[], query: string, rowLimit: number, now: Date): Promise<PoolResult> {
+  run(tables: PackedTable[], query: string, rowLimit: number, now: Date): Promise<PoolResult> {
     if (this.closed) return Promise.reject(new Error('the hunting query pool is closed'));
     return new Promise<PoolResult>((resolve, reject) => {
       const job: Job = { tables, query, rowLimit, now, resolve, reject };
@@ -123,25 +140,71 @@ export class QueryPool {
 
   /**
    * Hands `tables` to the idle threads ahead of the next query, so that a query after a change does not wait for
-   * its thread to read them (what the service's background preparation calls).
+   * its thread to read them (what the service's background preparation calls); a thread reads them between queries.
    */
-  preload(tables: PackedTables[]): void {
+  preload(tables: PackedTable[]): void {
     if (this.closed) return;
     this.warm();
-    this.heapMb = Math.max(this.heapMb, this.heapMbFor(tables));
     for (const slot of [...this.slots]) {
       if (slot.job !== null) continue;
-      const ready = slot.heapMb >= this.heapMb ? slot : this.replace(slot);
-      this.sendTables(ready, tables);
+      this.sendTables(this.roomy(slot, tables), tables);
     }
   }
 
-  private sendTables(slot: Slot, tables: PackedTables[]): void {
-    for (const part of tables) {
-      if (slot.tablesVersions.get(part.part) === part.version) continue;
-      this.post(slot, { type: 'tables', part: part.part, version: part.version, buffer: part.buffer });
-      slot.tablesVersions.set(part.part, part.version);
+  /** The columns of `tables` the thread was not sent yet. */
+  private unsent(slot: Slot, tables: PackedTable[]): PackedColumn[] {
+    const out: PackedColumn[] = [];
+    for (const t of tables) {
+      const held = slot.held.get(t.table);
+      for (const c of t.columns) if (held?.version !== t.version || !held.columns.has(c.column)) out.push(c);
     }
+    return out;
+  }
+
+  /** Packed bytes the thread will hold once sent `tables`. */
+  private bytesAfter(slot: Slot, tables: PackedTable[]): number {
+    let bytes = 0;
+    for (const [table, held] of slot.held) {
+      const next = tables.find((t) => t.table === table);
+      if (!next || next.version === held.version) bytes += held.bytes;
+    }
+    for (const c of this.unsent(slot, tables)) bytes += c.buffer.byteLength;
+    return bytes;
+  }
+
+  /** The thread, or a fresh one with a larger heap in its place if it would not hold `tables` besides its own. */
+  private roomy(slot: Slot, tables: PackedTable[]): Slot {
+    this.heapMb = Math.max(this.heapMb, this.heapMbFor(this.bytesAfter(slot, tables)));
+    return slot.heapMb >= this.heapMb ? slot : this.replace(slot);
+  }
+
+  private sendTables(slot: Slot, tables: PackedTable[]): void {
+    const columns = this.unsent(slot, tables);
+    if (columns.length === 0) return;
+    for (const c of columns) {
+      let held = slot.held.get(c.table);
+      if (held?.version !== c.version) {
+        held = { version: c.version, columns: new Set(), bytes: 0 };
+        slot.held.set(c.table, held);
+      }
+      held.columns.add(c.column);
+      held.bytes += c.buffer.byteLength;
+    }
+    slot.sent += 1;
+    this.post(slot, { type: 'columns', columns });
+  }
+
+  /** Resolves once every thread has read all the columns it was sent (benchmarks and tests wait for it). */
+  settled(): Promise<void> {
+    return new Promise((resolve) => {
+      this.settledWaiters.push(resolve);
+      this.checkSettled();
+    });
+  }
+
+  private checkSettled(): void {
+    if (!this.slots.every((s) => s.drained >= s.sent)) return;
+    for (const resolve of this.settledWaiters.splice(0)) resolve();
   }
 
   async close(): Promise<void> {
@@ -159,9 +222,9 @@ export class QueryPool {
     return slot;
   }
 
-  /** The heap a thread needs for `tables`: the configured heap, or more for large tables. */
-  heapMbFor(tables: PackedTables[] | null): number {
-    const packedMb = (tables ?? []).reduce((sum, t) => sum + t.buffer.byteLength, 0) / (1024 * 1024);
+  /** The heap a thread needs to hold `packedBytes` of packed columns: the configured heap, or more for large tables. */
+  heapMbFor(packedBytes: number): number {
+    const packedMb = packedBytes / MB;
     return Math.max(this.limits.heapMb, Math.ceil(this.limits.heapMb / 4 + packedMb * HEAP_PER_PACKED_MB));
   }
 
@@ -170,7 +233,7 @@ export class QueryPool {
       resourceLimits: { maxOldGenerationSizeMb: heapMb },
     });
     worker.unref();
-    const slot: Slot = { worker, tablesVersions: new Map(), heapMb, job: null };
+    const slot: Slot = { worker, held: new Map(), heapMb, sent: 0, drained: 0, job: null };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (error: Error & { code?: string }) => {
       const failure =
@@ -184,8 +247,7 @@ export class QueryPool {
   }
 
   private start(given: Slot, job: Job): void {
-    this.heapMb = Math.max(this.heapMb, this.heapMbFor(job.tables));
-    const slot = given.heapMb >= this.heapMb ? given : this.replace(given);
+    const slot = this.roomy(given, job.tables);
     const id = this.nextId++;
     slot.job = { id, job, timer: null };
     // A running query keeps the process alive (a script awaiting it); an idle thread does not.
@@ -198,6 +260,12 @@ export class QueryPool {
       rowLimit: job.rowLimit,
       maxRows: this.limits.maxRows,
       now: job.now.getTime(),
+      needs: job.tables.map((t) => ({
+        table: t.table,
+        version: t.version,
+        rowCount: t.rowCount,
+        columns: t.columns.map((c) => c.column),
+      })),
     });
   }
 
@@ -214,6 +282,17 @@ export class QueryPool {
   }
 
   private onMessage(slot: Slot, message: FromWorker): void {
+    if (message.type === 'drained') {
+      slot.drained = message.received;
+      this.checkSettled();
+      return;
+    }
+    if (message.type === 'unreadable') {
+      this.onUnreadable(message.table);
+      this.retire(slot, new Error(message.message));
+      void slot.worker.terminate();
+      return;
+    }
     if (message.type === 'ready' || !slot.job || slot.job.id !== message.id) return;
     if (message.type === 'started') {
       slot.job.timer ??= this.clockFor(slot);
@@ -239,6 +318,7 @@ export class QueryPool {
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
     this.slots.splice(index, 1);
+    this.checkSettled();
     if (slot.job) {
       if (slot.job.timer) clearTimeout(slot.job.timer);
       slot.job.job.reject(error);
