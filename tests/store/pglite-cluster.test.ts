@@ -41,6 +41,9 @@ describe('the prepared PGlite cluster', () => {
     fs.mkdirSync(empty);
     expect(copyPreparedCluster(empty, prepared)).toBe(true);
     expect(fs.existsSync(path.join(empty, 'PG_VERSION'))).toBe(true);
+    // Private from its first file: owner only, like everything under DATA_DIR.
+    expect(fs.statSync(path.join(empty, 'PG_VERSION')).mode & 0o077).toBe(0);
+    expect(fs.statSync(path.join(empty, 'base')).mode & 0o077).toBe(0);
 
     const other = path.join(work, 'other');
     fs.mkdirSync(other);

@@ -53,8 +53,21 @@ export function copyPreparedCluster(dataDir: string, prepared: string | null = P
   if (!prepared || !fs.existsSync(path.join(prepared, 'PG_VERSION')) || occupied(dataDir)) return false;
   removeAbandonedCopies(dataDir);
   const staging = `${dataDir}${STAGING}${process.pid}`;
-  fs.cpSync(prepared, staging, { recursive: true });
+  copyTree(prepared, staging);
   fs.rmSync(dataDir, { recursive: true, force: true }); // an empty directory, checked above
   fs.renameSync(staging, dataDir);
   return true;
+}
+
+/**
+ * Copies a directory tree file by file. The cluster is about 1,100 files: fs.cpSync's checks per file made it two to
+ * four times slower here, and copies side by side (libuv's threads) held up the module loading that runs meanwhile.
+ * The files keep their modes (owner only: the build made them so); directories are made owner only.
+ */
+function copyTree(from: string, to: string): void {
+  fs.mkdirSync(to, { mode: 0o700 });
+  for (const e of fs.readdirSync(from, { withFileTypes: true })) {
+    if (e.isDirectory()) copyTree(path.join(from, e.name), path.join(to, e.name));
+    else fs.copyFileSync(path.join(from, e.name), path.join(to, e.name));
+  }
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { restrictToOwner } from './data-dir.js';
 import { migrate } from './migrate.js';
 import { openPglite } from './pglite-db.js';
 
@@ -15,6 +16,7 @@ export async function writePreparedCluster(target: string): Promise<void> {
   } finally {
     await db.close();
   }
+  await restrictToOwner(staging); // the copies keep these modes: a new data directory is private from its first file
   fs.rmSync(target, { recursive: true, force: true });
   fs.renameSync(staging, target);
 }
