@@ -113,8 +113,8 @@ export async function createAgentWarden(config: Config, overrides: AgentWardenOv
     // Read and validated at start: a bad policy file stops the server with the field that is wrong.
     const policy = loadProtectionPolicy(config.webhook.policyFile);
     // The detector and the policy's matchers compile while the database opens: the first real call does not wait.
-    void warmUpDecisions(policy, overrides.protectionEvaluate);
-    return await assemble(config, overrides, await database, policy, clock, log);
+    const warmUp = warmUpDecisions(policy, overrides.protectionEvaluate);
+    return await assemble(config, overrides, await database, policy, warmUp, clock, log);
   } catch (err) {
     // A start that fails closes what it opened (PGlite finishes writing its files first).
     await database.then(({ db }) => db.close()).catch(() => undefined);
@@ -127,6 +127,7 @@ async function assemble(
   overrides: AgentWardenOverrides,
   { db, pgliteDir, warnings: startupWarnings }: OpenedDatabase,
   policy: ProtectionPolicy,
+  warmUp: Promise<void>,
   clock: () => Date,
   log: PinoLogger,
 ): Promise<AgentWarden> {
@@ -198,6 +199,7 @@ async function assemble(
     clock,
     evaluate: overrides.protectionEvaluate,
     onAgentAlerts: (agentIds) => riskAfterAlerts.request(agentIds),
+    warmUp,
     log,
   });
   await protection.start();

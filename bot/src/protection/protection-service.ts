@@ -61,6 +61,8 @@ export interface ProtectionServiceOptions {
    * refreshes their stored risk). Must return at once.
    */
   onAgentAlerts?: (agentIds: string[]) => void;
+  /** The warm-up the composition root already began (`warmUpDecisions`) while the database opened; start() waits for it. */
+  warmUp?: Promise<void>;
   log?: Logger;
 }
 
@@ -172,7 +174,7 @@ export class ProtectionService {
     await this.registry.start();
     await this.toolDefinitions.load();
     await this.seedRecentCalls();
-    await warmUpDecisions(this.options.policy, this.evaluate);
+    await (this.options.warmUp ?? warmUpDecisions(this.options.policy, this.evaluate));
     this.started = true;
   }
 
