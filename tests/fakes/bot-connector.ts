@@ -17,6 +17,11 @@ export interface ConnectorMessage {
   conversationId: string;
   /** The thread's root for a reply; null for a new thread. */
   threadId: string | null;
+  /**
+   * The activity this one was sent in answer to (the `{activityId}` of `POST .../activities/{activityId}`, which a
+   * turn's `sendActivity` uses), whether or not it threads; null for a plain post.
+   */
+  replyTo: string | null;
   text: string | null;
   /** The first attachment's content (an Adaptive Card), if any. */
   card: Record<string, unknown> | null;
@@ -247,6 +252,7 @@ export class FakeBotConnector {
         activityId,
         conversationId,
         threadId: op === 'reply' ? threadId : null,
+        replyTo,
         text,
         card,
         versions: [{ at, text, card }],
