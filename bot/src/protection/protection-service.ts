@@ -172,7 +172,6 @@ export class ProtectionService {
 
   async start(): Promise<void> {
     await this.registry.start();
-    await this.toolDefinitions.load();
     await this.seedRecentCalls();
     await (this.options.warmUp ?? warmUpDecisions(this.options.policy, this.evaluate));
     this.started = true;

@@ -19,6 +19,8 @@ export interface ToolDefinitionRegistryOptions {
   maxVersionsPerTool?: number;
   /** Tools tracked per agent; calls of further tools are not tracked. */
   maxToolsPerAgent?: number;
+  /** Tools whose history is kept in memory, the most recently called; the others are read again when called. */
+  maxCachedTools?: number;
 }
 
 export interface SeenToolDefinition {
@@ -31,33 +33,41 @@ export interface SeenToolDefinition {
   eventId: string | null;
 }
 
+/** A tool of an agent that already has `maxToolsPerAgent` others: its calls are not tracked. */
+const UNTRACKED = 'untracked';
+
 interface ToolEntry {
   baseline: { hash: string; firstSeenAt: string };
-  /** Read from the store the first time a changed definition needs a diff. */
-  baselineDefinition: ToolDefinition | null;
-  /** Stored versions: hash -> version and, once the texts were read, its changes from the baseline. */
-  versions: Map<string, { version: number; changes: ToolDefinitionChange[] | null }>;
+  baselineDefinition: ToolDefinition;
+  /** Stored versions: hash -> version and its changes from the baseline. */
+  versions: Map<string, { version: number; changes: ToolDefinitionChange[] }>;
 }
 
 const DEFAULT_MAX_VERSIONS = 20;
 const DEFAULT_MAX_TOOLS = 500;
+const DEFAULT_MAX_CACHED_TOOLS = 10_000;
 
 /**
  * The tool definitions seen per agent, for the rug-pull rule. In memory only hashes and version
- * numbers are kept (loaded at start), so a call with a known definition is answered without the
- * database. A definition not seen before is stored, with its diff from the previous version, before
+ * numbers are kept, for the `maxCachedTools` tools called most recently: a tool is read from the store
+ * the first time it is called after a start (or after it fell out of memory), so a start reads nothing
+ * and memory does not grow with the tenant; a call with a known definition is then answered without
+ * the database. A definition not seen before is stored, with its diff from the previous version, before
  * the decision is made: nothing the rule relies on exists only in memory, and if the store fails the
  * decision fails (fail mode) and the next call tries again. A tool's history holds at most
  * `maxVersionsPerTool` versions; further definitions are compared with the baseline but not stored, so
- * a caller cycling through definitions cannot grow the table or the memory without bound.
+ * a caller cycling through definitions cannot grow the table or the memory without bound. An agent's
+ * tools are counted in the store before a new one is tracked (instances adding tools of one agent at
+ * the same moment can each add one past `maxToolsPerAgent`).
  */
 export class ToolDefinitionRegistry {
-  private readonly tools = new Map<string, ToolEntry>();
-  private readonly toolsPerAgent = new Map<string, number>();
+  /** Least recently called first (a Map keeps insertion order; a call moves its tool to the end). */
+  private readonly tools = new Map<string, ToolEntry | typeof UNTRACKED>();
   /** One store round trip at a time per agent and tool; concurrent calls wait for it. */
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly maxVersions: number;
   private readonly maxTools: number;
+  private readonly maxCached: number;
 
   constructor(
     private readonly repository: ToolDefinitionRepository,
@@ -65,23 +75,12 @@ export class ToolDefinitionRegistry {
   ) {
     this.maxVersions = options.maxVersionsPerTool ?? DEFAULT_MAX_VERSIONS;
     this.maxTools = options.maxToolsPerAgent ?? DEFAULT_MAX_TOOLS;
+    this.maxCached = options.maxCachedTools ?? DEFAULT_MAX_CACHED_TOOLS;
   }
 
-  async load(): Promise<void> {
-    for (const row of await this.repository.hashes()) {
-      const key = keyOf(row.agentId, row.toolKey);
-      let entry = this.tools.get(key);
-      if (!entry) {
-        entry = {
-          baseline: { hash: row.hash, firstSeenAt: row.firstSeenAt },
-          baselineDefinition: null,
-          versions: new Map(),
-        };
-        this.tools.set(key, entry);
-        this.toolsPerAgent.set(row.agentId, (this.toolsPerAgent.get(row.agentId) ?? 0) + 1);
-      }
-      entry.versions.set(row.hash, { version: row.version, changes: row.hash === entry.baseline.hash ? [] : null });
-    }
+  /** How many tools are in memory (at most `maxCachedTools`). */
+  get cachedTools(): number {
+    return this.tools.size;
   }
 
   /**
@@ -91,6 +90,7 @@ export class ToolDefinitionRegistry {
   async observe(seen: SeenToolDefinition): Promise<ToolDefinitionObservation | null> {
     const key = keyOf(seen.agentId, seen.toolKey);
     for (;;) {
+      if (this.touch(key) === UNTRACKED) return null;
       const known = this.fromMemory(key, seen);
       if (known) return known;
       const pending = this.inFlight.get(key);
@@ -98,7 +98,6 @@ export class ToolDefinitionRegistry {
       // Another call is storing or reading this tool: wait, then look again (it may be this very definition).
       await pending.catch(() => undefined);
     }
-    if (!this.tools.has(key) && (this.toolsPerAgent.get(seen.agentId) ?? 0) >= this.maxTools) return null;
     const work = this.readOrStore(key, seen);
     this.inFlight.set(key, work);
     try {
@@ -108,12 +107,31 @@ export class ToolDefinitionRegistry {
     }
   }
 
+  /** The tool's entry, now the most recently called. */
+  private touch(key: string): ToolEntry | typeof UNTRACKED | undefined {
+    const entry = this.tools.get(key);
+    if (entry !== undefined) {
+      this.tools.delete(key);
+      this.tools.set(key, entry);
+    }
+    return entry;
+  }
+
+  private keep(key: string, entry: ToolEntry | typeof UNTRACKED): void {
+    this.tools.delete(key);
+    this.tools.set(key, entry);
+    for (const oldest of this.tools.keys()) {
+      if (this.tools.size <= this.maxCached) break;
+      this.tools.delete(oldest);
+    }
+  }
+
   private fromMemory(key: string, seen: SeenToolDefinition): ToolDefinitionObservation | null {
     const entry = this.tools.get(key);
-    if (!entry) return null;
+    if (!entry || entry === UNTRACKED) return null;
     const stored = entry.versions.get(seen.hash);
-    if (stored) return stored.changes ? observation(seen, entry, stored.version, stored.changes) : null;
-    if (entry.versions.size >= this.maxVersions && entry.baselineDefinition) {
+    if (stored) return observation(seen, entry, stored.version, stored.changes);
+    if (entry.versions.size >= this.maxVersions) {
       return observation(seen, entry, null, diffToolDefinitions(entry.baselineDefinition, seen.definition));
     }
     return null;
@@ -121,6 +139,10 @@ export class ToolDefinitionRegistry {
 
   private async readOrStore(key: string, seen: SeenToolDefinition): Promise<ToolDefinitionObservation | null> {
     let versions = await this.repository.ofTool(seen.agentId, seen.toolKey);
+    if (versions.length === 0 && (await this.repository.toolCount(seen.agentId)) >= this.maxTools) {
+      this.keep(key, UNTRACKED);
+      return null;
+    }
     if (!versions.some((v) => v.hash === seen.hash) && versions.length < this.maxVersions) {
       const previous = versions.at(-1);
       versions = await this.repository.add({
@@ -133,13 +155,12 @@ export class ToolDefinitionRegistry {
         eventId: seen.eventId,
       });
     }
-    this.remember(key, seen.agentId, versions);
+    this.remember(key, versions);
     return this.fromMemory(key, seen);
   }
 
-  private remember(key: string, agentId: string, versions: ToolDefinitionVersion[]): void {
+  private remember(key: string, versions: ToolDefinitionVersion[]): void {
     const baseline = versions[0]!;
-    if (!this.tools.has(key)) this.toolsPerAgent.set(agentId, (this.toolsPerAgent.get(agentId) ?? 0) + 1);
     const entry: ToolEntry = {
       baseline: { hash: baseline.hash, firstSeenAt: baseline.firstSeenAt },
       baselineDefinition: baseline.definition,
@@ -149,7 +170,7 @@ export class ToolDefinitionRegistry {
       const changes = v.hash === baseline.hash ? [] : diffToolDefinitions(baseline.definition, v.definition);
       entry.versions.set(v.hash, { version: v.version, changes });
     }
-    this.tools.set(key, entry);
+    this.keep(key, entry);
   }
 }
 

@@ -52,19 +52,13 @@ export class ToolDefinitionRepository {
     return rows.map(fromRow);
   }
 
-  /** Which definitions every agent's tools were seen with (no texts): what the webhook keeps in memory. */
-  async hashes(q: Sql = this.db): Promise<Omit<ToolDefinitionVersion, 'definition' | 'diff' | 'eventId'>[]> {
-    const rows = await q.query<Omit<ToolDefinitionRow, 'definition' | 'diff' | 'event_id'>>(
-      `select agent_id, tool_key, hash, version, first_seen_at from tool_definitions
-       order by agent_id, tool_key, version`,
+  /** How many tools of the agent have a stored definition. */
+  async toolCount(agentId: string, q: Sql = this.db): Promise<number> {
+    const [row] = await q.query<{ n: number | string }>(
+      'select count(distinct tool_key) as n from tool_definitions where agent_id = $1',
+      [agentId],
     );
-    return rows.map((r) => ({
-      agentId: r.agent_id,
-      toolKey: r.tool_key,
-      hash: r.hash,
-      version: r.version,
-      firstSeenAt: new Date(r.first_seen_at).toISOString(),
-    }));
+    return Number(row?.n ?? 0);
   }
 }
 
