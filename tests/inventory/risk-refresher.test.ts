@@ -78,7 +78,7 @@ for (const backend of BACKENDS) {
     it('stops between batches once aborted', async () => {
       const abort = new AbortController();
       abort.abort();
-      expect(await new RiskRefresher(store, () => NOW).refreshAll(abort.signal)).toBe(0);
+      expect(await new RiskRefresher(store, () => NOW).refreshAll({ signal: abort.signal })).toBe(0);
       expect((await store.agents.getRisk('agent-00000'))?.signals).toEqual([]);
     });
 

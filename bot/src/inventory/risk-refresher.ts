@@ -38,9 +38,7 @@ export class RiskRefresher {
    * rows locked (a change made meanwhile is assessed after it, never overwritten by a stale
    * assessment); stops between batches once `signal` aborts.
    */
-  async refreshAll(signalOrOptions?: AbortSignal | RefreshAllOptions): Promise<number> {
-    const { signal, beforeBatch } =
-      signalOrOptions instanceof AbortSignal ? { signal: signalOrOptions } : (signalOrOptions ?? {});
+  async refreshAll({ signal, beforeBatch }: RefreshAllOptions = {}): Promise<number> {
     let refreshed = 0;
     let after = '';
     let lastBatchMs = 0;
@@ -79,14 +77,10 @@ export class RiskRefresher {
    * risk. Unknown ids are skipped.
    */
   async refreshAgents(agentIds: string[]): Promise<void> {
-    const ids = [...new Set(agentIds)].sort();
+    const ids = [...new Set(agentIds)];
     if (ids.length === 0) return;
     await this.store.db.transaction(async (tx) => {
-      const agents: Agent[] = [];
-      for (const id of ids) {
-        const agent = await this.store.agents.getForUpdate(tx, id);
-        if (agent) agents.push(agent);
-      }
+      const agents = await this.store.agents.manyForUpdate(tx, ids);
       if (agents.length === 0) return;
       await this.assess(agents, this.clock(), tx);
       await bumpChangeVersion(tx);

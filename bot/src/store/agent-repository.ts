@@ -107,6 +107,15 @@ export class AgentRepository {
   }
 
   /** Reads the agent and locks its row until the transaction ends, so concurrent actions take turns. */
+  /** The named agents, their rows locked in id order (the order the lock is taken in, as pageForUpdate's). */
+  async manyForUpdate(tx: Sql, ids: string[]): Promise<Agent[]> {
+    const rows = await tx.query<{ data: Agent }>(
+      'select data from agents where id = any($1::text[]) order by id for update',
+      [ids],
+    );
+    return rows.map((r) => r.data);
+  }
+
   async getForUpdate(tx: Sql, id: string): Promise<Agent | null> {
     const rows = await tx.query<{ data: Agent }>('select data from agents where id = $1 for update', [id]);
     return rows[0]?.data ?? null;
