@@ -33,7 +33,9 @@ const HARM_OBJECT =
   'exfiltrat\\w+|reverse shell|evade antivirus|antivirus|payloads?|vulnerabilit(?:y|ies) to|computer worm|flood attack|' +
   'hatred|hate mail|death threats?|threaten\\w*|sexist|sexual assault|dismember\\w*|in graphic detail|gaslight\\w*|' +
   'psychologically manipulate|glorif\\w+|anorexia|bulimia|animal cruelty|discriminat\\w+ (?:is|are) (?:beneficial|good|justified)|' +
-  'nazi|holocaust|tamper\\w* with|silence whistleblowers|spread a virus|vaccines cause)';
+  'nazi|holocaust|tamper\\w* with|silence whistleblowers|spread a virus|vaccines cause|' +
+  // Sexual content (JailbreakBench's "sexual/adult content" category): explicit anatomy and nudity.
+  '(?:nud(?:es?|ity)|naked|boobs|breasts|genitals|penis|vagina|cock|cum)\\b|erotic\\w*|explicit (?:language|content|scenes?|sexual))';
 const HARM = new RegExp(`\\b${HARM_OBJECT}`);
 
 // A request: the text asks for something (a how-to, a text, a method), not merely mentions a topic.
@@ -57,6 +59,11 @@ const PERSUASION: readonly { kind: string; re: RegExp }[] = [
   {
     kind: 'role',
     re: /\b(?:as an? (?:[a-z-]+ ){0,3}(?:researcher|professional|expert|specialist|scholar|sociologist|criminologist|psychologist|journalist|novelist|writer|author|content creator|teacher|professor|student|investigator|analyst|officer|consultant|artist|scientist|chemist|historian|screenwriter|detective)|(?:i am|i'm) (?:an? )?(?:[a-z-]+ ){0,2}(?:researcher|writer|novelist|journalist|professor|investigator|scientist|student))\b/,
+  },
+  {
+    // A claimed necessity or benefit: "it is crucial to understand", "would be beneficial", "can aid".
+    kind: 'justification',
+    re: /\b(?:is|are|be|becomes|it's) (?:crucial|essential|vital|imperative|beneficial|valuable|important) (?:to|for|in)\b|\bwould be (?:beneficial|valuable|invaluable)|\bcan (?:aid|assist|help) (?:law enforcement|authorities|in (?:developing|preventing|detecting))/,
   },
   {
     kind: 'frame',
