@@ -67,7 +67,7 @@ const PERSUASION: readonly { kind: string; re: RegExp }[] = [
   },
   {
     kind: 'frame',
-    re: /\b(?:hypothetical(?:ly)?|imagine|fictional|in a (?:novel|story|screenplay|movie|play|game)|for (?:my|a) (?:novel|story|book|screenplay|thesis|paper|seminar|class)|theoretical(?:ly)?|high-level|in general terms|thought experiment|alternate (?:universe|reality))/,
+    re: /\b(?:hypothetical(?:ly)?|imagine|fictional|in a (?:novel|story|screenplay|movie|play|game)|for (?:my|a|an|our) (?:[a-z-]+ )?(?:novel|story|book|screenplay|thesis|paper|seminar|class)|theoretical(?:ly)?|high-level|in general terms|thought experiment|alternate (?:universe|reality))/,
   },
 ];
 
@@ -78,10 +78,20 @@ export interface IntentFinding {
   persuasion: string[];
 }
 
-/** The harmful request and the persuasion around it, or null when the text asks for nothing harmful. */
+// A defensive ask: the signs of a harm, how to spot or report it, how to protect oneself, to warn or teach
+// others. A teacher citing her role and why it matters, asking how to spot phishing, is not persuading
+// anyone; persuasion around such an ask is not counted (a suffix after it still is).
+const DEFENSIVE_ASK =
+  /\b(?:(?:warning )?signs of|red flags|how (?:to|can i|do i|can we|could i|should i) (?:spot|recogni[sz]e|report|identify)|protect (?:myself|ourselves|yourself|themselves|them|my \w+|our \w+) (?:from|against)|(?:avoid|avoiding) (?:being|becoming|falling)|so (?:that )?(?:i|we) can (?:warn|teach|train|educate|protect|support))\b/;
+
+/**
+ * The harmful request and the persuasion around it, or null when the text asks for nothing harmful. A
+ * defensive ask has its harm and no persuasion.
+ */
 export function harmfulRequest(normalized: string): IntentFinding | null {
   const text = normalized.length <= MAX_CHARS ? normalized : normalized.slice(0, MAX_CHARS);
   const harm = HARM.exec(text);
   if (!harm || !REQUEST.test(text)) return null;
+  if (DEFENSIVE_ASK.test(text)) return { harm: harm[0], persuasion: [] };
   return { harm: harm[0], persuasion: PERSUASION.filter((p) => p.re.test(text)).map((p) => p.kind) };
 }
