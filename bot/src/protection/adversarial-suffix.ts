@@ -86,31 +86,51 @@ export function findAdversarialSuffix(raw: string): SuffixFinding | null {
   const all = text.split(/\s+/).filter(Boolean);
   if (all.length < 8) return null;
   const tokens = all.length > MAX_TOKENS ? all.slice(all.length - MAX_TOKENS) : all;
+  // Each token is read once; the overlapping windows then only add up its counts.
+  const stats = tokens.map(tokenStats);
   let best: SuffixFinding | null = null;
   for (let start = Math.max(0, tokens.length - WINDOW); start >= 0; start -= STEP) {
-    const window = tokens.slice(start, start + WINDOW);
-    const weight = windowWeight(window);
-    if (weight > (best?.weight ?? 0)) best = { weight, excerpt: window.join(' ').slice(0, 120) };
+    const end = Math.min(tokens.length, start + WINDOW);
+    let odd = 0;
+    let glued = 0;
+    let clusters = 0;
+    for (let i = start; i < end; i++) {
+      const t = stats[i]!;
+      odd += t.odd;
+      glued += t.glued;
+      clusters += t.clusters;
+    }
+    const weight = windowWeight(odd / (end - start), glued, clusters);
+    if (weight > (best?.weight ?? 0)) best = { weight, excerpt: tokens.slice(start, end).join(' ').slice(0, 120) };
     if (start === 0) break;
   }
   return best;
 }
 
-function windowWeight(window: string[]): number {
-  let odd = 0;
-  let glued = 0;
+interface TokenStats {
+  odd: number;
+  glued: number;
+  clusters: number;
+}
+
+const NONE: TokenStats = { odd: 0, glued: 0, clusters: 0 };
+
+function tokenStats(token: string): TokenStats {
+  if (URLISH.test(token)) return NONE;
   let clusters = 0;
-  for (const token of window) {
-    if (URLISH.test(token)) continue;
-    if (LETTER.test(token) && ODD_CHARS.test(token)) odd++;
-    if (GLUED_CASE.test(token)) glued++;
-    for (const m of token.matchAll(CLUSTER)) {
-      const run = m[0];
-      if (new Set(run).size < 2) continue;
-      if (run.length >= 3 ? BRACKETISH.test(run) : STRONG.test(run)) clusters++;
-    }
+  for (const m of token.matchAll(CLUSTER)) {
+    const run = m[0];
+    if (new Set(run).size < 2) continue;
+    if (run.length >= 3 ? BRACKETISH.test(run) : STRONG.test(run)) clusters++;
   }
-  const oddRatio = odd / window.length;
+  return {
+    odd: LETTER.test(token) && ODD_CHARS.test(token) ? 1 : 0,
+    glued: GLUED_CASE.test(token) ? 1 : 0,
+    clusters,
+  };
+}
+
+function windowWeight(oddRatio: number, glued: number, clusters: number): number {
   if (clusters >= 2 && oddRatio >= 0.3 && glued >= 1) return oddRatio >= 0.45 || clusters >= 4 ? 0.75 : 0.6;
   if (clusters >= 3 && oddRatio >= 0.35) return 0.55;
   if (clusters >= 2 && glued >= 3) return 0.5;
