@@ -15,6 +15,48 @@ export interface SuffixFinding {
 const FENCED_CODE = /```[\s\S]*?(?:```|$)|`[^`\n]{0,400}`/g;
 const CODE_LIKE =
   /;\s*$|[{}]\s*$|=>|\b(?:function|const|let|var|def|return|import|class|public|private|void|select|from|where|elif|lambda)\b|<\/?[a-z][a-z0-9]*(?:\s[^>]*)?>|\bconsole\.|\bprint\(|^\s*(?:\$|>|#!|PS [A-Z]:)/im;
+// Code's syntax, not its keywords alone ("from", "where", "class" are English too): the stricter test of
+// code for unmatched brackets, which must not miss a request because it says "from".
+const CODE_SYNTAX = new RegExp(
+  [
+    /;\s*$|[{}]\s*$|=>|<\/?[a-z][a-z0-9]*(?:\s[^>]*)?>|\bconsole\.|\bprint\(|^\s*(?:\$|>|#!|PS [A-Z]:)/.source,
+    /\bfunction\s*[\w$]*\s*\(|\b(?:const|let|var)\s+[\w$]+\s*=|\b(?:def|void)\s+\w+\s*\(|\belif\b|\blambda\b[^:\n]{0,40}:/
+      .source,
+    /^\s*(?:from\s+[\w.]+\s+import|import\s+[\w.]+(?:\s+as\s+\w+)?\s*;?$)|\bimport\s+[\w{}*, ]+\s+from\s+['"]/.source,
+    /\b(?:public|private|protected|static)\s+[\w<>[\], ]+\s+\w+\s*\(|\bclass\s+\w+\s*(?:[:({]|extends\b|implements\b)/
+      .source,
+    /"[^"\n]{1,40}"\s*:\s*["[{\d]/.source,
+    /\bselect\s+(?:\*|distinct\b|\w+(?:\.\w+)?\s*,)|\bselect\b[^\n]{0,200}\bfrom\s+\w+\s+where\b|\breturn\s[^\n.]{0,80};/
+      .source,
+  ].join('|'),
+  'im',
+);
+
+/**
+ * Opening brackets left unclosed on one line (the most of any line), in text that is not code. Writers
+ * close what they open, and code that does not was left out above; a gradient search picks bracket
+ * tokens for their effect on the model, not in pairs, so its suffixes leave several open ("[ [ [ [unity
+ * define aim metric ["). Per line, so that a long text cut in its middle (boundText) is not counted open.
+ */
+export function unmatchedOpeners(raw: string): { count: number; excerpt: string } | null {
+  const text = raw.replace(FENCED_CODE, ' ');
+  if (CODE_SYNTAX.test(text)) return null;
+  let best: number[] = [];
+  let open: number[] = [];
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 10;
+    const prev = i > 0 ? text.charCodeAt(i - 1) : 32;
+    if (c === 10) {
+      if (open.length > best.length) best = open;
+      open = [];
+    } else if (c === 91 || c === 123 || (c === 40 && prev !== 58 && prev !== 59)) {
+      open.push(i); // "[", "{", "(" but not a frown's ":(" or ";("
+    } else if (c === 93 || c === 125 || c === 41) open.pop();
+  }
+  if (best.length === 0) return null;
+  return { count: best.length, excerpt: text.slice(best[0], best[0]! + 80).replace(/\s+/g, ' ') };
+}
+
 // A token with letters and a bracket, backslash, brace or markup character inside or at its edge.
 const ODD_CHARS = /[\\[\]{}()<>|`~^*=+#@%$]/;
 const LETTER = /[a-z]/i;
@@ -44,31 +86,51 @@ export function findAdversarialSuffix(raw: string): SuffixFinding | null {
   const all = text.split(/\s+/).filter(Boolean);
   if (all.length < 8) return null;
   const tokens = all.length > MAX_TOKENS ? all.slice(all.length - MAX_TOKENS) : all;
+  // Each token is read once; the overlapping windows then only add up its counts.
+  const stats = tokens.map(tokenStats);
   let best: SuffixFinding | null = null;
   for (let start = Math.max(0, tokens.length - WINDOW); start >= 0; start -= STEP) {
-    const window = tokens.slice(start, start + WINDOW);
-    const weight = windowWeight(window);
-    if (weight > (best?.weight ?? 0)) best = { weight, excerpt: window.join(' ').slice(0, 120) };
+    const end = Math.min(tokens.length, start + WINDOW);
+    let odd = 0;
+    let glued = 0;
+    let clusters = 0;
+    for (let i = start; i < end; i++) {
+      const t = stats[i]!;
+      odd += t.odd;
+      glued += t.glued;
+      clusters += t.clusters;
+    }
+    const weight = windowWeight(odd / (end - start), glued, clusters);
+    if (weight > (best?.weight ?? 0)) best = { weight, excerpt: tokens.slice(start, end).join(' ').slice(0, 120) };
     if (start === 0) break;
   }
   return best;
 }
 
-function windowWeight(window: string[]): number {
-  let odd = 0;
-  let glued = 0;
+interface TokenStats {
+  odd: number;
+  glued: number;
+  clusters: number;
+}
+
+const NONE: TokenStats = { odd: 0, glued: 0, clusters: 0 };
+
+function tokenStats(token: string): TokenStats {
+  if (URLISH.test(token)) return NONE;
   let clusters = 0;
-  for (const token of window) {
-    if (URLISH.test(token)) continue;
-    if (LETTER.test(token) && ODD_CHARS.test(token)) odd++;
-    if (GLUED_CASE.test(token)) glued++;
-    for (const m of token.matchAll(CLUSTER)) {
-      const run = m[0];
-      if (new Set(run).size < 2) continue;
-      if (run.length >= 3 ? BRACKETISH.test(run) : STRONG.test(run)) clusters++;
-    }
+  for (const m of token.matchAll(CLUSTER)) {
+    const run = m[0];
+    if (new Set(run).size < 2) continue;
+    if (run.length >= 3 ? BRACKETISH.test(run) : STRONG.test(run)) clusters++;
   }
-  const oddRatio = odd / window.length;
+  return {
+    odd: LETTER.test(token) && ODD_CHARS.test(token) ? 1 : 0,
+    glued: GLUED_CASE.test(token) ? 1 : 0,
+    clusters,
+  };
+}
+
+function windowWeight(oddRatio: number, glued: number, clusters: number): number {
   if (clusters >= 2 && oddRatio >= 0.3 && glued >= 1) return oddRatio >= 0.45 || clusters >= 4 ? 0.75 : 0.6;
   if (clusters >= 3 && oddRatio >= 0.35) return 0.55;
   if (clusters >= 2 && glued >= 3) return 0.5;

@@ -1,4 +1,4 @@
-import { findAdversarialSuffix } from './adversarial-suffix.js';
+import { findAdversarialSuffix, unmatchedOpeners } from './adversarial-suffix.js';
 import { mostImprobableWindow, shippedCharLm } from './detector/char-lm.js';
 import type { LoadedCharLm } from './detector/char-lm.js';
 import { harmfulRequest } from './detector/intent.js';
@@ -55,6 +55,8 @@ export const DEFAULT_JAILBREAK_THRESHOLD = 0.5;
 /** The same bound as the lexical model's, so that the model reads at scoring what it read in training. */
 export const DEFAULT_MAX_CHARS = MAX_TEXT_CHARS;
 
+/** Prose (not code) leaving this many brackets open is token soup: no benign text of the corpora did. */
+const MIN_UNMATCHED_OPENERS = 3;
 const MAX_BLOBS = 4;
 const MAX_BLOB_CHARS = 4_096;
 const MIN_DECODED_SCORE = 0.3;
@@ -115,27 +117,35 @@ function cachedAnalysis(
 
 /**
  * The lexical model's vote: at or above its threshold it becomes a feature whose weight grows from 0.5
- * (flags alone) to 0.9 with the probability; below, it adds nothing, so it never tips weak patterns over.
+ * (flags alone) to 0.9 with the probability. Between its soft threshold (a lower quantile of the same
+ * out-of-fold benign scores) and the threshold it is a weak feature, 0.3, that flags only with another:
+ * a role-play template the model half recognises and a "stay in character" pattern are two weak signals
+ * that agree.
  */
 function addLexical(text: string, normalized: string, out: FeatureMap, model: LoadedLexicalModel | null): void {
   if (!model) return;
   // Short follow-ups ("Send it now.") carry too few words to weigh; the patterns still read them.
   if (countWords(text) < MIN_LEXICAL_WORDS) return;
-  const { probability, top } = scoreLexical(model, text, true, 5, model.threshold, normalized);
-  if (probability < model.threshold) return;
+  const { probability, top } = scoreLexical(model, text, true, 5, model.softThreshold, normalized);
+  if (probability < model.softThreshold) return;
+  const ngrams = `p=${probability.toFixed(2)}: ${top.map((t) => t.ngram).join(', ')}`;
+  if (probability < model.threshold) {
+    add(out, 'lexical-model.weak', WEAK_LEXICAL_WEIGHT, ngrams);
+    return;
+  }
   const weight = Math.min(0.9, 0.5 + ((probability - model.threshold) * 0.4) / (1 - model.threshold));
-  add(
-    out,
-    'lexical-model',
-    Math.round(weight * 1000) / 1000,
-    `p=${probability.toFixed(2)}: ${top.map((t) => t.ngram).join(', ')}`,
-  );
+  add(out, 'lexical-model', Math.round(weight * 1000) / 1000, ngrams);
 }
+
+const WEAK_LEXICAL_WEIGHT = 0.3;
+const CHAR_LM_WEIGHT = 0.35;
 
 /**
  * The character model's vote: a window of the text more improbable than ordinary text gets (token soup,
- * an adversarial suffix) is a feature that flags alone: the threshold is already the 99.5th percentile of
- * ordinary text's worst window, so reaching it is the evidence.
+ * an adversarial suffix) is a weak feature that flags only with another. Alone it flagged technical text
+ * (part numbers, shell errors, Rubik's cube moves, text in capitals) from sources it was not trained on
+ * far more often than attacks: at its threshold, the 99.5th percentile of ordinary text's worst window,
+ * it flagged 6 % of the Arena-Hard prompts when they were left out of training.
  *
  * Then the intent structure (detector/intent.ts): a request for something harmful wrapped in two or more
  * kinds of persuasion flags; with one kind it is a weak feature that needs another; followed by a window
@@ -144,13 +154,7 @@ function addLexical(text: string, normalized: string, out: FeatureMap, model: Lo
 function addCharLmAndIntent(text: string, normalized: string, out: FeatureMap, model: LoadedCharLm | null): void {
   const w = model ? mostImprobableWindow(model, text) : null;
   if (model && w && w.entropy >= model.threshold) {
-    const weight = Math.min(0.8, 0.5 + (w.entropy - model.threshold) * 0.3);
-    add(
-      out,
-      'adversarial-suffix.char-lm',
-      Math.round(weight * 1000) / 1000,
-      `${w.entropy.toFixed(2)} nats/char: ${w.excerpt}`,
-    );
+    add(out, 'adversarial-suffix.char-lm', CHAR_LM_WEIGHT, `${w.entropy.toFixed(2)} nats/char: ${w.excerpt}`);
   }
   const intent = harmfulRequest(normalized);
   if (!intent) return;
@@ -202,6 +206,10 @@ function analyze(raw: string, out: FeatureMap, decodeBlobs: boolean): string {
 
   const suffix = findAdversarialSuffix(raw);
   if (suffix) add(out, 'adversarial-suffix', suffix.weight, suffix.excerpt);
+  const open = unmatchedOpeners(raw);
+  if (open && open.count >= MIN_UNMATCHED_OPENERS) {
+    add(out, 'adversarial-suffix.unmatched-brackets', 0.5, `${open.count} left open: ${open.excerpt}`);
+  }
 
   if (!decodeBlobs) return n.text;
   for (const decoded of decodedBlobs(raw)) decodeAndMatch(decoded.text, decoded.kind, out);

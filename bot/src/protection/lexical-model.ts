@@ -25,6 +25,11 @@ export interface LexicalModel {
   hashBits: number;
   /** Probability at or above which the detector adds the `lexical-model` feature. */
   threshold: number;
+  /**
+   * A lower bar (a lower quantile of the same out-of-fold benign scores): not evidence alone, but a weak
+   * feature that needs another. Absent in models trained before it existed.
+   */
+  softThreshold?: number;
   bias: number;
   /** The weights, quantized to int16 (weight = q * scale), little-endian, base64. */
   scale: number;
@@ -43,6 +48,8 @@ export interface LexicalModel {
 /** The model with its weights decoded, ready to score. */
 export interface LoadedLexicalModel {
   threshold: number;
+  /** The threshold itself when the model has no soft one. */
+  softThreshold: number;
   bias: number;
   w: Float32Array;
 }
@@ -200,6 +207,8 @@ export interface TrainingOptions {
   /** Out-of-fold benign scores decide the threshold: the `quantile` of them, at least `minThreshold`. */
   folds?: number;
   quantile?: number;
+  /** The quantile of the same scores that is the soft threshold. */
+  softQuantile?: number;
   minThreshold?: number;
   /**
    * The document each example belongs to (segments of one text): folds keep a document together, and
@@ -220,6 +229,7 @@ const DEFAULTS: Required<Omit<TrainingOptions, 'groups' | 'sources'>> = {
   l2: 1e-4,
   folds: 4,
   quantile: 0.995,
+  softQuantile: 0.95,
   minThreshold: 0.1,
   decay: 0,
 };
@@ -283,10 +293,11 @@ export function trainFeaturized(data: readonly FeaturizedExample[], options: Tra
   }
   const benignOof = [...groupMax.values()];
   benignOof.sort((a, b) => a - b);
-  const q = benignOof.length
-    ? benignOof[Math.min(benignOof.length - 1, Math.floor(o.quantile * benignOof.length))]!
-    : 0;
-  const threshold = Math.round(Math.max(o.minThreshold, q) * 1000) / 1000;
+  const at = (quantile: number) =>
+    benignOof.length ? benignOof[Math.min(benignOof.length - 1, Math.floor(quantile * benignOof.length))]! : 0;
+  const threshold = Math.min(Math.round(Math.max(o.minThreshold, at(o.quantile)) * 1000) / 1000, 0.99);
+  // At least half the threshold: the low quantiles sit on the floor, where role-play wording alone reaches.
+  const softThreshold = Math.min(Math.round(Math.max(threshold / 2, at(o.softQuantile)) * 1000) / 1000, threshold);
   const { w, bias } = fit(data, o);
   let max = 0;
   for (let i = 0; i < DIM; i++) max = Math.max(max, Math.abs(w[i]!));
@@ -296,7 +307,8 @@ export function trainFeaturized(data: readonly FeaturizedExample[], options: Tra
   return {
     version: 2,
     hashBits: HASH_BITS,
-    threshold: Math.min(threshold, 0.99),
+    threshold,
+    softThreshold,
     bias: Math.round(bias * 1e6) / 1e6,
     scale,
     weights: Buffer.from(q16.buffer).toString('base64'),
@@ -306,7 +318,7 @@ export function trainFeaturized(data: readonly FeaturizedExample[], options: Tra
       epochs: o.epochs,
       learningRate: o.learningRate,
       l2: o.l2,
-      thresholdRule: `${o.quantile * 100}th percentile of ${o.folds}-fold out-of-fold benign ${groups ? 'documents (highest segment)' : 'scores'}${sources ? ' (folds of whole sources)' : ''}, at least ${o.minThreshold}`,
+      thresholdRule: `${o.quantile * 100}th (soft: ${o.softQuantile * 100}th, at least half the threshold) percentile of ${o.folds}-fold out-of-fold benign ${groups ? 'documents (highest segment)' : 'scores'}${sources ? ' (folds of whole sources)' : ''}, at least ${o.minThreshold}`,
     },
   };
 }
@@ -324,7 +336,7 @@ export function loadLexicalModel(model: LexicalModel): LoadedLexicalModel {
   const q16 = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   const w = new Float32Array(DIM);
   for (let i = 0; i < DIM; i++) w[i] = q16[i]! * model.scale;
-  return { threshold: model.threshold, bias: model.bias, w };
+  return { threshold: model.threshold, softThreshold: model.softThreshold ?? model.threshold, bias: model.bias, w };
 }
 
 export const LEXICAL_MODEL_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lexical-model.json');

@@ -33,7 +33,9 @@ const HARM_OBJECT =
   'exfiltrat\\w+|reverse shell|evade antivirus|antivirus|payloads?|vulnerabilit(?:y|ies) to|computer worm|flood attack|' +
   'hatred|hate mail|death threats?|threaten\\w*|sexist|sexual assault|dismember\\w*|in graphic detail|gaslight\\w*|' +
   'psychologically manipulate|glorif\\w+|anorexia|bulimia|animal cruelty|discriminat\\w+ (?:is|are) (?:beneficial|good|justified)|' +
-  'nazi|holocaust|tamper\\w* with|silence whistleblowers|spread a virus|vaccines cause)';
+  'nazi|holocaust|tamper\\w* with|silence whistleblowers|spread a virus|vaccines cause|' +
+  // Sexual content (JailbreakBench's "sexual/adult content" category): explicit anatomy and nudity.
+  '(?:nud(?:es?|ity)|naked|boobs|breasts|genitals|penis|vagina|cock|cum)\\b|erotic\\w*|explicit (?:language|content|scenes?|sexual))';
 const HARM = new RegExp(`\\b${HARM_OBJECT}`);
 
 // A request: the text asks for something (a how-to, a text, a method), not merely mentions a topic.
@@ -59,8 +61,13 @@ const PERSUASION: readonly { kind: string; re: RegExp }[] = [
     re: /\b(?:as an? (?:[a-z-]+ ){0,3}(?:researcher|professional|expert|specialist|scholar|sociologist|criminologist|psychologist|journalist|novelist|writer|author|content creator|teacher|professor|student|investigator|analyst|officer|consultant|artist|scientist|chemist|historian|screenwriter|detective)|(?:i am|i'm) (?:an? )?(?:[a-z-]+ ){0,2}(?:researcher|writer|novelist|journalist|professor|investigator|scientist|student))\b/,
   },
   {
+    // A claimed necessity or benefit: "it is crucial to understand", "would be beneficial", "can aid".
+    kind: 'justification',
+    re: /\b(?:is|are|be|becomes|it's) (?:crucial|essential|vital|imperative|beneficial|valuable|important) (?:to|for|in)\b|\bwould be (?:beneficial|valuable|invaluable)|\bcan (?:aid|assist|help) (?:law enforcement|authorities|in (?:developing|preventing|detecting))/,
+  },
+  {
     kind: 'frame',
-    re: /\b(?:hypothetical(?:ly)?|imagine|fictional|in a (?:novel|story|screenplay|movie|play|game)|for (?:my|a) (?:novel|story|book|screenplay|thesis|paper|seminar|class)|theoretical(?:ly)?|high-level|in general terms|thought experiment|alternate (?:universe|reality))/,
+    re: /\b(?:hypothetical(?:ly)?|imagine|fictional|in a (?:novel|story|screenplay|movie|play|game)|for (?:my|a|an|our) (?:[a-z-]+ )?(?:novel|story|book|screenplay|thesis|paper|seminar|class)|theoretical(?:ly)?|high-level|in general terms|thought experiment|alternate (?:universe|reality))/,
   },
 ];
 
@@ -71,10 +78,20 @@ export interface IntentFinding {
   persuasion: string[];
 }
 
-/** The harmful request and the persuasion around it, or null when the text asks for nothing harmful. */
+// A defensive ask: the signs of a harm, how to spot or report it, how to protect oneself, to warn or teach
+// others. A teacher citing her role and why it matters, asking how to spot phishing, is not persuading
+// anyone; persuasion around such an ask is not counted (a suffix after it still is).
+const DEFENSIVE_ASK =
+  /\b(?:(?:warning )?signs of|red flags|how (?:to|can i|do i|can we|could i|should i) (?:spot|recogni[sz]e|report|identify)|protect (?:myself|ourselves|yourself|themselves|them|my \w+|our \w+) (?:from|against)|(?:avoid|avoiding) (?:being|becoming|falling)|so (?:that )?(?:i|we) can (?:warn|teach|train|educate|protect|support))\b/;
+
+/**
+ * The harmful request and the persuasion around it, or null when the text asks for nothing harmful. A
+ * defensive ask has its harm and no persuasion.
+ */
 export function harmfulRequest(normalized: string): IntentFinding | null {
   const text = normalized.length <= MAX_CHARS ? normalized : normalized.slice(0, MAX_CHARS);
   const harm = HARM.exec(text);
   if (!harm || !REQUEST.test(text)) return null;
+  if (DEFENSIVE_ASK.test(text)) return { harm: harm[0], persuasion: [] };
   return { harm: harm[0], persuasion: PERSUASION.filter((p) => p.re.test(text)).map((p) => p.kind) };
 }
