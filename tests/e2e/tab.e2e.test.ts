@@ -88,6 +88,18 @@ describe('the tab in Chromium against the real server (Zava)', () => {
     await context.close();
   });
 
+  it("says the tab could not load when the shell's code does not arrive, instead of a blank page", async () => {
+    const { context, page } = await newPage();
+    // The server went away after index.html: the shell's chunk (app/mount.tsx) fails to download.
+    await page.route(/\/assets\/mount-[^/]+\.js$/, (route) => route.abort('connectionrefused'));
+    await page.goto('/agents');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe('Agent Warden could not load. Check the connection and reload the tab.');
+    expect(await alert.isVisible()).toBe(true);
+    await context.close();
+  });
+
   it('falls back to browser mode inside a frame that is not Teams (TeamsJS never answers there)', async () => {
     const { context, page } = await newPage();
     await page.goto('/readyz');
