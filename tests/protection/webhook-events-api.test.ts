@@ -88,6 +88,7 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
     it.each([
       ['decision=maybe', 'decision'],
       ['from=yesterday', 'from'],
+      ['from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'to is earlier than from'],
       ['cursor=bm90IGEgY3Vyc29y', 'cursor'],
       ['limit=0', 'limit'],
     ])('answers ?%s with 400 naming the field', async (query, field) => {
