@@ -71,14 +71,25 @@ function words(normalized: string): string[] {
 
 /** FNV-1a of a string with a one-character salt, so that words and character n-grams never share a bucket on purpose. */
 function hashString(s: string, salt: number): number {
-  let h = Math.imul(0x811c9dc5 ^ salt, 16777619);
+  return (fnv(Math.imul(0x811c9dc5 ^ salt, 16777619), s) >>> 0) & MASK;
+}
+
+/** The bucket of the word pair `${a} ${b}`, hashed without building the string (the hot loop of scoring). */
+function hashPair(a: string, b: string): number {
+  const h = Math.imul(fnv(Math.imul(0x811c9dc5 ^ 2, 16777619), a) ^ 0x20, 16777619);
+  return (fnv(h, b) >>> 0) & MASK;
+}
+
+function fnv(h: number, s: string): number {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return (h >>> 0) & MASK;
+  return h;
 }
 
 // Scratch space for de-duplicating buckets without allocating a Set per message.
 const seen = new Uint32Array(DIM);
 let stamp = 0;
+// Distinct buckets number at most DIM, so this holds any text's.
+const scratch = new Int32Array(DIM);
 
 /**
  * At most this many characters of a text are read, in training as in scoring: its first 3/4 and last 1/4
@@ -105,27 +116,38 @@ export function normalizedBuckets(normalized: string): Int32Array {
     seen.fill(0);
     stamp = 1;
   }
-  const out: number[] = [];
-  const put = (b: number) => {
-    if (seen[b] !== stamp) {
-      seen[b] = stamp;
-      out.push(b);
-    }
-  };
+  // Written into a scratch array, copied out once: no closure or growing array per n-gram.
+  let n = 0;
   const ws = words(normalized);
   for (let i = 0; i < ws.length; i++) {
-    put(hashString(ws[i]!, 1));
-    if (i + 1 < ws.length) put(hashString(`${ws[i]} ${ws[i + 1]}`, 2));
+    let b = hashString(ws[i]!, 1);
+    if (seen[b] !== stamp) {
+      seen[b] = stamp;
+      scratch[n++] = b;
+    }
+    if (i + 1 < ws.length) {
+      b = hashPair(ws[i]!, ws[i + 1]!);
+      if (seen[b] !== stamp) {
+        seen[b] = stamp;
+        scratch[n++] = b;
+      }
+    }
   }
   const chars = boundChars(normalized);
   for (let i = 0; i + 3 <= chars.length; i++) {
     let h = Math.imul(0x811c9dc5 ^ 3, 16777619);
     for (let k = 0; k < 5 && i + k < chars.length; k++) {
       h = Math.imul(h ^ chars.charCodeAt(i + k), 16777619);
-      if (k >= 2) put((Math.imul(h ^ k, 16777619) >>> 0) & MASK);
+      if (k >= 2) {
+        const b = (Math.imul(h ^ k, 16777619) >>> 0) & MASK;
+        if (seen[b] !== stamp) {
+          seen[b] = stamp;
+          scratch[n++] = b;
+        }
+      }
     }
   }
-  return Int32Array.from(out);
+  return scratch.slice(0, n);
 }
 
 function boundChars(normalized: string): string {
@@ -154,18 +176,20 @@ export function scoreLexical(
 ): LexicalScore {
   const buckets = normalized === undefined ? featureBuckets(text) : normalizedBuckets(normalized);
   const probability = sigmoid(dot(model.w, buckets, model.bias));
-  const top = explain && probability >= explainAbove ? explainLexical(model, text, buckets.length, topN) : [];
+  const top =
+    explain && probability >= explainAbove
+      ? explainLexical(model, normalized ?? normalizeText(boundText(text)).text, buckets.length, topN)
+      : [];
   return { probability, top };
 }
 
 /** Names the words, word pairs and character n-grams that pushed the score up most (by their bucket's weight). */
 function explainLexical(
   model: LoadedLexicalModel,
-  text: string,
+  normalized: string,
   bucketCount: number,
   topN: number,
 ): { ngram: string; weight: number }[] {
-  const normalized = normalizeText(boundText(text)).text;
   const norm = 1 / Math.sqrt(Math.max(1, bucketCount));
   const best = new Map<string, number>();
   const consider = (ngram: string, bucket: number) => {
@@ -175,7 +199,11 @@ function explainLexical(
   const ws = words(normalized);
   for (let i = 0; i < ws.length; i++) {
     consider(ws[i]!, hashString(ws[i]!, 1));
-    if (i + 1 < ws.length) consider(`${ws[i]} ${ws[i + 1]}`, hashString(`${ws[i]} ${ws[i + 1]}`, 2));
+    // The pair's string only when its bucket raises the score: most do not.
+    if (i + 1 < ws.length) {
+      const bucket = hashPair(ws[i]!, ws[i + 1]!);
+      if (model.w[bucket]! > 0) consider(`${ws[i]} ${ws[i + 1]}`, bucket);
+    }
   }
   // Character n-grams only when no word explains the score (glued or misspelt words).
   if (best.size === 0) {
