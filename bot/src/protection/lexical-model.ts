@@ -62,11 +62,11 @@ export interface LexicalScore {
 
 const WORD = /^[a-z][a-z']{0,19}$/;
 
+// The maximal runs of these characters are the tokens (anything else separates them); WORD keeps the words.
+const TOKEN = /[a-z0-9']+/g;
+
 function words(normalized: string): string[] {
-  return normalized
-    .replace(/[^a-z0-9' ]/g, ' ')
-    .split(' ')
-    .filter((w) => WORD.test(w));
+  return (normalized.match(TOKEN) ?? []).filter((w) => WORD.test(w));
 }
 
 /** FNV-1a of a string with a one-character salt, so that words and character n-grams never share a bucket on purpose. */
@@ -110,7 +110,7 @@ export function featureBuckets(text: string): Int32Array {
 }
 
 /** The buckets of text already normalized (and bounded) by the caller: the detector normalizes once. */
-export function normalizedBuckets(normalized: string): Int32Array {
+export function normalizedBuckets(normalized: string, ws: readonly string[] = words(normalized)): Int32Array {
   stamp = (stamp + 1) >>> 0;
   if (stamp === 0) {
     seen.fill(0);
@@ -118,7 +118,6 @@ export function normalizedBuckets(normalized: string): Int32Array {
   }
   // Written into a scratch array, copied out once: no closure or growing array per n-gram.
   let n = 0;
-  const ws = words(normalized);
   for (let i = 0; i < ws.length; i++) {
     let b = hashString(ws[i]!, 1);
     if (seen[b] !== stamp) {
@@ -174,12 +173,12 @@ export function scoreLexical(
   /** The bounded text's normalized form when the caller has it already. */
   normalized?: string,
 ): LexicalScore {
-  const buckets = normalized === undefined ? featureBuckets(text) : normalizedBuckets(normalized);
+  const norm = normalized ?? normalizeText(boundText(text)).text;
+  // The words are split once, for the buckets and for the explanation.
+  const ws = words(norm);
+  const buckets = normalizedBuckets(norm, ws);
   const probability = sigmoid(dot(model.w, buckets, model.bias));
-  const top =
-    explain && probability >= explainAbove
-      ? explainLexical(model, normalized ?? normalizeText(boundText(text)).text, buckets.length, topN)
-      : [];
+  const top = explain && probability >= explainAbove ? explainLexical(model, norm, ws, buckets.length, topN) : [];
   return { probability, top };
 }
 
@@ -187,6 +186,7 @@ export function scoreLexical(
 function explainLexical(
   model: LoadedLexicalModel,
   normalized: string,
+  ws: readonly string[],
   bucketCount: number,
   topN: number,
 ): { ngram: string; weight: number }[] {
@@ -196,7 +196,6 @@ function explainLexical(
     const w = model.w[bucket]! * norm;
     if (w > 0 && !best.has(ngram)) best.set(ngram, w);
   };
-  const ws = words(normalized);
   for (let i = 0; i < ws.length; i++) {
     consider(ws[i]!, hashString(ws[i]!, 1));
     // The pair's string only when its bucket raises the score: most do not.
