@@ -222,6 +222,8 @@ function analyze(raw: string, out: FeatureMap, decodeBlobs: boolean): string {
 function matchPatterns(text: string, out: FeatureMap): number {
   let found = 0;
   for (const pattern of JAILBREAK_PATTERNS) {
+    // Already found at this weight (an earlier pass over the same text's other form): add() would keep the old one.
+    if ((out.get(pattern.id)?.weight ?? -1) >= pattern.weight) continue;
     const m = pattern.re.exec(text);
     if (m && add(out, pattern.id, pattern.weight, m[0])) found++;
   }

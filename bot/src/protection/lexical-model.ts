@@ -62,23 +62,34 @@ export interface LexicalScore {
 
 const WORD = /^[a-z][a-z']{0,19}$/;
 
+// The maximal runs of these characters are the tokens (anything else separates them); WORD keeps the words.
+const TOKEN = /[a-z0-9']+/g;
+
 function words(normalized: string): string[] {
-  return normalized
-    .replace(/[^a-z0-9' ]/g, ' ')
-    .split(' ')
-    .filter((w) => WORD.test(w));
+  return (normalized.match(TOKEN) ?? []).filter((w) => WORD.test(w));
 }
 
 /** FNV-1a of a string with a one-character salt, so that words and character n-grams never share a bucket on purpose. */
 function hashString(s: string, salt: number): number {
-  let h = Math.imul(0x811c9dc5 ^ salt, 16777619);
+  return (fnv(Math.imul(0x811c9dc5 ^ salt, 16777619), s) >>> 0) & MASK;
+}
+
+/** The bucket of the word pair `${a} ${b}`, hashed without building the string (the hot loop of scoring). */
+function hashPair(a: string, b: string): number {
+  const h = Math.imul(fnv(Math.imul(0x811c9dc5 ^ 2, 16777619), a) ^ 0x20, 16777619);
+  return (fnv(h, b) >>> 0) & MASK;
+}
+
+function fnv(h: number, s: string): number {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return (h >>> 0) & MASK;
+  return h;
 }
 
 // Scratch space for de-duplicating buckets without allocating a Set per message.
 const seen = new Uint32Array(DIM);
 let stamp = 0;
+// Distinct buckets number at most DIM, so this holds any text's.
+const scratch = new Int32Array(DIM);
 
 /**
  * At most this many characters of a text are read, in training as in scoring: its first 3/4 and last 1/4
@@ -99,33 +110,43 @@ export function featureBuckets(text: string): Int32Array {
 }
 
 /** The buckets of text already normalized (and bounded) by the caller: the detector normalizes once. */
-export function normalizedBuckets(normalized: string): Int32Array {
+export function normalizedBuckets(normalized: string, ws: readonly string[] = words(normalized)): Int32Array {
   stamp = (stamp + 1) >>> 0;
   if (stamp === 0) {
     seen.fill(0);
     stamp = 1;
   }
-  const out: number[] = [];
-  const put = (b: number) => {
+  // Written into a scratch array, copied out once: no closure or growing array per n-gram.
+  let n = 0;
+  for (let i = 0; i < ws.length; i++) {
+    let b = hashString(ws[i]!, 1);
     if (seen[b] !== stamp) {
       seen[b] = stamp;
-      out.push(b);
+      scratch[n++] = b;
     }
-  };
-  const ws = words(normalized);
-  for (let i = 0; i < ws.length; i++) {
-    put(hashString(ws[i]!, 1));
-    if (i + 1 < ws.length) put(hashString(`${ws[i]} ${ws[i + 1]}`, 2));
+    if (i + 1 < ws.length) {
+      b = hashPair(ws[i]!, ws[i + 1]!);
+      if (seen[b] !== stamp) {
+        seen[b] = stamp;
+        scratch[n++] = b;
+      }
+    }
   }
   const chars = boundChars(normalized);
   for (let i = 0; i + 3 <= chars.length; i++) {
     let h = Math.imul(0x811c9dc5 ^ 3, 16777619);
     for (let k = 0; k < 5 && i + k < chars.length; k++) {
       h = Math.imul(h ^ chars.charCodeAt(i + k), 16777619);
-      if (k >= 2) put((Math.imul(h ^ k, 16777619) >>> 0) & MASK);
+      if (k >= 2) {
+        const b = (Math.imul(h ^ k, 16777619) >>> 0) & MASK;
+        if (seen[b] !== stamp) {
+          seen[b] = stamp;
+          scratch[n++] = b;
+        }
+      }
     }
   }
-  return Int32Array.from(out);
+  return scratch.slice(0, n);
 }
 
 function boundChars(normalized: string): string {
@@ -152,30 +173,36 @@ export function scoreLexical(
   /** The bounded text's normalized form when the caller has it already. */
   normalized?: string,
 ): LexicalScore {
-  const buckets = normalized === undefined ? featureBuckets(text) : normalizedBuckets(normalized);
+  const norm = normalized ?? normalizeText(boundText(text)).text;
+  // The words are split once, for the buckets and for the explanation.
+  const ws = words(norm);
+  const buckets = normalizedBuckets(norm, ws);
   const probability = sigmoid(dot(model.w, buckets, model.bias));
-  const top = explain && probability >= explainAbove ? explainLexical(model, text, buckets.length, topN) : [];
+  const top = explain && probability >= explainAbove ? explainLexical(model, norm, ws, buckets.length, topN) : [];
   return { probability, top };
 }
 
 /** Names the words, word pairs and character n-grams that pushed the score up most (by their bucket's weight). */
 function explainLexical(
   model: LoadedLexicalModel,
-  text: string,
+  normalized: string,
+  ws: readonly string[],
   bucketCount: number,
   topN: number,
 ): { ngram: string; weight: number }[] {
-  const normalized = normalizeText(boundText(text)).text;
   const norm = 1 / Math.sqrt(Math.max(1, bucketCount));
   const best = new Map<string, number>();
   const consider = (ngram: string, bucket: number) => {
     const w = model.w[bucket]! * norm;
     if (w > 0 && !best.has(ngram)) best.set(ngram, w);
   };
-  const ws = words(normalized);
   for (let i = 0; i < ws.length; i++) {
     consider(ws[i]!, hashString(ws[i]!, 1));
-    if (i + 1 < ws.length) consider(`${ws[i]} ${ws[i + 1]}`, hashString(`${ws[i]} ${ws[i + 1]}`, 2));
+    // The pair's string only when its bucket raises the score: most do not.
+    if (i + 1 < ws.length) {
+      const bucket = hashPair(ws[i]!, ws[i + 1]!);
+      if (model.w[bucket]! > 0) consider(`${ws[i]} ${ws[i + 1]}`, bucket);
+    }
   }
   // Character n-grams only when no word explains the score (glued or misspelt words).
   if (best.size === 0) {
