@@ -74,6 +74,30 @@ interface Plan {
   run(rt: Runtime): Row[];
   /** A table read as it is: its rows are the same array from run to run until the table changes. */
   table?: string;
+  /**
+   * The rows one at a time, without an array of them: mv-expand makes a row per element that the where, project or
+   * summarize after it mostly drops at once; handed over one by one they die young instead of filling the heap.
+   */
+  stream?(rt: Runtime, emit: (row: Row) => void): void;
+}
+
+/** Calls `fn` with each row of `plan`, streamed when it can be. */
+function eachRow(plan: Plan, rt: Runtime, fn: (row: Row) => void): void {
+  if (plan.stream) plan.stream(rt, fn);
+  else for (const row of plan.run(rt)) fn(row);
+}
+
+/** A plan that streams: `run` collects what `stream` emits. */
+function streaming(schema: Column[], stream: (rt: Runtime, emit: (row: Row) => void) => void): Plan {
+  return {
+    schema,
+    stream,
+    run: (rt) => {
+      const out: Row[] = [];
+      stream(rt, (row) => out.push(row));
+      return out;
+    },
+  };
 }
 
 /** Parses and compiles once; `run` evaluates against the rows of the moment with plain loops. */
@@ -280,6 +304,15 @@ class Compiler {
     switch (op.kind) {
       case 'where': {
         const p = compileExpr(op.predicate, scope).fn;
+        if (input.stream) {
+          const from = input.stream;
+          return streaming(input.schema, (rt, emit) => {
+            const ctx = rt.ctx;
+            from(rt, (row) => {
+              if (p(row, ctx) === true) emit(row);
+            });
+          });
+        }
         return {
           schema: input.schema,
           run: (rt) => {
@@ -293,17 +326,16 @@ class Compiler {
       case 'project': {
         const items = this.namedItems(op.columns, scope);
         const schema = uniqueColumns(items.map((i) => ({ name: i.name, type: i.compiled.type, pos: i.pos })));
-        return {
-          schema,
-          run: (rt) => {
-            const ctx = rt.ctx;
-            return input.run(rt).map((row) => {
-              const o: Row = {};
-              for (const i of items) o[i.name] = i.compiled.fn(row, ctx);
-              return o;
-            });
-          },
+        const projectRow = (row: Row, ctx: EvalContext) => {
+          const o: Row = {};
+          for (const i of items) o[i.name] = i.compiled.fn(row, ctx);
+          return o;
         };
+        if (input.stream) {
+          const from = input.stream;
+          return streaming(schema, (rt, emit) => from(rt, (row) => emit(projectRow(row, rt.ctx))));
+        }
+        return { schema, run: (rt) => input.run(rt).map((row) => projectRow(row, rt.ctx)) };
       }
       case 'extend': {
         // Later items see earlier ones, as in KQL: extend a = 1, b = a + 1.
@@ -322,17 +354,16 @@ class Compiler {
           else schema.push(col);
         }
         const copy = this.rowCopier(input.schema);
-        return {
-          schema,
-          run: (rt) => {
-            const ctx = rt.ctx;
-            return input.run(rt).map((row) => {
-              const o = copy(row);
-              for (const i of items) o[i.name] = i.compiled.fn(o, ctx);
-              return o;
-            });
-          },
+        const extendRow = (row: Row, ctx: EvalContext) => {
+          const o = copy(row);
+          for (const i of items) o[i.name] = i.compiled.fn(o, ctx);
+          return o;
         };
+        if (input.stream) {
+          const from = input.stream;
+          return streaming(schema, (rt, emit) => from(rt, (row) => emit(extendRow(row, rt.ctx))));
+        }
+        return { schema, run: (rt) => input.run(rt).map((row) => extendRow(row, rt.ctx)) };
       }
       case 'project-away':
       case 'project-reorder': {
@@ -501,7 +532,7 @@ class Compiler {
         const nBy = by.length;
         const byFns = by.map((b) => b.compiled.fn);
         const scratch: Value[] = new Array<Value>(nBy);
-        for (const row of input.run(rt)) {
+        eachRow(input, rt, (row) => {
           let k: unknown;
           if (nBy === 1) {
             const v = (byFns[0] as (r: Row, c: EvalContext) => Value)(row, ctx);
@@ -526,7 +557,7 @@ class Compiler {
           }
           const accs = g.accs;
           for (let i = 0; i < accs.length; i += 1) (accs[i] as Accumulator).add(row, ctx);
-        }
+        });
         if (groups.size === 0 && nBy === 0)
           groups.set(
             '',
@@ -621,24 +652,22 @@ class Compiler {
       else schema.push({ name: i.name, type: i.type as ScalarType });
     }
     const copy = this.rowCopier(input.schema);
-    return {
-      schema,
-      run: (rt) => {
-        const ctx = rt.ctx;
-        const out: Row[] = [];
-        for (const row of input.run(rt)) {
-          const lists = items.map((i) => expandable(i.fn(row, ctx)));
-          const n = Math.max(...lists.map((l) => l.length));
-          if (out.length + n > rt.maxRows) throw tooManyRows(op.pos, 'mv-expand', rt.maxRows);
-          for (let k = 0; k < n; k += 1) {
-            const o = copy(row);
-            items.forEach((i, j) => (o[i.name] = i.cast((lists[j] as Value[])[k] ?? null)));
-            out.push(o);
-          }
+    return streaming(schema, (rt, emit) => {
+      const ctx = rt.ctx;
+      // Rows made so far: the limit counts what mv-expand makes, whatever the operators after it keep.
+      let made = 0;
+      eachRow(input, rt, (row) => {
+        const lists = items.map((i) => expandable(i.fn(row, ctx)));
+        const n = Math.max(...lists.map((l) => l.length));
+        if (made + n > rt.maxRows) throw tooManyRows(op.pos, 'mv-expand', rt.maxRows);
+        made += n;
+        for (let k = 0; k < n; k += 1) {
+          const o = copy(row);
+          items.forEach((i, j) => (o[i.name] = i.cast((lists[j] as Value[])[k] ?? null)));
+          emit(o);
         }
-        return out;
-      },
-    };
+      });
+    });
   }
 
   /** parse (simple kind): literals match exactly, `*` skips, each column takes the text its type allows. */
