@@ -488,7 +488,9 @@ class Compiler {
         const plans = [input, ...op.tables.map((t) => this.tabularExpr(t))];
         const schema: Column[] = [];
         for (const p of plans) for (const c of p.schema) if (!schema.some((s) => s.name === c.name)) schema.push(c);
-        return { schema, run: (rt) => plans.flatMap((p) => p.run(rt)) };
+        return streaming(schema, (rt, emit) => {
+          for (const p of plans) eachRow(p, rt, emit);
+        });
       }
     }
   }
@@ -866,50 +868,49 @@ class Compiler {
     const schema = [...left.schema, ...rightColumns.map((c) => ({ name: c.name, type: c.type }))];
     const copyLeft = this.rowCopier(left.schema);
     let rightRead: typeof rightColumns | null = null;
-    return {
-      schema,
-      run: (rt) => {
-        // The right side's columns the query can read (known once it is all compiled).
-        rightRead ??= rightColumns.filter((c) => this.names.reads(c.name));
-        let leftRows = left.run(rt);
-        if (kind === 'innerunique') {
-          // KQL's default join keeps one left row per key.
-          const seen = new Set<unknown>();
-          leftRows = leftRows.filter((row) => {
-            const k = leftKey(row);
-            if (seen.has(k)) return false;
-            seen.add(k);
-            return true;
-          });
-        }
-        const index = new Map<unknown, Row[]>();
-        for (const row of right.run(rt)) {
-          const k = rightKey(row);
-          if (k === null) continue;
-          const list = index.get(k);
-          if (list) list.push(row);
-          else index.set(k, [row]);
-        }
-        const out: Row[] = [];
-        for (const l of leftRows) {
-          const k = leftKey(l);
-          const matches = k === null ? undefined : index.get(k);
-          if (matches) {
-            if (out.length + matches.length > rt.maxRows) throw tooManyRows(op.pos, 'join', rt.maxRows);
-            for (const r of matches) {
-              const o = copyLeft(l);
-              for (const c of rightRead) o[c.name] = r[c.from] ?? null;
-              out.push(o);
-            }
-          } else if (kind === 'leftouter') {
+    return streaming(schema, (rt, emit) => {
+      // The right side's columns the query can read (known once it is all compiled).
+      rightRead ??= rightColumns.filter((c) => this.names.reads(c.name));
+      let leftRows = left.run(rt);
+      if (kind === 'innerunique') {
+        // KQL's default join keeps one left row per key.
+        const seen = new Set<unknown>();
+        leftRows = leftRows.filter((row) => {
+          const k = leftKey(row);
+          if (seen.has(k)) return false;
+          seen.add(k);
+          return true;
+        });
+      }
+      const index = new Map<unknown, Row[]>();
+      for (const row of right.run(rt)) {
+        const k = rightKey(row);
+        if (k === null) continue;
+        const list = index.get(k);
+        if (list) list.push(row);
+        else index.set(k, [row]);
+      }
+      // Rows made so far: the limit counts what the join makes, whatever the operators after it keep.
+      let made = 0;
+      for (const l of leftRows) {
+        const k = leftKey(l);
+        const matches = k === null ? undefined : index.get(k);
+        if (matches) {
+          if (made + matches.length > rt.maxRows) throw tooManyRows(op.pos, 'join', rt.maxRows);
+          made += matches.length;
+          for (const r of matches) {
             const o = copyLeft(l);
-            for (const c of rightRead) o[c.name] = null;
-            out.push(o);
+            for (const c of rightRead) o[c.name] = r[c.from] ?? null;
+            emit(o);
           }
+        } else if (kind === 'leftouter') {
+          made += 1;
+          const o = copyLeft(l);
+          for (const c of rightRead) o[c.name] = null;
+          emit(o);
         }
-        return out;
-      },
-    };
+      }
+    });
   }
 }
 
