@@ -43,6 +43,9 @@ const QUERIES = [
   'AIAgentsInfo | mv-expand Tool = AgentToolsDetails | evaluate bag_unpack(Tool) | take 3',
   'BehaviorInfo | join kind=leftouter (BehaviorEntities) on BehaviorId | take 5',
   'AlertInfo | lookup kind=leftouter (AlertEvidence | summarize count() by AlertId) on AlertId',
+  // The first column of a table read as a value, named nowhere.
+  'print First = toscalar(IdentityInfo | project-away Timestamp | extend x = 1 | take 1)',
+  'let Ids = IdentityInfo | project-away Timestamp | extend x = 1; IdentityInfo | where AccountUpn in (Ids) | count',
 ];
 
 describe('the columns a query reads', () => {
@@ -76,6 +79,12 @@ describe('the columns a query reads', () => {
     expect(columnsRead('AIAgentsInfo | distinct * | count', huntingCatalog).get('AIAgentsInfo')).toHaveLength(
       HUNTING_SCHEMAS.AIAgentsInfo?.length ?? -1,
     );
+    // toscalar() and `in (T)` read the first column of a table, here one no name reaches: it is read all the same.
+    const first = 'print First = toscalar(IdentityInfo | project-away Timestamp | extend x = 1 | take 1)';
+    expect(columnsRead(first, huntingCatalog).get('IdentityInfo')).toContain('AccountObjectId');
+    expect(compileKql(first, huntingCatalog).run({ rows: rowsOf, now: NOW }).rows).toEqual([
+      { First: rowsOf('IdentityInfo')[0]?.AccountObjectId },
+    ]);
     // Tables it names only.
     expect(
       [...columnsRead(HUNTING_TEMPLATES.find((t) => t.id === 'orphaned')?.query ?? '', huntingCatalog).keys()].sort(),

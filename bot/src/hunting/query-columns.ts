@@ -4,43 +4,9 @@
 // not understand keeps every column of the tables read.
 import type { KqlCatalog } from './kql/engine.js';
 import { compileKql } from './kql/engine.js';
-import type { Token } from './kql/tokenizer.js';
-import { tokenize } from './kql/tokenizer.js';
 
 /** Table name -> the columns of it the query may read, in the table's order. */
 export type ColumnsRead = Map<string, string[]>;
-
-/** Words after which a `*` may stand for every column (`distinct *`, `parse ... with *`, `project-away *`...). */
-const STAR_AFTER_WORD_READS_ALL = new Set([
-  'distinct',
-  'by',
-  'with',
-  'on',
-  'project',
-  'project-away',
-  'project-keep',
-  'project-reorder',
-  'extend',
-  'where',
-  'summarize',
-  'union',
-  'order',
-  'sort',
-  'top',
-]);
-
-/**
- * A `*` that reads no column by itself: a call's `*` (`arg_max(Timestamp, *)`, `take_any(*)`: one row's columns,
- * chosen by a named one, whichever are read later are named later or are in the output), a column pattern
- * (`project-away Raw*`: what it keeps is in the output), or a multiplication of named operands.
- */
-function starReadsNothing(tokens: Token[], i: number): boolean {
-  const prev = tokens[i - 1];
-  if (!prev) return false;
-  if (prev.kind === 'punct') return prev.text === ',' || prev.text === '(' || prev.text === ')' || prev.text === ']';
-  if (prev.kind === 'ident') return !STAR_AFTER_WORD_READS_ALL.has(prev.text.toLowerCase());
-  return prev.kind === 'number' || prev.kind === 'timespan';
-}
 
 /**
  * The columns `text` reads of each table it names. A column counts when its name (any case) is written in the query
@@ -58,30 +24,15 @@ export function columnsRead(text: string, catalog: KqlCatalog): ColumnsRead {
       return schema;
     },
   };
-  const compiled = compileKql(text, recording);
-  const names = new Set<string>();
-  const addName = (name: string) => {
-    let n = name.toLowerCase();
-    names.add(n);
-    // A join names the right side's clashing columns Name1, Name2...: each digit dropped may name a column.
-    while (/\d$/.test(n)) {
-      n = n.slice(0, -1);
-      names.add(n);
-    }
-  };
-  let everything = false;
-  const tokens = tokenize(text);
-  tokens.forEach((t, i) => {
-    if (t.kind === 'ident' || t.kind === 'string') addName(t.text);
-    else if (t.kind === 'punct' && t.text === '*' && !starReadsNothing(tokens, i)) everything = true;
-  });
-  for (const c of compiled.schema) addName(c.name);
+  // The names written in the query, those of its output, and the first column of a table it reads as a list
+  // (`x in (T)`, toscalar).
+  const { names } = compileKql(text, recording);
   const read: ColumnsRead = new Map();
   for (const table of tables) {
     const columns = catalog.schema(table) ?? [];
     read.set(
       table,
-      columns.filter((c) => everything || names.has(c.name.toLowerCase())).map((c) => c.name),
+      columns.filter((c) => names.reads(c.name)).map((c) => c.name),
     );
   }
   return read;

@@ -6,6 +6,7 @@ import { compileExpr } from './compiler.js';
 import type { CompiledExpr, EvalContext, ExprScope } from './expression-types.js';
 import type { SourcePos } from './kql-error.js';
 import { KqlLimitError, errorAt } from './kql-error.js';
+import { NamesRead } from './names-read.js';
 import { parseKql } from './parser.js';
 import { compileRe2 } from './re2.js';
 import type { Column, Row, Value } from './values.js';
@@ -30,6 +31,10 @@ export interface KqlCatalog {
 }
 
 export interface KqlRunOptions {
+  /**
+   * A table's rows. Not changed in place: changed rows come as another array (what the engine works out of a table's
+   * array, the newest row per key, is kept for the next runs over the same array).
+   */
   rows(table: string): Row[];
   now: Date;
   /** Most rows one join or mv-expand may make (default MAX_INTERMEDIATE_ROWS). */
@@ -48,6 +53,8 @@ export interface KqlResult {
 
 export interface CompiledQuery {
   schema: Column[];
+  /** The names the query can read columns by (those of its output among them). */
+  names: NamesRead;
   run(options: KqlRunOptions): KqlResult;
 }
 
@@ -65,12 +72,38 @@ interface Runtime {
 interface Plan {
   schema: Column[];
   run(rt: Runtime): Row[];
+  /** A table read as it is: its rows are the same array from run to run until the table changes. */
+  table?: string;
+  /**
+   * The rows one at a time, without an array of them: mv-expand makes a row per element that the where, project or
+   * summarize after it mostly drops at once; handed over one by one they die young instead of filling the heap.
+   */
+  stream?(rt: Runtime, emit: (row: Row) => void): void;
+}
+
+/** Calls `fn` with each row of `plan`, streamed when it can be. */
+function eachRow(plan: Plan, rt: Runtime, fn: (row: Row) => void): void {
+  if (plan.stream) plan.stream(rt, fn);
+  else for (const row of plan.run(rt)) fn(row);
+}
+
+/** A plan that streams: `run` collects what `stream` emits. */
+function streaming(schema: Column[], stream: (rt: Runtime, emit: (row: Row) => void) => void): Plan {
+  return {
+    schema,
+    stream,
+    run: (rt) => {
+      const out: Row[] = [];
+      stream(rt, (row) => out.push(row));
+      return out;
+    },
+  };
 }
 
 /** Parses and compiles once; `run` evaluates against the rows of the moment with plain loops. */
 export function compileKql(text: string, catalog: KqlCatalog): CompiledQuery {
   const query = parseKql(text, catalog.tableNames());
-  return new Compiler(catalog).compile(query);
+  return new Compiler(catalog, new NamesRead(text)).compile(query);
 }
 
 class Compiler {
@@ -79,7 +112,11 @@ class Compiler {
   /** While compiling an mv-apply subquery: the columns of the rows it reads. */
   private applySchema: Column[] | null = null;
 
-  constructor(private readonly catalog: KqlCatalog) {}
+  constructor(
+    private readonly catalog: KqlCatalog,
+    /** What the query can read: a row copied from operator to operator carries only these columns. */
+    private readonly names: NamesRead,
+  ) {}
 
   private sourceLiteral(source: Extract<TabularExpr['source'], { kind: 'datatable' | 'range' | 'print' }>): Plan {
     const empty = this.scope(new Map());
@@ -172,8 +209,10 @@ class Compiler {
     }
     const plan = this.tabularExpr(query.body);
     const schema = plan.schema;
+    for (const c of schema) this.names.add(c.name);
     return {
       schema,
+      names: this.names,
       run: (options) => {
         const rt = {
           rows: options.rows,
@@ -207,6 +246,7 @@ class Compiler {
       toscalar: (query) => {
         const plan = this.tabularExpr(query);
         const first = plan.schema[0];
+        if (first) this.names.add(first.name);
         const key = {};
         return {
           type: first?.type ?? 'dynamic',
@@ -222,6 +262,7 @@ class Compiler {
         const plan = this.tabular.get(name);
         if (!plan) return null;
         const first = plan.schema[0]?.name;
+        if (first) this.names.add(first);
         return (ctx) => {
           // Called from within a run: the runtime travels through the context object.
           const rt = (ctx as EvalContext & { runtime?: Runtime }).runtime;
@@ -250,7 +291,7 @@ class Compiler {
       } else {
         const schema = this.catalog.schema(name);
         if (!schema) throw errorAt(t.source.pos, `unknown table '${name}'`);
-        plan = { schema, run: (rt) => rt.rows(name) };
+        plan = { schema, run: (rt) => rt.rows(name), table: name };
       }
     }
     for (const op of t.operators) plan = this.operator(op, plan);
@@ -263,6 +304,15 @@ class Compiler {
     switch (op.kind) {
       case 'where': {
         const p = compileExpr(op.predicate, scope).fn;
+        if (input.stream) {
+          const from = input.stream;
+          return streaming(input.schema, (rt, emit) => {
+            const ctx = rt.ctx;
+            from(rt, (row) => {
+              if (p(row, ctx) === true) emit(row);
+            });
+          });
+        }
         return {
           schema: input.schema,
           run: (rt) => {
@@ -276,17 +326,16 @@ class Compiler {
       case 'project': {
         const items = this.namedItems(op.columns, scope);
         const schema = uniqueColumns(items.map((i) => ({ name: i.name, type: i.compiled.type, pos: i.pos })));
-        return {
-          schema,
-          run: (rt) => {
-            const ctx = rt.ctx;
-            return input.run(rt).map((row) => {
-              const o: Row = {};
-              for (const i of items) o[i.name] = i.compiled.fn(row, ctx);
-              return o;
-            });
-          },
+        const projectRow = (row: Row, ctx: EvalContext) => {
+          const o: Row = {};
+          for (const i of items) o[i.name] = i.compiled.fn(row, ctx);
+          return o;
         };
+        if (input.stream) {
+          const from = input.stream;
+          return streaming(schema, (rt, emit) => from(rt, (row) => emit(projectRow(row, rt.ctx))));
+        }
+        return { schema, run: (rt) => input.run(rt).map((row) => projectRow(row, rt.ctx)) };
       }
       case 'extend': {
         // Later items see earlier ones, as in KQL: extend a = 1, b = a + 1.
@@ -304,18 +353,17 @@ class Compiler {
           if (at >= 0) schema[at] = col;
           else schema.push(col);
         }
-        const copy = rowCopier(input.schema);
-        return {
-          schema,
-          run: (rt) => {
-            const ctx = rt.ctx;
-            return input.run(rt).map((row) => {
-              const o = copy(row);
-              for (const i of items) o[i.name] = i.compiled.fn(o, ctx);
-              return o;
-            });
-          },
+        const copy = this.rowCopier(input.schema);
+        const extendRow = (row: Row, ctx: EvalContext) => {
+          const o = copy(row);
+          for (const i of items) o[i.name] = i.compiled.fn(o, ctx);
+          return o;
         };
+        if (input.stream) {
+          const from = input.stream;
+          return streaming(schema, (rt, emit) => from(rt, (row) => emit(extendRow(row, rt.ctx))));
+        }
+        return { schema, run: (rt) => input.run(rt).map((row) => extendRow(row, rt.ctx)) };
       }
       case 'project-away':
       case 'project-reorder': {
@@ -335,7 +383,8 @@ class Compiler {
                 ...[...named].map((n) => input.schema.find((c) => c.name === n) as Column),
                 ...input.schema.filter((c) => !named.has(c.name)),
               ];
-        return { schema, run: (rt) => input.run(rt).map((row) => pick(row, schema)) };
+        const copy = this.rowCopier(schema);
+        return { schema, run: (rt) => input.run(rt).map((row) => copy(row)) };
       }
       case 'project-rename': {
         const renames = new Map<string, string>();
@@ -439,7 +488,9 @@ class Compiler {
         const plans = [input, ...op.tables.map((t) => this.tabularExpr(t))];
         const schema: Column[] = [];
         for (const p of plans) for (const c of p.schema) if (!schema.some((s) => s.name === c.name)) schema.push(c);
-        return { schema, run: (rt) => plans.flatMap((p) => p.run(rt)) };
+        return streaming(schema, (rt, emit) => {
+          for (const p of plans) eachRow(p, rt, emit);
+        });
       }
     }
   }
@@ -483,7 +534,7 @@ class Compiler {
         const nBy = by.length;
         const byFns = by.map((b) => b.compiled.fn);
         const scratch: Value[] = new Array<Value>(nBy);
-        for (const row of input.run(rt)) {
+        eachRow(input, rt, (row) => {
           let k: unknown;
           if (nBy === 1) {
             const v = (byFns[0] as (r: Row, c: EvalContext) => Value)(row, ctx);
@@ -508,7 +559,7 @@ class Compiler {
           }
           const accs = g.accs;
           for (let i = 0; i < accs.length; i += 1) (accs[i] as Accumulator).add(row, ctx);
-        }
+        });
         if (groups.size === 0 && nBy === 0)
           groups.set(
             '',
@@ -563,7 +614,13 @@ class Compiler {
     const keys = op.by.map((b) => (b.expr as { name: string }).name);
     const byName = by.name;
     const sign = call.name === 'arg_max' ? 1 : -1;
+    const memoKey = input.table ? JSON.stringify([call.name, byName, keys]) : null;
     return (rows) => {
+      // Over a table as it is (`T | summarize arg_max(Timestamp, *) by Id`, the newest row per agent that most
+      // templates start with), the answer stands until the table's rows change: computed once for every query.
+      const memo = memoKey === null ? undefined : ARG_EXTREME_MEMO.get(rows);
+      const known = memoKey === null ? undefined : memo?.get(memoKey);
+      if (known) return known;
       const best = new Map<unknown, Row>();
       for (const row of rows) {
         const v = row[byName] ?? null;
@@ -575,7 +632,12 @@ class Compiler {
         const current = best.get(k);
         if (current === undefined || sign * compareValues(v, current[byName] ?? null) > 0) best.set(k, row);
       }
-      return [...best.values()];
+      const out = [...best.values()];
+      if (memoKey !== null) {
+        if (memo) memo.set(memoKey, out);
+        else ARG_EXTREME_MEMO.set(rows, new Map([[memoKey, out]]));
+      }
+      return out;
     };
   }
 
@@ -591,25 +653,23 @@ class Compiler {
       if (at >= 0) schema[at] = { name: i.name, type: i.type as ScalarType };
       else schema.push({ name: i.name, type: i.type as ScalarType });
     }
-    const copy = rowCopier(input.schema);
-    return {
-      schema,
-      run: (rt) => {
-        const ctx = rt.ctx;
-        const out: Row[] = [];
-        for (const row of input.run(rt)) {
-          const lists = items.map((i) => expandable(i.fn(row, ctx)));
-          const n = Math.max(...lists.map((l) => l.length));
-          if (out.length + n > rt.maxRows) throw tooManyRows(op.pos, 'mv-expand', rt.maxRows);
-          for (let k = 0; k < n; k += 1) {
-            const o = copy(row);
-            items.forEach((i, j) => (o[i.name] = i.cast((lists[j] as Value[])[k] ?? null)));
-            out.push(o);
-          }
+    const copy = this.rowCopier(input.schema);
+    return streaming(schema, (rt, emit) => {
+      const ctx = rt.ctx;
+      // Rows made so far: the limit counts what mv-expand makes, whatever the operators after it keep.
+      let made = 0;
+      eachRow(input, rt, (row) => {
+        const lists = items.map((i) => expandable(i.fn(row, ctx)));
+        const n = Math.max(...lists.map((l) => l.length));
+        if (made + n > rt.maxRows) throw tooManyRows(op.pos, 'mv-expand', rt.maxRows);
+        made += n;
+        for (let k = 0; k < n; k += 1) {
+          const o = copy(row);
+          items.forEach((i, j) => (o[i.name] = i.cast((lists[j] as Value[])[k] ?? null)));
+          emit(o);
         }
-        return out;
-      },
-    };
+      });
+    });
   }
 
   /** parse (simple kind): literals match exactly, `*` skips, each column takes the text its type allows. */
@@ -633,7 +693,7 @@ class Compiler {
       if (at >= 0) schema[at] = { name: c.name, type: c.type };
       else schema.push({ name: c.name, type: c.type });
     }
-    const copy = rowCopier(input.schema);
+    const copy = this.rowCopier(input.schema);
     return {
       schema,
       run: (rt) =>
@@ -662,7 +722,7 @@ class Compiler {
     }
     const subNames = new Set(sub.schema.map((c) => c.name));
     const schema = [...input.schema.filter((c) => !subNames.has(c.name)), ...sub.schema];
-    const copy = rowCopier(input.schema);
+    const copy = this.rowCopier(input.schema);
     const expandOne = this.mvExpandRun(op.items, scope);
     return {
       schema,
@@ -717,6 +777,8 @@ class Compiler {
     if (bagExpr.kind !== 'column') throw errorAt(bagExpr.pos, 'bag_unpack() takes a column name');
     const bagName = bagExpr.name;
     compileExpr(bagExpr, scope);
+    // Its columns are named by the data, not the query: any of them may be read.
+    this.names.everything = true;
     const prefix = prefixExpr ? toStr(compileExpr(prefixExpr, scope).fn({}, { now: new Date() })) : '';
     // The columns depend on the data; the compiled schema lists the input's others, and a run adds the keys found.
     const others = input.schema.filter((c) => c.name !== bagName);
@@ -748,6 +810,20 @@ class Compiler {
       },
     };
     return plan;
+  }
+
+  /**
+   * A copier of rows with `schema`'s columns that leaves out those no name of the query reaches: an operator that
+   * copies rows (extend, mv-expand, join...) would otherwise copy every column of a wide table for every row it
+   * makes, most of them never read again. Built at the first run, once the whole query is compiled and every name
+   * it reads is known.
+   */
+  private rowCopier(schema: Column[]): (row: Row) => Row {
+    let copy: ((row: Row) => Row) | null = null;
+    return (row) => {
+      copy ??= rowCopier(schema.filter((c) => this.names.reads(c.name)));
+      return copy(row);
+    };
   }
 
   private join(op: Extract<Operator, { kind: 'join' }>, left: Plan, lookup = false): Plan {
@@ -790,49 +866,51 @@ class Compiler {
         return { from: c.name, name, type: c.type };
       });
     const schema = [...left.schema, ...rightColumns.map((c) => ({ name: c.name, type: c.type }))];
-    const copyLeft = rowCopier(left.schema);
-    return {
-      schema,
-      run: (rt) => {
-        let leftRows = left.run(rt);
-        if (kind === 'innerunique') {
-          // KQL's default join keeps one left row per key.
-          const seen = new Set<unknown>();
-          leftRows = leftRows.filter((row) => {
-            const k = leftKey(row);
-            if (seen.has(k)) return false;
-            seen.add(k);
-            return true;
-          });
-        }
-        const index = new Map<unknown, Row[]>();
-        for (const row of right.run(rt)) {
-          const k = rightKey(row);
-          if (k === null) continue;
-          const list = index.get(k);
-          if (list) list.push(row);
-          else index.set(k, [row]);
-        }
-        const out: Row[] = [];
-        for (const l of leftRows) {
-          const k = leftKey(l);
-          const matches = k === null ? undefined : index.get(k);
-          if (matches) {
-            if (out.length + matches.length > rt.maxRows) throw tooManyRows(op.pos, 'join', rt.maxRows);
-            for (const r of matches) {
-              const o = copyLeft(l);
-              for (const c of rightColumns) o[c.name] = r[c.from] ?? null;
-              out.push(o);
-            }
-          } else if (kind === 'leftouter') {
+    const copyLeft = this.rowCopier(left.schema);
+    let rightRead: typeof rightColumns | null = null;
+    return streaming(schema, (rt, emit) => {
+      // The right side's columns the query can read (known once it is all compiled).
+      rightRead ??= rightColumns.filter((c) => this.names.reads(c.name));
+      let leftRows = left.run(rt);
+      if (kind === 'innerunique') {
+        // KQL's default join keeps one left row per key.
+        const seen = new Set<unknown>();
+        leftRows = leftRows.filter((row) => {
+          const k = leftKey(row);
+          if (seen.has(k)) return false;
+          seen.add(k);
+          return true;
+        });
+      }
+      const index = new Map<unknown, Row[]>();
+      for (const row of right.run(rt)) {
+        const k = rightKey(row);
+        if (k === null) continue;
+        const list = index.get(k);
+        if (list) list.push(row);
+        else index.set(k, [row]);
+      }
+      // Rows made so far: the limit counts what the join makes, whatever the operators after it keep.
+      let made = 0;
+      for (const l of leftRows) {
+        const k = leftKey(l);
+        const matches = k === null ? undefined : index.get(k);
+        if (matches) {
+          if (made + matches.length > rt.maxRows) throw tooManyRows(op.pos, 'join', rt.maxRows);
+          made += matches.length;
+          for (const r of matches) {
             const o = copyLeft(l);
-            for (const c of rightColumns) o[c.name] = null;
-            out.push(o);
+            for (const c of rightRead) o[c.name] = r[c.from] ?? null;
+            emit(o);
           }
+        } else if (kind === 'leftouter') {
+          made += 1;
+          const o = copyLeft(l);
+          for (const c of rightRead) o[c.name] = null;
+          emit(o);
         }
-        return out;
-      },
-    };
+      }
+    });
   }
 }
 
@@ -848,6 +926,12 @@ const tooManyRows = (pos: SourcePos, where: string, max: number) =>
     pos.line,
     pos.column,
   );
+
+/**
+ * arg_max/arg_min of whole rows over a table's rows, by the rows' array: operators never change an array they are
+ * given or return, so the answer is shared (read-only) by every run over the same rows, and goes with them.
+ */
+const ARG_EXTREME_MEMO = new WeakMap<Row[], Map<string, Row[]>>();
 
 class Group {
   constructor(
@@ -959,12 +1043,6 @@ function rowCopier(schema: Column[]): (row: Row) => Row {
     keys: string[],
   ) => (row: Row) => Row;
   return make(schema.map((c) => c.name));
-}
-
-function pick(row: Row, schema: Column[]): Row {
-  const o: Row = {};
-  for (const c of schema) o[c.name] = row[c.name] ?? null;
-  return o;
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
