@@ -81,6 +81,8 @@ const THREAD_LIMITS = [
 
 export class FakeBotConnector {
   readonly messages: ConnectorMessage[] = [];
+  /** Typing indicators the bot sent, which Teams does not keep as messages. */
+  readonly typing: { conversationId: string; replyTo: string | null; at: number }[] = [];
   readonly requests: ConnectorRequest[] = [];
   /** Members per conversation (user ids 29:...). */
   readonly rosters = new Map<string, { id: string; name: string; aadObjectId: string }[]>();
@@ -230,6 +232,7 @@ export class FakeBotConnector {
       return this.answer(res, 400, { error: { code: 'BadArgument', message: 'The body is not JSON.' } });
     }
     const activity = (body ?? {}) as {
+      type?: string;
       text?: string;
       attachments?: { contentType?: string; content?: Record<string, unknown> }[];
     };
@@ -246,6 +249,11 @@ export class FakeBotConnector {
           userPrincipalName: `${m.name.split(' ')[0]!.toLowerCase()}@zava.example`,
         })),
       };
+    } else if ((op === 'post' || op === 'reply') && activity.type === 'typing') {
+      // A typing indicator (teams-ai sends one a second while a turn runs): Teams shows it for a moment, it is
+      // not a message of the conversation.
+      this.typing.push({ conversationId, replyTo, at });
+      answer = {};
     } else if (op === 'post' || op === 'reply') {
       const activityId = String(this.nextId++);
       this.messages.push({

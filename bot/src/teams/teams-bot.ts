@@ -70,8 +70,8 @@ export function createTeamsBot(deps: TeamsBotDeps): TeamsBot {
     adapter: deps.adapter,
     botAppId: deps.botAppId,
     storage: deps.storage,
-    // teams-ai v1 keeps the typing timer in one field shared by all turns: concurrent turns would trip
-    // over each other, and commands answer quickly anyway.
+    // Asked for, not granted: teams-ai 1.7.4's Application.run starts its typing timer for every message turn
+    // whatever this says, so a command that takes over a second shows Teams' typing indicator first.
     startTypingTimer: false,
     removeRecipientMention: true,
     longRunningMessages: false,
