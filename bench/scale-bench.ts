@@ -155,12 +155,31 @@ async function firstHuntingQuery(server: RunningServer): Promise<{ ms: number; s
   return { ms, slowestOtherMs };
 }
 
+/**
+ * A template's run as a person makes it: hunting allows 45 calls a minute each, so a 429 waits its Retry-After and
+ * asks again (the wait is not counted).
+ */
+async function timedHunt(server: RunningServer, templateId: string): Promise<number> {
+  for (;;) {
+    const started = performance.now();
+    const res = await hunt(server, templateId);
+    await res.arrayBuffer();
+    const ms = performance.now() - started;
+    if (res.status === 429) {
+      await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+      continue;
+    }
+    if (res.status !== 200) throw new Error(`hunting template ${templateId} answered ${res.status}`);
+    return ms;
+  }
+}
+
 async function slowestTemplate(server: RunningServer): Promise<{ id: string; ms: number }> {
   let slowest = { id: '', ms: 0 };
   for (const id of await templateIds(server)) {
-    await timeRequests(1, () => hunt(server, id));
-    const [ms] = await timeRequests(1, () => hunt(server, id));
-    if ((ms ?? 0) >= slowest.ms) slowest = { id, ms: ms ?? 0 };
+    await timedHunt(server, id);
+    const ms = await timedHunt(server, id);
+    if (ms >= slowest.ms) slowest = { id, ms };
   }
   return slowest;
 }
