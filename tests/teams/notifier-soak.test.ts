@@ -45,7 +45,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('notifier soak: crashes and thro
       const copies = threads.filter((m) => JSON.stringify(m.card).includes(incident.id));
       expect(copies.length, incident.id).toBeGreaterThanOrEqual(1);
       const [first, ...again] = copies;
-      expect(JSON.stringify(first!.card), incident.id).not.toContain('Posted again');
+      // A card being posted when the server was killed may or may not have reached Teams: its next copy says so.
+      if (!soak.interrupted.has(incident.id)) {
+        expect(JSON.stringify(first!.card), incident.id).not.toContain('Posted again');
+      }
       for (const copy of again) expect(JSON.stringify(copy.card), incident.id).toContain('Posted again');
       const row = rows.find((r) => r.subject_id === incident.id);
       expect(row, incident.id).toMatchObject({ state: 'posted', activity_id: copies[copies.length - 1]!.activityId });

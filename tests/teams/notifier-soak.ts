@@ -46,6 +46,11 @@ export interface SoakResult {
   db: Db;
   incidents: SoakIncident[];
   kills: number;
+  /**
+   * Incidents whose card was being posted when a kill landed (card_posts in 'sending'): whether that post reached
+   * Teams is unknown, so their next copy says "Posted again" even when it is the first that Teams shows.
+   */
+  interrupted: Set<string>;
   refused: { status: number; count: number }[];
   ms: number;
   close(): Promise<void>;
@@ -78,11 +83,16 @@ export async function runNotifierSoak(o: SoakOptions): Promise<SoakResult> {
     const incidents = await addIncidents(db, o.incidents);
 
     let kills = 0;
+    const interrupted = new Set<string>();
     for (let k = 0; k < o.kills; k++) {
       // Somewhere in the first seconds of work: posting, retrying after a refusal, or recording.
       await sleep(200 + Math.floor(random() * 1800));
       await stopServer(server, 'SIGKILL');
       kills++;
+      const sending = await db.query<{ subject_id: string }>(
+        `select subject_id from card_posts where state = 'sending'`,
+      );
+      for (const r of sending) interrupted.add(r.subject_id);
       if (k === 0) await addLateAlerts(db, store, incidents.slice(0, o.newAlerts));
       // The dead instance's leases run out (their length is not what is under test here).
       await expireNotifierLeases(db);
@@ -95,7 +105,7 @@ export async function runNotifierSoak(o: SoakOptions): Promise<SoakResult> {
       status,
       count: connector.requests.filter((r) => r.status === status).length,
     }));
-    return { connector, db, incidents, kills, refused, ms: Date.now() - started, close };
+    return { connector, db, incidents, kills, interrupted, refused, ms: Date.now() - started, close };
   } catch (err) {
     await close();
     throw err;
