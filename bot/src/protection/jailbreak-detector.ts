@@ -4,7 +4,14 @@ import type { LoadedCharLm } from './detector/char-lm.js';
 import { harmfulRequest } from './detector/intent.js';
 import { MAX_TEXT_CHARS, boundText, scoreLexical, shippedLexicalModel } from './lexical-model.js';
 import type { LoadedLexicalModel } from './lexical-model.js';
-import { JAILBREAK_PATTERNS, JOINED_KEYWORDS, REVERSED_MARKERS, ROT13_MARKERS } from './jailbreak-patterns.js';
+import {
+  JAILBREAK_PATTERNS,
+  JOINED_KEYWORDS,
+  REVERSED_MARKERS,
+  ROT13_MARKERS,
+  type JailbreakPattern,
+} from './jailbreak-patterns.js';
+import { scannedTable } from './pattern-scanner.js';
 import { normalizeText, rot13 } from './text-normalize.js';
 import type { ChatTurn, ToolExecutionRequest } from './webhook-schema.js';
 
@@ -218,13 +225,18 @@ function analyze(raw: string, out: FeatureMap, decodeBlobs: boolean): string {
   return n.text;
 }
 
+/** The pattern table, tried only where a pattern's literal prefixes occur (one pass over the text). */
+const PATTERN_TABLE = scannedTable(JAILBREAK_PATTERNS.map((p) => p.re));
+
 /** Matches the pattern table; returns how many features were new or stronger. */
 function matchPatterns(text: string, out: FeatureMap): number {
   let found = 0;
-  for (const pattern of JAILBREAK_PATTERNS) {
+  const starts = PATTERN_TABLE.starts(text);
+  for (let i = 0; i < JAILBREAK_PATTERNS.length; i++) {
+    const pattern = JAILBREAK_PATTERNS[i] as JailbreakPattern;
     // Already found at this weight (an earlier pass over the same text's other form): add() would keep the old one.
     if ((out.get(pattern.id)?.weight ?? -1) >= pattern.weight) continue;
-    const m = pattern.re.exec(text);
+    const m = PATTERN_TABLE.exec(i, text, starts);
     if (m && add(out, pattern.id, pattern.weight, m[0])) found++;
   }
   return found;

@@ -110,7 +110,12 @@ export function featureBuckets(text: string): Int32Array {
 }
 
 /** The buckets of text already normalized (and bounded) by the caller: the detector normalizes once. */
-export function normalizedBuckets(normalized: string, ws: readonly string[] = words(normalized)): Int32Array {
+export function normalizedBuckets(
+  normalized: string,
+  ws: readonly string[] = words(normalized),
+  /** When given, receives each word's bucket at 2i and its pair's with the next word at 2i + 1. */
+  wordBuckets?: Int32Array,
+): Int32Array {
   stamp = (stamp + 1) >>> 0;
   if (stamp === 0) {
     seen.fill(0);
@@ -120,12 +125,14 @@ export function normalizedBuckets(normalized: string, ws: readonly string[] = wo
   let n = 0;
   for (let i = 0; i < ws.length; i++) {
     let b = hashString(ws[i]!, 1);
+    if (wordBuckets) wordBuckets[i * 2] = b;
     if (seen[b] !== stamp) {
       seen[b] = stamp;
       scratch[n++] = b;
     }
     if (i + 1 < ws.length) {
       b = hashPair(ws[i]!, ws[i + 1]!);
+      if (wordBuckets) wordBuckets[i * 2 + 1] = b;
       if (seen[b] !== stamp) {
         seen[b] = stamp;
         scratch[n++] = b;
@@ -176,9 +183,13 @@ export function scoreLexical(
   const norm = normalized ?? normalizeText(boundText(text)).text;
   // The words are split once, for the buckets and for the explanation.
   const ws = words(norm);
-  const buckets = normalizedBuckets(norm, ws);
+  const wordBuckets = explain ? new Int32Array(ws.length * 2) : undefined;
+  const buckets = normalizedBuckets(norm, ws, wordBuckets);
   const probability = sigmoid(dot(model.w, buckets, model.bias));
-  const top = explain && probability >= explainAbove ? explainLexical(model, norm, ws, buckets.length, topN) : [];
+  const top =
+    wordBuckets && probability >= explainAbove
+      ? explainLexical(model, norm, ws, wordBuckets, buckets.length, topN)
+      : [];
   return { probability, top };
 }
 
@@ -187,6 +198,8 @@ function explainLexical(
   model: LoadedLexicalModel,
   normalized: string,
   ws: readonly string[],
+  /** normalizedBuckets' word and pair buckets. */
+  wordBuckets: Int32Array,
   bucketCount: number,
   topN: number,
 ): { ngram: string; weight: number }[] {
@@ -196,13 +209,51 @@ function explainLexical(
     const w = model.w[bucket]! * norm;
     if (w > 0 && !best.has(ngram)) best.set(ngram, w);
   };
+  // Words and pairs that raise the score, as numbers first (weight, word index * 2 + 1 for a pair): most never
+  // make the top, so their strings are never built.
+  const weights: number[] = [];
+  const refs: number[] = [];
   for (let i = 0; i < ws.length; i++) {
-    consider(ws[i]!, hashString(ws[i]!, 1));
-    // The pair's string only when its bucket raises the score: most do not.
-    if (i + 1 < ws.length) {
-      const bucket = hashPair(ws[i]!, ws[i + 1]!);
-      if (model.w[bucket]! > 0) consider(`${ws[i]} ${ws[i + 1]}`, bucket);
+    const w = model.w[wordBuckets[i * 2]!]! * norm;
+    if (w > 0) {
+      weights.push(w);
+      refs.push(i * 2);
     }
+    if (i + 1 < ws.length) {
+      const pair = model.w[wordBuckets[i * 2 + 1]!]! * norm;
+      if (pair > 0) {
+        weights.push(pair);
+        refs.push(i * 2 + 1);
+      }
+    }
+  }
+  // The topN-th largest weight over distinct buckets: no larger than over distinct n-grams (an n-gram has one
+  // bucket), so every n-gram of the top, ties included, weighs at least that much once rounded.
+  const topBuckets: number[] = [];
+  const topWeights: number[] = [];
+  for (let k = 0; k < weights.length; k++) {
+    const i = refs[k]! >> 1;
+    const bucket = wordBuckets[refs[k]! & 1 ? i * 2 + 1 : i * 2]!;
+    if (topBuckets.includes(bucket)) continue;
+    if (topWeights.length < topN) {
+      topBuckets.push(bucket);
+      topWeights.push(weights[k]!);
+      continue;
+    }
+    let min = 0;
+    for (let t = 1; t < topWeights.length; t++) if (topWeights[t]! < topWeights[min]!) min = t;
+    if (weights[k]! > topWeights[min]!) {
+      topBuckets[min] = bucket;
+      topWeights[min] = weights[k]!;
+    }
+  }
+  const rounded = (w: number) => Math.round(w * 1000) / 1000;
+  const cutoff = topWeights.length < topN ? -Infinity : rounded(Math.min(...topWeights));
+  for (let k = 0; k < weights.length; k++) {
+    if (rounded(weights[k]!) < cutoff) continue;
+    const i = refs[k]! >> 1;
+    const ngram = refs[k]! & 1 ? `${ws[i]} ${ws[i + 1]}` : ws[i]!;
+    if (!best.has(ngram)) best.set(ngram, weights[k]!);
   }
   // Character n-grams only when no word explains the score (glued or misspelt words).
   if (best.size === 0) {
