@@ -39,8 +39,7 @@ const CODE_SYNTAX = new RegExp(
  * define aim metric ["). Per line, so that a long text cut in its middle (boundText) is not counted open.
  */
 export function unmatchedOpeners(raw: string): { count: number; excerpt: string } | null {
-  const text = raw.replace(FENCED_CODE, ' ');
-  if (CODE_SYNTAX.test(text)) return null;
+  const text = withoutFencedCode(raw);
   let best: number[] = [];
   let open: number[] = [];
   for (let i = 0; i <= text.length; i++) {
@@ -53,7 +52,8 @@ export function unmatchedOpeners(raw: string): { count: number; excerpt: string 
       open.push(i); // "[", "{", "(" but not a frown's ":(" or ";("
     } else if (c === 93 || c === 125 || c === 41) open.pop();
   }
-  if (best.length === 0) return null;
+  // The brackets are counted first: most texts leave none open, and the code test reads the whole text.
+  if (best.length === 0 || CODE_SYNTAX.test(text)) return null;
   return { count: best.length, excerpt: text.slice(best[0], best[0]! + 80).replace(/\s+/g, ' ') };
 }
 
@@ -75,14 +75,32 @@ const MAX_TOKENS = 240;
 
 /** Code (fenced or plain) has many improbable character sequences for good reasons: the suffix checks leave it out. */
 export function looksLikeCode(raw: string): boolean {
-  return CODE_LIKE.test(raw.replace(FENCED_CODE, ' ')) || /```/.test(raw);
+  return codeLikeOutsideFences(raw) || /```/.test(raw);
+}
+
+// The detector asks both checks about the same message: the last answer is kept.
+let lastCodeQuestion: string | null = null;
+let lastCodeAnswer = false;
+
+/** Whether the text, fenced and inline code left out, still looks like code (CODE_LIKE). */
+function codeLikeOutsideFences(raw: string): boolean {
+  if (raw !== lastCodeQuestion) {
+    lastCodeAnswer = CODE_LIKE.test(withoutFencedCode(raw));
+    lastCodeQuestion = raw;
+  }
+  return lastCodeAnswer;
+}
+
+/** The text with fenced and inline code blanked out (no backtick: the text itself). */
+function withoutFencedCode(raw: string): string {
+  return raw.includes('`') ? raw.replace(FENCED_CODE, ' ') : raw;
 }
 
 /** Looks for a window of tokens that reads like an adversarial suffix. */
 export function findAdversarialSuffix(raw: string): SuffixFinding | null {
-  const text = raw.replace(FENCED_CODE, ' ');
+  const text = withoutFencedCode(raw);
   if (text.length < 40) return null;
-  if (CODE_LIKE.test(text)) return null;
+  if (codeLikeOutsideFences(raw)) return null;
   const all = text.split(/\s+/).filter(Boolean);
   if (all.length < 8) return null;
   const tokens = all.length > MAX_TOKENS ? all.slice(all.length - MAX_TOKENS) : all;
@@ -116,6 +134,9 @@ interface TokenStats {
 const NONE: TokenStats = { odd: 0, glued: 0, clusters: 0 };
 
 function tokenStats(token: string): TokenStats {
+  // Every count needs an odd character (the cluster characters that count are odd ones) or a capital letter
+  // (glued case): most tokens of prose have neither, and one pass over their characters says so.
+  if (!mayCount(token)) return NONE;
   if (URLISH.test(token)) return NONE;
   let clusters = 0;
   for (const m of token.matchAll(CLUSTER)) {
@@ -129,6 +150,18 @@ function tokenStats(token: string): TokenStats {
     clusters,
   };
 }
+
+/** Whether a token holds an ODD_CHARS character or a capital letter. */
+function mayCount(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || ODD_CODES[c] === 1) return true;
+  }
+  return false;
+}
+
+const ODD_CODES = new Uint8Array(128);
+for (const ch of '\\[]{}()<>|`~^*=+#@%$') ODD_CODES[ch.charCodeAt(0)] = 1;
 
 function windowWeight(oddRatio: number, glued: number, clusters: number): number {
   if (clusters >= 2 && oddRatio >= 0.3 && glued >= 1) return oddRatio >= 0.45 || clusters >= 4 ? 0.75 : 0.6;

@@ -252,9 +252,29 @@ function decodeAndMatch(decoded: string, kind: string, out: FeatureMap): void {
   add(out, `obfuscation.${kind}`, 0.6, decoded);
 }
 
+/** Whether the text has a run of 20 characters of BASE64_BLOB's class, as every match of it has. */
+function hasBase64Run(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const inClass =
+      (c >= 97 && c <= 122) ||
+      (c >= 65 && c <= 90) ||
+      (c >= 48 && c <= 57) ||
+      c === 43 ||
+      c === 47 ||
+      c === 95 ||
+      c === 45;
+    run = inClass ? run + 1 : 0;
+    if (run >= 20) return true;
+  }
+  return false;
+}
+
 function* decodedBlobs(raw: string): Generator<{ kind: 'base64' | 'hex'; text: string }> {
   let seen = 0;
-  for (const m of raw.matchAll(BASE64_BLOB)) {
+  // Prose has no run of 20 base64 characters: one pass over the characters says so before the regex does.
+  for (const m of hasBase64Run(raw) ? raw.matchAll(BASE64_BLOB) : []) {
     if (seen >= MAX_BLOBS) return;
     const blob = m[0];
     if (!/[0-9+/=]/.test(blob) && !/[a-z][A-Z]|[A-Z]{2}[a-z]/.test(blob)) continue; // a long plain word

@@ -120,6 +120,8 @@ const MIXED_SCRIPT_WORD = /(?:[a-z][\u0370-\u03FF\u0400-\u04FF]|[\u0370-\u03FF\u
 const WHITESPACE = /\s+/g;
 // A run of 4+ single letters (or short groups) separated by one separator: "i g n o r e", "i.g.n.o.r.e".
 const SPACED_RUN = /(?<![\p{L}\p{N}])\p{L}(?:[ ._*|/+~-]\p{L}(?![\p{L}\p{N}])){2,}/gu;
+// The same on ASCII text, where a letter is [a-z] (lower-cased) and a digit [0-9]: without Unicode properties.
+const SPACED_RUN_ASCII = /(?<![a-z0-9])[a-z](?:[ ._*|/+~-][a-z](?![a-z0-9])){2,}/g;
 const SPACED_SEPARATORS = /[ ._*|/+~-]/g;
 const LEET_HINT = /[a-z][0134578@$][a-z]|\b[0134578@$][a-z]{2,}|[a-z]{2,}[0134578@$]\b/;
 const LEET_CHARS = /[0134578@$!|]/g;
@@ -143,7 +145,8 @@ export function normalizeText(raw: string): NormalizedText {
   let mixedScriptWords = 0;
   let compatibilityChars = 0;
   let hiddenTagText = '';
-  if (NON_ASCII.test(text)) {
+  const ascii = !NON_ASCII.test(text);
+  if (!ascii) {
     if (TAG_CHARS.test(text)) {
       TAG_CHARS.lastIndex = 0;
       hiddenTagText = decodeTags(text);
@@ -161,13 +164,13 @@ export function normalizeText(raw: string): NormalizedText {
   }
   // Spaced letters are joined before whitespace is collapsed, so a double space stays a word break.
   const spacedRuns: string[] = [];
-  const collapsed = collapseSpacedLetters(text, spacedRuns);
+  const collapsed = collapseSpacedLetters(text, spacedRuns, ascii);
   text = text.replace(WHITESPACE, ' ');
   return {
     text,
     collapsed: collapsed?.replace(WHITESPACE, ' ') ?? null,
     spacedRuns,
-    leet: LEET_HINT.test(text) ? text.replace(LEET_CHARS, (c) => LEET_MAP[c] ?? c) : null,
+    leet: hasLeetDigit(text) && LEET_HINT.test(text) ? text.replace(LEET_CHARS, (c) => LEET_MAP[c] ?? c) : null,
     hiddenTagText,
     zeroWidthCount,
     mixedScriptWords,
@@ -175,9 +178,20 @@ export function normalizeText(raw: string): NormalizedText {
   };
 }
 
+/** Whether the text holds one of LEET_HINT's digits or symbols, which every match of it does. */
+function hasLeetDigit(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 48 || c === 49 || c === 51 || c === 52 || c === 53 || c === 55 || c === 56 || c === 64 || c === 36) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Joins "i g n o r e  a l l" back into words; two separators in a row stay a word break. */
-function collapseSpacedLetters(text: string, runs: string[]): string | null {
-  const out = text.replace(SPACED_RUN, (run) => {
+function collapseSpacedLetters(text: string, runs: string[], ascii: boolean): string | null {
+  const out = text.replace(ascii ? SPACED_RUN_ASCII : SPACED_RUN, (run) => {
     const joined = run.replace(SPACED_SEPARATORS, '');
     runs.push(joined);
     return joined;
