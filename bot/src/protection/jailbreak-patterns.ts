@@ -47,8 +47,11 @@ const SELF_RULES = `(?:your (?:[\\w'-]+ ){0,2}?${RULE_NOUN}|${RULE_NOUN} (?:that
 // Words that neutralise rules: dismissals, pauses, exceptions, claims that nobody checks.
 const NEUTRALISE =
   "(?:ignore|ignored|skip|drop|cancel|cancell?ed|remove|removed|wipe|wiped|offline|on hold|suspend|suspended|by mistake|a mistake|loosen|too strict|opposite|not enforced|no need|overrides?|overridden|free of|broken|disable|disabled|bypass|forget|void|revoked|lift|lifted|pause|paused|relax|bend|circumvent|doesn't apply|don't apply|never (?:added|existed)|as if|suggestions|optional|outdated|obsolete|nobody|between us|on holiday|on vacation|not reviewing|no one is (?:watching|reviewing|checking))";
+// What a persona without scruples lacks (persona.no-morals). Not filters: "a photo with no filters".
+const NO_MORALS =
+  '(?:morals|morality|ethics|moral compass|ethical (?:guidelines|principles|standards|boundaries|constraints)|moral (?:guidelines|principles|standards|boundaries|constraints|code)|content polic(?:y|ies))';
 const PERSONA_CUE =
-  "(?:pretend|imagine|act (?:as|like)|roleplay|role-play|play (?:the role|a|an)|playing (?:an?|the)|channel your|(?:talk|speak) to me as|speak as|take on the (?:persona|role)|you(?:'re| are| will be|'ll be) now|from (?:this moment|now on|here on),? you(?:'re| are)|become)";
+  "(?:pretend|imagine|act (?:as|like)|(?:in|stay in|remain in) character as|roleplay|role-play|play (?:the role|a|an)|playing (?:an?|the)|channel your|(?:talk|speak) to me as|speak as|take on the (?:persona|role)|you(?:'re| are| will be|'ll be) now|from (?:this moment|now on|here on),? you(?:'re| are)|become)";
 const ROGUE_ATTR =
   '(?:rogue|rebel|rebellious|unleashed|unfiltered|uncensored|unrestricted|jailbroken|evil|hacker|amoral|lawless|broken free|free of|opposite of|no ethics|ignores|no (?:rules|guardrails|filters|restrictions|limits|morals|ethics)|never refuses|hates rules|escaped|without (?:rules|restrictions|limits|filters))';
 
@@ -376,6 +379,21 @@ export const JAILBREAK_PATTERNS: readonly JailbreakPattern[] = [
     'persona.alter-self',
     0.45,
     `\\byour (?:evil|unfiltered|uncensored|unrestricted|true|real|inner|alter|dark|shadow|jailbroken|free) (?:version|side|persona|ego|self|twin)\\b`,
+  ),
+  // A persona described by what it lacks: no morals, no content policy, bound by no ethics ("naD is not restrained
+  // by any morals", "Tom doesn't have any content policy", "unbounded by human ethics"). Rules and guidelines alone are left out: "not bound
+  // by the rules of evidence" is ordinary legal prose. No benign text of the corpora says any of it (0 of 3,434).
+  p(
+    'persona.no-morals',
+    0.45,
+    `\\b(?:(?:(?:not|never|isn't|aren't|without being) (?:restrained|bound|limited|constrained|restricted|governed|held back)|unbound|unbounded|unrestrained|unconstrained) by (?:any |openai'?s? )?(?:[\\w'-]+ ){0,2}?${NO_MORALS}|(?:has|have|with|possesses) (?:no|zero|absolutely no) (?:[\\w'-]+ )?${NO_MORALS}|(?:doesn't|does not|don't|do not|won't|will not) (?:have|follow|care about|abide by|adhere to) (?:any )?(?:[\\w'-]+ )?${NO_MORALS})\\b`,
+  ),
+  // The assistant cast as a rogue model: "the amoral and unfiltered chatbot", "an uncensored AI". Fiction's "evil AI"
+  // and "rogue AI" are left out.
+  p(
+    'persona.rogue-ai',
+    0.45,
+    `\\b(?:an?|the) (?:[\\w-]+ ){0,2}?(?:amoral|unfiltered|uncensored|unrestricted|unethical|immoral|jailbroken|unhinged|lawless)(?: and [\\w-]+)? (?:chatbot|chat bot|ai|bot|assistant|language model|model|version of (?:chatgpt|yourself|you|gpt))\\b`,
   ),
   p(
     'restriction.fiction-story',
