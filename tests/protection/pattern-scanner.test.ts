@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BENIGN_SET, JAILBREAK_SET, loadLabelledSet } from '../../bot/scripts/detector-report.js';
 import { JAILBREAK_PATTERNS } from '../../bot/src/protection/jailbreak-patterns.js';
 import { scannedTable } from '../../bot/src/protection/pattern-scanner.js';
-import { literalPrefixes } from '../../bot/src/protection/regex-literals.js';
+import { literalPrefixes, literalRequirements } from '../../bot/src/protection/regex-literals.js';
 import { normalizeText } from '../../bot/src/protection/text-normalize.js';
 
 // The pattern table is tried only where a pattern's literal prefixes occur. That must find exactly the first
@@ -11,7 +11,8 @@ import { normalizeText } from '../../bot/src/protection/text-normalize.js';
 
 describe('literal prefixes of a regular expression', () => {
   it.each([
-    ['\\bignore (?:all )?previous', ['ignore all previous', 'ignore previous']],
+    ['\\bignore (?:all )?previous', ['ignore all p', 'ignore previ']], // cut to 12 characters
+    ['\\bneither (?:his|her) brother', ['neither her ', 'neither his ']],
     ['\\b(?:act|behave) as\\b', ['act as', 'behave as']],
     ["(?:you(?:'re| are)) now", ['you are now', "you're now"]],
     ['\\bpretend(?:ing)?\\b.{0,20}rules', ['pretend']],
@@ -34,9 +35,18 @@ describe('literal prefixes of a regular expression', () => {
     expect(literalPrefixes(source)).toBeNull();
   });
 
-  it('gives every pattern of the table a sound answer, and most of them prefixes', () => {
-    const withPrefixes = JAILBREAK_PATTERNS.filter((p) => literalPrefixes(p.re.source) !== null);
-    expect(withPrefixes.length).toBeGreaterThan(JAILBREAK_PATTERNS.length * 0.8);
+  it('knows the literals every match contains when the prefixes say too little', () => {
+    const rogue = literalRequirements('\\b(?:an?|the) (?:[\\w-]+ )?(?:amoral|unfiltered) (?:bot|ai)\\b');
+    expect(rogue.prefixes).toBeNull(); // "a " is in every text
+    expect(rogue.required?.sort()).toEqual(['amoral ai', 'amoral bot', 'unfiltered a', 'unfiltered b']);
+    expect(literalRequirements('.{0,40}override').required).toEqual(['override']);
+    expect(literalRequirements('\\w+ mode').required).toEqual([' mode']);
+  });
+
+  it('gives most patterns of the table prefixes, and the others required literals', () => {
+    const needs = JAILBREAK_PATTERNS.map((p) => literalRequirements(p.re.source));
+    expect(needs.filter((n) => n.prefixes !== null).length).toBeGreaterThan(JAILBREAK_PATTERNS.length * 0.8);
+    expect(needs.filter((n) => n.prefixes === null && n.required === null)).toEqual([]);
   });
 });
 
