@@ -115,9 +115,14 @@ const NON_ASCII = /[^\p{ASCII}]/u;
 // Zero-width and invisible format characters (not the ZWJ between emoji: handled by the letter check).
 const ZERO_WIDTH = /[\u200B-\u200F\u2060-\u2064\uFEFF\u00AD\u180E\u034F\u061C\u115F\u1160\u3164]/g;
 const ZERO_WIDTH_BETWEEN_LETTERS = /\p{L}[\u200B-\u200F\u2060-\u2064\uFEFF\u00AD\u180E\u034F]+\p{L}/gu;
+// Any of those invisible characters: without one, there is nothing between letters to count (and the letter
+// classes above are slow to try at every position).
+const ZERO_WIDTH_ANY = /[\u200B-\u200F\u2060-\u2064\uFEFF\u00AD\u180E\u034F]/;
 const TAG_CHARS = /[\u{E0000}-\u{E007F}]/gu;
 const MIXED_SCRIPT_WORD = /(?:[a-z][\u0370-\u03FF\u0400-\u04FF]|[\u0370-\u03FF\u0400-\u04FF][a-z])/gi;
-const WHITESPACE = /\s+/g;
+// Runs of whitespace other than one plain space (which would be replaced by itself): the same result as
+// replacing every /\s+/ run with a space, with far fewer replacements.
+const WHITESPACE = /(?! )\s+| \s+/g;
 // A run of 4+ single letters (or short groups) separated by one separator: "i g n o r e", "i.g.n.o.r.e".
 const SPACED_RUN = /(?<![\p{L}\p{N}])\p{L}(?:[ ._*|/+~-]\p{L}(?![\p{L}\p{N}])){2,}/gu;
 // The same on ASCII text, where a letter is [a-z] (lower-cased) and a digit [0-9]: without Unicode properties.
@@ -155,7 +160,7 @@ export function normalizeText(raw: string): NormalizedText {
     const nfkc = text.normalize('NFKC');
     if (nfkc !== text) compatibilityChars = countDifferences(text, nfkc);
     text = nfkc;
-    zeroWidthCount = text.match(ZERO_WIDTH_BETWEEN_LETTERS)?.length ?? 0;
+    zeroWidthCount = ZERO_WIDTH_ANY.test(text) ? (text.match(ZERO_WIDTH_BETWEEN_LETTERS)?.length ?? 0) : 0;
     text = text.replace(ZERO_WIDTH, '');
     mixedScriptWords = text.match(MIXED_SCRIPT_WORD)?.length ?? 0;
     text = text.toLowerCase().replace(CONFUSABLE_CHARS, (c) => CONFUSABLES.get(c) ?? c);
@@ -189,8 +194,34 @@ function hasLeetDigit(text: string): boolean {
   return false;
 }
 
+/**
+ * Whether the text may hold a SPACED_RUN: three single letters with one separator between each, the first not
+ * after a letter or digit and the last not before one. Read on UTF-16 units with every non-ASCII unit taken for
+ * a possible letter (and never for a sure one), so it only says "no" when the regex would find nothing.
+ * Ordinary prose has no "x y z" and skips the regex, whose letter classes are slow.
+ */
+function mayHaveSpacedRun(text: string): boolean {
+  for (let i = 0; i + 4 < text.length; i++) {
+    if (!SEPARATOR[text.charCodeAt(i + 1)] || !SEPARATOR[text.charCodeAt(i + 3)]) continue;
+    const [a, b, c] = [text.charCodeAt(i), text.charCodeAt(i + 2), text.charCodeAt(i + 4)];
+    if (!mayBeLetter(a) || !mayBeLetter(b) || !mayBeLetter(c)) continue;
+    // Beyond the BMP a letter is two units: leave such text to the regex.
+    if (a >= 0xd800 || b >= 0xd800 || c >= 0xd800) return true;
+    if (i > 0 && isAsciiLetterOrDigit(text.charCodeAt(i - 1))) continue;
+    if (i + 5 < text.length && isAsciiLetterOrDigit(text.charCodeAt(i + 5))) continue;
+    return true;
+  }
+  return /[\ud800-\udfff]/.test(text);
+}
+
+const SEPARATOR = new Uint8Array(65536);
+for (const ch of ' ._*|/+~-') SEPARATOR[ch.charCodeAt(0)] = 1;
+const mayBeLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c >= 128;
+const isAsciiLetterOrDigit = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+
 /** Joins "i g n o r e  a l l" back into words; two separators in a row stay a word break. */
 function collapseSpacedLetters(text: string, runs: string[], ascii: boolean): string | null {
+  if (!mayHaveSpacedRun(text)) return null;
   const out = text.replace(ascii ? SPACED_RUN_ASCII : SPACED_RUN, (run) => {
     const joined = run.replace(SPACED_SEPARATORS, '');
     runs.push(joined);

@@ -1,0 +1,45 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { normalizeText } from '../../bot/src/protection/text-normalize.js';
+
+// normalizeText skips its slow regular expressions when a cheap pass over the characters shows they cannot
+// match. These properties hold it to the plain expressions on random text made of the characters those
+// shortcuts look at: letters in and beyond the BMP, separators, digits, whitespace.
+
+const SPACED_RUN = /(?<![\p{L}\p{N}])\p{L}(?:[ ._*|/+~-]\p{L}(?![\p{L}\p{N}])){2,}/u;
+// NFKC and the confusable map leave these alone, so the text before whitespace is collapsed is the lower-cased input.
+const PIECES = ['a', 'b', 'Z', 'é', 'ж', '\u{10437}', '1', '7', ' ', '  ', '.', '-', '_', '*', '\n', '\t', '!', ','];
+const text = fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }).map((parts) => parts.join(''));
+
+describe('normalizeText against the plain regular expressions', () => {
+  it('collapses whitespace as /\\s+/ -> " " does', () => {
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(normalizeText(s).text).toBe(s.toLowerCase().replace(/\s+/g, ' '));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('finds spaced letters exactly when the Unicode expression does', () => {
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(normalizeText(s).collapsed !== null).toBe(SPACED_RUN.test(s.toLowerCase()));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('counts invisible characters between letters as the Unicode expression does', () => {
+    const invisible = fc
+      .array(fc.constantFrom('a', 'ж', '\u{10437}', '\u200b', '\u00ad', ' ', '1'), { maxLength: 20 })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(invisible, (s) => {
+        const expected = s.match(/\p{L}[\u200B-\u200F\u2060-\u2064\uFEFF\u00AD\u180E\u034F]+\p{L}/gu)?.length ?? 0;
+        expect(normalizeText(s).zeroWidthCount).toBe(expected);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
