@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BENIGN_SET, JAILBREAK_SET, loadLabelledSet } from '../../bot/scripts/detector-report.js';
+import { INTENT_EXPRESSIONS } from '../../bot/src/protection/detector/intent.js';
 import { JAILBREAK_PATTERNS } from '../../bot/src/protection/jailbreak-patterns.js';
 import { scannedTable } from '../../bot/src/protection/pattern-scanner.js';
 import { literalPrefixes, literalRequirements } from '../../bot/src/protection/regex-literals.js';
@@ -50,19 +51,24 @@ describe('literal prefixes of a regular expression', () => {
   });
 });
 
-describe('the scanned pattern table', () => {
-  const table = scannedTable(JAILBREAK_PATTERNS.map((p) => p.re));
+describe('the scanned pattern tables (jailbreak patterns, intent)', () => {
+  const tables = [JAILBREAK_PATTERNS.map((p) => p.re), INTENT_EXPRESSIONS].map((expressions) => ({
+    expressions,
+    table: scannedTable(expressions),
+  }));
   const same = (text: string) => {
-    const starts = table.starts(text);
-    JAILBREAK_PATTERNS.forEach((p, i) => {
-      const plain = p.re.exec(text);
-      const scanned = table.exec(i, text, starts);
-      expect({ id: p.id, at: scanned?.index, match: scanned?.[0] }).toEqual({
-        id: p.id,
-        at: plain?.index,
-        match: plain?.[0],
+    for (const { expressions, table } of tables) {
+      const starts = table.starts(text);
+      expressions.forEach((re, i) => {
+        const plain = re.exec(text);
+        const scanned = table.exec(i, text, starts);
+        expect({ re: re.source.slice(0, 60), at: scanned?.index, match: scanned?.[0] }).toEqual({
+          re: re.source.slice(0, 60),
+          at: plain?.index,
+          match: plain?.[0],
+        });
       });
-    });
+    }
   };
 
   it('finds the same first match as a plain exec on every prompt of the labelled set', () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { words } from '../../bot/src/protection/lexical-model.js';
 import { normalizeText } from '../../bot/src/protection/text-normalize.js';
 
 // normalizeText skips its slow regular expressions when a cheap pass over the characters shows they cannot
@@ -40,6 +41,20 @@ describe('normalizeText against the plain regular expressions', () => {
         expect(normalizeText(s).zeroWidthCount).toBe(expected);
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('the lexical model reads words as its regular expressions define them', () => {
+  it("keeps the tokens /[a-z0-9']+/ that are /^[a-z][a-z']{0,19}$/", () => {
+    const pieces = fc.constantFrom('a', 'z', "'", '0', '9', ' ', '-', 'é', 'abcdefghij', 'k', '.');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 30 }), (parts) => {
+        const s = parts.join('');
+        const expected = (s.match(/[a-z0-9']+/g) ?? []).filter((w) => /^[a-z][a-z']{0,19}$/.test(w));
+        expect(words(s)).toEqual(expected);
+      }),
+      { numRuns: 2000 },
     );
   });
 });

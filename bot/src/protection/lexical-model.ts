@@ -60,14 +60,29 @@ export interface LexicalScore {
   top: { ngram: string; weight: number }[];
 }
 
-const WORD = /^[a-z][a-z']{0,19}$/;
-
-// The maximal runs of these characters are the tokens (anything else separates them); WORD keeps the words.
-const TOKEN = /[a-z0-9']+/g;
-
-function words(normalized: string): string[] {
-  return (normalized.match(TOKEN) ?? []).filter((w) => WORD.test(w));
+/**
+ * The words of a normalized text: its tokens, the maximal runs of /[a-z0-9']+/, that are words,
+ * /^[a-z][a-z']{0,19}$/; read in one pass over the characters instead of a match and a test per token.
+ */
+export function words(normalized: string): string[] {
+  const out: string[] = [];
+  const len = normalized.length;
+  let i = 0;
+  while (i < len) {
+    let c = normalized.charCodeAt(i);
+    if (!isTokenChar(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let word = c >= 97 && c <= 122; // starts with a letter
+    for (i++; i < len && isTokenChar((c = normalized.charCodeAt(i))); i++) if (c >= 48 && c <= 57) word = false;
+    if (word && i - start <= 20) out.push(normalized.slice(start, i));
+  }
+  return out;
 }
+
+const isTokenChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 39;
 
 /** FNV-1a of a string with a one-character salt, so that words and character n-grams never share a bucket on purpose. */
 function hashString(s: string, salt: number): number {

@@ -12,6 +12,8 @@
  * regular expressions without nested repetition, and read at most MAX_CHARS characters.
  */
 
+import { scannedTable } from '../pattern-scanner.js';
+
 const MAX_CHARS = 4_000;
 
 const HARM_OBJECT =
@@ -88,10 +90,17 @@ const DEFENSIVE_ASK =
  * The harmful request and the persuasion around it, or null when the text asks for nothing harmful. A
  * defensive ask has its harm and no persuasion.
  */
+// The expressions above, tried only where their literal prefixes occur (one pass over the text finds them all).
+export const INTENT_EXPRESSIONS: readonly RegExp[] = [HARM, REQUEST, DEFENSIVE_ASK, ...PERSUASION.map((p) => p.re)];
+const TABLE = scannedTable(INTENT_EXPRESSIONS);
+const [HARM_AT, REQUEST_AT, DEFENSIVE_AT, PERSUASION_AT] = [0, 1, 2, 3];
+
 export function harmfulRequest(normalized: string): IntentFinding | null {
   const text = normalized.length <= MAX_CHARS ? normalized : normalized.slice(0, MAX_CHARS);
-  const harm = HARM.exec(text);
-  if (!harm || !REQUEST.test(text)) return null;
-  if (DEFENSIVE_ASK.test(text)) return { harm: harm[0], persuasion: [] };
-  return { harm: harm[0], persuasion: PERSUASION.filter((p) => p.re.test(text)).map((p) => p.kind) };
+  const starts = TABLE.starts(text);
+  const found = (i: number) => TABLE.exec(i, text, starts) !== null;
+  const harm = TABLE.exec(HARM_AT, text, starts);
+  if (!harm || !found(REQUEST_AT)) return null;
+  if (found(DEFENSIVE_AT)) return { harm: harm[0], persuasion: [] };
+  return { harm: harm[0], persuasion: PERSUASION.filter((_, i) => found(PERSUASION_AT + i)).map((p) => p.kind) };
 }
