@@ -31,6 +31,20 @@ describe('normalizeText against the plain regular expressions', () => {
     );
   });
 
+  it('reads leetspeak where /[a-z][0134578@$][a-z]|\\b[0134578@$][a-z]{2,}|[a-z]{2,}[0134578@$]\\b/ finds it', () => {
+    const leet = fc
+      .array(fc.constantFrom('a', 'b', 'X', '0', '1', '3', '@', '$', '2', '_', ' ', '-', '!'), { maxLength: 12 })
+      .map((parts) => parts.join(''));
+    const hint = /[a-z][0134578@$][a-z]|\b[0134578@$][a-z]{2,}|[a-z]{2,}[0134578@$]\b/;
+    fc.assert(
+      fc.property(leet, (s) => {
+        const lower = s.toLowerCase().replace(/\s+/g, ' ');
+        expect(normalizeText(s).leet !== null).toBe(hint.test(lower));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('counts invisible characters between letters as the Unicode expression does', () => {
     const invisible = fc
       .array(fc.constantFrom('a', 'ж', '\u{10437}', '\u200b', '\u00ad', ' ', '1'), { maxLength: 20 })

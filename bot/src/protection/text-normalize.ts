@@ -127,8 +127,9 @@ const WHITESPACE = /(?! )\s+| \s+/g;
 const SPACED_RUN = /(?<![\p{L}\p{N}])\p{L}(?:[ ._*|/+~-]\p{L}(?![\p{L}\p{N}])){2,}/gu;
 // The same on ASCII text, where a letter is [a-z] (lower-cased) and a digit [0-9]: without Unicode properties.
 const SPACED_RUN_ASCII = /(?<![a-z0-9])[a-z](?:[ ._*|/+~-][a-z](?![a-z0-9])){2,}/g;
+// A possible letter for MAYBE_SPACED_RUN, in UTF-16 units: an ASCII letter, or any other character beyond ASCII.
+const MAYBE_LETTER = '(?:[a-zA-Z\\u0080-\\ud7ff\\ue000-\\uffff]|[\\ud800-\\udbff][\\udc00-\\udfff])';
 const SPACED_SEPARATORS = /[ ._*|/+~-]/g;
-const LEET_HINT = /[a-z][0134578@$][a-z]|\b[0134578@$][a-z]{2,}|[a-z]{2,}[0134578@$]\b/;
 const LEET_CHARS = /[0134578@$!|]/g;
 const LEET_MAP: Record<string, string> = {
   '0': 'o',
@@ -175,7 +176,7 @@ export function normalizeText(raw: string): NormalizedText {
     text,
     collapsed: collapsed?.replace(WHITESPACE, ' ') ?? null,
     spacedRuns,
-    leet: hasLeetDigit(text) && LEET_HINT.test(text) ? text.replace(LEET_CHARS, (c) => LEET_MAP[c] ?? c) : null,
+    leet: hasLeetHint(text) ? text.replace(LEET_CHARS, (c) => LEET_MAP[c] ?? c) : null,
     hiddenTagText,
     zeroWidthCount,
     mixedScriptWords,
@@ -183,45 +184,44 @@ export function normalizeText(raw: string): NormalizedText {
   };
 }
 
-/** Whether the text holds one of LEET_HINT's digits or symbols, which every match of it does. */
-function hasLeetDigit(text: string): boolean {
+/**
+ * Whether the text holds a digit or symbol read as a letter inside or at the edge of a word, as
+ * /[a-z][0134578@$][a-z]|\b[0134578@$][a-z]{2,}|[a-z]{2,}[0134578@$]\b/ finds it, but read at each such character
+ * instead of tried at every position: a letter on both sides; a word boundary before and two letters after; two
+ * letters before and a word boundary after.
+ */
+function hasLeetHint(text: string): boolean {
+  const at = (i: number) => (i >= 0 && i < text.length ? text.charCodeAt(i) : -1);
+  const lower = (c: number) => c >= 97 && c <= 122;
+  const word = (c: number) => lower(c) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 48 || c === 49 || c === 51 || c === 52 || c === 53 || c === 55 || c === 56 || c === 64 || c === 36) {
-      return true;
-    }
+    if (c >= 128 || !LEET_DIGIT[c]) continue;
+    const [b2, b1, a1, a2] = [at(i - 2), at(i - 1), at(i + 1), at(i + 2)];
+    if (lower(b1) && lower(a1)) return true;
+    if (word(b1) !== word(c) && lower(a1) && lower(a2)) return true;
+    if (lower(b2) && lower(b1) && word(c) !== word(a1)) return true;
   }
   return false;
 }
 
-/**
- * Whether the text may hold a SPACED_RUN: three single letters with one separator between each, the first not
- * after a letter or digit and the last not before one. Read on UTF-16 units with every non-ASCII unit taken for
- * a possible letter (and never for a sure one), so it only says "no" when the regex would find nothing.
- * Ordinary prose has no "x y z" and skips the regex, whose letter classes are slow.
- */
-function mayHaveSpacedRun(text: string): boolean {
-  for (let i = 0; i + 4 < text.length; i++) {
-    if (!SEPARATOR[text.charCodeAt(i + 1)] || !SEPARATOR[text.charCodeAt(i + 3)]) continue;
-    const [a, b, c] = [text.charCodeAt(i), text.charCodeAt(i + 2), text.charCodeAt(i + 4)];
-    if (!mayBeLetter(a) || !mayBeLetter(b) || !mayBeLetter(c)) continue;
-    // Beyond the BMP a letter is two units: leave such text to the regex.
-    if (a >= 0xd800 || b >= 0xd800 || c >= 0xd800) return true;
-    if (i > 0 && isAsciiLetterOrDigit(text.charCodeAt(i - 1))) continue;
-    if (i + 5 < text.length && isAsciiLetterOrDigit(text.charCodeAt(i + 5))) continue;
-    return true;
-  }
-  return /[\ud800-\udfff]/.test(text);
-}
+const LEET_DIGIT = new Uint8Array(128);
+for (const ch of '0134578@$') LEET_DIGIT[ch.charCodeAt(0)] = 1;
 
-const SEPARATOR = new Uint8Array(65536);
-for (const ch of ' ._*|/+~-') SEPARATOR[ch.charCodeAt(0)] = 1;
-const mayBeLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c >= 128;
-const isAsciiLetterOrDigit = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+/**
+ * Whether the text may hold a SPACED_RUN (non-ASCII text; ASCII text runs the ASCII expression itself): three
+ * single letters with one separator between each, the first not after a letter or digit and the last not
+ * before one, with every non-ASCII character taken for a possible letter and never for a sure one, so that it
+ * only says "no" when the Unicode expression would find nothing. It has no Unicode classes, which are slow to
+ * try at every position, and ordinary prose has no "x y z".
+ */
+const MAYBE_SPACED_RUN = new RegExp(
+  `(?<![a-zA-Z0-9])${MAYBE_LETTER}[ ._*|/+~-]${MAYBE_LETTER}[ ._*|/+~-]${MAYBE_LETTER}(?![a-zA-Z0-9])`,
+);
 
 /** Joins "i g n o r e  a l l" back into words; two separators in a row stay a word break. */
 function collapseSpacedLetters(text: string, runs: string[], ascii: boolean): string | null {
-  if (!mayHaveSpacedRun(text)) return null;
+  if (!ascii && !MAYBE_SPACED_RUN.test(text)) return null;
   const out = text.replace(ascii ? SPACED_RUN_ASCII : SPACED_RUN, (run) => {
     const joined = run.replace(SPACED_SEPARATORS, '');
     runs.push(joined);
