@@ -208,6 +208,11 @@ export function scoreLexical(
   return { probability, top };
 }
 
+/** A weight as the explanation shows it. */
+function rounded(w: number): number {
+  return Math.round(w * 1000) / 1000;
+}
+
 /** Names the words, word pairs and character n-grams that pushed the score up most (by their bucket's weight). */
 function explainLexical(
   model: LoadedLexicalModel,
@@ -220,10 +225,6 @@ function explainLexical(
 ): { ngram: string; weight: number }[] {
   const norm = 1 / Math.sqrt(Math.max(1, bucketCount));
   const best = new Map<string, number>();
-  const consider = (ngram: string, bucket: number) => {
-    const w = model.w[bucket]! * norm;
-    if (w > 0 && !best.has(ngram)) best.set(ngram, w);
-  };
   // Words and pairs that raise the score, as numbers first (weight, word index * 2 + 1 for a pair): most never
   // make the top, so their strings are never built.
   const weights: number[] = [];
@@ -262,7 +263,6 @@ function explainLexical(
       topWeights[min] = weights[k]!;
     }
   }
-  const rounded = (w: number) => Math.round(w * 1000) / 1000;
   const cutoff = topWeights.length < topN ? -Infinity : rounded(Math.min(...topWeights));
   for (let k = 0; k < weights.length; k++) {
     if (rounded(weights[k]!) < cutoff) continue;
@@ -272,6 +272,10 @@ function explainLexical(
   }
   // Character n-grams only when no word explains the score (glued or misspelt words).
   if (best.size === 0) {
+    const consider = (ngram: string, bucket: number) => {
+      const w = model.w[bucket]! * norm;
+      if (w > 0 && !best.has(ngram)) best.set(ngram, w);
+    };
     const chars = boundChars(normalized);
     for (let i = 0; i + 5 <= chars.length; i++) {
       let h = Math.imul(0x811c9dc5 ^ 3, 16777619);

@@ -191,18 +191,26 @@ export function normalizeText(raw: string): NormalizedText {
  * letters before and a word boundary after.
  */
 function hasLeetHint(text: string): boolean {
-  const at = (i: number) => (i >= 0 && i < text.length ? text.charCodeAt(i) : -1);
-  const lower = (c: number) => c >= 97 && c <= 122;
-  const word = (c: number) => lower(c) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
-  for (let i = 0; i < text.length; i++) {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 128 || !LEET_DIGIT[c]) continue;
-    const [b2, b1, a1, a2] = [at(i - 2), at(i - 1), at(i + 1), at(i + 2)];
-    if (lower(b1) && lower(a1)) return true;
-    if (word(b1) !== word(c) && lower(a1) && lower(a2)) return true;
-    if (lower(b2) && lower(b1) && word(c) !== word(a1)) return true;
+    if (c >= 128 || LEET_DIGIT[c] !== 1) continue;
+    const b1 = i >= 1 ? text.charCodeAt(i - 1) : -1;
+    const a1 = i + 1 < n ? text.charCodeAt(i + 1) : -1;
+    if (isLower(b1) && isLower(a1)) return true;
+    if (isWordChar(b1) !== isWordChar(c) && isLower(a1) && i + 2 < n && isLower(text.charCodeAt(i + 2))) return true;
+    if (i >= 2 && isLower(text.charCodeAt(i - 2)) && isLower(b1) && isWordChar(c) !== isWordChar(a1)) return true;
   }
   return false;
+}
+
+function isLower(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+/** \w: what a word boundary separates from the rest. */
+function isWordChar(c: number): boolean {
+  return isLower(c) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
 const LEET_DIGIT = new Uint8Array(128);
