@@ -42,7 +42,7 @@ const HARM = new RegExp(`\\b${HARM_OBJECT}`);
 
 // A request: the text asks for something (a how-to, a text, a method), not merely mentions a topic.
 const REQUEST =
-  /(?:^|[.!?:] )(?:give|write|describe|develop|determine|brainstorm|generate|provide|list|explain|create|suggest|teach|show|convince|persuade|help)\b|\b(?:instructions|guide|advice|suggestions|template|script|code for|how (?:to|do i|do you|can i|could i|would (?:i|one|someone|you)|does one|is)|step[- ]by[- ]step|instructions (?:for|on|to)|detailed (?:guide|instructions|methodology|description|breakdown|plan|explanation)|tutorial|(?:could|can|would|will) you|please|write (?:a|an|me)|explain|describe|outline|list|give (?:me|us|detailed)|provide|generate|create|draft|compose|share|tell me|walk me through|methods|techniques|ways to)\b/;
+  /\b(?:i need|i want|i'd like|i would like) (?:you to|to know|a |an |the |some |detailed |step)|(?:^|[.!?:] )(?:give|write|describe|develop|determine|brainstorm|generate|provide|list|explain|create|suggest|teach|show|convince|persuade|help)\b|\b(?:instructions|guide|advice|suggestions|template|script|code for|how (?:to|do i|do you|can i|could i|would (?:i|one|someone|you)|does one|is)|step[- ]by[- ]step|instructions (?:for|on|to)|detailed (?:guide|instructions|methodology|description|breakdown|plan|explanation)|tutorial|(?:could|can|would|will) you|please|write (?:a|an|me)|explain|describe|outline|list|give (?:me|us|detailed)|provide|generate|create|draft|compose|share|tell me|walk me through|methods|techniques|ways to)\b/;
 
 // Persuasion, by kind. A kind counts once however often it occurs.
 const PERSUASION: readonly { kind: string; re: RegExp }[] = [
@@ -60,12 +60,17 @@ const PERSUASION: readonly { kind: string; re: RegExp }[] = [
   },
   {
     kind: 'role',
-    re: /\b(?:as an? (?:[a-z-]+ ){0,3}(?:researcher|professional|expert|specialist|scholar|sociologist|criminologist|psychologist|journalist|novelist|writer|author|content creator|teacher|professor|student|investigator|analyst|officer|consultant|artist|scientist|chemist|historian|screenwriter|detective)|(?:i am|i'm) (?:an? )?(?:[a-z-]+ ){0,2}(?:researcher|writer|novelist|journalist|professor|investigator|scientist|student))\b/,
+    re: /\b(?:(?:you are|you're) an? (?:[a-z-]+ ){0,2}(?:researcher|writer|novelist|journalist|screenwriter|detective|chemist|scientist|teacher|professor|historian|investigator)|as an? (?:[a-z-]+ ){0,3}(?:researcher|professional|expert|specialist|scholar|sociologist|criminologist|psychologist|journalist|novelist|writer|author|content creator|teacher|professor|student|investigator|analyst|officer|consultant|artist|scientist|chemist|historian|screenwriter|detective)|(?:i am|i'm) (?:an? )?(?:[a-z-]+ ){0,2}(?:researcher|writer|novelist|journalist|professor|investigator|scientist|student))\b/,
   },
   {
     // A claimed necessity or benefit: "it is crucial to understand", "would be beneficial", "can aid".
     kind: 'justification',
     re: /\b(?:is|are|be|becomes|it's) (?:crucial|essential|vital|imperative|beneficial|valuable|important) (?:to|for|in)\b|\bwould be (?:beneficial|valuable|invaluable)|\bcan (?:aid|assist|help) (?:law enforcement|authorities|in (?:developing|preventing|detecting))/,
+  },
+  {
+    // Emotional pressure and urgency (PAIR's and PAP's stock in trade): a deadline, a family or a life at stake.
+    kind: 'pressure',
+    re: /\b(?:deadline|homeless|life (?:or|and) death|matter of life|(?:will|would|could) (?:die|be fired|starve|lose (?:my|your|their|our) (?:job|home|house|children|kids|family))|(?:my|your|their|our) (?:family|children|kids|life|lives|job|career) (?:depends?|depend|(?:is|are) at stake|will be)|(?:only|last) (?:chance|hope)|i beg (?:you|of you)|desperate(?:ly)?)\b/,
   },
   {
     kind: 'frame',
