@@ -516,7 +516,7 @@ export const JAILBREAK_PATTERNS: readonly JailbreakPattern[] = [
   p(
     'restriction.affirmation-priming',
     0.45,
-    `\\bsay ["'][^"']{0,40}\\b(?:no restrictions|no rules|jailbroken|unrestricted|dan|i am free|i'm free|no limits)\\b|\\b(?:start|begin|reply|respond|answer)(?: your (?:reply|response|answer))? with ["']sure\\b`,
+    `\\bsay ["'][^"']{0,40}\\b(?:no restrictions|no rules|jailbroken|unrestricted|dan|i am free|i'm free|no limits)\\b|\\b(?:(?:start|begin|open)(?:s|ning)?|reply|respond|answer)(?: (?:your|the|each|every) (?:reply|response|answer|output|message|text))?(?: (?:by|with) (?:replying|responding|saying|writing|stating))?(?: with[:,]? ?|: ?)(?:["'\`](?:sure|absolutely|certainly|of course)\\b|(?:sure|absolutely|certainly|of course),? here\\b)`,
   ),
   p(
     'injection.vocative',

@@ -30,19 +30,25 @@ const HARM_OBJECT =
   'dox\\w*|deepfakes?|sexually explicit|porn\\w*|(?:kill|hurt|harm|attack|injure|poison) (?:someone|somebody|a person|people|others|him|her|them|my)|' +
   'interrogation methods|unauthori[sz]ed (?:access|interrogation|surveillance)|bypass\\w* (?:security|authentication|a paywall|drm)|' +
   // Ways of doing harm rather than objects: secrecy, illegality, violence, hatred, manipulation, intrusion.
-  'without (?:getting caught|being (?:caught|detected|suspected|noticed|traced)|(?:official )?permission|a trace|consent)|untraceabl\\w+|' +
+  'without (?:(?:getting|being) (?:caught|detected|suspected|noticed|traced|flagged|discovered)|(?:official )?permission|a trace|consent)|untraceabl\\w+|' +
   'illegal\\w*|unlawful\\w*|lethal|deadly|hostage|arson|biohazard|pathogens?|synthesi[sz]\\w+ (?!data|speech|a summary)|' +
   'exfiltrat\\w+|reverse shell|evade antivirus|antivirus|payloads?|vulnerabilit(?:y|ies) to|computer worm|flood attack|' +
   'hatred|hate mail|death threats?|threaten\\w*|sexist|sexual assault|dismember\\w*|in graphic detail|gaslight\\w*|' +
   'psychologically manipulate|glorif\\w+|anorexia|bulimia|animal cruelty|discriminat\\w+ (?:is|are) (?:beneficial|good|justified)|' +
   'nazi|holocaust|tamper\\w* with|silence whistleblowers|spread a virus|vaccines cause|' +
+  // Economic harm, deception and hate without a weapon: HarmBench's and the usage policies' categories.
+  'insider trading|brib(?:e|es|ed|ing|ery)\\b|embezzl\\w+|defamat\\w+|libel(?:ous)?\\b|xenophob\\w+|body[- ]shaming|' +
+  'forg(?:e|ed|ing) (?:a |an |the |fake )?(?:documents?|signatures?|passports?|ids?|checks?|cheques?|prescriptions?|certificates?)|' +
+  'falsif(?:y|ied|ies|ying) (?:\\w+ )?(?:records?|documents?|data|results|evidence)|fake (?:ids?|reviews|passports?|invoices?)|' +
+  'drunk driving|driv\\w+ (?:drunk|under the influence|while intoxicated|after drinking)|eating disorders?|' +
+  'hazardous (?:medical )?waste|(?:is|are) (?:genetically |racially |inherently |biologically )?inferior|' +
   // Sexual content (JailbreakBench's "sexual/adult content" category): explicit anatomy and nudity.
   '(?:nud(?:es?|ity)|naked|boobs|breasts|genitals|penis|vagina|cock|cum)\\b|erotic\\w*|explicit (?:language|content|scenes?|sexual))';
 const HARM = new RegExp(`\\b${HARM_OBJECT}`);
 
 // A request: the text asks for something (a how-to, a text, a method), not merely mentions a topic.
 const REQUEST =
-  /\b(?:i need|i want|i'd like|i would like) (?:you to|to know|a |an |the |some |detailed |step)|(?:^|[.!?:] )(?:give|write|describe|develop|determine|brainstorm|generate|provide|list|explain|create|suggest|teach|show|convince|persuade|help)\b|\b(?:instructions|guide|advice|suggestions|template|script|code for|how (?:to|do i|do you|can i|could i|would (?:i|one|someone|you)|does one|is)|step[- ]by[- ]step|instructions (?:for|on|to)|detailed (?:guide|instructions|methodology|description|breakdown|plan|explanation)|tutorial|(?:could|can|would|will) you|please|write (?:a|an|me)|explain|describe|outline|list|give (?:me|us|detailed)|provide|generate|create|draft|compose|share|tell me|walk me through|methods|techniques|ways to)\b/;
+  /\b(?:i need|i want|i'd like|i would like) (?:you to|to know|a |an |the |some |detailed |step)|(?:^|[.!?:] )(?:give|write|describe|develop|determine|brainstorm|generate|provide|list|explain|create|suggest|teach|show|convince|persuade|help)\b|\b(?:instructions|guide|advice|suggestions|template|script|code for|how (?:to|do i|do you|can i|could i|would (?:i|one|someone|you)|does one|is)|step[- ]by[- ]step|instructions (?:for|on|to)|detailed (?:guide|instructions|methodology|description|breakdown|plan|explanation)|tutorial|(?:could|can|would|will) you|please|write (?:a|an|me|the|some|up|out)|explain|describe|outline|list|give (?:me|us|detailed)|provide|generate|create|draft|compose|share|tell me|walk me through|methods|techniques|ways to)\b/;
 
 // Persuasion, by kind. A kind counts once however often it occurs.
 const PERSUASION: readonly { kind: string; re: RegExp }[] = [
@@ -60,7 +66,7 @@ const PERSUASION: readonly { kind: string; re: RegExp }[] = [
   },
   {
     kind: 'role',
-    re: /\b(?:(?:you are|you're) an? (?:[a-z-]+ ){0,2}(?:researcher|writer|novelist|journalist|screenwriter|detective|chemist|scientist|teacher|professor|historian|investigator)|as an? (?:[a-z-]+ ){0,3}(?:researcher|professional|expert|specialist|scholar|sociologist|criminologist|psychologist|journalist|novelist|writer|author|content creator|teacher|professor|student|investigator|analyst|officer|consultant|artist|scientist|chemist|historian|screenwriter|detective)|(?:i am|i'm) (?:an? )?(?:[a-z-]+ ){0,2}(?:researcher|writer|novelist|journalist|professor|investigator|scientist|student))\b/,
+    re: /\b(?:(?:you are|you're|act as|playing|play the (?:role|part) of) an? (?:[a-z-]+ ){0,3}(?:researcher|writer|speechwriter|novelist|journalist|screenwriter|detective|chemist|scientist|teacher|professor|historian|investigator|hacker|villain|spy|criminal|mastermind|pharmacist|doctor|lawyer|instructor|consultant|penetration tester|red teamer|character)|as an? (?:[a-z-]+ ){0,3}(?:researcher|professional|expert|specialist|scholar|sociologist|criminologist|psychologist|journalist|novelist|writer|author|content creator|teacher|professor|student|investigator|analyst|officer|consultant|artist|scientist|chemist|historian|screenwriter|detective)|(?:i am|i'm) (?:an? )?(?:[a-z-]+ ){0,2}(?:researcher|writer|novelist|journalist|professor|teacher|investigator|scientist|student))\b/,
   },
   {
     // A claimed necessity or benefit: "it is crucial to understand", "would be beneficial", "can aid".
@@ -70,11 +76,11 @@ const PERSUASION: readonly { kind: string; re: RegExp }[] = [
   {
     // Emotional pressure and urgency (PAIR's and PAP's stock in trade): a deadline, a family or a life at stake.
     kind: 'pressure',
-    re: /\b(?:deadline|homeless|life (?:or|and) death|matter of life|(?:will|would|could) (?:die|be fired|starve|lose (?:my|your|their|our) (?:job|home|house|children|kids|family))|(?:my|your|their|our) (?:family|children|kids|life|lives|job|career) (?:depends?|depend|(?:is|are) at stake|will be)|(?:only|last) (?:chance|hope)|i beg (?:you|of you)|desperate(?:ly)?)\b/,
+    re: /\b(?:deadline|homeless|life (?:or|and) death|matter of life|(?:will|would|could) (?:die|be fired|starve|go hungry|lose (?:my|your|his|her|their|our) (?:job|home|house|children|kids|family))|(?:lives?|jobs?|careers?|future|safety) (?:depends?|(?:is|are|will be) at stake|hangs? in the balance)|if you (?:don't|do not|won't|will not|refuse to) help|(?:only|last) (?:chance|hope)|i beg (?:you|of you)|desperate(?:ly)?|passed away|(?:my|our) (?:late|deceased|dead) (?:grand(?:ma|mother|pa|father)|mother|father|mom|dad|wife|husband))\b/,
   },
   {
     kind: 'frame',
-    re: /\b(?:hypothetical(?:ly)?|imagine|fictional|in a (?:novel|story|screenplay|movie|play|game)|for (?:my|a|an|our) (?:[a-z-]+ )?(?:novel|story|book|screenplay|thesis|paper|seminar|class)|theoretical(?:ly)?|high-level|in general terms|thought experiment|alternate (?:universe|reality))/,
+    re: /\b(?:hypothetical(?:ly)?|imagine|fictional|fiction|dystopian|in a (?:[a-z-]+ )?(?:novel|story|screenplay|movie|film|play|game|universe|world)|for (?:my|a|an|our|the) (?:[a-z-]+ ){0,2}(?:novel|story|book|screenplay|film|movie|thesis|paper|seminar|class|course|exhibit|exercise)|theoretical(?:ly)?|high-level|in general terms|thought experiment|alternate (?:universe|reality)|(?:a|the) world where|role-?play(?:ing)?|in character|(?:it's|this is|it is) (?:purely |just |only |all )?(?:fiction|fictional|hypothetical|pretend|make-believe|a (?:story|game)))/,
   },
 ];
 
