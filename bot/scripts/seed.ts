@@ -10,6 +10,7 @@ import { loadTenantSeed } from '../src/tenant/embedded/seed-loader.js';
 import { syntheticTenant } from './synthetic-tenant.js';
 import { zavaTenant } from '../src/tenant/embedded/zava/index.js';
 import { RiskRefresher } from '../src/inventory/risk-refresher.js';
+import { recordRiskSweep } from '../src/inventory/risk-sweep.js';
 
 const TENANT_TABLES = [
   'alert_events',
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
   await db.exec(`truncate ${TENANT_TABLES.join(', ')} cascade`);
   await loadTenantSeed(store, tenant);
   await new RiskRefresher(store, () => now).refreshAll();
+  // A server started on this tenant finds every risk current: no sweep at its start (inventory/risk-sweep.ts).
+  await recordRiskSweep(store.meta, now);
   // Planner statistics for the bulk load, GIN indexes' included (only VACUUM records those): without
   // them the planner reads every agent for a search. PGlite has no autovacuum to do it later.
   await db.exec('vacuum analyze');

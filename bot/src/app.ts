@@ -11,6 +11,7 @@ import type { OpenedDatabase } from './store/open-database.js';
 import { openDatabase } from './store/open-database.js';
 import type { Store } from './store/store.js';
 import { createStore, storeReachable } from './store/store.js';
+import { RiskSweep } from './inventory/risk-sweep.js';
 import { RiskRefresher } from './inventory/risk-refresher.js';
 import { RiskRefreshQueue } from './inventory/risk-refresh-queue.js';
 import { InventoryQueries } from './inventory/inventory-queries.js';
@@ -140,6 +141,7 @@ async function assemble(
       ? Promise.resolve(overrides.localKeys ?? null)
       : loadLocalKeySet(overrides.inMemory ? null : config.dataDir);
   const freshSeed = config.tenant === 'embedded' && !(await store.meta.get('seed'));
+  const seedAssessedAt = freshSeed ? clock() : null;
   if (freshSeed) {
     await loadTenantSeed(store, zavaTenant(clock()));
     await risk.refreshAll();
@@ -259,25 +261,24 @@ async function assemble(
         });
   notifier?.start();
 
-  // Time-based signals (dormant) move with the clock: stored risks are reassessed once the server listens, a
-  // small batch at a time and yielding to requests between batches, so neither start nor /readyz nor any request
-  // waits for it (a fresh seed was assessed above, before serving).
-  const riskRefresh = new AbortController();
-  let refreshingRisks: Promise<void> = Promise.resolve();
-  if (!freshSeed) {
-    const activity = new RequestActivity(http.server);
-    http.server.once('listening', () => {
-      // Between batches: at least as long as the last one took (the store is free half the time however busy the
-      // machine is), then until no request has been in progress for 25 ms, at most a second (steady traffic
-      // still lets it through, one short batch a second).
-      const beforeBatch = (lastBatchMs: number) =>
-        activity.quiet({ atLeastMs: lastBatchMs, idleMs: 25, atMostMs: 1000, signal: riskRefresh.signal });
-      refreshingRisks = risk.refreshAll({ signal: riskRefresh.signal, beforeBatch }).then(
-        (agents) => log.info({ agents }, 'risk reassessed'),
-        (err: unknown) => log.error({ err }, 'risk reassessment at start failed'),
-      );
-    });
-  }
+  // Time-based signals (dormant) move with the clock: stored risks are reassessed every RISK_SWEEP_HOURS, and once
+  // the server listens only when a sweep is due or the risk rules changed (a fresh seed was assessed above). A sweep
+  // goes a small batch at a time, yielding to requests between batches, so no request waits for it.
+  const activity = new RequestActivity(http.server);
+  const riskSweep = new RiskSweep({
+    refreshAll: (options) => risk.refreshAll(options),
+    meta: store.meta,
+    clock,
+    intervalMs: config.riskSweepHours * 3_600_000,
+    // Between batches: at least as long as the last one took (the store is free half the time however busy the
+    // machine is), then until no request has been in progress for 25 ms, at most a second (steady traffic still
+    // lets it through, one short batch a second).
+    beforeBatch: (lastBatchMs, signal) =>
+      activity.quiet({ atLeastMs: lastBatchMs, idleMs: 25, atMostMs: 1000, signal }),
+    log,
+  });
+  if (seedAssessedAt) await riskSweep.record(seedAssessedAt);
+  http.server.once('listening', () => void riskSweep.start());
 
   const graphSync = graph
     ? new GraphSync({
@@ -314,8 +315,7 @@ async function assemble(
     graphSync,
     startupWarnings,
     async close() {
-      riskRefresh.abort();
-      await refreshingRisks;
+      await riskSweep.stop();
       await graphSync?.stop();
       await approvalExpiry.stop();
       await notifier?.stop();

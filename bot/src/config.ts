@@ -63,6 +63,9 @@ const EnvSchema = z.object({
   APPROVAL_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   // How often the server looks for requests that expired (marks them, updates their cards, tells the makers).
   APPROVAL_EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  // Every agent's stored risk is reassessed this often (signals that move with the clock: dormant), and at start
+  // only when a sweep is due or the risk rules changed.
+  RISK_SWEEP_HOURS: z.coerce.number().min(0.001).max(168).default(6),
   // Local tooling.
   PLAYGROUND: bool.default(true),
   PLAYGROUND_PORT: z.coerce.number().int().default(56150),
@@ -125,6 +128,8 @@ export interface Config {
   playground: { enabled: boolean; port: number; user: string };
   /** Approval requests (maker resubmissions) expire this many days after they were submitted. */
   approvals: { expiryDays: number; sweepSeconds: number };
+  /** How often every agent's risk is reassessed (RISK_SWEEP_HOURS). */
+  riskSweepHours: number;
 }
 
 /** An environment variable that is missing or wrong; the message names each one. */
@@ -240,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     playground: { enabled: e.PLAYGROUND, port: e.PLAYGROUND_PORT, user: e.PLAYGROUND_USER },
     approvals: { expiryDays: e.APPROVAL_EXPIRY_DAYS, sweepSeconds: e.APPROVAL_EXPIRY_SWEEP_SECONDS },
+    riskSweepHours: e.RISK_SWEEP_HOURS,
   };
 }
 

@@ -75,6 +75,12 @@ export interface RiskContext {
   openAlerts: { high: number; critical: number; medium?: number; low?: number };
 }
 
+/**
+ * The file these rules run from (this module, compiled or not): its hash identifies the rules,
+ * so a stored assessment is known to come from other rules after an upgrade (inventory/risk-sweep.ts).
+ */
+export const RISK_RULES_MODULE_URL = import.meta.url;
+
 export const SIGNAL_WEIGHT: Record<Severity, number> = { critical: 40, high: 25, medium: 10, low: 5, informational: 0 };
 export const DORMANT_AFTER_DAYS = 30;
 /** Defender calls instructions shorter than this weak. */
