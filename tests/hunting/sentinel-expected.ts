@@ -93,7 +93,13 @@ const A365_SHORT: ZavaAgentKey[] = [
   'teamMeetingPrep',
 ];
 
-export const SENTINEL_EXPECTED_AGENTS: Record<string, readonly ZavaAgentKey[] | { todo: string }> = {
+/**
+ * A query whose published versions differ in what they read: its agents worked out from the text of the version
+ * found (the folder's history has both).
+ */
+export type ByVersion = (query: string) => readonly ZavaAgentKey[];
+
+export const SENTINEL_EXPECTED_AGENTS: Record<string, readonly ZavaAgentKey[] | ByVersion | { todo: string }> = {
   // --- Agent 365 registry (RegistrySource "A365") ---
   // An action server URL that is not https: Field Pricing Helper's quote API.
   'A365 Connector/AIAgentsHTTPNonHTTPS.yaml': ['fieldPricingHelper'],
@@ -136,9 +142,14 @@ export const SENTINEL_EXPECTED_AGENTS: Record<string, readonly ZavaAgentKey[] | 
   'AIAgentsUnusedActions.yaml': ['itHelpdesk'],
 
   // --- AgentsInfo ---
-  // Secrets of Microsoft's patterns in tools, MCP servers or the raw record: Vendor Catalog Sync's GitHub token,
-  // Field Pricing Helper's Google key, Data Warehouse Q&A's JWT (Shipment Tracker's "sf_live_" key is no pattern).
-  'AgentsInfoHardCodedCredentials.yaml': ['dataWarehouseQa', 'fieldPricingHelper', 'vendorCatalogSync'],
+  // Secrets of Microsoft's patterns: Field Pricing Helper's Google key (its tools), Data Warehouse Q&A's JWT (its
+  // instructions), and Vendor Catalog Sync's GitHub token, which is in an HTTP action's headers, so in the raw record
+  // only: one published version of the query reads RawAgentInfo, another does not (Shipment Tracker's "sf_live_" key
+  // is no pattern).
+  'AgentsInfoHardCodedCredentials.yaml': (query) =>
+    /\bRawAgentInfo\b/.test(query)
+      ? ['dataWarehouseQa', 'fieldPricingHelper', 'vendorCatalogSync']
+      : ['dataWarehouseQa', 'fieldPricingHelper'],
   // Changed within the last 2 days against a baseline from 2 to 14 days ago: Supplier Risk Monitor (20 hours
   // ago: new instructions, an MCP server, a second owner, shared with everyone).
   'AgentsInfoInstructionsChangedOnPublishedAgent.yaml': ['supplierRiskMonitor'],

@@ -102,10 +102,15 @@ export const AGENTS_INFO_COLUMNS: Column[] = [
   col('LastUpdatedDateTime', 'datetime'),
 ];
 
+/**
+ * Defender's IdentityInfo, with the column Microsoft Sentinel's slightly extended version (UEBA, Log Analytics) spells
+ * `AccountUPN`: Microsoft's published agent queries use both spellings (column names are case-sensitive in KQL).
+ */
 export const IDENTITY_INFO_COLUMNS: Column[] = [
   col('Timestamp', 'datetime'),
   col('AccountObjectId', 'string'),
   col('AccountUpn', 'string'),
+  col('AccountUPN', 'string'),
   col('AccountDisplayName', 'string'),
   col('IsAccountEnabled', 'bool'),
   col('Department', 'string'),
@@ -578,6 +583,7 @@ class AgentTableBuilder {
       Timestamp: this.now,
       AccountObjectId: u.id,
       AccountUpn: u.upn,
+      AccountUPN: u.upn,
       AccountDisplayName: u.displayName,
       IsAccountEnabled: u.accountEnabled,
       Department: u.department,
