@@ -10,6 +10,26 @@ import { Timespan, compareValues, equalValues, hasTerm, isObject, toNumber, toSt
 
 const NUMERIC: ScalarType[] = ['long', 'real'];
 
+// Reads by a name the query names (a column, a dynamic value's member) go through a function made for that name,
+// which reads it as a constant property: V8 then keeps the shapes each name meets, where one closure shared by every
+// name made every read a megamorphic keyed lookup (a fifth of a template's time at 100,000 agents). Shared by every
+// query; a name that Object.prototype also has (`constructor`, `__proto__`, ...) is read as an own property only.
+const readers = new Map<string, (target: Record<string, unknown>) => Value>();
+const MAX_READERS = 10_000;
+
+export function propertyReader(name: string): (target: Record<string, unknown>) => Value {
+  let read = readers.get(name);
+  if (read) return read;
+  read =
+    name in Object.prototype
+      ? (target) => (Object.hasOwn(target, name) ? ((target[name] ?? null) as Value) : null)
+      : (new Function(`return function read(target) { return target[${JSON.stringify(name)}] ?? null; };`)() as (
+          target: Record<string, unknown>,
+        ) => Value);
+  if (readers.size < MAX_READERS) readers.set(name, read);
+  return read;
+}
+
 /** Compiles an expression to a closure; unknown columns and functions fail here, at their place. */
 export function compileExpr(expr: Expr, scope: ExprScope): CompiledExpr {
   switch (expr.kind) {
@@ -22,8 +42,7 @@ export function compileExpr(expr: Expr, scope: ExprScope): CompiledExpr {
     case 'column': {
       const column = scope.columns.get(expr.name);
       if (column) {
-        const name = column.name;
-        return { fn: (row) => row[name] ?? null, type: column.type };
+        return { fn: propertyReader(column.name) as Evaluator, type: column.type };
       }
       const scalar = scope.scalars.get(expr.name);
       if (scalar) return scalar;
@@ -38,11 +57,11 @@ export function compileExpr(expr: Expr, scope: ExprScope): CompiledExpr {
     }
     case 'member': {
       const target = compileExpr(expr.target, scope).fn;
-      const name = expr.name;
+      const read = propertyReader(expr.name);
       return {
         fn: (row, ctx) => {
           const v = target(row, ctx);
-          return isObject(v) ? ((v[name] ?? null) as Value) : null;
+          return isObject(v) ? read(v) : null;
         },
         type: 'dynamic',
       };

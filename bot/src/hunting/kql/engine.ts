@@ -2,11 +2,12 @@ import type { Expr, NamedExpr, Operator, Query, ScalarType, SortKey, TabularExpr
 import type { Accumulator } from './aggregates.js';
 import { compileAggregate } from './aggregates.js';
 import { derivedName } from './column-naming.js';
-import { compileExpr } from './compiler.js';
+import { compileExpr, propertyReader } from './compiler.js';
 import type { CompiledExpr, EvalContext, ExprScope } from './expression-types.js';
 import type { SourcePos } from './kql-error.js';
 import { KqlLimitError, errorAt } from './kql-error.js';
 import { NamesRead } from './names-read.js';
+import { rowCopier, rowJoiner, rowOfValues, rowProjector } from './row-makers.js';
 import { parseKql } from './parser.js';
 import { compileRe2 } from './re2.js';
 import type { Column, Row, Value } from './values.js';
@@ -326,11 +327,10 @@ class Compiler {
       case 'project': {
         const items = this.namedItems(op.columns, scope);
         const schema = uniqueColumns(items.map((i) => ({ name: i.name, type: i.compiled.type, pos: i.pos })));
-        const projectRow = (row: Row, ctx: EvalContext) => {
-          const o: Row = {};
-          for (const i of items) o[i.name] = i.compiled.fn(row, ctx);
-          return o;
-        };
+        const projectRow = rowProjector(
+          items.map((i) => i.name),
+          items.map((i) => i.compiled.fn),
+        );
         if (input.stream) {
           const from = input.stream;
           return streaming(schema, (rt, emit) => from(rt, (row) => emit(projectRow(row, rt.ctx))));
@@ -353,7 +353,9 @@ class Compiler {
           if (at >= 0) schema[at] = col;
           else schema.push(col);
         }
-        const copy = this.rowCopier(input.schema);
+        // Copied straight into the output's shape (the new columns null until computed, in order: later items read
+        // earlier ones from the row).
+        const copy = this.rowCopier(schema);
         const extendRow = (row: Row, ctx: EvalContext) => {
           const o = copy(row);
           for (const i of items) o[i.name] = i.compiled.fn(o, ctx);
@@ -524,6 +526,8 @@ class Compiler {
       ...aggs.flatMap((a, i) => a.columns.map((c) => ({ ...c, pos: (op.aggregates[i] as NamedExpr).pos }))),
     ]);
     const aggNames = aggs.flatMap((a) => a.columns.map((c) => c.name));
+    // Later names win, as assignment in order did (a by column named again by an aggregate).
+    const makeRow = rowOfValues([...by.map((b) => b.name), ...aggNames]);
     const fast = this.argExtremeOfRows(op, input);
     if (fast) return { schema, run: (rt) => fast(input.run(rt), rt.ctx) };
     return {
@@ -569,17 +573,12 @@ class Compiler {
             ),
           );
         const out: Row[] = [];
+        const values = new Array<Value>(nBy + aggNames.length);
         for (const g of groups.values()) {
-          const o: Row = {};
-          for (let i = 0; i < nBy; i += 1) o[(by[i] as { name: string }).name] = g.keys[i] ?? null;
-          let j = 0;
-          for (const acc of g.accs) {
-            for (const v of acc.result()) {
-              o[aggNames[j] as string] = v ?? null;
-              j += 1;
-            }
-          }
-          out.push(o);
+          for (let i = 0; i < nBy; i += 1) values[i] = g.keys[i] ?? null;
+          let j = nBy;
+          for (const acc of g.accs) for (const v of acc.result()) values[j++] = v ?? null;
+          out.push(makeRow(values));
         }
         return out;
       },
@@ -653,7 +652,8 @@ class Compiler {
       if (at >= 0) schema[at] = { name: i.name, type: i.type as ScalarType };
       else schema.push({ name: i.name, type: i.type as ScalarType });
     }
-    const copy = this.rowCopier(input.schema);
+    // Copied into the output's shape, the expanded columns then set in place.
+    const copy = this.rowCopier(schema);
     return streaming(schema, (rt, emit) => {
       const ctx = rt.ctx;
       // Rows made so far: the limit counts what mv-expand makes, whatever the operators after it keep.
@@ -834,8 +834,8 @@ class Compiler {
       if (!right.schema.some((c) => c.name === key.right))
         throw errorAt(key.pos, `the right side has no column '${key.right}'`);
     }
-    const leftKey = (row: Row) => joinKey(op.on.map((k) => row[k.left] ?? null));
-    const rightKey = (row: Row) => joinKey(op.on.map((k) => row[k.right] ?? null));
+    const leftKey = keyReader(op.on.map((k) => k.left));
+    const rightKey = keyReader(op.on.map((k) => k.right));
     const kind = op.joinKind;
     if (kind === 'leftanti' || kind === 'leftsemi' || kind === 'rightanti' || kind === 'rightsemi') {
       const keepLeft = kind.startsWith('left');
@@ -866,11 +866,14 @@ class Compiler {
         return { from: c.name, name, type: c.type };
       });
     const schema = [...left.schema, ...rightColumns.map((c) => ({ name: c.name, type: c.type }))];
-    const copyLeft = this.rowCopier(left.schema);
-    let rightRead: typeof rightColumns | null = null;
+    let joined: ((l: Row, r: Row) => Row) | null = null;
+    const NO_MATCH: Row = {};
     return streaming(schema, (rt, emit) => {
-      // The right side's columns the query can read (known once it is all compiled).
-      rightRead ??= rightColumns.filter((c) => this.names.reads(c.name));
+      // The columns the query can read (known once it is all compiled).
+      joined ??= rowJoiner(
+        left.schema.filter((c) => this.names.reads(c.name)),
+        rightColumns.filter((c) => this.names.reads(c.name)),
+      );
       let leftRows = left.run(rt);
       if (kind === 'innerunique') {
         // KQL's default join keeps one left row per key.
@@ -898,16 +901,10 @@ class Compiler {
         if (matches) {
           if (made + matches.length > rt.maxRows) throw tooManyRows(op.pos, 'join', rt.maxRows);
           made += matches.length;
-          for (const r of matches) {
-            const o = copyLeft(l);
-            for (const c of rightRead) o[c.name] = r[c.from] ?? null;
-            emit(o);
-          }
+          for (const r of matches) emit(joined(l, r));
         } else if (kind === 'leftouter') {
           made += 1;
-          const o = copyLeft(l);
-          for (const c of rightRead) o[c.name] = null;
-          emit(o);
+          emit(joined(l, NO_MATCH));
         }
       }
     });
@@ -946,6 +943,19 @@ function keyText(v: Value): string {
   if (typeof v === 'string') return `s${v.length}:${v}`;
   const k = keyOf(v);
   return `${typeof k}${String(k).length}:${String(k)}`;
+}
+
+/** A join's key of a row by the key columns' names (see joinKey); one column read without a list. */
+function keyReader(names: string[]): (row: Row) => unknown {
+  const reads = names.map((n) => propertyReader(n) as (row: Row) => Value);
+  const [only] = reads;
+  if (only && reads.length === 1) {
+    return (row) => {
+      const v = only(row);
+      return v === null || v === '' ? null : keyOf(v);
+    };
+  }
+  return (row) => joinKey(reads.map((read) => read(row)));
 }
 
 function joinKey(values: Value[]): unknown {
@@ -1037,14 +1047,6 @@ function uniqueColumns(cols: { name: string; type: ScalarType; pos: SourcePos }[
  * operator from its input schema: V8 creates such literals fast and gives them one shape, where a
  * spread or key-by-key copy of every row is several times slower.
  */
-function rowCopier(schema: Column[]): (row: Row) => Row {
-  const body = schema.map((c, i) => `${JSON.stringify(c.name)}: r[k[${i}]] ?? null`).join(',\n');
-  const make = new Function('k', `return function copyRow(r) { return {\n${body}\n}; };`) as (
-    keys: string[],
-  ) => (row: Row) => Row;
-  return make(schema.map((c) => c.name));
-}
-
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** getschema's DataType: the .NET type Kusto names for each column type. */

@@ -5,6 +5,7 @@
 // query waits only for the columns it reads (query-columns.ts) and a change repacks only the changed table. The
 // request thread packs a chunk at a time with a yield between chunks (a large tenant never stalls it for long);
 // every query thread reads the same buffer: no per-thread structured clone on the request thread, one shared copy.
+import { rowOfColumns } from '../kql/row-makers.js';
 import type { Column, Row, Value } from '../kql/values.js';
 
 /** Rows per chunk at most: small enough that packing or reading one chunk is a short pause of its thread. */
@@ -215,15 +216,17 @@ export function unpackColumn(packed: PackedColumn, type: Column['type']): Value[
 
 /**
  * Rows from columns: one object per row with the given columns in the table's order (the same shape the rows had
- * when built, so the engine reads them as fast); a column not given is absent (read as null).
+ * when built, so the engine reads them as fast); a column not given is absent (read as null). Each row is made by
+ * one generated object literal (row-makers.ts): given its properties one by one, an object of about 20 becomes a
+ * dictionary (AIAgentsInfo has 28 columns), and every read of every query then hashes the column's name.
  */
 export function rowsFromColumns(schema: Column[], rowCount: number, columns: Map<string, Value[]>): Row[] {
-  const present = schema.filter((c) => columns.has(c.name)).map((c) => [c.name, columns.get(c.name) as Value[]]);
+  const present = schema.filter((c) => columns.has(c.name));
+  const makeRow = rowOfColumns(
+    present.map((c) => c.name),
+    present.map((c) => columns.get(c.name) as Value[]),
+  );
   const rows = new Array<Row>(rowCount);
-  for (let i = 0; i < rowCount; i += 1) {
-    const row: Row = {};
-    for (const [name, values] of present as [string, Value[]][]) row[name] = values[i] ?? null;
-    rows[i] = row;
-  }
+  for (let i = 0; i < rowCount; i += 1) rows[i] = makeRow(i);
   return rows;
 }

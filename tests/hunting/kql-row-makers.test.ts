@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { Column, KqlCatalog, Row } from '../../bot/src/hunting/kql/index.js';
+import { compileKql } from '../../bot/src/hunting/kql/index.js';
+import { rowsFromColumns } from '../../bot/src/hunting/query-worker/packed-tables.js';
+
+// Rows are made by generated object literals and read by functions made per name (kql/row-makers.ts,
+// compiler.ts's propertyReader): names that are also Object.prototype's, or that a literal would misread, must
+// behave as any other name.
+const NOW = new Date('2026-11-25T12:00:00Z');
+const WIDE: Column[] = Array.from({ length: 30 }, (_, i) => ({ name: `C${i}`, type: 'long' as const }));
+const SCHEMAS: Record<string, Column[]> = {
+  Odd: [
+    { name: 'k', type: 'string' },
+    { name: 'constructor', type: 'string' },
+    { name: 'toString', type: 'long' },
+  ],
+  Wide: WIDE,
+};
+const ROWS: Record<string, Row[]> = {
+  Odd: [
+    { k: 'a', constructor: 'made by hand', toString: 1 },
+    { k: 'b', constructor: null, toString: null },
+  ],
+  Wide: rowsFromColumns(
+    WIDE,
+    3,
+    new Map(WIDE.filter((_, i) => i !== 7).map((c, i) => [c.name, [i, i + 100, i + 200]])),
+  ),
+};
+const catalog: KqlCatalog = { schema: (n) => SCHEMAS[n] ?? null, tableNames: () => Object.keys(SCHEMAS) };
+const run = (query: string) => compileKql(query, catalog).run({ rows: (n) => ROWS[n] ?? [], now: NOW }).rows;
+
+describe('KQL rows made by generated code', () => {
+  it("reads a dynamic value's member named like Object.prototype's only when the value has it", () => {
+    expect(
+      run(
+        `print d = dynamic({"a": 1}), e = parse_json('{"__proto__": 5, "constructor": "x", "hasOwnProperty": [1]}')
+        | project c = d.constructor, p = d.__proto__, t = d.toString, ec = e.constructor, ep = e.__proto__,
+            eh = e.hasOwnProperty`,
+      ),
+    ).toEqual([{ c: null, p: null, t: null, ec: 'x', ep: 5, eh: [1] }]);
+  });
+
+  it('keeps columns named like Object.prototype properties through project, extend, join and summarize', () => {
+    expect(run('Odd | project k, constructor, toString | order by k asc')).toEqual([
+      { k: 'a', constructor: 'made by hand', toString: 1 },
+      { k: 'b', constructor: null, toString: null },
+    ]);
+    expect(run('Odd | extend __proto__ = strcat(k, "!"), valueOf = 2 | project k, __proto__, valueOf')).toEqual([
+      { k: 'a', __proto__: 'a!', valueOf: 2 },
+      { k: 'b', __proto__: 'b!', valueOf: 2 },
+    ]);
+    const joined = run(
+      'Odd | join kind=leftouter (Odd | where k == "a" | project k, isPrototypeOf = constructor) on k | project k, isPrototypeOf, constructor',
+    );
+    expect(joined).toEqual([
+      { k: 'a', isPrototypeOf: 'made by hand', constructor: 'made by hand' },
+      { k: 'b', isPrototypeOf: null, constructor: null },
+    ]);
+    expect(
+      run('Odd | summarize constructor = count(), __proto__ = make_list(k) by toString | order by toString asc'),
+    ).toEqual([
+      { toString: null, constructor: 1, __proto__: ['b'] },
+      { toString: 1, constructor: 1, __proto__: ['a'] },
+    ]);
+    for (const row of run('Odd | extend __proto__ = 1')) expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+  });
+
+  it('makes rows of 30 columns from packed columns, a column not sent read as null', () => {
+    expect(run('Wide | where C29 >= 100 | project C0, C7, C8, C29 | order by C0 asc')).toEqual([
+      { C0: 100, C7: null, C8: 107, C29: 128 },
+      { C0: 200, C7: null, C8: 207, C29: 228 },
+    ]);
+    expect(
+      run('Wide | extend D = C28 + C1 | mv-expand E = pack_array(C2, C3) to typeof(long) | summarize sum(D), sum(E)'),
+    ).toEqual([
+      // D is C28 + C1 (27 + 1 in the first row, C7 not sent), each row twice after mv-expand.
+      { sum_D: 2 * (28 + 228 + 428), sum_E: 2 + 3 + 102 + 103 + 202 + 203 },
+    ]);
+  });
+});
