@@ -7,7 +7,7 @@ import type { CompiledExpr, EvalContext, ExprScope } from './expression-types.js
 import type { SourcePos } from './kql-error.js';
 import { KqlLimitError, errorAt } from './kql-error.js';
 import { NamesRead } from './names-read.js';
-import { rowCopier, rowJoiner, rowOfValues, rowProjector } from './row-makers.js';
+import { rowCopier, rowJoiner, rowOfValues, rowOutput, rowProjector } from './row-makers.js';
 import { parseKql } from './parser.js';
 import { compileRe2 } from './re2.js';
 import type { Column, Row, Value } from './values.js';
@@ -229,12 +229,8 @@ class Compiler {
         const schema = plan.schema;
         const shown = Math.min(rows.length, options.outputLimit ?? rows.length);
         const out = new Array<Record<string, unknown>>(shown);
-        for (let i = 0; i < shown; i += 1) {
-          const row = rows[i] as Row;
-          const o: Record<string, unknown> = {};
-          for (const c of schema) o[c.name] = toJsonValue(row[c.name] ?? null);
-          out[i] = o;
-        }
+        const output = rowOutput(schema, toJsonValue);
+        for (let i = 0; i < shown; i += 1) out[i] = output(rows[i] as Row);
         return { schema, rows: out, rowCount: rows.length };
       },
     };

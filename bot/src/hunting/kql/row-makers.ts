@@ -56,6 +56,15 @@ export function rowJoiner(left: Column[], right: { from: string; name: string }[
   ]);
 }
 
+/** A result row: each of `schema`'s columns of a row, converted by `convert`. */
+export function rowOutput(schema: Column[], convert: (v: Value) => unknown): (row: Row) => Record<string, unknown> {
+  return generated(
+    'r',
+    schema.map((c) => `${literalKey(c.name)}: bound(${readColumn('r', c.name)})`),
+    convert,
+  );
+}
+
 /** Row `i` of columns given as arrays of values, one per name. */
 export function rowOfColumns(names: string[], columns: Value[][]): (i: number) => Row {
   return generated(
