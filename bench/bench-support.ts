@@ -82,7 +82,8 @@ export async function startServer(
   readyWithinMs = 120_000,
 ): Promise<RunningServer> {
   if (runner === 'compiled') ensureServerBuilt();
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  // Below Linux's ephemeral range (32768 up): a port chosen in it was once already taken (EADDRINUSE, scale bench).
+  const port = 20000 + Math.floor(Math.random() * 12000);
   // tsx as a loader of this one process (its CLI would start a second one), so the CPU time is the server's.
   const args =
     runner === 'compiled'

@@ -13,6 +13,8 @@ import { launchChromium } from '../tests/e2e/support/browser.js';
 const AGENTS = 100_000;
 const SAMPLES = 200;
 const COLD_LOADS = 5;
+/** Timed runs of each hunting template once all are warm (the figure is their median). */
+const WARM_RUNS = 3;
 const HEADERS = { 'x-dev-user': 'megan@zava.example', 'content-type': 'application/json' };
 const MB = 1024 * 1024;
 /** The machine may be shared and busy: a slow start is measured, not abandoned. */
@@ -29,10 +31,14 @@ export async function run(): Promise<BenchRow[]> {
       aim: '',
     },
   ];
-  const backends: [string, () => Promise<CachedTenant | null>][] = [
-    ['PGlite', () => cachedPgliteTenant(AGENTS)],
-    ['PostgreSQL', () => cachedPostgresTenant(AGENTS)],
-  ];
+  // SCALE_BACKENDS=PostgreSQL (or PGlite) measures one backend.
+  const only = process.env.SCALE_BACKENDS?.split(',');
+  const backends = (
+    [
+      ['PGlite', () => cachedPgliteTenant(AGENTS)],
+      ['PostgreSQL', () => cachedPostgresTenant(AGENTS)],
+    ] as [string, () => Promise<CachedTenant | null>][]
+  ).filter(([name]) => !only || only.includes(name));
   // The server serves the built tab (dist/), as `npm start` does.
   await ensureTabBuilt();
   for (const [name, prepare] of backends) {
@@ -107,7 +113,13 @@ async function measure(backend: string, tenant: CachedTenant): Promise<BenchRow[
     );
 
     const slowest = await slowestTemplate(server);
-    row(`slowest hunting template, warm (${slowest.id})`, slowest.ms, 'ms', '<= 1,000 ms', slowest.ms <= 1000);
+    row(
+      `slowest hunting template, warm, median of ${WARM_RUNS} (${slowest.id})`,
+      Math.round(slowest.ms),
+      'ms',
+      '<= 1,000 ms',
+      slowest.ms <= 1000,
+    );
     const atEnd = residentMb(server);
     row('server resident memory at the end', atEnd, 'MB', '<= 1,024 MB', atEnd <= 1024);
   } finally {
@@ -174,11 +186,24 @@ async function timedHunt(server: RunningServer, templateId: string): Promise<num
   }
 }
 
+/**
+ * Warm: every template once first (the query threads meanwhile finish reading, in the background, the columns the
+ * first query did not need), then each template WARM_RUNS times; its figure is the median, as the hunting bench's.
+ * The first pass's slowest run is written to stderr.
+ */
 async function slowestTemplate(server: RunningServer): Promise<{ id: string; ms: number }> {
-  let slowest = { id: '', ms: 0 };
-  for (const id of await templateIds(server)) {
-    await timedHunt(server, id);
+  const ids = await templateIds(server);
+  let coldest = { id: '', ms: 0 };
+  for (const id of ids) {
     const ms = await timedHunt(server, id);
+    if (ms >= coldest.ms) coldest = { id, ms };
+  }
+  process.stderr.write(`  slowest template of the first pass: ${coldest.id} ${Math.round(coldest.ms)} ms\n`);
+  let slowest = { id: '', ms: 0 };
+  for (const id of ids) {
+    const times: number[] = [];
+    for (let i = 0; i < WARM_RUNS; i += 1) times.push(await timedHunt(server, id));
+    const ms = summarize(times).p50;
     if (ms >= slowest.ms) slowest = { id, ms };
   }
   return slowest;
