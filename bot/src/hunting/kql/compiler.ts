@@ -4,31 +4,12 @@ import { AGGREGATE_NAMES } from './aggregate-names.js';
 import type { CompiledExpr, EvalContext, Evaluator, ExprScope } from './expression-types.js';
 import { errorAt } from './kql-error.js';
 import { constantRegex, escapeRegex } from './regex-arguments.js';
+import { propertyReader } from './row-makers.js';
 import { FUNCTIONS } from './scalar-functions.js';
 import type { Row, Value } from './values.js';
 import { Timespan, compareValues, equalValues, hasTerm, isObject, toNumber, toStr } from './values.js';
 
 const NUMERIC: ScalarType[] = ['long', 'real'];
-
-// Reads by a name the query names (a column, a dynamic value's member) go through a function made for that name,
-// which reads it as a constant property: V8 then keeps the shapes each name meets, where one closure shared by every
-// name made every read a megamorphic keyed lookup (a fifth of a template's time at 100,000 agents). Shared by every
-// query; a name that Object.prototype also has (`constructor`, `__proto__`, ...) is read as an own property only.
-const readers = new Map<string, (target: Record<string, unknown>) => Value>();
-const MAX_READERS = 10_000;
-
-export function propertyReader(name: string): (target: Record<string, unknown>) => Value {
-  let read = readers.get(name);
-  if (read) return read;
-  read =
-    name in Object.prototype
-      ? (target) => (Object.hasOwn(target, name) ? ((target[name] ?? null) as Value) : null)
-      : (new Function(`return function read(target) { return target[${JSON.stringify(name)}] ?? null; };`)() as (
-          target: Record<string, unknown>,
-        ) => Value);
-  if (readers.size < MAX_READERS) readers.set(name, read);
-  return read;
-}
 
 /** Compiles an expression to a closure; unknown columns and functions fail here, at their place. */
 export function compileExpr(expr: Expr, scope: ExprScope): CompiledExpr {

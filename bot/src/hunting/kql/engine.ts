@@ -2,12 +2,12 @@ import type { Expr, NamedExpr, Operator, Query, ScalarType, SortKey, TabularExpr
 import type { Accumulator } from './aggregates.js';
 import { compileAggregate } from './aggregates.js';
 import { derivedName } from './column-naming.js';
-import { compileExpr, propertyReader } from './compiler.js';
+import { compileExpr } from './compiler.js';
 import type { CompiledExpr, EvalContext, ExprScope } from './expression-types.js';
 import type { SourcePos } from './kql-error.js';
 import { KqlLimitError, errorAt } from './kql-error.js';
 import { NamesRead } from './names-read.js';
-import { rowCopier, rowJoiner, rowOfValues, rowOutput, rowProjector } from './row-makers.js';
+import { propertyReader, rowCopier, rowJoiner, rowOfValues, rowOutput, rowProjector } from './row-makers.js';
 import { parseKql } from './parser.js';
 import { compileRe2 } from './re2.js';
 import type { Column, Row, Value } from './values.js';
@@ -1038,11 +1038,6 @@ function uniqueColumns(cols: { name: string; type: ScalarType; pos: SourcePos }[
   return cols.map((c) => ({ name: c.name, type: c.type }));
 }
 
-/**
- * A function that copies a row's columns into a new object literal with fixed keys, built once per
- * operator from its input schema: V8 creates such literals fast and gives them one shape, where a
- * spread or key-by-key copy of every row is several times slower.
- */
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** getschema's DataType: the .NET type Kusto names for each column type. */

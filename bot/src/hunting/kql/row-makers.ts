@@ -2,6 +2,9 @@
 // shape at once, and reads its source by constant names. Added one by one (`o[name] = v`) from a store that sees
 // every column name of every query, each property took V8's slow path, and an object given about 20 properties
 // became a dictionary whose every read hashes the name: most of a project's or a join's time at 100,000 agents.
+// Reads by a name (a column, a dynamic value's member) go through a function made for that name, for the same
+// reason: one closure shared by every name made every read a megamorphic keyed lookup. A name Object.prototype also
+// has (`constructor`, `__proto__`, ...) is read as an own property only, wherever it is read.
 import type { EvalContext, Evaluator } from './expression-types.js';
 import type { Column, Row, Value } from './values.js';
 
@@ -13,6 +16,22 @@ const readColumn = (obj: string, name: string) =>
   name in Object.prototype
     ? `(Object.hasOwn(${obj}, ${JSON.stringify(name)}) ? ${obj}[${JSON.stringify(name)}] ?? null : null)`
     : `${obj}[${JSON.stringify(name)}] ?? null`;
+
+/** Readers by name, shared by every query; a name is remembered only while the cache is small and the name short. */
+const readers = new Map<string, (target: Record<string, unknown>) => Value>();
+const MAX_READERS = 10_000;
+const MAX_REMEMBERED_NAME = 256;
+
+/** A reader of property `name` of a row or dynamic object (null when absent). */
+export function propertyReader(name: string): (target: Record<string, unknown>) => Value {
+  let read = readers.get(name);
+  if (read) return read;
+  read = new Function(`return function read(target) { return ${readColumn('target', name)}; };`)() as (
+    target: Record<string, unknown>,
+  ) => Value;
+  if (readers.size < MAX_READERS && name.length <= MAX_REMEMBERED_NAME) readers.set(name, read);
+  return read;
+}
 
 /** `function makeRow(params) { return { entries } }`, with `bound` in its scope. */
 function generated<F>(params: string, entries: string[], bound: unknown = null): F {
