@@ -58,6 +58,14 @@ describe('KQL rows made by generated code', () => {
     for (const row of run('Odd | extend __proto__ = 1')) expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
   });
 
+  it("unpacks a bag's keys as columns whatever they are named, quotes and Object.prototype's names included", () => {
+    // JSON text: a literal's `__proto__:` would set the prototype, not a key.
+    const bag = '{"\\"};process.exit(7);({\\"": 1, "__proto__": 2, "constructor": 3, "1": 4}';
+    expect(JSON.stringify(run(`print k = "x", d = parse_json(@'${bag}') | evaluate bag_unpack(d)`))).toBe(
+      '[{"1":4,"k":"x","\\"};process.exit(7);({\\"":1,"__proto__":2,"constructor":3}]',
+    );
+  });
+
   it('makes rows of 30 columns from packed columns, a column not sent read as null', () => {
     expect(run('Wide | where C29 >= 100 | project C0, C7, C8, C29 | order by C0 asc')).toEqual([
       { C0: 100, C7: null, C8: 107, C29: 128 },

@@ -796,12 +796,16 @@ class Compiler {
           ...others,
           ...added.map((name) => ({ name, type: 'dynamic' as ScalarType })),
         );
+        // Keys come from the data: made and read like any other name (a key `__proto__` is a column too).
+        const kept = others.map((c) => propertyReader(c.name));
+        const unpacked = added.map((k) => propertyReader(k.slice(prefix.length)));
+        const makeRow = rowOfValues([...others.map((c) => c.name), ...added]);
         return rows.map((row) => {
-          const o: Row = {};
-          for (const c of others) o[c.name] = row[c.name] ?? null;
           const bag = parseJson(row[bagName] ?? null);
-          for (const k of added) o[k] = isObject(bag) ? ((bag[k.slice(prefix.length)] ?? null) as Value) : null;
-          return o;
+          return makeRow([
+            ...kept.map((read) => read(row)),
+            ...unpacked.map((read) => (isObject(bag) ? read(bag) : null)),
+          ]);
         });
       },
     };
