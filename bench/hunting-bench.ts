@@ -10,7 +10,7 @@
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HuntingService } from '../bot/src/hunting/hunting-service.js';
-import { buildHuntingTables } from '../bot/src/hunting/hunting-tables.js';
+import { buildHuntingTables, tablesAt } from '../bot/src/hunting/hunting-tables.js';
 import { HUNTING_TEMPLATES } from '../bot/src/hunting/templates.js';
 import { syntheticTenant } from '../bot/scripts/synthetic-tenant.js';
 import type { BenchRow } from './bench-types.js';
@@ -56,7 +56,7 @@ export async function run(): Promise<BenchRow[]> {
     });
     // The source can move to a new table set, as the store's would after a change.
     let currentTables = tables;
-    const service = new HuntingService({ current: async () => currentTables }, () => now);
+    const service = new HuntingService({ at: async () => tablesAt(currentTables) }, () => now);
     const stalls = monitorEventLoopDelay({ resolution: 10 });
     stalls.enable();
     const firstAt = performance.now();
@@ -192,7 +192,7 @@ export async function run(): Promise<BenchRow[]> {
     });
     await service.close();
     // The slowest first query: a fresh service whose first query reads the largest column.
-    const fresh = new HuntingService({ current: async () => currentTables }, () => now);
+    const fresh = new HuntingService({ at: async () => tablesAt(currentTables) }, () => now);
     const largestStalls = monitorEventLoopDelay({ resolution: 10 });
     largestStalls.enable();
     const largestAt = performance.now();

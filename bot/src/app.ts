@@ -28,6 +28,7 @@ import type { HttpTimeouts } from './http/http-server.js';
 import { buildHttpServer } from './http/http-server.js';
 import { RequestActivity } from './http/request-activity.js';
 import { HuntingTables } from './hunting/hunting-tables.js';
+import { PackedColumnFiles } from './hunting/table-cache.js';
 import { HuntingService } from './hunting/hunting-service.js';
 import { ServiceHuntRunner } from './teams/hunt-runner.js';
 import type { QueryLimits } from './hunting/query-worker/query-pool.js';
@@ -165,7 +166,12 @@ async function assemble(
   // TENANT=graph: hunting queries go to Graph's runHuntingQuery, under the same wall-clock limit.
   const huntingLimits = { ...DEFAULT_QUERY_LIMITS, ...overrides.huntingLimits };
   const hunting = new HuntingService(
-    new HuntingTables(store, clock),
+    // The agent tables' packed columns are kept under DATA_DIR: a restart reads them back instead of building them.
+    new HuntingTables(
+      store,
+      clock,
+      overrides.inMemory ? null : new PackedColumnFiles(path.join(config.dataDir, 'hunting-tables')),
+    ),
     clock,
     undefined,
     huntingLimits,

@@ -1,5 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HuntingTables } from '../../bot/src/hunting/hunting-tables.js';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { HuntingTableName } from '../../bot/src/hunting/hunting-tables.js';
+import { HUNTING_SCHEMAS, HuntingTables } from '../../bot/src/hunting/hunting-tables.js';
+import { HuntingService } from '../../bot/src/hunting/hunting-service.js';
+import { unpackColumn } from '../../bot/src/hunting/query-worker/packed-tables.js';
+import { PackedColumnFiles } from '../../bot/src/hunting/table-cache.js';
+import type { Value } from '../../bot/src/hunting/kql/values.js';
 import { ResponseService } from '../../bot/src/response/response-service.js';
 import { RiskRefresher } from '../../bot/src/inventory/risk-refresher.js';
 import type { Db } from '../../bot/src/store/db.js';
@@ -13,6 +21,32 @@ import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/test
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const ADELE = { id: 'adele', upn: 'adele@zava.example', displayName: 'Adele Vance', roles: ['admin' as const] };
+const SNAPSHOT_COLUMNS = (['AIAgentsInfo', 'AgentsInfo'] as HuntingTableName[]).flatMap((table) =>
+  (HUNTING_SCHEMAS[table] ?? []).map((column) => ({ table, column })),
+);
+
+/** Every snapshot column as the tables give it, unpacked. */
+async function snapshotColumns(tables: HuntingTables): Promise<Map<string, Value[]>> {
+  const at = await tables.at();
+  const out = new Map<string, Value[]>();
+  for (const { table, column } of SNAPSHOT_COLUMNS) {
+    out.set(`${table}.${column.name}`, unpackColumn(await at.column(table, column), column.type));
+  }
+  return out;
+}
+
+/** The column files under `dir` once a build has written them all (they are written in the background). */
+async function filesWritten(dir: string): Promise<string[]> {
+  for (let i = 0; i < 500; i += 1) {
+    const versions = await fs.readdir(dir).catch(() => [] as string[]);
+    if (versions.length === 1) {
+      const files = (await fs.readdir(path.join(dir, versions[0] as string))).filter((f) => f.endsWith('.col'));
+      if (files.length === SNAPSHOT_COLUMNS.length) return files.map((f) => path.join(dir, versions[0] as string, f));
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`the column files were not all written under ${dir}`);
+}
 
 for (const backend of BACKENDS) {
   describe.skipIf(!backend.enabled)(`hunting tables over the store on ${backend.name}`, () => {
@@ -90,6 +124,108 @@ for (const backend of BACKENDS) {
       expect(second.version).toBeGreaterThan(first.version);
       const newest = second.AgentsInfo.filter((r) => r.AgentId === ZAVA_AGENT_IDS.holidayPartyPlanner).at(-1);
       expect(newest?.LifecycleStatus).toBe('Blocked');
+    });
+
+    it('keeps the agent tables packed on disk: after a restart they are read back, the same, and nothing is built', async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'aw-hunting-files-'));
+      try {
+        const built = await snapshotColumns(new HuntingTables(store, () => NOW, new PackedColumnFiles(dir)));
+        await filesWritten(dir);
+        const all = vi.spyOn(store.agents, 'all');
+        const snapshots = vi.spyOn(store.snapshots, 'all');
+        try {
+          const restarted = new HuntingTables(store, () => NOW, new PackedColumnFiles(dir));
+          expect(await snapshotColumns(restarted)).toEqual(built);
+          expect(await (await restarted.at()).rowCount('AgentsInfo')).toBe(built.get('AgentsInfo.AgentId')?.length);
+          // IdentityInfo and the runtime tables are made from the directory and a few fields of each agent.
+          const service = new HuntingService(restarted, () => NOW, undefined, { workers: 1 });
+          try {
+            const result = await service.run({ templateId: 'orphaned' });
+            expect(result.rowCount).toBeGreaterThan(0);
+          } finally {
+            await service.close();
+          }
+          expect(all).not.toHaveBeenCalled();
+          expect(snapshots).not.toHaveBeenCalled();
+        } finally {
+          all.mockRestore();
+          snapshots.mockRestore();
+        }
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("builds again after a change, over a database that does not hold the files' token, and after a bad file", async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'aw-hunting-files-'));
+      const files = new PackedColumnFiles(dir);
+      try {
+        await snapshotColumns(new HuntingTables(store, () => NOW, files));
+        await filesWritten(dir);
+        // A change: the files are of an older version.
+        const actions = new ResponseService(
+          store,
+          embeddedTenant(store),
+          new RiskRefresher(store, () => NOW),
+          () => NOW,
+        );
+        await actions.blockAgent(
+          { principal: ADELE, idempotencyKey: null, via: 'api' },
+          ZAVA_AGENT_IDS.customerBillingAgent,
+          'compromised',
+        );
+        const afterChange = new HuntingTables(store, () => NOW, files);
+        const columns = await snapshotColumns(afterChange);
+        const ids = columns.get('AgentsInfo.AgentId') ?? [];
+        const lifecycle = columns.get('AgentsInfo.LifecycleStatus') ?? [];
+        expect(lifecycle[ids.lastIndexOf(ZAVA_AGENT_IDS.customerBillingAgent)]).toBe('Blocked');
+        const [, file] = await filesWritten(dir);
+
+        // Another database (or this one made again) does not hold the token the files are named by.
+        await db.query('delete from hunting_table_tokens');
+        const all = vi.spyOn(store.agents, 'all');
+        try {
+          await snapshotColumns(new HuntingTables(store, () => NOW, files));
+          expect(all).toHaveBeenCalled();
+        } finally {
+          all.mockRestore();
+        }
+        const written = await filesWritten(dir);
+        expect(written).not.toContain(file);
+
+        // A file cut short, or changed on disk, is not read: the query is answered from the store, and the next
+        // start writes the files again.
+        const service = new HuntingService(new HuntingTables(store, () => NOW, files), () => NOW, undefined, {
+          workers: 1,
+        });
+        try {
+          const expected = await service.run({ templateId: 'mcp-maker-credentials' });
+          expect(expected.rowCount).toBeGreaterThan(0);
+          for (const spoil of [
+            (bytes: Buffer) => bytes.subarray(0, bytes.length - 1),
+            // Inside a JSON string: it would parse, as another value.
+            (bytes: Buffer) => Buffer.from(bytes).fill(0x7b, 80, 90),
+          ]) {
+            const tools = (await filesWritten(dir)).find((f) =>
+              path.basename(f).startsWith(`AIAgentsInfo.${Buffer.from('AgentToolsDetails').toString('hex')}.`),
+            ) as string;
+            await fs.writeFile(tools, spoil(await fs.readFile(tools)));
+            const fresh = new HuntingService(new HuntingTables(store, () => NOW, files), () => NOW, undefined, {
+              workers: 1,
+            });
+            try {
+              const result = await fresh.run({ templateId: 'mcp-maker-credentials' });
+              expect(result.results).toEqual(expected.results);
+            } finally {
+              await fresh.close();
+            }
+          }
+        } finally {
+          await service.close();
+        }
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
+      }
     });
   });
 }

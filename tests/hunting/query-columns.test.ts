@@ -5,7 +5,7 @@
 // a table replaces the old in the thread.
 import { describe, expect, it } from 'vitest';
 import type { HuntingTableSet } from '../../bot/src/hunting/hunting-tables.js';
-import { buildHuntingTables, huntingCatalog, HUNTING_SCHEMAS } from '../../bot/src/hunting/hunting-tables.js';
+import { buildHuntingTables, huntingCatalog, HUNTING_SCHEMAS, tablesAt } from '../../bot/src/hunting/hunting-tables.js';
 import { HuntingService } from '../../bot/src/hunting/hunting-service.js';
 import { compileKql } from '../../bot/src/hunting/kql/index.js';
 import type { Row } from '../../bot/src/hunting/kql/values.js';
@@ -95,7 +95,9 @@ describe('the columns a query reads', () => {
 describe('query threads given the columns queries read', () => {
   it('answer every query as over whole tables, across new columns and new versions of a table', async () => {
     let current: HuntingTableSet = tables;
-    const service = new HuntingService({ current: async () => current }, () => NOW, HUNTING_TEMPLATES, { workers: 1 });
+    const service = new HuntingService({ at: async () => tablesAt(current) }, () => NOW, HUNTING_TEMPLATES, {
+      workers: 1,
+    });
     try {
       const expected = (query: string, set: HuntingTableSet) =>
         compileKql(query, huntingCatalog).run({

@@ -4,11 +4,16 @@ import { HuntRateLimitedError, HuntingAccess } from './hunting-access.js';
 import type { QueryLimits } from './query-worker/query-pool.js';
 import { DEFAULT_QUERY_LIMITS, QueryPool, QueryTimeoutError } from './query-worker/query-pool.js';
 import type { Column } from './kql/values.js';
-import type { HuntingTableSet, HuntingTableSource } from './hunting-tables.js';
+import type { HuntingTableSource, HuntingTablesAt } from './hunting-tables.js';
 import type { PackedColumn, PackedTable } from './query-worker/packed-tables.js';
-import { packColumn } from './query-worker/packed-tables.js';
 import type { HuntingPart, HuntingTableName } from './hunting-tables.js';
-import { HUNTING_PARTS, HUNTING_SCHEMAS, graphHuntingSchema, huntingCatalog } from './hunting-tables.js';
+import {
+  HUNTING_PARTS,
+  HUNTING_SCHEMAS,
+  HuntingTablesMovedError,
+  graphHuntingSchema,
+  huntingCatalog,
+} from './hunting-tables.js';
 import type { ColumnsRead } from './query-columns.js';
 import { allColumns, columnsRead } from './query-columns.js';
 import type { HuntingTemplate } from './templates.js';
@@ -21,7 +26,6 @@ const MAX_QUERY_LENGTH = 20_000;
 const QUERY_CACHE_SIZE = 64;
 /** How often the tables are brought up to date in the background (a version check when nothing changed). */
 const PREPARE_EVERY_MS = 2000;
-const TABLE_NAMES = Object.keys(HUNTING_SCHEMAS) as HuntingTableName[];
 /** The part (and so the version) each table belongs to. */
 const PART_OF = new Map<string, HuntingPart>(
   (Object.entries(HUNTING_PARTS) as [HuntingPart, HuntingTableName[]][]).flatMap(([part, names]) =>
@@ -96,7 +100,12 @@ export class HuntingService {
     for (const t of templates) this.templateColumns.set(t.id, columnsRead(t.query, huntingCatalog));
     this.limits = { ...DEFAULT_QUERY_LIMITS, ...limits };
     // A column that did not read back in a thread is packed again for the next query (that thread is ended).
-    this.pool = new QueryPool(this.limits, (table) => this.packed.delete(table));
+    // A column that did not read back in a thread is packed again for the next query (that thread is ended), and
+    // not from what it was packed from (a file on disk, say).
+    this.pool = new QueryPool(this.limits, (table) => {
+      this.packed.delete(table);
+      this.tables.unreadable?.(table as HuntingTableName);
+    });
     this.access = new HuntingAccess(clock);
   }
 
@@ -144,9 +153,17 @@ export class HuntingService {
     const text = input.templateId !== undefined ? this.templateText(input.templateId) : this.compile(input.query);
     const reads =
       input.templateId !== undefined ? this.templateColumns.get(input.templateId) : this.checked.get(input.query);
-    const tables = await this.tables.current();
+    let tables = await this.tables.at();
+    let packed: PackedTable[];
+    try {
+      packed = await this.pack(tables, reads ?? EVERY_COLUMN);
+    } catch (error) {
+      // Tables whose file on disk did not read back are made again, once.
+      if (!(error instanceof HuntingTablesMovedError)) throw error;
+      tables = await this.tables.at();
+      packed = await this.pack(tables, reads ?? EVERY_COLUMN);
+    }
     // A KQL error raised while it ran is thrown as is: 400 with its place, or 422 for a row cap (KqlLimitError).
-    const packed = await this.pack(tables, reads ?? EVERY_COLUMN);
     const result = await this.pool.run(packed, text, limit, this.clock());
     return {
       templateId: input.templateId ?? null,
@@ -157,7 +174,8 @@ export class HuntingService {
       stats: {
         elapsedMs: result.elapsedMs,
         dataVersion: tables.version,
-        tableRows: Object.fromEntries(TABLE_NAMES.map((name) => [name, tables[name].length])),
+        // The tables the query read (the others are not made for it).
+        tableRows: Object.fromEntries(packed.map((t) => [t.table, t.rowCount])),
       },
     };
   }
@@ -217,7 +235,7 @@ export class HuntingService {
   }
 
   /** One column of the current tables in its packed form, packed once per version of its table. */
-  private packedColumn(tables: HuntingTableSet, table: HuntingTableName, column: string): Promise<PackedColumn> {
+  private packedColumn(tables: HuntingTablesAt, table: HuntingTableName, column: string): Promise<PackedColumn> {
     const version = tables.parts[PART_OF.get(table) as HuntingPart];
     let cached = this.packed.get(table);
     if (cached?.version !== version) {
@@ -229,7 +247,7 @@ export class HuntingService {
     if (found) return found;
     const schema = (HUNTING_SCHEMAS[table] ?? []).find((c) => c.name === column);
     const packing = schema
-      ? packColumn(table, schema, tables[table], version)
+      ? tables.column(table, schema)
       : Promise.reject(new Error(`no column ${column} in hunting table ${table}`));
     columns.set(column, packing);
     // A failed packing is tried again by the next run.
@@ -240,22 +258,23 @@ export class HuntingService {
   }
 
   /** The tables a query reads with the columns it reads, packed (those already packed are not packed again). */
-  private async pack(tables: HuntingTableSet, reads: ColumnsRead): Promise<PackedTable[]> {
+  private async pack(tables: HuntingTablesAt, reads: ColumnsRead): Promise<PackedTable[]> {
     return Promise.all(
       [...reads].map(async ([name, columns]) => {
         const table = name as HuntingTableName;
+        const packed = await Promise.all(columns.map((c) => this.packedColumn(tables, table, c)));
         return {
           table,
           version: tables.parts[PART_OF.get(table) as HuntingPart],
-          rowCount: tables[table].length,
-          columns: await Promise.all(columns.map((c) => this.packedColumn(tables, table, c))),
+          rowCount: packed[0]?.rowCount ?? (await tables.rowCount(table)),
+          columns: packed,
         };
       }),
     );
   }
 
   /** Every column of the tables, packed one after another (a query meanwhile packs what it reads beside). */
-  private async packEverything(tables: HuntingTableSet): Promise<PackedTable[]> {
+  private async packEverything(tables: HuntingTablesAt): Promise<PackedTable[]> {
     const out: PackedTable[] = [];
     for (const [name, columns] of EVERY_COLUMN) {
       const table = name as HuntingTableName;
@@ -264,7 +283,7 @@ export class HuntingService {
       out.push({
         table,
         version: tables.parts[PART_OF.get(table) as HuntingPart],
-        rowCount: tables[table].length,
+        rowCount: packed[0]?.rowCount ?? (await tables.rowCount(table)),
         columns: packed,
       });
     }
@@ -280,7 +299,7 @@ export class HuntingService {
     if (this.remote) return Promise.resolve();
     this.preparation ??= (async () => {
       try {
-        this.pool.preload(await this.packEverything(await this.tables.current()));
+        this.pool.preload(await this.packEverything(await this.tables.at()));
       } catch {
         // The next query builds the tables itself and answers the error.
       }

@@ -15,7 +15,10 @@ import type {
 import type { KqlCatalog } from './kql/engine.js';
 import type { Column, Row } from './kql/values.js';
 import type { Store } from '../store/store.js';
-import { huntingSourceVersions } from '../store/hunting-versions.js';
+import { huntingSourceVersions, huntingTableToken } from '../store/hunting-versions.js';
+import type { PackedColumn } from './query-worker/packed-tables.js';
+import { packColumn } from './query-worker/packed-tables.js';
+import type { PackedColumnFiles } from './table-cache.js';
 import type { RuntimeTableSet } from './runtime-tables.js';
 import { RUNTIME_DESCRIPTIONS, RUNTIME_RETENTION_DAYS, RUNTIME_SCHEMAS, buildRuntimeTables } from './runtime-tables.js';
 
@@ -239,7 +242,7 @@ const mode = (m: 'maker' | 'user') => (m === 'maker' ? 'Maker' : 'Invoker');
 const date = (iso: string | null) => (iso ? new Date(iso) : null);
 
 /** Copilot Studio's schema name for an agent ("zava_customerbilling"): what CloudAppEvents' AppIdentity ends with. */
-export function schemaNameOf(agent: Agent): string {
+export function schemaNameOf(agent: Pick<Agent, 'name' | 'environmentId'>): string {
   const slug = agent.name.toLowerCase().replace(/[^a-z0-9]+/g, '');
   return `cr${agent.environmentId
     .replace(/[^a-z0-9]/gi, '')
@@ -513,43 +516,21 @@ export interface HuntingActivity {
   alerts: Alert[];
 }
 
-/**
- * Builds the tables: each agent's stored snapshots older than its current state, then the current
- * record (actions such as a block change the agent without a new snapshot); the runtime tables from `activity`.
- */
-export function buildHuntingTables(
-  agents: Agent[],
-  snapshots: AgentSnapshot[],
-  users: DirectoryUser[],
-  version: number,
-  now: Date,
-  activity: HuntingActivity = { events: [], alerts: [] },
-): HuntingTableSet {
-  const builder = new AgentTableBuilder(snapshots, users, now);
-  for (const agent of agents) builder.add(agent);
-  return {
-    ...builder.tables(agents),
-    ...buildRuntimeTables(activity, agents, users),
-    version,
-    builtAt: now,
-    parts: { agents: version, runtime: version },
-  };
-}
+/** The two tables of one row per agent snapshot: the bulk of the hunting data, kept packed on disk. */
+const SNAPSHOT_TABLES = ['AIAgentsInfo', 'AgentsInfo'] as const;
+type SnapshotTable = (typeof SNAPSHOT_TABLES)[number];
+const isSnapshotTable = (table: string): table is SnapshotTable =>
+  (SNAPSHOT_TABLES as readonly string[]).includes(table);
+type SnapshotTables = Pick<HuntingTableSet, SnapshotTable>;
 
-type AgentTables = Pick<HuntingTableSet, 'AIAgentsInfo' | 'AgentsInfo' | 'IdentityInfo' | 'CloudAppEvents'>;
-
-/** The agent part's rows, an agent at a time (so a large tenant can be built with pauses between agents). */
+/** The agent part's snapshot rows, an agent at a time (so a large tenant can be built with pauses between agents). */
 class AgentTableBuilder {
   private readonly byAgent = new Map<string, AgentSnapshot[]>();
   private readonly objectIdOf: ObjectIdOf;
   private readonly aiAgentsInfo: Row[] = [];
   private readonly agentsInfo: Row[] = [];
 
-  constructor(
-    snapshots: AgentSnapshot[],
-    private readonly users: DirectoryUser[],
-    private readonly now: Date,
-  ) {
+  constructor(snapshots: AgentSnapshot[], users: DirectoryUser[]) {
     for (const s of snapshots) {
       const list = this.byAgent.get(s.agentId);
       if (list) list.push(s);
@@ -578,31 +559,33 @@ class AgentTableBuilder {
     push(agent, new Date(current));
   }
 
-  tables(agents: Agent[]): AgentTables {
-    const identityInfo: Row[] = this.users.map((u) => ({
-      Timestamp: this.now,
-      AccountObjectId: u.id,
-      AccountUpn: u.upn,
-      AccountUPN: u.upn,
-      AccountDisplayName: u.displayName,
-      IsAccountEnabled: u.accountEnabled,
-      Department: u.department,
-      JobTitle: u.jobTitle,
-    }));
-    return {
-      AIAgentsInfo: this.aiAgentsInfo,
-      AgentsInfo: this.agentsInfo,
-      IdentityInfo: identityInfo,
-      CloudAppEvents: cloudAppEvents(agents, this.now),
-    };
+  tables(): SnapshotTables {
+    return { AIAgentsInfo: this.aiAgentsInfo, AgentsInfo: this.agentsInfo };
   }
+}
+
+/** The agent fields IdentityInfo's neighbours need: CloudAppEvents and the runtime tables' names. */
+type AgentSummary = Pick<Agent, 'id' | 'name' | 'platform' | 'environmentId' | 'lastActivityAt'>;
+
+/** The directory's accounts as of `now`. */
+function identityInfo(users: DirectoryUser[], now: Date): Row[] {
+  return users.map((u) => ({
+    Timestamp: now,
+    AccountObjectId: u.id,
+    AccountUpn: u.upn,
+    AccountUPN: u.upn,
+    AccountDisplayName: u.displayName,
+    IsAccountEnabled: u.accountEnabled,
+    Department: u.department,
+    JobTitle: u.jobTitle,
+  }));
 }
 
 /**
  * The last Copilot Studio interaction with each agent someone used, as Defender for Cloud Apps records it:
  * `RawEventData.AppIdentity` is "Copilot.Studio.<bot id>-<schema name>".
  */
-function cloudAppEvents(agents: Agent[], now: Date): Row[] {
+function cloudAppEvents(agents: AgentSummary[], now: Date): Row[] {
   const out: Row[] = [];
   for (const agent of agents) {
     if (agent.platform !== 'copilotStudio' || !agent.lastActivityAt || agent.lastActivityAt > now.toISOString()) {
@@ -626,13 +609,70 @@ function cloudAppEvents(agents: Agent[], now: Date): Row[] {
   return out;
 }
 
+/**
+ * Builds the tables: each agent's stored snapshots older than its current state, then the current
+ * record (actions such as a block change the agent without a new snapshot); the runtime tables from `activity`.
+ */
+export function buildHuntingTables(
+  agents: Agent[],
+  snapshots: AgentSnapshot[],
+  users: DirectoryUser[],
+  version: number,
+  now: Date,
+  activity: HuntingActivity = { events: [], alerts: [] },
+): HuntingTableSet {
+  const builder = new AgentTableBuilder(snapshots, users);
+  for (const agent of agents) builder.add(agent);
+  return {
+    ...builder.tables(),
+    IdentityInfo: identityInfo(users, now),
+    CloudAppEvents: cloudAppEvents(agents, now),
+    ...buildRuntimeTables(activity, agents, users),
+    version,
+    builtAt: now,
+    parts: { agents: version, runtime: version },
+  };
+}
+
+/** The part a table belongs to. */
+export const partOf = (table: HuntingTableName): HuntingPart =>
+  (HUNTING_PARTS.runtime as string[]).includes(table) ? 'runtime' : 'agents';
+
+/**
+ * The hunting tables at one version of their sources, as a query reads them: a column at a time in its packed
+ * form, each made (or read from disk) when first asked.
+ */
+export interface HuntingTablesAt {
+  /** Grows with every new version of either part (the API's `stats.dataVersion`). */
+  version: number;
+  /** Each part's version: a query thread holds one version of each table. */
+  parts: Record<HuntingPart, number>;
+  rowCount(table: HuntingTableName): Promise<number>;
+  column(table: HuntingTableName, column: Column): Promise<PackedColumn>;
+}
+
+/** The tables a query was given are gone (a file of theirs did not read back): ask for the current ones again. */
+export class HuntingTablesMovedError extends Error {}
+
 /** Where a run gets its tables from. */
 export interface HuntingTableSource {
-  current(): Promise<HuntingTableSet>;
+  at(): Promise<HuntingTablesAt>;
+  /** A column of `table` did not read back in a query thread: what it was made from is not offered again. */
+  unreadable?(table: HuntingTableName): void;
+}
+
+/** Built tables as a query reads them (tests, benchmarks, an imported snapshot). */
+export function tablesAt(tables: HuntingTableSet): HuntingTablesAt {
+  return {
+    version: tables.version,
+    parts: tables.parts,
+    rowCount: async (table) => tables[table].length,
+    column: (table, column) => packColumn(table, column, tables[table], tables.parts[partOf(table)]),
+  };
 }
 
 /** Fixed tables (tests, benchmarks, an imported snapshot). */
-export const staticTables = (tables: HuntingTableSet): HuntingTableSource => ({ current: async () => tables });
+export const staticTables = (tables: HuntingTableSet): HuntingTableSource => ({ at: async () => tablesAt(tables) });
 
 /** At most this many decisions and alerts (the newest) make the runtime tables. */
 export const MAX_RUNTIME_ROWS = 200_000;
@@ -641,86 +681,267 @@ export const MAX_RUNTIME_ROWS = 200_000;
 const AGENTS_PER_SLICE = 100;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** The agent tables' columns, for checking that a version's files are all on disk. */
+const SNAPSHOT_COLUMNS = SNAPSHOT_TABLES.flatMap((table) =>
+  (HUNTING_SCHEMAS[table] ?? []).map((c) => ({ table, column: c.name })),
+);
+
 /**
- * The tables over the store, in two parts rebuilt apart when their sources move (store/hunting-versions.ts): the
+ * One version of the agent part, made when first read: the snapshot tables (AIAgentsInfo, AgentsInfo) from the
+ * files an earlier build left on disk when the database still holds their token, else built from every agent and
+ * snapshot (then written to disk, a column as it is packed); IdentityInfo and CloudAppEvents from the directory and a
+ * few fields of each agent. Once every snapshot column of a build is on disk, its rows are let go: the files answer.
+ */
+class AgentPart {
+  private snapshots: Promise<SnapshotTables> | null = null;
+  private neighbours: Promise<{
+    tables: Pick<HuntingTableSet, 'IdentityInfo' | 'CloudAppEvents'>;
+    refs: PartRefs;
+  }> | null = null;
+  /** Snapshot columns written to disk in this process, by table. */
+  private readonly written = new Map<SnapshotTable, Set<string>>();
+  private writeKey: Promise<string | null> | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly files: PackedColumnFiles | null,
+    /** The database's version of the part (hunting_agents_seq). */
+    readonly sourceVersion: number,
+    /** This process's version of it: what the query threads are told. */
+    readonly generation: number,
+    private readonly now: Date,
+    /** The directory of this version's complete files, when an earlier build left them. */
+    private diskKey: string | null,
+    /** Called when a file of this part does not read back: the tables make the part again. */
+    private readonly spoiled: () => void,
+  ) {}
+
+  /** The part at the database's version `sourceVersion`, with its files when they are all there. */
+  static async open(
+    store: Store,
+    files: PackedColumnFiles | null,
+    sourceVersion: number,
+    generation: number,
+    now: Date,
+    spoiled: () => void,
+  ): Promise<AgentPart> {
+    let diskKey: string | null = null;
+    if (files) {
+      const token = await huntingTableToken(store.db, 'agents', sourceVersion, false);
+      const key = token ? files.key('agents', sourceVersion, token) : null;
+      if (key && (await files.hasAll(key, SNAPSHOT_COLUMNS))) diskKey = key;
+    }
+    return new AgentPart(store, files, sourceVersion, generation, now, diskKey, spoiled);
+  }
+
+  get fromDisk(): boolean {
+    return this.diskKey !== null;
+  }
+
+  async rows(table: HuntingTableName): Promise<Row[]> {
+    if (isSnapshotTable(table)) return (await this.snapshotTables())[table];
+    return (await this.neighbourTables()).tables[table as 'IdentityInfo' | 'CloudAppEvents'];
+  }
+
+  async rowCount(table: HuntingTableName): Promise<number> {
+    if (isSnapshotTable(table) && this.diskKey && !this.snapshots) {
+      return (this.files as PackedColumnFiles).rowCount(this.diskKey, table, 'Timestamp');
+    }
+    return (await this.rows(table)).length;
+  }
+
+  async column(table: HuntingTableName, column: Column): Promise<PackedColumn> {
+    if (!isSnapshotTable(table)) return packColumn(table, column, await this.rows(table), this.generation);
+    if (this.diskKey && !this.snapshots) {
+      // A file that does not read back (cut short, changed) is not read again: the query asks for the tables again.
+      return (this.files as PackedColumnFiles)
+        .read(this.diskKey, table, column.name, this.generation)
+        .catch(async (error: unknown) => {
+          this.spoiled();
+          await this.discardFiles();
+          throw new HuntingTablesMovedError(error instanceof Error ? error.message : String(error));
+        });
+    }
+    const packed = await packColumn(table, column, await this.rows(table), this.generation);
+    void this.keep(table, packed);
+    return packed;
+  }
+
+  /** What the runtime tables name: every agent's id, name and platform, and the directory. */
+  async refs(): Promise<PartRefs> {
+    return (await this.neighbourTables()).refs;
+  }
+
+  /** A file of this version did not read back: it and its siblings are deleted (a new part is built). */
+  async discardFiles(): Promise<void> {
+    const key = this.diskKey ?? (this.writeKey ? await this.writeKey : null);
+    this.diskKey = null;
+    if (key && this.files) await this.files.remove(key).catch(() => undefined);
+  }
+
+  private snapshotTables(): Promise<SnapshotTables> {
+    this.snapshots ??= this.buildSnapshots();
+    return this.snapshots;
+  }
+
+  private async buildSnapshots(): Promise<SnapshotTables> {
+    const [agents, snapshots, users] = await Promise.all([
+      this.store.agents.all(),
+      this.store.snapshots.all(),
+      this.store.users.all(),
+    ]);
+    const builder = new AgentTableBuilder(snapshots, users);
+    for (let i = 0; i < agents.length; i += 1) {
+      builder.add(agents[i] as Agent);
+      if (i % AGENTS_PER_SLICE === AGENTS_PER_SLICE - 1) await yieldToEventLoop();
+    }
+    return builder.tables();
+  }
+
+  private neighbourTables() {
+    this.neighbours ??= (async () => {
+      const [agents, users] = await Promise.all([this.store.agents.summaries(), this.store.users.all()]);
+      return {
+        tables: { IdentityInfo: identityInfo(users, this.now), CloudAppEvents: cloudAppEvents(agents, this.now) },
+        refs: { agents, users },
+      };
+    })();
+    return this.neighbours;
+  }
+
+  /**
+   * Writes a built column to disk; once all are there, the built rows go (later columns are read from the files).
+   * A failure to write leaves the rows in memory and nothing half-written on disk.
+   */
+  private async keep(table: SnapshotTable, packed: PackedColumn): Promise<void> {
+    if (!this.files) return;
+    const files = this.files;
+    try {
+      this.writeKey ??= huntingTableToken(this.store.db, 'agents', this.sourceVersion, true).then((token) =>
+        token ? files.key('agents', this.sourceVersion, token) : null,
+      );
+      const key = await this.writeKey;
+      if (!key) return;
+      await files.write(key, packed);
+      const done = this.written.get(table) ?? new Set<string>();
+      done.add(packed.column);
+      this.written.set(table, done);
+      const complete = SNAPSHOT_TABLES.every((t) => this.written.get(t)?.size === HUNTING_SCHEMAS[t]?.length);
+      if (complete && (await files.hasAll(key, SNAPSHOT_COLUMNS))) {
+        this.diskKey = key;
+        this.snapshots = null;
+      }
+    } catch (error) {
+      console.warn(`hunting tables: a column was not kept on disk (${(error as Error).message})`);
+    }
+  }
+}
+
+type PartRefs = { agents: AgentSummary[]; users: DirectoryUser[] };
+
+/**
+ * The tables over the store, in two parts made apart when their sources move (store/hunting-versions.ts): the
  * agent part when agents, snapshots or users change, the runtime part when events or alerts do (or the agent part
- * was rebuilt). Building yields to the event loop every few agents, so other requests go on meanwhile.
+ * moved). Nothing is built until a query reads it, and then only the tables it reads; building yields to the event
+ * loop every few agents, so other requests go on meanwhile. With `files`, the agent part's snapshot tables are kept
+ * on disk and a restart reads them back instead of building them (table-cache.ts).
  */
 export class HuntingTables implements HuntingTableSource {
-  private agents: {
-    version: number;
+  private agents: Promise<AgentPart> | null = null;
+  private agentsVersion = -1;
+  private runtime: {
+    key: string;
     generation: number;
-    tables: AgentTables;
-    refs: Agent[];
-    users: DirectoryUser[];
+    tables: Promise<RuntimeTableSet> | null;
   } | null = null;
-  private runtime: { key: string; generation: number; tables: RuntimeTableSet } | null = null;
   private cached: { key: string; tables: HuntingTableSet } | null = null;
-  private building: Promise<HuntingTableSet> | null = null;
   private generation = 0;
 
   constructor(
     private readonly store: Store,
     private readonly clock: () => Date,
+    private readonly files: PackedColumnFiles | null = null,
   ) {}
 
-  async current(): Promise<HuntingTableSet> {
+  async at(): Promise<HuntingTablesAt> {
     const versions = await huntingSourceVersions(this.store.db);
-    const key = `${versions.agents}:${versions.runtime}`;
-    if (this.cached?.key === key) return this.cached.tables;
-    if (!this.building) {
-      this.building = this.build(versions, key).finally(() => {
-        this.building = null;
+    const now = this.clock();
+    if (!this.agents || this.agentsVersion !== versions.agents) {
+      this.generation += 1;
+      this.agentsVersion = versions.agents;
+      const opening = AgentPart.open(this.store, this.files, versions.agents, this.generation, now, () => {
+        if (this.agents === opening) this.agents = null;
+      });
+      this.agents = opening;
+      // A failed opening is tried again by the next query.
+      opening.catch(() => {
+        if (this.agents === opening) this.agents = null;
       });
     }
-    return this.building;
+    const agents = await this.agents;
+    const runtimeKey = `${agents.generation}:${versions.runtime}`;
+    if (this.runtime?.key !== runtimeKey) {
+      this.generation += 1;
+      this.runtime = { key: runtimeKey, generation: this.generation, tables: null };
+    }
+    const runtime = this.runtime;
+    const runtimeTables = () => {
+      runtime.tables ??= this.buildRuntime(agents, now);
+      const building = runtime.tables;
+      building.catch(() => {
+        if (runtime.tables === building) runtime.tables = null;
+      });
+      return building;
+    };
+    const rows = async (table: HuntingTableName) =>
+      partOf(table) === 'agents' ? agents.rows(table) : (await runtimeTables())[table as keyof RuntimeTableSet];
+    return {
+      version: Math.max(agents.generation, runtime.generation),
+      parts: { agents: agents.generation, runtime: runtime.generation },
+      rowCount: async (table) => (partOf(table) === 'agents' ? agents.rowCount(table) : (await rows(table)).length),
+      column: async (table, column) =>
+        partOf(table) === 'agents'
+          ? agents.column(table, column)
+          : packColumn(table, column, await rows(table), runtime.generation),
+    };
   }
 
-  private async build(versions: { agents: number; runtime: number }, key: string): Promise<HuntingTableSet> {
-    const now = this.clock();
-    if (this.agents?.version !== versions.agents) {
-      const [agents, snapshots, users] = await Promise.all([
-        this.store.agents.all(),
-        this.store.snapshots.all(),
-        this.store.users.all(),
-      ]);
-      const builder = new AgentTableBuilder(snapshots, users, now);
-      for (let i = 0; i < agents.length; i += 1) {
-        builder.add(agents[i] as Agent);
-        if (i % AGENTS_PER_SLICE === AGENTS_PER_SLICE - 1) await yieldToEventLoop();
-      }
-      this.generation += 1;
-      this.agents = {
-        version: versions.agents,
-        generation: this.generation,
-        tables: builder.tables(agents),
-        refs: agents,
-        users,
-      };
-    }
-    const agentPart = this.agents;
-    const runtimeKey = `${agentPart.generation}:${versions.runtime}`;
-    if (this.runtime?.key !== runtimeKey) {
-      const since = new Date(now.getTime() - RUNTIME_RETENTION_DAYS * 86_400_000).toISOString();
-      const [events, alerts] = await Promise.all([
-        this.store.incidents.eventsSince(since, MAX_RUNTIME_ROWS),
-        this.store.incidents.alertsSince(since, MAX_RUNTIME_ROWS),
-      ]);
-      this.generation += 1;
-      this.runtime = {
-        key: runtimeKey,
-        generation: this.generation,
-        tables: buildRuntimeTables({ events, alerts }, agentPart.refs, agentPart.users),
-      };
-    }
+  unreadable(table: HuntingTableName): void {
+    if (partOf(table) !== 'agents' || !this.agents) return;
+    const part = this.agents;
+    // The next query makes the part again, from the store.
+    this.agents = null;
+    void part.then((p) => p.discardFiles()).catch(() => undefined);
+  }
+
+  /** Every table, built (tests); the same object while nothing changed. */
+  async current(): Promise<HuntingTableSet> {
+    const at = await this.at();
+    const key = `${at.parts.agents}:${at.parts.runtime}`;
+    if (this.cached?.key === key) return this.cached.tables;
+    const part = (await this.agents) as AgentPart;
+    const runtime = await this.buildRuntime(part, this.clock());
     const tables: HuntingTableSet = {
-      ...agentPart.tables,
-      ...this.runtime.tables,
-      version: this.generation,
-      builtAt: now,
-      parts: { agents: agentPart.generation, runtime: this.runtime.generation },
+      AIAgentsInfo: await part.rows('AIAgentsInfo'),
+      AgentsInfo: await part.rows('AgentsInfo'),
+      IdentityInfo: await part.rows('IdentityInfo'),
+      CloudAppEvents: await part.rows('CloudAppEvents'),
+      ...runtime,
+      version: at.version,
+      builtAt: this.clock(),
+      parts: at.parts,
     };
     this.cached = { key, tables };
     return tables;
+  }
+
+  private async buildRuntime(agents: AgentPart, now: Date): Promise<RuntimeTableSet> {
+    const since = new Date(now.getTime() - RUNTIME_RETENTION_DAYS * 86_400_000).toISOString();
+    const [events, alerts, refs] = await Promise.all([
+      this.store.incidents.eventsSince(since, MAX_RUNTIME_ROWS),
+      this.store.incidents.alertsSince(since, MAX_RUNTIME_ROWS),
+      agents.refs(),
+    ]);
+    return buildRuntimeTables({ events, alerts }, refs.agents, refs.users);
   }
 }

@@ -57,6 +57,11 @@ function agentColumns(a: Agent) {
 
 /** Rows per query when reading the whole table. */
 export const READ_PAGE = 2000;
+/** Rows per query when reading a few fields of every agent. */
+const SUMMARY_PAGE = 20_000;
+
+/** An agent's fields the runtime hunting tables and CloudAppEvents read. */
+export type AgentSummary = Pick<Agent, 'id' | 'name' | 'platform' | 'environmentId' | 'lastActivityAt'>;
 
 const UPSERT = `
   insert into agents (id, name, platform, lifecycle, publish_status, created_by, owners, last_modified_at, search,
@@ -170,6 +175,25 @@ export class AgentRepository {
       ]);
       for (const r of rows) agents.push(r.data);
       if (rows.length < READ_PAGE) return agents;
+    }
+  }
+
+  /**
+   * What the hunting tables other than the agents' own need of every agent (names for the runtime tables,
+   * CloudAppEvents' last interactions), in id order, without reading whole records.
+   */
+  async summaries(q: Sql = this.db): Promise<AgentSummary[]> {
+    const out: AgentSummary[] = [];
+    for (;;) {
+      const after = out.length ? out[out.length - 1]!.id : '';
+      const rows = await q.query<AgentSummary>(
+        `select id, data->>'name' as name, data->>'platform' as platform, data->>'environmentId' as "environmentId",
+                data->>'lastActivityAt' as "lastActivityAt"
+         from agents where id > $1 order by id limit $2`,
+        [after, SUMMARY_PAGE],
+      );
+      out.push(...rows);
+      if (rows.length < SUMMARY_PAGE) return out;
     }
   }
 

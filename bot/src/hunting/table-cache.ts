@@ -1,0 +1,149 @@
+// The agent tables' packed columns kept on disk, so that a restart does not build 100,000 agents' rows again before
+// its first hunt (issue 14): one directory per version of the agent part under DATA_DIR/hunting-tables, named by
+// that version, the token the database keeps for it (store/hunting-versions.ts) and a hash of the code that makes
+// and packs the rows; one file per column, holding the column's shared buffer as the query threads read it. A file
+// is written under a temporary name and renamed once complete; only the newest version's directory is kept.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PackedColumn } from './query-worker/packed-tables.js';
+
+/**
+ * "AWPC", the format, the row count, the payload's length and the payload's SHA-256: 48 bytes before the column's
+ * buffer. A byte changed on disk inside a text value would read back as another value: the digest refuses it.
+ */
+const MAGIC = 0x43505741;
+const FORMAT = 1;
+const DIGEST = 32;
+const HEADER = 16 + DIGEST;
+/** Bytes per read or write call (a column of RawAgentInfo is hundreds of MB). */
+const IO_SLICE = 8 * 1024 * 1024;
+
+/**
+ * The code whose output the files hold: the rows (hunting-tables) and their packed form (packed-tables). A new
+ * release that changes either never reads an older release's files.
+ */
+function codeHash(): string {
+  const here = fileURLToPath(import.meta.url);
+  const ext = path.extname(here);
+  const hash = createHash('sha256').update(String(FORMAT));
+  for (const file of [`hunting-tables${ext}`, path.join('query-worker', `packed-tables${ext}`)]) {
+    hash.update(readFileSync(path.join(path.dirname(here), file)));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+const fileName = (table: string, column: string) => `${table}.${Buffer.from(column, 'utf8').toString('hex')}.col`;
+
+export class PackedColumnFiles {
+  private readonly code = codeHash();
+
+  constructor(private readonly dir: string) {}
+
+  /** The directory name of one version of a part. */
+  key(part: string, version: number, token: string): string {
+    return `${part}-${version}-${token.replace(/[^0-9a-z-]/gi, '')}-${this.code}`;
+  }
+
+  /** Whether every one of the columns is on disk under `key`. */
+  async hasAll(key: string, columns: { table: string; column: string }[]): Promise<boolean> {
+    let names: Set<string>;
+    try {
+      names = new Set(await fs.readdir(path.join(this.dir, key)));
+    } catch {
+      return false;
+    }
+    return columns.every((c) => names.has(fileName(c.table, c.column)));
+  }
+
+  /** The row count a column's file records (its table's). */
+  async rowCount(key: string, table: string, column: string): Promise<number> {
+    const handle = await fs.open(path.join(this.dir, key, fileName(table, column)), 'r');
+    try {
+      const header = Buffer.alloc(HEADER);
+      await handle.read(header, 0, HEADER, 0);
+      return this.checkHeader(header, table, column).rowCount;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** One column read back into a shared buffer, under the given table version. */
+  async read(key: string, table: string, column: string, version: number): Promise<PackedColumn> {
+    const handle = await fs.open(path.join(this.dir, key, fileName(table, column)), 'r');
+    try {
+      const header = Buffer.alloc(HEADER);
+      await handle.read(header, 0, HEADER, 0);
+      const { rowCount, length, digest } = this.checkHeader(header, table, column);
+      const { size } = await handle.stat();
+      if (size !== HEADER + length) throw new Error(`hunting column file ${table}.${column} is ${size} bytes`);
+      const buffer = new SharedArrayBuffer(length);
+      const view = new Uint8Array(buffer);
+      for (let at = 0; at < length;) {
+        const { bytesRead } = await handle.read(view, at, Math.min(IO_SLICE, length - at), HEADER + at);
+        if (bytesRead === 0) throw new Error(`hunting column file ${table}.${column} ended early`);
+        at += bytesRead;
+      }
+      if (!createHash('sha256').update(view).digest().equals(digest)) {
+        throw new Error(`hunting column file ${table}.${column} does not match its digest`);
+      }
+      return { table, column, version, rowCount, buffer };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * Writes a column under `key` (synced, then renamed into place); the directories of other versions go when the
+   * first column of a new one is written.
+   */
+  async write(key: string, packed: PackedColumn): Promise<void> {
+    const dir = path.join(this.dir, key);
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    for (const other of await fs.readdir(this.dir)) {
+      if (other !== key) await fs.rm(path.join(this.dir, other), { recursive: true, force: true });
+    }
+    const target = path.join(dir, fileName(packed.table, packed.column));
+    const temporary = `${target}.${process.pid}.tmp`;
+    const handle = await fs.open(temporary, 'w', 0o600);
+    try {
+      const header = Buffer.alloc(HEADER);
+      header.writeUInt32LE(MAGIC, 0);
+      header.writeUInt32LE(FORMAT, 4);
+      header.writeUInt32LE(packed.rowCount, 8);
+      header.writeUInt32LE(packed.buffer.byteLength, 12);
+      const view = new Uint8Array(packed.buffer);
+      createHash('sha256').update(view).digest().copy(header, 16);
+      await handle.write(header, 0, HEADER, 0);
+      for (let at = 0; at < view.length;) {
+        const { bytesWritten } = await handle.write(view, at, Math.min(IO_SLICE, view.length - at), HEADER + at);
+        at += bytesWritten;
+      }
+      await handle.sync();
+    } catch (error) {
+      await handle.close();
+      await fs.rm(temporary, { force: true });
+      throw error;
+    }
+    await handle.close();
+    await fs.rename(temporary, target);
+  }
+
+  /** Forgets a version's files (one did not read back). */
+  async remove(key: string): Promise<void> {
+    await fs.rm(path.join(this.dir, key), { recursive: true, force: true });
+  }
+
+  private checkHeader(
+    header: Buffer,
+    table: string,
+    column: string,
+  ): { rowCount: number; length: number; digest: Buffer } {
+    if (header.readUInt32LE(0) !== MAGIC || header.readUInt32LE(4) !== FORMAT) {
+      throw new Error(`hunting column file ${table}.${column} is not in format ${FORMAT}`);
+    }
+    return { rowCount: header.readUInt32LE(8), length: header.readUInt32LE(12), digest: header.subarray(16, HEADER) };
+  }
+}
