@@ -1,14 +1,20 @@
 // Scale: issue 14's figures at 100,000 agents, on PGlite and on PostgreSQL. The tenant is seeded
 // once per backend and cached (bench/scale-tenant.ts); the server is started once to apply any new
 // migration, then restarted and measured: start to /readyz, the server's resident memory, the agent
-// list sorted by risk and searched, the tab's cold load in Chromium, the first hunting query after the start (and how long other
+// list sorted by risk and searched, the tab's cold load in Chromium, the first hunting query after the restart, its agent
+// tables read back from disk (and how long other
 // requests waited meanwhile), every hunting template warm, and the resident memory at the end.
+import fs from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import type { BenchRow } from './bench-types.js';
 import { serverResidentBytes, startServer, summarize, timeRequests, type RunningServer } from './bench-support.js';
 import { cachedPgliteTenant, cachedPostgresTenant, type CachedTenant } from './scale-tenant.js';
 import { coldLoads, ensureTabBuilt, registryUrl } from './tab-bench.js';
 import { launchChromium } from '../tests/e2e/support/browser.js';
+import { HUNTING_SCHEMAS } from '../bot/src/hunting/hunting-tables.js';
+
+const SNAPSHOT_TABLES = ['AIAgentsInfo', 'AgentsInfo'];
 
 const AGENTS = 100_000;
 const SAMPLES = 200;
@@ -69,8 +75,26 @@ async function measure(backend: string, tenant: CachedTenant): Promise<BenchRow[
   };
   row(tenant.seeded ? 'seed the tenant' : 'seed the tenant (cached: 0)', tenant.seedMs, 'ms');
 
-  // The first start after a seed or an upgrade applies migrations; the figure is the restart.
-  await (await startServer(tenant.env, 'compiled', READY_WITHIN_MS)).stop();
+  // The first start after a seed or an upgrade applies migrations; the figure is the restart. If the tables were
+  // never built (no hunt since the seed, or a release that packs them otherwise), the first hunt builds them from
+  // the store: measured here, then the server keeps them on disk (DATA_DIR/hunting-tables) for the restart.
+  const first = await startServer(tenant.env, 'compiled', READY_WITHIN_MS);
+  try {
+    const tablesDir = path.join(tenant.env.DATA_DIR as string, 'hunting-tables');
+    if (!(await tablesOnDisk(tablesDir))) {
+      const built = await firstHuntingQuery(first);
+      row('first hunting query, tables never built (made from the store)', built.ms, 'ms');
+      row('slowest GET /api/v1/agents during it', built.slowestOtherMs, 'ms');
+      const keptAt = performance.now();
+      while (!(await tablesOnDisk(tablesDir))) {
+        if (performance.now() - keptAt > READY_WITHIN_MS) throw new Error('the hunting tables were not kept on disk');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      row('the agent tables kept on disk, after that first hunt', performance.now() - keptAt, 'ms');
+    }
+  } finally {
+    await first.stop();
+  }
   process.stderr.write(`scale bench: ${backend}, restarting...\n`);
   const server = await startServer(tenant.env, 'compiled', READY_WITHIN_MS);
   try {
@@ -103,7 +127,13 @@ async function measure(backend: string, tenant: CachedTenant): Promise<BenchRow[
     }
 
     const firstHunt = await firstHuntingQuery(server);
-    row('first hunting query after start', firstHunt.ms, 'ms', '<= 2,000 ms', firstHunt.ms <= 2000);
+    row(
+      'first hunting query after the restart (agent tables on disk)',
+      firstHunt.ms,
+      'ms',
+      '<= 2,000 ms',
+      firstHunt.ms <= 2000,
+    );
     row(
       'slowest GET /api/v1/agents during it',
       firstHunt.slowestOtherMs,
@@ -207,6 +237,16 @@ async function slowestTemplate(server: RunningServer): Promise<{ id: string; ms:
     if (ms >= slowest.ms) slowest = { id, ms };
   }
   return slowest;
+}
+
+/** Whether one version of the agent tables' columns is on disk, complete (hunting/table-cache.ts). */
+async function tablesOnDisk(dir: string): Promise<boolean> {
+  const expected = SNAPSHOT_TABLES.reduce((n, t) => n + (HUNTING_SCHEMAS[t]?.length ?? 0), 0);
+  for (const version of await fs.readdir(dir).catch(() => [] as string[])) {
+    const files = await fs.readdir(path.join(dir, version)).catch(() => [] as string[]);
+    if (files.filter((f) => f.endsWith('.col')).length === expected) return true;
+  }
+  return false;
 }
 
 function residentMb(server: RunningServer): number {
