@@ -164,7 +164,11 @@ async function assemble(
     approvalExpiryDays: config.approvals.expiryDays,
   });
   // TENANT=graph: hunting queries go to Graph's runHuntingQuery, under the same wall-clock limit.
-  const huntingLimits = { ...DEFAULT_QUERY_LIMITS, ...overrides.huntingLimits };
+  const huntingLimits = {
+    ...DEFAULT_QUERY_LIMITS,
+    idleReleaseMs: config.huntingIdleReleaseMs,
+    ...overrides.huntingLimits,
+  };
   const hunting = new HuntingService(
     // The agent tables' packed columns are kept under DATA_DIR: a restart reads them back instead of building them.
     new HuntingTables(

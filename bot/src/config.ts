@@ -66,6 +66,8 @@ const EnvSchema = z.object({
   // Every agent's stored risk is reassessed this often (signals that move with the clock: dormant), and at start
   // only when a sweep is due or the risk rules changed.
   RISK_SWEEP_HOURS: z.coerce.number().min(0.001).max(168).default(6),
+  // Hunting's query threads and packed tables are let go after this long without a hunt (read again by the next).
+  HUNTING_IDLE_RELEASE_SECONDS: z.coerce.number().min(1).max(86_400).default(300),
   // Local tooling.
   PLAYGROUND: bool.default(true),
   PLAYGROUND_PORT: z.coerce.number().int().default(56150),
@@ -130,6 +132,8 @@ export interface Config {
   approvals: { expiryDays: number; sweepSeconds: number };
   /** How often every agent's risk is reassessed (RISK_SWEEP_HOURS). */
   riskSweepHours: number;
+  /** Hunting lets go of its query threads and packed tables after this long idle (HUNTING_IDLE_RELEASE_SECONDS). */
+  huntingIdleReleaseMs: number;
 }
 
 /** An environment variable that is missing or wrong; the message names each one. */
@@ -246,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     playground: { enabled: e.PLAYGROUND, port: e.PLAYGROUND_PORT, user: e.PLAYGROUND_USER },
     approvals: { expiryDays: e.APPROVAL_EXPIRY_DAYS, sweepSeconds: e.APPROVAL_EXPIRY_SWEEP_SECONDS },
     riskSweepHours: e.RISK_SWEEP_HOURS,
+    huntingIdleReleaseMs: e.HUNTING_IDLE_RELEASE_SECONDS * 1000,
   };
 }
 

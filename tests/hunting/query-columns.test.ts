@@ -5,7 +5,13 @@
 // a table replaces the old in the thread.
 import { describe, expect, it } from 'vitest';
 import type { HuntingTableSet } from '../../bot/src/hunting/hunting-tables.js';
-import { buildHuntingTables, huntingCatalog, HUNTING_SCHEMAS, tablesAt } from '../../bot/src/hunting/hunting-tables.js';
+import {
+  buildHuntingTables,
+  huntingCatalog,
+  HUNTING_SCHEMAS,
+  staticTables,
+  tablesAt,
+} from '../../bot/src/hunting/hunting-tables.js';
 import { HuntingService } from '../../bot/src/hunting/hunting-service.js';
 import { compileKql } from '../../bot/src/hunting/kql/index.js';
 import type { Row } from '../../bot/src/hunting/kql/values.js';
@@ -129,4 +135,22 @@ describe('query threads given the columns queries read', () => {
       await service.close();
     }
   }, 120_000);
+
+  it('let go of their threads and the packed tables once nobody hunts, and answer the same after', async () => {
+    const service = new HuntingService(staticTables(tables), () => NOW, HUNTING_TEMPLATES, {
+      workers: 1,
+      idleReleaseMs: 100,
+    });
+    try {
+      const query = HUNTING_TEMPLATES[0]?.query ?? '';
+      const before = await service.run({ query });
+      expect(service.released).toBe(false);
+      for (let i = 0; i < 200 && !service.released; i += 1) await new Promise((r) => setTimeout(r, 20));
+      expect(service.released).toBe(true);
+      expect((await service.run({ query })).results).toEqual(before.results);
+      expect(service.released).toBe(false);
+    } finally {
+      await service.close();
+    }
+  });
 });
