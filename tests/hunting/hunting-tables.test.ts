@@ -35,12 +35,19 @@ async function snapshotColumns(tables: HuntingTables): Promise<Map<string, Value
   return out;
 }
 
-/** The column files under `dir` once a build has written them all (they are written in the background). */
-async function filesWritten(dir: string): Promise<string[]> {
+/**
+ * The column files under `dir` once a build has written them all (they are written in the background), in a
+ * directory other than `older`'s (an earlier version's files, about to go).
+ */
+async function filesWritten(dir: string, older: string[] = []): Promise<string[]> {
+  const skip = new Set(older.map((f) => path.basename(path.dirname(f))));
   for (let i = 0; i < 500; i += 1) {
     const versions = await fs.readdir(dir).catch(() => [] as string[]);
-    if (versions.length === 1) {
-      const files = (await fs.readdir(path.join(dir, versions[0] as string))).filter((f) => f.endsWith('.col'));
+    if (versions.length === 1 && !skip.has(versions[0] as string)) {
+      // A newer version's first file removes an older version's directory meanwhile.
+      const files = (await fs.readdir(path.join(dir, versions[0] as string)).catch(() => [] as string[])).filter((f) =>
+        f.endsWith('.col'),
+      );
       if (files.length === SNAPSHOT_COLUMNS.length) return files.map((f) => path.join(dir, versions[0] as string, f));
     }
     await new Promise((r) => setTimeout(r, 20));
@@ -131,8 +138,8 @@ for (const backend of BACKENDS) {
       try {
         const built = await snapshotColumns(new HuntingTables(store, () => NOW, new PackedColumnFiles(dir)));
         await filesWritten(dir);
-        const all = vi.spyOn(store.agents, 'all');
-        const snapshots = vi.spyOn(store.snapshots, 'all');
+        const all = vi.spyOn(store.agents, 'textPages');
+        const snapshots = vi.spyOn(store.snapshots, 'textPages');
         try {
           const restarted = new HuntingTables(store, () => NOW, new PackedColumnFiles(dir));
           expect(await snapshotColumns(restarted)).toEqual(built);
@@ -152,7 +159,7 @@ for (const backend of BACKENDS) {
           snapshots.mockRestore();
         }
       } finally {
-        await fs.rm(dir, { recursive: true, force: true });
+        await fs.rm(dir, { recursive: true, force: true, maxRetries: 5 });
       }
     });
 
@@ -161,7 +168,7 @@ for (const backend of BACKENDS) {
       const files = new PackedColumnFiles(dir);
       try {
         await snapshotColumns(new HuntingTables(store, () => NOW, files));
-        await filesWritten(dir);
+        const beforeChange = await filesWritten(dir);
         // A change: the files are of an older version.
         const actions = new ResponseService(
           store,
@@ -179,18 +186,19 @@ for (const backend of BACKENDS) {
         const ids = columns.get('AgentsInfo.AgentId') ?? [];
         const lifecycle = columns.get('AgentsInfo.LifecycleStatus') ?? [];
         expect(lifecycle[ids.lastIndexOf(ZAVA_AGENT_IDS.customerBillingAgent)]).toBe('Blocked');
-        const [, file] = await filesWritten(dir);
+        const afterChangeFiles = await filesWritten(dir, beforeChange);
+        const file = afterChangeFiles[1];
 
         // Another database (or this one made again) does not hold the token the files are named by.
         await db.query('delete from hunting_table_tokens');
-        const all = vi.spyOn(store.agents, 'all');
+        const all = vi.spyOn(store.agents, 'textPages');
         try {
           await snapshotColumns(new HuntingTables(store, () => NOW, files));
           expect(all).toHaveBeenCalled();
         } finally {
           all.mockRestore();
         }
-        const written = await filesWritten(dir);
+        const written = await filesWritten(dir, afterChangeFiles);
         expect(written).not.toContain(file);
 
         // A file cut short, or changed on disk, is not read: the query is answered from the store, and the next
@@ -216,6 +224,8 @@ for (const backend of BACKENDS) {
             try {
               const result = await fresh.run({ templateId: 'mcp-maker-credentials' });
               expect(result.results).toEqual(expected.results);
+              // Written again, complete, for the next start.
+              await filesWritten(dir);
             } finally {
               await fresh.close();
             }
@@ -224,7 +234,7 @@ for (const backend of BACKENDS) {
           await service.close();
         }
       } finally {
-        await fs.rm(dir, { recursive: true, force: true });
+        await fs.rm(dir, { recursive: true, force: true, maxRetries: 5 });
       }
     });
   });

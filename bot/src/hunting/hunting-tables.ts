@@ -13,11 +13,12 @@ import type {
   ToolKind,
 } from '../domain/types.js';
 import type { KqlCatalog } from './kql/engine.js';
-import type { Column, Row } from './kql/values.js';
+import type { Column, Row, Value } from './kql/values.js';
 import type { Store } from '../store/store.js';
 import { huntingSourceVersions, huntingTableToken } from '../store/hunting-versions.js';
 import type { PackedColumn } from './query-worker/packed-tables.js';
-import { packColumn } from './query-worker/packed-tables.js';
+import { packColumn, rowsFromColumns, unpackColumn } from './query-worker/packed-tables.js';
+import { SnapshotBuild } from './query-worker/table-build.js';
 import type { PackedColumnFiles } from './table-cache.js';
 import type { RuntimeTableSet } from './runtime-tables.js';
 import { RUNTIME_DESCRIPTIONS, RUNTIME_RETENTION_DAYS, RUNTIME_SCHEMAS, buildRuntimeTables } from './runtime-tables.js';
@@ -521,10 +522,10 @@ const SNAPSHOT_TABLES = ['AIAgentsInfo', 'AgentsInfo'] as const;
 type SnapshotTable = (typeof SNAPSHOT_TABLES)[number];
 const isSnapshotTable = (table: string): table is SnapshotTable =>
   (SNAPSHOT_TABLES as readonly string[]).includes(table);
-type SnapshotTables = Pick<HuntingTableSet, SnapshotTable>;
+export type SnapshotTables = Pick<HuntingTableSet, SnapshotTable>;
 
 /** The agent part's snapshot rows, an agent at a time (so a large tenant can be built with pauses between agents). */
-class AgentTableBuilder {
+export class SnapshotTableBuilder {
   private readonly byAgent = new Map<string, AgentSnapshot[]>();
   private readonly objectIdOf: ObjectIdOf;
   private readonly aiAgentsInfo: Row[] = [];
@@ -621,7 +622,7 @@ export function buildHuntingTables(
   now: Date,
   activity: HuntingActivity = { events: [], alerts: [] },
 ): HuntingTableSet {
-  const builder = new AgentTableBuilder(snapshots, users);
+  const builder = new SnapshotTableBuilder(snapshots, users);
   for (const agent of agents) builder.add(agent);
   return {
     ...builder.tables(),
@@ -677,10 +678,6 @@ export const staticTables = (tables: HuntingTableSet): HuntingTableSource => ({ 
 /** At most this many decisions and alerts (the newest) make the runtime tables. */
 export const MAX_RUNTIME_ROWS = 200_000;
 
-/** Agents whose rows are built between two yields to the event loop: a short pause of the request thread. */
-const AGENTS_PER_SLICE = 100;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /** The agent tables' columns, for checking that a version's files are all on disk. */
 const SNAPSHOT_COLUMNS = SNAPSHOT_TABLES.flatMap((table) =>
   (HUNTING_SCHEMAS[table] ?? []).map((c) => ({ table, column: c.name })),
@@ -689,18 +686,23 @@ const SNAPSHOT_COLUMNS = SNAPSHOT_TABLES.flatMap((table) =>
 /**
  * One version of the agent part, made when first read: the snapshot tables (AIAgentsInfo, AgentsInfo) from the
  * files an earlier build left on disk when the database still holds their token, else built from every agent and
- * snapshot (then written to disk, a column as it is packed); IdentityInfo and CloudAppEvents from the directory and a
- * few fields of each agent. Once every snapshot column of a build is on disk, its rows are let go: the files answer.
+ * snapshot in a thread of their own (query-worker/table-build.ts), then written to disk a column at a time;
+ * IdentityInfo and CloudAppEvents from the directory and a few fields of each agent. Once every snapshot column of a
+ * build is on disk, the build is let go: the files answer.
  */
 class AgentPart {
-  private snapshots: Promise<SnapshotTables> | null = null;
+  /** The build of the snapshot tables in a thread of its own, until its columns are all on disk. */
+  private build: SnapshotBuild | null = null;
   private neighbours: Promise<{
     tables: Pick<HuntingTableSet, 'IdentityInfo' | 'CloudAppEvents'>;
     refs: PartRefs;
   }> | null = null;
-  /** Snapshot columns written to disk in this process, by table. */
-  private readonly written = new Map<SnapshotTable, Set<string>>();
+  private readonly snapshotRows = new Map<SnapshotTable, Promise<Row[]>>();
+  /** Snapshot columns written to disk in this process. */
+  private readonly written = new Set<string>();
   private writeKey: Promise<string | null> | null = null;
+  /** Writes one after another (a column is up to hundreds of MB). */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
@@ -734,25 +736,35 @@ class AgentPart {
     return new AgentPart(store, files, sourceVersion, generation, now, diskKey, spoiled);
   }
 
-  get fromDisk(): boolean {
-    return this.diskKey !== null;
-  }
-
+  /** A table's rows: IdentityInfo's and CloudAppEvents' for packing; the snapshot tables' for tests (current()). */
   async rows(table: HuntingTableName): Promise<Row[]> {
-    if (isSnapshotTable(table)) return (await this.snapshotTables())[table];
-    return (await this.neighbourTables()).tables[table as 'IdentityInfo' | 'CloudAppEvents'];
+    if (!isSnapshotTable(table)) {
+      return (await this.neighbourTables()).tables[table as 'IdentityInfo' | 'CloudAppEvents'];
+    }
+    let rows = this.snapshotRows.get(table);
+    if (!rows) {
+      rows = (async () => {
+        const schema = HUNTING_SCHEMAS[table] ?? [];
+        const columns = new Map<string, Value[]>();
+        for (const c of schema) columns.set(c.name, unpackColumn(await this.column(table, c), c.type));
+        return rowsFromColumns(schema, columns.get('Timestamp')?.length ?? 0, columns);
+      })();
+      this.snapshotRows.set(table, rows);
+    }
+    return rows;
   }
 
   async rowCount(table: HuntingTableName): Promise<number> {
-    if (isSnapshotTable(table) && this.diskKey && !this.snapshots) {
+    if (!isSnapshotTable(table)) return (await this.rows(table)).length;
+    if (this.diskKey && !this.build) {
       return (this.files as PackedColumnFiles).rowCount(this.diskKey, table, 'Timestamp');
     }
-    return (await this.rows(table)).length;
+    return (await this.snapshotColumn(table, 'Timestamp')).rowCount;
   }
 
   async column(table: HuntingTableName, column: Column): Promise<PackedColumn> {
     if (!isSnapshotTable(table)) return packColumn(table, column, await this.rows(table), this.generation);
-    if (this.diskKey && !this.snapshots) {
+    if (this.diskKey && !this.build) {
       // A file that does not read back (cut short, changed) is not read again: the query asks for the tables again.
       return (this.files as PackedColumnFiles)
         .read(this.diskKey, table, column.name, this.generation)
@@ -762,9 +774,7 @@ class AgentPart {
           throw new HuntingTablesMovedError(error instanceof Error ? error.message : String(error));
         });
     }
-    const packed = await packColumn(table, column, await this.rows(table), this.generation);
-    void this.keep(table, packed);
-    return packed;
+    return this.snapshotColumn(table, column.name);
   }
 
   /** What the runtime tables name: every agent's id, name and platform, and the directory. */
@@ -779,23 +789,26 @@ class AgentPart {
     if (key && this.files) await this.files.remove(key).catch(() => undefined);
   }
 
-  private snapshotTables(): Promise<SnapshotTables> {
-    this.snapshots ??= this.buildSnapshots();
-    return this.snapshots;
-  }
-
-  private async buildSnapshots(): Promise<SnapshotTables> {
-    const [agents, snapshots, users] = await Promise.all([
-      this.store.agents.all(),
-      this.store.snapshots.all(),
-      this.store.users.all(),
-    ]);
-    const builder = new AgentTableBuilder(snapshots, users);
-    for (let i = 0; i < agents.length; i += 1) {
-      builder.add(agents[i] as Agent);
-      if (i % AGENTS_PER_SLICE === AGENTS_PER_SLICE - 1) await yieldToEventLoop();
+  /** A column of the build, started by the first column asked for (packed first); a failed build is started again. */
+  private snapshotColumn(table: SnapshotTable, column: string): Promise<PackedColumn> {
+    if (!this.build || this.build.failed) {
+      const store = this.store;
+      this.build = SnapshotBuild.start(
+        {
+          agentCount: () => store.agents.count(),
+          snapshotPages: () => store.snapshots.textPages(),
+          users: () => store.users.all(),
+          agentPages: () => store.agents.textPages(),
+        },
+        this.generation,
+        SNAPSHOT_COLUMNS,
+        [{ table, column }],
+        (packed) => {
+          this.writing = this.writing.then(() => this.keep(packed));
+        },
+      );
     }
-    return builder.tables();
+    return this.build.column(table, column);
   }
 
   private neighbourTables() {
@@ -810,10 +823,10 @@ class AgentPart {
   }
 
   /**
-   * Writes a built column to disk; once all are there, the built rows go (later columns are read from the files).
-   * A failure to write leaves the rows in memory and nothing half-written on disk.
+   * Writes a built column to disk; once all are there, the build goes (later columns are read from the files). A
+   * failure to write leaves the build in memory and nothing half-written on disk.
    */
-  private async keep(table: SnapshotTable, packed: PackedColumn): Promise<void> {
+  private async keep(packed: PackedColumn): Promise<void> {
     if (!this.files) return;
     const files = this.files;
     try {
@@ -823,13 +836,10 @@ class AgentPart {
       const key = await this.writeKey;
       if (!key) return;
       await files.write(key, packed);
-      const done = this.written.get(table) ?? new Set<string>();
-      done.add(packed.column);
-      this.written.set(table, done);
-      const complete = SNAPSHOT_TABLES.every((t) => this.written.get(t)?.size === HUNTING_SCHEMAS[t]?.length);
-      if (complete && (await files.hasAll(key, SNAPSHOT_COLUMNS))) {
+      this.written.add(`${packed.table}.${packed.column}`);
+      if (this.written.size === SNAPSHOT_COLUMNS.length && (await files.hasAll(key, SNAPSHOT_COLUMNS))) {
         this.diskKey = key;
-        this.snapshots = null;
+        this.build = null;
       }
     } catch (error) {
       console.warn(`hunting tables: a column was not kept on disk (${(error as Error).message})`);
@@ -842,8 +852,8 @@ type PartRefs = { agents: AgentSummary[]; users: DirectoryUser[] };
 /**
  * The tables over the store, in two parts made apart when their sources move (store/hunting-versions.ts): the
  * agent part when agents, snapshots or users change, the runtime part when events or alerts do (or the agent part
- * moved). Nothing is built until a query reads it, and then only the tables it reads; building yields to the event
- * loop every few agents, so other requests go on meanwhile. With `files`, the agent part's snapshot tables are kept
+ * moved). Nothing is built until a query reads it, and then only the tables it reads; the agents' rows are built off
+ * the request thread, so other requests go on meanwhile. With `files`, the agent part's snapshot tables are kept
  * on disk and a restart reads them back instead of building them (table-cache.ts).
  */
 export class HuntingTables implements HuntingTableSource {

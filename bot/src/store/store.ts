@@ -80,6 +80,22 @@ export class SnapshotRepository {
       after = { agentId: last.agent_id, takenAt: last.taken_at };
     }
   }
+
+  /** Every snapshot as JSON text, by agent and time, a page at a time (see AgentRepository.textPages). */
+  async *textPages(q: Sql = this.db): AsyncGenerator<string[]> {
+    let after = { agentId: '', takenAt: '-infinity' };
+    for (;;) {
+      const rows = await q.query<{ data: string; agent_id: string; taken_at: string }>(
+        `select data::text as data, agent_id, taken_at::text as taken_at from agent_snapshots
+         where (agent_id, taken_at) > ($1, $2::timestamptz) order by agent_id, taken_at limit $3`,
+        [after.agentId, after.takenAt, READ_PAGE],
+      );
+      if (rows.length > 0) yield rows.map((r) => r.data);
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < READ_PAGE) return;
+      after = { agentId: last.agent_id, takenAt: last.taken_at };
+    }
+  }
 }
 
 export class MetaRepository {
