@@ -80,23 +80,23 @@ async function measure(backend: string, tenant: CachedTenant): Promise<BenchRow[
   };
   row(tenant.seeded ? 'seed the tenant' : 'seed the tenant (cached: 0)', tenant.seedMs, 'ms');
 
-  // The first start after a seed or an upgrade applies migrations; the figure is the restart. If the tables were
-  // never built (no hunt since the seed, or a release that packs them otherwise), the first hunt builds them from
-  // the store: measured here, then the server keeps them on disk (DATA_DIR/hunting-tables) for the restart.
+  // The first start after a seed or an upgrade applies migrations; the figure is the restart. The first hunt on it
+  // builds the tables from the store (measured), and the server keeps them on disk (DATA_DIR/hunting-tables) for
+  // the restart.
+  // Tables kept by an earlier run (or an earlier release) are removed: the first hunt builds them.
+  const tablesDir = path.join(tenant.env.DATA_DIR as string, 'hunting-tables');
+  await fs.rm(tablesDir, { recursive: true, force: true });
   const first = await startServer(tenant.env, 'compiled', READY_WITHIN_MS);
   try {
-    const tablesDir = path.join(tenant.env.DATA_DIR as string, 'hunting-tables');
-    if (!(await tablesOnDisk(tablesDir))) {
-      const built = await firstHuntingQuery(first);
-      row('first hunting query, tables never built (made from the store)', built.ms, 'ms');
-      row('slowest GET /api/v1/agents during it', built.slowestOtherMs, 'ms');
-      const keptAt = performance.now();
-      while (!(await tablesOnDisk(tablesDir))) {
-        if (performance.now() - keptAt > READY_WITHIN_MS) throw new Error('the hunting tables were not kept on disk');
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      row('the agent tables kept on disk, after that first hunt', performance.now() - keptAt, 'ms');
+    const built = await firstHuntingQuery(first);
+    row('first hunting query, tables never built (made from the store)', built.ms, 'ms');
+    row('slowest GET /api/v1/agents during it', built.slowestOtherMs, 'ms', '<= 100 ms', built.slowestOtherMs <= 100);
+    const keptAt = performance.now();
+    while (!(await tablesOnDisk(tablesDir))) {
+      if (performance.now() - keptAt > READY_WITHIN_MS) throw new Error('the hunting tables were not kept on disk');
+      await new Promise((r) => setTimeout(r, 500));
     }
+    row('the agent tables kept on disk, after that first hunt', performance.now() - keptAt, 'ms');
   } finally {
     await first.stop();
   }
