@@ -35,6 +35,19 @@ function codeHash(): string {
   return hash.digest('hex').slice(0, 12);
 }
 
+/** Bytes hashed between two yields to the event loop: a 400 MB column hashed at once held requests for 230 ms. */
+const HASH_SLICE = 4 * 1024 * 1024;
+
+/** The SHA-256 of `bytes`, a slice at a time with the event loop free between slices. */
+async function digestOf(bytes: Uint8Array): Promise<Buffer> {
+  const hash = createHash('sha256');
+  for (let at = 0; at < bytes.length; at += HASH_SLICE) {
+    hash.update(bytes.subarray(at, Math.min(bytes.length, at + HASH_SLICE)));
+    if (at + HASH_SLICE < bytes.length) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return hash.digest();
+}
+
 const fileName = (table: string, column: string) => `${table}.${Buffer.from(column, 'utf8').toString('hex')}.col`;
 
 export class PackedColumnFiles {
@@ -86,7 +99,7 @@ export class PackedColumnFiles {
         if (bytesRead === 0) throw new Error(`hunting column file ${table}.${column} ended early`);
         at += bytesRead;
       }
-      if (!createHash('sha256').update(view).digest().equals(digest)) {
+      if (!(await digestOf(view)).equals(digest)) {
         throw new Error(`hunting column file ${table}.${column} does not match its digest`);
       }
       return { table, column, version, rowCount, buffer };
@@ -115,7 +128,7 @@ export class PackedColumnFiles {
       header.writeUInt32LE(packed.rowCount, 8);
       header.writeUInt32LE(packed.buffer.byteLength, 12);
       const view = new Uint8Array(packed.buffer);
-      createHash('sha256').update(view).digest().copy(header, 16);
+      (await digestOf(view)).copy(header, 16);
       await handle.write(header, 0, HEADER, 0);
       for (let at = 0; at < view.length;) {
         const { bytesWritten } = await handle.write(view, at, Math.min(IO_SLICE, view.length - at), HEADER + at);
