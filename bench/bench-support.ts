@@ -176,3 +176,26 @@ export function serverResidentBytes(pid: number): number | null {
   }
   return largest;
 }
+
+/** CPU seconds the server process (and the processes it started) used so far, from /proc; null when gone. */
+export function serverCpuSeconds(pid: number): number | null {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th (clock ticks of 10 ms).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  let seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    let children: string;
+    try {
+      children = fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const child of children.split(' ').filter(Boolean)) seconds += serverCpuSeconds(Number(child)) ?? 0;
+  }
+  return seconds;
+}
