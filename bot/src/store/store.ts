@@ -1,6 +1,6 @@
 import type { AgentSnapshot } from '../domain/types.js';
 import type { Db, Sql } from './db.js';
-import { AgentRepository, READ_PAGE } from './agent-repository.js';
+import { AgentRepository, READ_PAGE, TEXT_PAGE } from './agent-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { ChannelRepository } from './channel-repository.js';
 import { IncidentRepository } from './incident-repository.js';
@@ -88,11 +88,11 @@ export class SnapshotRepository {
       const rows = await q.query<{ data: string; agent_id: string; taken_at: string }>(
         `select data::text as data, agent_id, taken_at::text as taken_at from agent_snapshots
          where (agent_id, taken_at) > ($1, $2::timestamptz) order by agent_id, taken_at limit $3`,
-        [after.agentId, after.takenAt, READ_PAGE],
+        [after.agentId, after.takenAt, TEXT_PAGE],
       );
       if (rows.length > 0) yield rows.map((r) => r.data);
       const last = rows[rows.length - 1];
-      if (!last || rows.length < READ_PAGE) return;
+      if (!last || rows.length < TEXT_PAGE) return;
       after = { agentId: last.agent_id, takenAt: last.taken_at };
     }
   }
