@@ -701,6 +701,7 @@ class AgentPart {
   /** Snapshot columns written to disk in this process. */
   private readonly written = new Set<string>();
   private writeKey: Promise<string | null> | null = null;
+  private warned = false;
   /** Writes one after another (a column is up to hundreds of MB). */
   private writing: Promise<void> = Promise.resolve();
 
@@ -842,7 +843,11 @@ class AgentPart {
         this.build = null;
       }
     } catch (error) {
-      console.warn(`hunting tables: a column was not kept on disk (${(error as Error).message})`);
+      // Once per version: a full disk or a read-only DATA_DIR fails every column alike.
+      if (!this.warned) {
+        this.warned = true;
+        console.warn(`hunting tables: not kept on disk; a restart builds them again (${(error as Error).message})`);
+      }
     }
   }
 }
