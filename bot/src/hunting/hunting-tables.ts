@@ -796,7 +796,7 @@ class AgentPart {
       const store = this.store;
       this.build = SnapshotBuild.start(
         {
-          agentCount: () => store.agents.count(),
+          agentCount: () => store.agents.estimatedCount(),
           snapshotPages: () => store.snapshots.textPages(),
           users: () => store.users.all(),
           agentPages: () => store.agents.textPages(),

@@ -235,6 +235,17 @@ export class AgentRepository {
     return rows.map((r) => r.data);
   }
 
+  /**
+   * The planner's estimate of how many agents there are (kept by ANALYZE; 0 before the first): no scan, where
+   * count(*) read every agent and held PGlite's one connection for it.
+   */
+  async estimatedCount(q: Sql = this.db): Promise<number> {
+    const rows = await q.query<{ n: number }>(
+      `select greatest(reltuples, 0)::float8 as n from pg_class where oid = 'agents'::regclass`,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
   async count(q: Sql = this.db): Promise<number> {
     const rows = await q.query<{ n: number }>('select count(*)::int as n from agents');
     return rows[0]?.n ?? 0;

@@ -9,7 +9,7 @@ import type { PackedColumn } from './packed-tables.js';
 
 /** Where the builder's records come from (the store). */
 export interface SnapshotSource {
-  /** Agents in the tenant: the builder's heap is sized to them. */
+  /** Agents in the tenant, about (the builder's heap is sized to them). */
   agentCount(): Promise<number>;
   snapshotPages(): AsyncIterable<string[]>;
   users(): Promise<DirectoryUser[]>;
