@@ -153,6 +153,7 @@ export class HuntingService {
     if (this.releaser) clearTimeout(this.releaser);
     this.releaser = null;
     await this.pool.close();
+    await this.tables.close?.();
   }
 
   listTemplates(): HuntingTemplateSummary[] {

@@ -660,6 +660,8 @@ export interface HuntingTableSource {
   at(): Promise<HuntingTablesAt>;
   /** A column of `table` did not read back in a query thread: what it was made from is not offered again. */
   unreadable?(table: HuntingTableName): void;
+  /** Stops a build in progress and waits for the files being written (the server is closing). */
+  close?(): Promise<void>;
 }
 
 /** Built tables as a query reads them (tests, benchmarks, an imported snapshot). */
@@ -702,6 +704,7 @@ class AgentPart {
   private readonly written = new Set<string>();
   private writeKey: Promise<string | null> | null = null;
   private warned = false;
+  private closing = false;
   /** Writes one after another (a column is up to hundreds of MB). */
   private writing: Promise<void> = Promise.resolve();
 
@@ -783,6 +786,18 @@ class AgentPart {
     return (await this.neighbourTables()).refs;
   }
 
+  /** Stops the build, if one runs, and waits for the column being written; nothing is written after. */
+  async close(): Promise<void> {
+    this.build?.cancel();
+    await this.retire();
+  }
+
+  /** Writes no further column (a newer version replaced this one); resolves once the write in progress is done. */
+  retire(): Promise<void> {
+    this.closing = true;
+    return this.writing;
+  }
+
   /** A file of this version did not read back: it and its siblings are deleted (a new part is built). */
   async discardFiles(): Promise<void> {
     const key = this.diskKey ?? (this.writeKey ? await this.writeKey : null);
@@ -828,7 +843,7 @@ class AgentPart {
    * failure to write leaves the build in memory and nothing half-written on disk.
    */
   private async keep(packed: PackedColumn): Promise<void> {
-    if (!this.files) return;
+    if (!this.files || this.closing) return;
     const files = this.files;
     try {
       this.writeKey ??= huntingTableToken(this.store.db, 'agents', this.sourceVersion, true).then((token) =>
@@ -863,6 +878,8 @@ type PartRefs = { agents: AgentSummary[]; users: DirectoryUser[] };
  */
 export class HuntingTables implements HuntingTableSource {
   private agents: Promise<AgentPart> | null = null;
+  /** Replaced parts' writes in progress. */
+  private readonly retiring = new Set<Promise<void>>();
   private agentsVersion = -1;
   private runtime: {
     key: string;
@@ -881,19 +898,21 @@ export class HuntingTables implements HuntingTableSource {
   async at(): Promise<HuntingTablesAt> {
     const versions = await huntingSourceVersions(this.store.db);
     const now = this.clock();
-    if (!this.agents || this.agentsVersion !== versions.agents) {
+    let current = this.agents;
+    if (!current || this.agentsVersion !== versions.agents) {
       this.generation += 1;
       this.agentsVersion = versions.agents;
       const opening = AgentPart.open(this.store, this.files, versions.agents, this.generation, now, () => {
-        if (this.agents === opening) this.agents = null;
+        if (this.agents === opening) this.replaceAgents(null);
       });
-      this.agents = opening;
+      this.replaceAgents(opening);
       // A failed opening is tried again by the next query.
       opening.catch(() => {
         if (this.agents === opening) this.agents = null;
       });
+      current = opening;
     }
-    const agents = await this.agents;
+    const agents = await current;
     const runtimeKey = `${agents.generation}:${versions.runtime}`;
     if (this.runtime?.key !== runtimeKey) {
       this.generation += 1;
@@ -921,12 +940,31 @@ export class HuntingTables implements HuntingTableSource {
     };
   }
 
+  async close(): Promise<void> {
+    const part = await this.agents?.catch(() => null);
+    await part?.close();
+    await Promise.all(this.retiring);
+  }
+
   unreadable(table: HuntingTableName): void {
     if (partOf(table) !== 'agents' || !this.agents) return;
     const part = this.agents;
     // The next query makes the part again, from the store.
-    this.agents = null;
+    this.replaceAgents(null);
     void part.then((p) => p.discardFiles()).catch(() => undefined);
+  }
+
+  /**
+   * Puts `next` in the current part's place; the one replaced writes no further column (its files are of an older
+   * version) and its write in progress is waited for on close. Its build goes on for the queries that wait for it.
+   */
+  private replaceAgents(next: Promise<AgentPart> | null): void {
+    const previous = this.agents;
+    this.agents = next;
+    if (!previous) return;
+    const retiring: Promise<void> = previous.then((p) => p.retire()).catch(() => undefined);
+    this.retiring.add(retiring);
+    void retiring.finally(() => this.retiring.delete(retiring));
   }
 
   /** Every table, built (tests); the same object while nothing changed. */

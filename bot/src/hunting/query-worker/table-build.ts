@@ -74,9 +74,9 @@ export class SnapshotBuild {
     return pending.promise;
   }
 
-  /** Every column of the build (tests make rows of them). */
-  all(): Promise<PackedColumn[]> {
-    return Promise.all([...this.columns.values()].map((p) => p.promise));
+  /** Stops the build: columns not yet packed fail. */
+  cancel(): void {
+    this.fail(new Error('the hunting tables builder was stopped (the server is closing)'));
   }
 
   private async run(source: SnapshotSource, version: number, first: { table: string; column: string }[]) {
@@ -94,9 +94,16 @@ export class SnapshotBuild {
       ),
     );
     worker.on('exit', () => this.fail(new Error('the hunting tables builder stopped')));
-    for await (const texts of source.snapshotPages()) this.post({ type: 'snapshots', texts });
+    // A build stopped meanwhile (the server closing) reads no further.
+    for await (const texts of source.snapshotPages()) {
+      if (this.finished) return;
+      this.post({ type: 'snapshots', texts });
+    }
     this.post({ type: 'users', users: await source.users() });
-    for await (const texts of source.agentPages()) this.post({ type: 'agents', texts });
+    for await (const texts of source.agentPages()) {
+      if (this.finished) return;
+      this.post({ type: 'agents', texts });
+    }
     this.post({ type: 'pack', version, first });
   }
 
