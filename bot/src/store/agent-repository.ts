@@ -59,9 +59,10 @@ function agentColumns(a: Agent) {
 export const READ_PAGE = 2000;
 /**
  * Rows per query when the hunting tables' builder reads every record beside the server's requests: on PGlite's one
- * connection a request waits for the page being read (2,000 agents: 40-230 ms; 500: 9-13 ms).
+ * connection a request waits for the page being read, and while the builder parses on the other core a page of
+ * 2,000 agents took up to 230 ms, of 500 up to 126 ms, of 200 under 75 ms (the whole read as long).
  */
-export const TEXT_PAGE = 500;
+export const TEXT_PAGE = 200;
 /**
  * Rows per query when reading a few fields of every agent: 20,000 took 435-690 ms on PGlite at 100,000 agents, and
  * every other request waited behind it on PGlite's one connection; 2,000 take about 50 ms.
