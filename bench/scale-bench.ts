@@ -19,9 +19,7 @@ import {
 import { cachedPgliteTenant, cachedPostgresTenant, type CachedTenant } from './scale-tenant.js';
 import { coldLoads, ensureTabBuilt, registryUrl } from './tab-bench.js';
 import { launchChromium } from '../tests/e2e/support/browser.js';
-import { HUNTING_SCHEMAS } from '../bot/src/hunting/hunting-tables.js';
-
-const SNAPSHOT_TABLES = ['AIAgentsInfo', 'AgentsInfo'];
+import { SNAPSHOT_COLUMNS } from '../bot/src/hunting/hunting-tables.js';
 
 const AGENTS = 100_000;
 const SAMPLES = 200;
@@ -287,10 +285,9 @@ async function untilQuiet(server: RunningServer): Promise<number> {
 
 /** Whether one version of the agent tables' columns is on disk, complete (hunting/table-cache.ts). */
 async function tablesOnDisk(dir: string): Promise<boolean> {
-  const expected = SNAPSHOT_TABLES.reduce((n, t) => n + (HUNTING_SCHEMAS[t]?.length ?? 0), 0);
   for (const version of await fs.readdir(dir).catch(() => [] as string[])) {
     const files = await fs.readdir(path.join(dir, version)).catch(() => [] as string[]);
-    if (files.filter((f) => f.endsWith('.col')).length === expected) return true;
+    if (files.filter((f) => f.endsWith('.col')).length === SNAPSHOT_COLUMNS.length) return true;
   }
   return false;
 }

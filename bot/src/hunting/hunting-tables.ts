@@ -681,8 +681,8 @@ export const MAX_RUNTIME_ROWS = 200_000;
 /** Agents whose CloudAppEvents rows are made between two yields to the event loop. */
 const AGENTS_PER_SLICE = 2000;
 
-/** The agent tables' columns, for checking that a version's files are all on disk. */
-const SNAPSHOT_COLUMNS = SNAPSHOT_TABLES.flatMap((table) =>
+/** The snapshot tables' columns: what a build packs and a version's files hold. */
+export const SNAPSHOT_COLUMNS = SNAPSHOT_TABLES.flatMap((table) =>
   (HUNTING_SCHEMAS[table] ?? []).map((c) => ({ table, column: c.name })),
 );
 

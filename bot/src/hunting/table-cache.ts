@@ -52,6 +52,8 @@ const fileName = (table: string, column: string) => `${table}.${Buffer.from(colu
 
 export class PackedColumnFiles {
   private readonly code = codeHash();
+  /** The version whose first column this process wrote (older directories were removed then). */
+  private newest: string | null = null;
 
   constructor(private readonly dir: string) {}
 
@@ -115,8 +117,11 @@ export class PackedColumnFiles {
   async write(key: string, packed: PackedColumn): Promise<void> {
     const dir = path.join(this.dir, key);
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    for (const other of await fs.readdir(this.dir)) {
-      if (other !== key) await fs.rm(path.join(this.dir, other), { recursive: true, force: true });
+    if (this.newest !== key) {
+      for (const other of await fs.readdir(this.dir)) {
+        if (other !== key) await fs.rm(path.join(this.dir, other), { recursive: true, force: true });
+      }
+      this.newest = key;
     }
     const target = path.join(dir, fileName(packed.table, packed.column));
     const temporary = `${target}.${process.pid}.tmp`;

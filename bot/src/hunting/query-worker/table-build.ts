@@ -121,7 +121,7 @@ export class SnapshotBuild {
       pending.resolve(message.packed);
       this.onColumn(message.packed);
     } else if (message.type === 'done') {
-      this.end();
+      this.finished = true;
       void this.worker?.terminate();
     } else {
       this.fail(new Error(`building the hunting tables failed: ${message.message}`));
@@ -134,12 +134,8 @@ export class SnapshotBuild {
     for (const pending of this.columns.values()) {
       if (!pending.done) pending.reject(reason);
     }
-    this.end();
-    void this.worker?.terminate();
-  }
-
-  private end(): void {
     this.finished = true;
+    void this.worker?.terminate();
   }
 
   /** Whether the build ended without all its columns (the next query starts another). */

@@ -4,7 +4,7 @@
 // collected). The columns a query waits for are packed first; the thread ends once it has sent them all.
 import { parentPort } from 'node:worker_threads';
 import type { Agent, AgentSnapshot, DirectoryUser } from '../../domain/types.js';
-import { HUNTING_SCHEMAS, SnapshotTableBuilder } from '../hunting-tables.js';
+import { HUNTING_SCHEMAS, SNAPSHOT_COLUMNS, SnapshotTableBuilder } from '../hunting-tables.js';
 import type { SnapshotTables } from '../hunting-tables.js';
 import { packColumn } from './packed-tables.js';
 import type { FromBuilder, ToBuilder } from './build-protocol.js';
@@ -44,13 +44,7 @@ port.on('message', (message: ToBuilder) => {
       if (!builder) throw new Error('pack before the directory');
       version = message.version;
       const first = new Set(message.first.map((c) => `${c.table}.${c.column}`));
-      const all = Object.entries(HUNTING_SCHEMAS)
-        .filter(([table]) => table === 'AIAgentsInfo' || table === 'AgentsInfo')
-        .flatMap(([table, columns]) => columns.map((c) => ({ table, column: c.name })));
-      queue = [
-        ...all.filter((c) => first.has(`${c.table}.${c.column}`)),
-        ...all.filter((c) => !first.has(`${c.table}.${c.column}`)),
-      ];
+      queue = [...message.first, ...SNAPSHOT_COLUMNS.filter((c) => !first.has(`${c.table}.${c.column}`))];
       const tables = builder.tables();
       builder = null;
       packAll(tables).catch((error: unknown) => send({ type: 'failed', message: (error as Error).message }));
