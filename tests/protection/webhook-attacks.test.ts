@@ -119,6 +119,15 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
         expect(answer).toMatchObject({ blockAction: true, reasonCode: 1012 });
         expect(answer.diagnostics).toContain('unchecked-inputs:block');
       });
+
+      it.each([null, 'x'])(
+        'an argument named "constructor" (%s) does not stop the check: the external recipient beside it is blocked',
+        async (value) => {
+          // The schema once refused such inputs with 400 (and answered 500 on null): a call Copilot Studio then allowed.
+          const answer = await decide(email({ 'emailMessage/To': 'me@proton.me', constructor: value }));
+          expect(answer).toMatchObject({ blockAction: true, reasonCode: 1010 });
+        },
+      );
     });
 
     describe('evidence an attacker tries to erase', () => {
