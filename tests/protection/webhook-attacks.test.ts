@@ -121,10 +121,13 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
       });
 
       it.each([null, 'x'])(
-        'an argument named "constructor" (%s) does not stop the check: the external recipient beside it is blocked',
+        'arguments named like Object.prototype members (%s) do not stop the check: the external recipient is blocked',
         async (value) => {
-          // The schema once refused such inputs with 400 (and answered 500 on null): a call Copilot Studio then allowed.
-          const answer = await decide(email({ 'emailMessage/To': 'me@proton.me', constructor: value }));
+          // The schema once refused "constructor" with 400 (and answered 500 on null): a call Copilot Studio then allowed.
+          const names = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isPrototypeOf'];
+          const answer = await decide(
+            email({ ...Object.fromEntries(names.map((n) => [n, value])), 'emailMessage/To': 'me@proton.me' }),
+          );
           expect(answer).toMatchObject({ blockAction: true, reasonCode: 1010 });
         },
       );
