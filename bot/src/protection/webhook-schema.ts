@@ -217,13 +217,15 @@ const listOf =
     return true;
   };
 /** An object whose named fields have their shapes; other fields are anything (a loose object). */
-const objectOf =
-  (fields: Record<string, Shape>): Shape =>
-  (v) => {
+const objectOf = (fields: Record<string, Shape>): Shape => {
+  const names = Object.keys(fields);
+  const shapes = names.map((n) => fields[n]!);
+  return (v) => {
     if (!isObject(v)) return false;
-    for (const name in fields) if (!fields[name]!(v[name])) return false;
+    for (let i = 0; i < names.length; i += 1) if (!shapes[i]!(v[names[i]!])) return false;
     return true;
   };
+};
 const scalars = (...names: string[]): Record<string, Shape> => Object.fromEntries(names.map((n) => [n, isScalar]));
 
 const hasWireShape = objectOf({
