@@ -133,6 +133,40 @@ for (const backend of BACKENDS) {
       expect(newest?.LifecycleStatus).toBe('Blocked');
     });
 
+    it('at a large tenant, answers from the last complete agent tables while a change is made, marked, then from the new', async () => {
+      // Zava is small: the size from which an earlier version answers, and the wait, are lowered to zero here.
+      const tables = new HuntingTables(store, () => NOW, null, { freshWaitMs: 0, staleFromRows: 0 });
+      const service = new HuntingService(tables, () => NOW, undefined, { workers: 1 });
+      const agent = ZAVA_AGENT_IDS.docsSearch;
+      const lifecycle = async () => {
+        const result = await service.run({
+          query: `AgentsInfo | where AgentId == '${agent}' | top 1 by Timestamp desc | project LifecycleStatus`,
+        });
+        return { status: result.results[0]?.LifecycleStatus, asOf: result.stats.agentTablesAsOf };
+      };
+      try {
+        const before = await lifecycle();
+        expect(before.asOf).toBeUndefined();
+        await service.prepared();
+        const actions = new ResponseService(
+          store,
+          embeddedTenant(store),
+          new RiskRefresher(store, () => NOW),
+          () => NOW,
+        );
+        await actions.blockAgent({ principal: ADELE, idempotencyKey: null, via: 'api' }, agent, 'dormant');
+        // The new version's tables are being made (in a thread of their own): the previous ones answer, marked.
+        const during = await lifecycle();
+        expect(during).toEqual({ status: before.status, asOf: NOW.toISOString() });
+        expect(before.status).not.toBe('Blocked');
+        // Once made, they answer.
+        await service.prepared();
+        expect(await lifecycle()).toEqual({ status: 'Blocked', asOf: undefined });
+      } finally {
+        await service.close();
+      }
+    });
+
     it('keeps the agent tables packed on disk: after a restart they are read back, the same, and nothing is built', async () => {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'aw-hunting-files-'));
       try {

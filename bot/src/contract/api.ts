@@ -110,7 +110,13 @@ export interface HuntingRunResult {
   /** Rows the query produced before the row limit. */
   rowCount: number;
   truncated: boolean;
-  stats: { elapsedMs: number; dataVersion: number; tableRows: Record<string, number> };
+  stats: {
+    elapsedMs: number;
+    dataVersion: number;
+    tableRows: Record<string, number>;
+    /** Set when the agent tables read were an earlier version's (the current one is being made): its time. */
+    agentTablesAsOf?: string;
+  };
 }
 
 /** `GET /api/v1/hunting/schema`: the tables as Graph's `security/getHuntingSchema` answers (huntingSchemaResult). */

@@ -83,7 +83,13 @@ export interface HuntingRunResult {
   /** Rows the query produced before the row limit. */
   rowCount: number;
   truncated: boolean;
-  stats: { elapsedMs: number; dataVersion: number; tableRows: Record<string, number> };
+  stats: {
+    elapsedMs: number;
+    dataVersion: number;
+    tableRows: Record<string, number>;
+    /** Set when the agent tables were an earlier version's, the current one being made: when that version was read. */
+    agentTablesAsOf?: string;
+  };
 }
 
 export type HuntingTemplateSummary = HuntingTemplate & { name: string; description: string };
@@ -214,6 +220,9 @@ export class HuntingService {
         dataVersion: tables.version,
         // The tables the query read (the others are not made for it).
         tableRows: Object.fromEntries(packed.map((t) => [t.table, t.rowCount])),
+        ...(tables.agentTablesAsOf && packed.some((t) => PART_OF.get(t.table) === 'agents')
+          ? { agentTablesAsOf: tables.agentTablesAsOf.toISOString() }
+          : {}),
       },
     };
   }
@@ -379,6 +388,7 @@ export class HuntingService {
    */
   async prepared(): Promise<void> {
     if (this.remote) return;
+    await this.tables.settled?.();
     while (this.preparation) await this.preparation;
     await this.prepare();
     await this.pool.settled();

@@ -648,6 +648,11 @@ export interface HuntingTablesAt {
   parts: Record<HuntingPart, number>;
   rowCount(table: HuntingTableName): Promise<number>;
   column(table: HuntingTableName, column: Column): Promise<PackedColumn>;
+  /**
+   * Set when the agent tables are those of an earlier version because the current one is still being made (at a
+   * large tenant, seconds after a change): when that earlier version was first read. Absent when they are current.
+   */
+  agentTablesAsOf?: Date;
 }
 
 /** The tables a query was given are gone (a file of theirs did not read back): ask for the current ones again. */
@@ -660,6 +665,8 @@ export interface HuntingTableSource {
   unreadable?(table: HuntingTableName): void;
   /** Stops a build in progress and waits for the files being written (the server is closing). */
   close?(): Promise<void>;
+  /** Resolves once the tables `at()` gives are current (no earlier version answers for one being made). */
+  settled?(): Promise<void>;
 }
 
 /** Built tables as a query reads them (tests, benchmarks, an imported snapshot). */
@@ -674,6 +681,20 @@ export function tablesAt(tables: HuntingTableSet): HuntingTablesAt {
 
 /** Fixed tables (tests, benchmarks, an imported snapshot). */
 export const staticTables = (tables: HuntingTableSet): HuntingTableSource => ({ at: async () => tablesAt(tables) });
+
+/**
+ * When an earlier version of the agent tables answers for one being made. After a change the agent tables are made
+ * again from the store (17-22 s at 100,000 agents): a query waits `freshWaitMs` for them, then the last complete
+ * version answers it, marked with `agentTablesAsOf`, and the new one replaces it once made (the background
+ * preparation starts that within seconds of a change while people hunt). Only from `staleFromRows` AIAgentsInfo rows:
+ * below, the tables are made within the wait and every query sees a change at once.
+ */
+export interface FreshnessOptions {
+  freshWaitMs?: number;
+  staleFromRows?: number;
+}
+export const DEFAULT_FRESH_WAIT_MS = 1000;
+export const DEFAULT_STALE_FROM_ROWS = 5000;
 
 /** At most this many decisions and alerts (the newest) make the runtime tables. */
 export const MAX_RUNTIME_ROWS = 200_000;
@@ -708,6 +729,9 @@ class AgentPart {
   private closing = false;
   /** Writes one after another (a column is up to hundreds of MB). */
   private writing: Promise<void> = Promise.resolve();
+  /** Every table of the part made (and, with files, on disk): see `whenComplete()`. */
+  private completing: Promise<void> | null = null;
+  private completed = false;
 
   constructor(
     private readonly store: Store,
@@ -780,6 +804,40 @@ class AgentPart {
         });
     }
     return this.snapshotColumn(table, column.name);
+  }
+
+  /** Whether every table of the part can be read without waiting for a build: its files are all on disk, or built. */
+  get complete(): boolean {
+    return this.completed || (this.diskKey !== null && !this.build);
+  }
+
+  /**
+   * Makes every table of the part (the snapshot tables' columns, written to disk with files; IdentityInfo and
+   * CloudAppEvents) and resolves once done; started once. A failed build is started again by the next call.
+   */
+  whenComplete(): Promise<void> {
+    if (this.complete) return Promise.resolve();
+    this.completing ??= (async () => {
+      await Promise.all(SNAPSHOT_COLUMNS.map((c) => this.snapshotColumn(c.table, c.column)));
+      await this.neighbourTables();
+      await this.writing;
+      this.completed = true;
+    })();
+    const completing = this.completing;
+    completing.catch(() => {
+      if (this.completing === completing) this.completing = null;
+    });
+    return completing;
+  }
+
+  /** The directory of this version's files once complete on disk (older versions' directories can go then). */
+  get filesKey(): string | null {
+    return this.diskKey;
+  }
+
+  /** When this part was opened: the time its version was first read. */
+  get openedAt(): Date {
+    return this.now;
   }
 
   /** What the runtime tables name: every agent's id, name and platform, and the directory. */
@@ -884,7 +942,10 @@ type PartRefs = { agents: AgentSummary[]; users: DirectoryUser[] };
  * on disk and a restart reads them back instead of building them (table-cache.ts).
  */
 export class HuntingTables implements HuntingTableSource {
+  /** The agent part at the database's version (possibly still being made). */
   private agents: Promise<AgentPart> | null = null;
+  /** The newest agent part made complete: it answers while a newer one is made (`freshWaitMs`). */
+  private ready: AgentPart | null = null;
   /** Replaced parts' writes in progress. */
   private readonly retiring = new Set<Promise<void>>();
   private agentsVersion = -1;
@@ -900,6 +961,7 @@ export class HuntingTables implements HuntingTableSource {
     private readonly store: Store,
     private readonly clock: () => Date,
     private readonly files: PackedColumnFiles | null = null,
+    private readonly options: FreshnessOptions = {},
   ) {}
 
   async at(): Promise<HuntingTablesAt> {
@@ -909,9 +971,19 @@ export class HuntingTables implements HuntingTableSource {
     if (!current || this.agentsVersion !== versions.agents) {
       this.generation += 1;
       this.agentsVersion = versions.agents;
-      const opening = AgentPart.open(this.store, this.files, versions.agents, this.generation, now, () => {
-        if (this.agents === opening) this.replaceAgents(null);
-      });
+      const opening: Promise<AgentPart> = AgentPart.open(
+        this.store,
+        this.files,
+        versions.agents,
+        this.generation,
+        now,
+        () => {
+          if (this.agents === opening) this.replaceAgents(null);
+          void opening.then((part) => {
+            if (this.ready === part) this.ready = null;
+          });
+        },
+      );
       this.replaceAgents(opening);
       // A failed opening is tried again by the next query.
       opening.catch(() => {
@@ -919,7 +991,9 @@ export class HuntingTables implements HuntingTableSource {
       });
       current = opening;
     }
-    const agents = await current;
+    const newest = await current;
+    const agents = await this.answering(newest);
+    const stale = agents !== newest;
     const runtimeKey = `${agents.generation}:${versions.runtime}`;
     if (this.runtime?.key !== runtimeKey) {
       this.generation += 1;
@@ -944,7 +1018,62 @@ export class HuntingTables implements HuntingTableSource {
         partOf(table) === 'agents'
           ? agents.column(table, column)
           : packColumn(table, column, await rows(table), runtime.generation),
+      ...(stale ? { agentTablesAsOf: agents.openedAt } : {}),
     };
+  }
+
+  /**
+   * The agent part a query reads: the newest once complete; while it is made, the last complete one if the newest
+   * is not complete within `freshWaitMs`; the newest itself when no earlier one is complete (the first query after
+   * a start waits for the tables it reads, as before). The newest is made complete in the background either way.
+   */
+  private async answering(newest: AgentPart): Promise<AgentPart> {
+    if (newest.complete) {
+      this.promote(newest);
+      return newest;
+    }
+    const completing = newest.whenComplete().then(
+      () => {
+        // Only the part still current is kept: one a newer version replaced meanwhile must not come back.
+        void this.agents?.then((current) => {
+          if (current === newest) this.promote(newest);
+        });
+        return true;
+      },
+      () => false,
+    );
+    const ready = this.ready;
+    if (!ready || ready === newest) return newest;
+    // A small tenant's tables are made in well under a second: its queries wait and see a change at once.
+    const staleFrom = this.options.staleFromRows ?? DEFAULT_STALE_FROM_ROWS;
+    if ((await ready.rowCount('AIAgentsInfo').catch(() => 0)) < staleFrom) return newest;
+    let timer: NodeJS.Timeout | undefined;
+    const wait = this.options.freshWaitMs ?? DEFAULT_FRESH_WAIT_MS;
+    const fresh = await Promise.race([
+      completing,
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), wait))),
+    ]);
+    clearTimeout(timer);
+    return fresh && newest.complete ? newest : ready;
+  }
+
+  /** `part` becomes the last complete part; the one it replaces writes nothing more and its files go. */
+  private promote(part: AgentPart): void {
+    const previous = this.ready;
+    if (previous === part) return;
+    this.ready = part;
+    if (previous) void previous.retire();
+    const key = part.filesKey;
+    if (key && this.files) void this.files.keepOnly(key).catch(() => undefined);
+  }
+
+  async settled(): Promise<void> {
+    for (;;) {
+      const at = await this.at();
+      if (!at.agentTablesAsOf) return;
+      const newest = await this.agents;
+      await newest?.whenComplete();
+    }
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@
 // its first hunt (issue 14): one directory per version of the agent part under DATA_DIR/hunting-tables, named by
 // that version, the token the database keeps for it (store/hunting-versions.ts) and a hash of the code that makes
 // and packs the rows; one file per column, holding the column's shared buffer as the query threads read it. A file
-// is written under a temporary name and renamed once complete; only the newest version's directory is kept.
+// is written under a temporary name and renamed once complete; once a version is complete, only its directory is kept.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -52,8 +52,8 @@ const fileName = (table: string, column: string) => `${table}.${Buffer.from(colu
 
 export class PackedColumnFiles {
   private readonly code = codeHash();
-  /** The version whose first column this process wrote (older directories were removed then). */
-  private newest: string | null = null;
+  /** The version whose directory alone was last kept (`keepOnly`). */
+  private kept: string | null = null;
 
   constructor(private readonly dir: string) {}
 
@@ -111,18 +111,21 @@ export class PackedColumnFiles {
   }
 
   /**
-   * Writes a column under `key` (synced, then renamed into place); the directories of other versions go when the
-   * first column of a new one is written.
+   * Removes every directory but `key`'s: called once a version is complete on disk (the previous complete version
+   * answers queries until then, and a version left incomplete by a stop is not read).
    */
+  async keepOnly(key: string): Promise<void> {
+    if (this.kept === key) return;
+    this.kept = key;
+    for (const other of await fs.readdir(this.dir).catch(() => [] as string[])) {
+      if (other !== key) await fs.rm(path.join(this.dir, other), { recursive: true, force: true });
+    }
+  }
+
+  /** Writes a column under `key` (synced, then renamed into place). */
   async write(key: string, packed: PackedColumn): Promise<void> {
     const dir = path.join(this.dir, key);
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    if (this.newest !== key) {
-      for (const other of await fs.readdir(this.dir)) {
-        if (other !== key) await fs.rm(path.join(this.dir, other), { recursive: true, force: true });
-      }
-      this.newest = key;
-    }
     const target = path.join(dir, fileName(packed.table, packed.column));
     const temporary = `${target}.${process.pid}.tmp`;
     const handle = await fs.open(temporary, 'w', 0o600);
