@@ -45,9 +45,14 @@ export type {
 } from '../../bot/src/domain/types.js';
 export type { RiskLevel, RiskSignal } from '../../bot/src/domain/risk.js';
 
-/** What the tab reads of `POST /api/v1/hunting/run`'s answer: Graph runHuntingQuery's `{schema, results}`. */
+/**
+ * What the tab reads of `POST /api/v1/hunting/run`'s answer: Graph runHuntingQuery's `{schema, results}`, and when the
+ * agent tables were an earlier version's (a large tenant's, being made again after a change), since when.
+ */
 export type HuntingResult = Pick<HuntingRunResult, 'schema' | 'results'> &
-  Partial<Pick<HuntingRunResult, 'rowCount' | 'truncated'>>;
+  Partial<Pick<HuntingRunResult, 'rowCount' | 'truncated'>> & {
+    stats?: Pick<HuntingRunResult['stats'], 'agentTablesAsOf'>;
+  };
 
 export type AgentSort = 'risk' | 'name' | 'modified';
 

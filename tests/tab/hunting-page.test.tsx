@@ -69,6 +69,21 @@ function huntingServer(): FakeServer {
 const dataRows = (table: HTMLElement) => within(table).getAllByRole('row').slice(1);
 
 describe('HuntingPage', () => {
+  it("says when the agent tables were an earlier version's, being prepared again after a change", async () => {
+    const asOf = '2026-12-07T09:15:00.000Z';
+    const server = huntingServer().post('/api/v1/hunting/run', () => ({
+      body: { ...mcpResult, stats: { agentTablesAsOf: asOf } },
+    }));
+    renderPage(<HuntingPage />, { me: me(['responder']), url: '/hunting', server });
+    await userEvent.click(
+      await screen.findByRole('button', { name: "Run template Agents with MCP tools on the maker's credentials" }),
+    );
+    await screen.findByRole('table', { name: 'Hunting results' });
+    expect(screen.getByRole('status').textContent).toContain(
+      `Agent tables as of ${new Date(asOf).toLocaleTimeString()}: the latest changes are being prepared`,
+    );
+  });
+
   it('runs a template and sorts the results by a column', async () => {
     const server = huntingServer();
     renderPage(<HuntingPage />, { me: me(['responder']), url: '/hunting', server });

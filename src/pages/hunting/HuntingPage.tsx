@@ -163,6 +163,9 @@ export function HuntingPage() {
                   ? ` of ${result.rowCount.toLocaleString()} (the server returns at most ${result.results.length.toLocaleString()})`
                   : ''}
                 {h.hasAgentIds ? `, ${count} agent${count === 1 ? '' : 's'} selected` : ''}
+                {result.stats?.agentTablesAsOf
+                  ? `. Agent tables as of ${new Date(result.stats.agentTablesAsOf).toLocaleTimeString()}: the latest changes are being prepared, run again in a moment to include them`
+                  : ''}
               </Caption1>
               {result.results.length === 0 ? (
                 <Body1>The query returned no rows.</Body1>
