@@ -166,6 +166,19 @@ async function measure(backend: string, tenant: CachedTenant): Promise<BenchRow[
     );
     const atEnd = residentMb(server);
     row('server resident memory at the end', atEnd, 'MB', '<= 1,024 MB', atEnd <= 1024);
+
+    // Adele blocks an agent: the agent tables are made again from the store. A hunt meanwhile is answered from the
+    // previous ones, marked (stats.agentTablesAsOf); the block shows in hunting once the new ones are made.
+    const change = await huntAfterChange(server);
+    row(
+      'first hunting query after a change (an agent blocked)',
+      change.firstMs,
+      'ms',
+      '<= 2,000 ms',
+      change.firstMs <= 2000,
+    );
+    row('  answered from the previous agent tables (1 yes, 0 no)', change.firstStale ? 1 : 0, '');
+    row('  the block visible in hunting after', change.visibleAfterMs, 'ms');
     // Nobody hunts for a while: the query threads end and the packed tables go (HUNTING_IDLE_RELEASE_SECONDS).
     await new Promise((r) => setTimeout(r, (IDLE_RELEASE_SECONDS + 10) * 1000));
     const idle = residentMb(server);
@@ -219,6 +232,67 @@ async function firstHuntingQuery(server: RunningServer): Promise<{ ms: number; s
   await others;
   if (res.status !== 200) throw new Error(`hunting template ${first} answered ${res.status}`);
   return { ms, slowestOtherMs };
+}
+
+const ADELE = { ...HEADERS, 'x-dev-user': 'adele@zava.example' };
+
+/**
+ * Blocks the first active agent of the registry (as Adele, through the API), then hunts for its status: the first
+ * run's time and whether earlier tables answered it, then every 2 s until the block shows, answered from current
+ * tables. The agent is unblocked after (the tenant is cached for the next run).
+ */
+async function huntAfterChange(
+  server: RunningServer,
+): Promise<{ firstMs: number; firstStale: boolean; visibleAfterMs: number }> {
+  const list = (await (await get(server, '/api/v1/agents?limit=50')).json()) as {
+    items: { id: string; lifecycle: string }[];
+  };
+  const agent = list.items.find((a) => a.lifecycle === 'active')?.id;
+  if (!agent) throw new Error('no agent to block in the first page of the registry');
+  const act = async (verb: 'block' | 'unblock') => {
+    const res = await fetch(`${server.url}/api/v1/agents/${agent}/${verb}`, {
+      method: 'POST',
+      headers: ADELE,
+      body: JSON.stringify({ reason: 'scale bench: a change while people hunt' }),
+    });
+    if (res.status !== 200) throw new Error(`${verb} answered ${res.status}: ${await res.text()}`);
+  };
+  const query = `AgentsInfo | where AgentId == '${agent}' | top 1 by Timestamp desc | project LifecycleStatus`;
+  const ask = async (): Promise<{ ms: number; blocked: boolean; stale: boolean }> => {
+    for (;;) {
+      const started = performance.now();
+      const res = await fetch(`${server.url}/api/v1/hunting/run`, {
+        method: 'POST',
+        headers: HEADERS,
+        body: JSON.stringify({ query }),
+      });
+      const ms = performance.now() - started;
+      if (res.status === 429) {
+        await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+        continue;
+      }
+      if (res.status !== 200) throw new Error(`the hunt after a change answered ${res.status}: ${await res.text()}`);
+      const body = (await res.json()) as {
+        results: { LifecycleStatus?: string }[];
+        stats: { agentTablesAsOf?: string };
+      };
+      return { ms, blocked: body.results[0]?.LifecycleStatus === 'Blocked', stale: !!body.stats.agentTablesAsOf };
+    }
+  };
+  await act('block');
+  const changedAt = performance.now();
+  try {
+    const first = await ask();
+    let last = first;
+    while (!last.blocked || last.stale) {
+      if (performance.now() - changedAt > READY_WITHIN_MS) throw new Error('the block never showed in hunting');
+      await new Promise((r) => setTimeout(r, 2000));
+      last = await ask();
+    }
+    return { firstMs: first.ms, firstStale: first.stale, visibleAfterMs: performance.now() - changedAt };
+  } finally {
+    await act('unblock');
+  }
 }
 
 /**
