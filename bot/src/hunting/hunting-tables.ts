@@ -1034,10 +1034,9 @@ export class HuntingTables implements HuntingTableSource {
     }
     const completing = newest.whenComplete().then(
       () => {
-        // Only the part still current is kept: one a newer version replaced meanwhile must not come back.
-        void this.agents?.then((current) => {
-          if (current === newest) this.promote(newest);
-        });
+        // Even when a newer version replaced it meanwhile: agents that change more often than a build takes still
+        // get tables at most one build old, not the first ones forever.
+        if (!this.ready || newest.generation > this.ready.generation) this.promote(newest);
         return true;
       },
       () => false,
