@@ -166,19 +166,6 @@ async function measure(backend: string, tenant: CachedTenant): Promise<BenchRow[
     );
     const atEnd = residentMb(server);
     row('server resident memory at the end', atEnd, 'MB', '<= 1,024 MB', atEnd <= 1024);
-
-    // Adele blocks an agent: the agent tables are made again from the store. A hunt meanwhile is answered from the
-    // previous ones, marked (stats.agentTablesAsOf); the block shows in hunting once the new ones are made.
-    const change = await huntAfterChange(server);
-    row(
-      'first hunting query after a change (an agent blocked)',
-      change.firstMs,
-      'ms',
-      '<= 2,000 ms',
-      change.firstMs <= 2000,
-    );
-    row('  answered from the previous agent tables (1 yes, 0 no)', change.firstStale ? 1 : 0, '');
-    row('  the block visible in hunting after', change.visibleAfterMs, 'ms');
     // Nobody hunts for a while: the query threads end and the packed tables go (HUNTING_IDLE_RELEASE_SECONDS).
     await new Promise((r) => setTimeout(r, (IDLE_RELEASE_SECONDS + 10) * 1000));
     const idle = residentMb(server);
@@ -189,6 +176,21 @@ async function measure(backend: string, tenant: CachedTenant): Promise<BenchRow[
       '<= 1,024 MB',
       idle <= 1024,
     );
+
+    // Last (its unblock moves the tables' version again, and the background preparation builds them): Adele blocks an
+    // agent; the agent tables are made again from the store. A hunt meanwhile is answered from the previous ones,
+    // marked (stats.agentTablesAsOf); the block shows in hunting once the new ones are made. The tables were let go
+    // just before, so the previous ones are read back from disk first, as after a restart.
+    const change = await huntAfterChange(server);
+    row(
+      'first hunting query after a change (an agent blocked)',
+      change.firstMs,
+      'ms',
+      '<= 2,000 ms',
+      change.firstMs <= 2000,
+    );
+    row('  answered from the previous agent tables (1 yes, 0 no)', change.firstStale ? 1 : 0, '');
+    row('  the block visible in hunting after', change.visibleAfterMs, 'ms');
   } finally {
     await server.stop();
   }
