@@ -693,7 +693,8 @@ export interface FreshnessOptions {
   freshWaitMs?: number;
   staleFromRows?: number;
 }
-export const DEFAULT_FRESH_WAIT_MS = 1000;
+/** Above `staleFromRows` a build takes seconds: waiting longer than a moment for one rarely sees it done. */
+export const DEFAULT_FRESH_WAIT_MS = 250;
 export const DEFAULT_STALE_FROM_ROWS = 5000;
 
 /** At most this many decisions and alerts (the newest) make the runtime tables. */
