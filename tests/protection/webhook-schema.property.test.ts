@@ -64,8 +64,12 @@ describe('parseToolExecutionRequest against its schema', () => {
     let accepted = 0;
     fc.assert(
       fc.property(body, (b) => {
-        // Through JSON, as the webhook receives it (no undefined, no -0, no NaN).
-        const wire: unknown = JSON.parse(JSON.stringify(b));
+        // Through JSON, as the webhook receives it (no undefined, no -0, no NaN). Its JSON parser refuses a body with
+        // a "__proto__" key (400, Fastify's prototype-poisoning guard), so none reaches the parse; the schema's output
+        // would drop such a key where the body read as it is keeps it.
+        const text = JSON.stringify(b);
+        fc.pre(!text.includes('"__proto__"'));
+        const wire: unknown = JSON.parse(text);
         const schema = ToolExecutionRequestWire.safeParse(wire);
         const read = parseToolExecutionRequest(wire);
         expect(read.ok).toBe(schema.success);
