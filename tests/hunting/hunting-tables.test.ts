@@ -52,7 +52,12 @@ async function filesWritten(dir: string, older: string[] = []): Promise<string[]
     }
     await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error(`the column files were not all written under ${dir}`);
+  const seen = await Promise.all(
+    (await fs.readdir(dir).catch(() => [] as string[])).map(
+      async (d) => `${d}: ${(await fs.readdir(path.join(dir, d)).catch(() => [])).length}`,
+    ),
+  );
+  throw new Error(`the column files were not all written under ${dir} (${seen.join(', ')})`);
 }
 
 for (const backend of BACKENDS) {
@@ -164,6 +169,76 @@ for (const backend of BACKENDS) {
         expect(await lifecycle()).toEqual({ status: 'Blocked', asOf: undefined });
       } finally {
         await service.close();
+      }
+    });
+
+    it('after a restart on changed data, a large tenant is answered from the last version on disk, marked, then from the new', async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'aw-hunting-files-'));
+      const files = new PackedColumnFiles(dir);
+      const agent = ZAVA_AGENT_IDS.travelBooking;
+      const lifecycle = async (service: HuntingService) => {
+        const result = await service.run({
+          query: `AgentsInfo | where AgentId == '${agent}' | top 1 by Timestamp desc | project LifecycleStatus`,
+        });
+        return { status: result.results[0]?.LifecycleStatus, asOf: result.stats.agentTablesAsOf };
+      };
+      // Zava is small: the size from which an earlier version answers, and the wait, are lowered to zero here.
+      const freshness = { freshWaitMs: 0, staleFromRows: 0 };
+      const built = new Date(NOW.getTime() - 3_600_000);
+      try {
+        const first = new HuntingService(
+          new HuntingTables(store, () => built, files, freshness),
+          () => built,
+          undefined,
+          {
+            workers: 1,
+          },
+        );
+        let before: Awaited<ReturnType<typeof lifecycle>>;
+        try {
+          before = await lifecycle(first);
+          expect(before.asOf).toBeUndefined();
+          await first.prepared();
+        } finally {
+          await first.close();
+        }
+        const kept = await filesWritten(dir);
+        // Stopped. An agent is blocked meanwhile (by another instance, or by this one just before it stopped).
+        const actions = new ResponseService(
+          store,
+          embeddedTenant(store),
+          new RiskRefresher(store, () => NOW),
+          () => NOW,
+        );
+        await actions.blockAgent({ principal: ADELE, idempotencyKey: null, via: 'api' }, agent, 'dormant');
+        try {
+          const restarted = new HuntingService(
+            new HuntingTables(store, () => NOW, files, freshness),
+            () => NOW,
+            undefined,
+            {
+              workers: 1,
+            },
+          );
+          try {
+            // The files of the version before the block answer, as of when that version was read.
+            expect(await lifecycle(restarted)).toEqual({ status: before.status, asOf: built.toISOString() });
+            expect(before.status).not.toBe('Blocked');
+            await restarted.prepared();
+            expect(await lifecycle(restarted)).toEqual({ status: 'Blocked', asOf: undefined });
+          } finally {
+            await restarted.close();
+          }
+          // The new version is complete on disk: the earlier one's files and token are gone.
+          const now = await filesWritten(dir, kept);
+          expect(now).toHaveLength(kept.length);
+          const tokens = await db.query<{ n: number }>('select count(*)::int as n from hunting_table_tokens');
+          expect(Number(tokens[0]?.n)).toBe(1);
+        } finally {
+          await actions.unblockAgent({ principal: ADELE, idempotencyKey: null, via: 'api' }, agent, 'test over');
+        }
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true, maxRetries: 5 });
       }
     });
 

@@ -15,7 +15,12 @@ import type {
 import type { KqlCatalog } from './kql/engine.js';
 import type { Column, Row, Value } from './kql/values.js';
 import type { Store } from '../store/store.js';
-import { huntingSourceVersions, huntingTableToken } from '../store/hunting-versions.js';
+import {
+  dropHuntingTableTokensBelow,
+  huntingSourceVersions,
+  huntingTableToken,
+  huntingTableTokensBelow,
+} from '../store/hunting-versions.js';
 import type { PackedColumn } from './query-worker/packed-tables.js';
 import { packColumn, rowsFromColumns, unpackColumn } from './query-worker/packed-tables.js';
 import { SnapshotBuild } from './query-worker/table-build.js';
@@ -700,6 +705,9 @@ export const DEFAULT_STALE_FROM_ROWS = 5000;
 /** At most this many decisions and alerts (the newest) make the runtime tables. */
 export const MAX_RUNTIME_ROWS = 200_000;
 
+/** Earlier versions' tokens looked at, newest first, for one complete on disk (`AgentPart.earlier`). */
+const EARLIER_VERSIONS_TRIED = 5;
+
 /** Agents whose CloudAppEvents rows are made between two yields to the event loop. */
 const AGENTS_PER_SLICE = 2000;
 
@@ -746,6 +754,8 @@ class AgentPart {
     private diskKey: string | null,
     /** Called when a file of this part does not read back: the tables make the part again. */
     private readonly spoiled: () => void,
+    /** Left on disk by an earlier process (`earlier()`): any version this process makes complete replaces it. */
+    readonly inherited = false,
   ) {}
 
   /** The part at the database's version `sourceVersion`, with its files when they are all there. */
@@ -764,6 +774,26 @@ class AgentPart {
       if (key && (await files.hasAll(key, SNAPSHOT_COLUMNS))) diskKey = key;
     }
     return new AgentPart(store, files, sourceVersion, generation, now, diskKey, spoiled);
+  }
+
+  /**
+   * The newest complete version older than `below` that an earlier process left on disk, its token still in the
+   * database: after a restart on changed data it answers, marked, while `below` is made. Its IdentityInfo and
+   * CloudAppEvents are made from the store as it is now.
+   */
+  static async earlier(
+    store: Store,
+    files: PackedColumnFiles,
+    below: number,
+    generation: number,
+    spoiled: () => void,
+  ): Promise<AgentPart | null> {
+    for (const { version, token } of await huntingTableTokensBelow(store.db, 'agents', below, EARLIER_VERSIONS_TRIED)) {
+      const key = files.key('agents', version, token);
+      if (!(await files.hasAll(key, SNAPSHOT_COLUMNS))) continue;
+      return new AgentPart(store, files, version, generation, await files.openedAt(key), key, spoiled, true);
+    }
+    return null;
   }
 
   /** A table's rows: IdentityInfo's and CloudAppEvents' for packing; the snapshot tables' for tests (current()). */
@@ -912,9 +942,12 @@ class AgentPart {
     if (!this.files || this.closing) return;
     const files = this.files;
     try {
-      this.writeKey ??= huntingTableToken(this.store.db, 'agents', this.sourceVersion, true).then((token) =>
-        token ? files.key('agents', this.sourceVersion, token) : null,
-      );
+      this.writeKey ??= huntingTableToken(this.store.db, 'agents', this.sourceVersion, true).then(async (token) => {
+        if (!token) return null;
+        const key = files.key('agents', this.sourceVersion, token);
+        await files.markOpenedAt(key, this.now);
+        return key;
+      });
       const key = await this.writeKey;
       if (!key) return;
       await files.write(key, packed);
@@ -922,6 +955,8 @@ class AgentPart {
       if (this.written.size === SNAPSHOT_COLUMNS.length && (await files.hasAll(key, SNAPSHOT_COLUMNS))) {
         this.diskKey = key;
         this.build = null;
+        // Older versions' files are not read again: their tokens go (their directories once this one answers).
+        await dropHuntingTableTokensBelow(this.store.db, 'agents', this.sourceVersion);
       }
     } catch (error) {
       // Once per version: a full disk or a read-only DATA_DIR fails every column alike.
@@ -959,6 +994,8 @@ export class HuntingTables implements HuntingTableSource {
   } | null = null;
   private cached: { key: string; tables: HuntingTableSet } | null = null;
   private generation = 0;
+  /** The look for an earlier version on disk (`openEarlier`), once a process. */
+  private earlier: Promise<void> | null = null;
 
   constructor(
     private readonly store: Store,
@@ -995,6 +1032,11 @@ export class HuntingTables implements HuntingTableSource {
       current = opening;
     }
     const newest = await current;
+    if (!newest.complete && !this.ready && this.files) {
+      // The first query after a restart on changed data: an earlier version on disk can answer while this one is made.
+      this.earlier ??= this.openEarlier(this.files, newest.sourceVersion);
+      await this.earlier;
+    }
     const agents = await this.answering(newest);
     const stale = agents !== newest;
     const runtimeKey = `${agents.generation}:${versions.runtime}`;
@@ -1039,7 +1081,7 @@ export class HuntingTables implements HuntingTableSource {
       () => {
         // Even when a newer version replaced it meanwhile: agents that change more often than a build takes still
         // get tables at most one build old, not the first ones forever.
-        if (!this.ready || newest.generation > this.ready.generation) this.promote(newest);
+        if (!this.ready || this.ready.inherited || newest.generation > this.ready.generation) this.promote(newest);
         return true;
       },
       () => false,
@@ -1057,6 +1099,21 @@ export class HuntingTables implements HuntingTableSource {
     ]);
     clearTimeout(timer);
     return fresh && newest.complete ? newest : ready;
+  }
+
+  /** Looked for once a process: the newest complete version an earlier process left on disk becomes `ready`. */
+  private async openEarlier(files: PackedColumnFiles, below: number): Promise<void> {
+    this.generation += 1;
+    const part = await AgentPart.earlier(this.store, files, below, this.generation, () => {
+      if (this.ready === part) this.ready = null;
+    }).catch((error: unknown) => {
+      console.warn(`hunting tables: earlier versions on disk not read (${(error as Error).message})`);
+      return null;
+    });
+    if (part && !this.ready) {
+      this.ready = part;
+      this.readyRows = part.rowCount('AIAgentsInfo').catch(() => 0);
+    }
   }
 
   /** `part` becomes the last complete part; the one it replaces writes nothing more and its files go. */

@@ -48,6 +48,9 @@ async function digestOf(bytes: Uint8Array): Promise<Buffer> {
   return hash.digest();
 }
 
+/** The file, beside a version's columns, saying when that version was read from the store. */
+const OPENED_AT = 'opened-at';
+
 const fileName = (table: string, column: string) => `${table}.${Buffer.from(column, 'utf8').toString('hex')}.col`;
 
 export class PackedColumnFiles {
@@ -120,6 +123,28 @@ export class PackedColumnFiles {
     for (const other of await fs.readdir(this.dir).catch(() => [] as string[])) {
       if (other !== key) await fs.rm(path.join(this.dir, other), { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Records when the version under `key` was read from the store: what an answer from these files says it is as of
+   * (`agentTablesAsOf`) when a restart finds no newer version complete.
+   */
+  async markOpenedAt(key: string, at: Date): Promise<void> {
+    const dir = path.join(this.dir, key);
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    const target = path.join(dir, OPENED_AT);
+    const temporary = `${target}.${process.pid}.tmp`;
+    await fs.writeFile(temporary, at.toISOString(), { mode: 0o600 });
+    await fs.rename(temporary, target);
+  }
+
+  /** When the version under `key` was read (`markOpenedAt`); without that record, when its directory was made. */
+  async openedAt(key: string): Promise<Date> {
+    const dir = path.join(this.dir, key);
+    const recorded = new Date(await fs.readFile(path.join(dir, OPENED_AT), 'utf8').catch(() => ''));
+    if (!Number.isNaN(recorded.getTime())) return recorded;
+    const { birthtime, mtime } = await fs.stat(dir);
+    return birthtime.getTime() > 0 ? birthtime : mtime;
   }
 
   /** Writes a column under `key` (synced, then renamed into place). */
