@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
@@ -24,4 +25,19 @@ export function startModuleWorker(here: string, name: string, options: WorkerOpt
 function tsxEsmApi(): string {
   const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
   return pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
+}
+
+/**
+ * Runs the calling thread below the request thread. Linux keeps a nice value per thread, and `os.setPriority` without
+ * a process id sets the calling thread's. Hunting's threads (query-worker.ts, table-builder.ts) call it: on a machine
+ * with fewer cores than busy threads, a table build or a long query then takes the time the request thread leaves,
+ * instead of sharing the cores with it evenly while webhook calls and the agent list wait. Where the system refuses,
+ * the thread runs at normal priority, as before.
+ */
+export function runBelowRequestThread(): void {
+  try {
+    os.setPriority(os.constants.priority.PRIORITY_BELOW_NORMAL);
+  } catch {
+    // Not allowed here (a sandbox without setpriority): normal priority.
+  }
 }

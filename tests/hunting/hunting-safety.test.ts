@@ -1,6 +1,7 @@
 // No query can hurt the server (issue 12, item 3), over real HTTP: a query runs in a query thread under a
 // wall-clock limit (408), a heap limit and a row cap (422), and /healthz and the webhook keep answering while
 // a pathological one runs. Hunting needs a role and allows 45 calls a minute per person (429, Retry-After).
+import fs from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookHarness } from '../protection/webhook-harness.js';
 import { startWebhookServer } from '../protection/webhook-harness.js';
@@ -67,6 +68,19 @@ describe('hunting limits over real HTTP', () => {
     // The pool replaced the stopped thread: the next query runs.
     const next = await hunt('IdentityInfo | count');
     expect(next.status).toBe(200);
+  });
+
+  it.skipIf(process.platform !== 'linux')('runs its query threads below the request thread', async () => {
+    expect((await hunt('IdentityInfo | count')).status).toBe(200);
+    // Linux keeps a nice value per thread: field 19 of /proc/self/task/<tid>/stat.
+    const nice = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    const threads = await Promise.all(
+      (await fs.readdir('/proc/self/task')).map(async (tid) =>
+        nice(await fs.readFile(`/proc/self/task/${tid}/stat`, 'utf8')),
+      ),
+    );
+    expect(nice(await fs.readFile('/proc/thread-self/stat', 'utf8'))).toBe(0);
+    expect(threads.filter((n) => n === 10).length).toBeGreaterThanOrEqual(1);
   });
 
   it('stops a join past the row cap with 422 and its place', async () => {

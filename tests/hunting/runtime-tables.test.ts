@@ -7,6 +7,8 @@ import { ATTACKER_IP, zavaAttackStory } from '../../bot/scripts/zava-attack.js';
 import type { HuntingRunResult } from '../../bot/src/hunting/hunting-service.js';
 import { ZAVA_AGENT_IDS, ZAVA_IDS } from '../../bot/src/tenant/embedded/zava/index.js';
 import { BACKENDS } from '../support/test-db.js';
+import type { Alert, DirectoryUser, ProtectionEvent } from '../../bot/src/domain/types.js';
+import { buildRuntimeTables, buildRuntimeTablesYielding } from '../../bot/src/hunting/runtime-tables.js';
 import type { WebhookHarness } from '../protection/webhook-harness.js';
 import { startWebhookServer } from '../protection/webhook-harness.js';
 
@@ -124,3 +126,59 @@ for (const backend of BACKENDS.filter((b) => b.enabled)) {
     });
   });
 }
+
+describe('the runtime tables made a step at a time on the request thread', () => {
+  it('are the rows made at once, across many steps of decisions, alerts, agents and accounts', async () => {
+    const at = (i: number) => new Date(Date.UTC(2026, 10, 20) + i * 1000).toISOString();
+    const users = Array.from({ length: 2500 }, (_, i) => ({
+      id: `u${i}`,
+      upn: `user${i}@zava.example`,
+      displayName: `User ${i}`,
+    })) as unknown as DirectoryUser[];
+    const agents = Array.from({ length: 4100 }, (_, i) => ({
+      id: `a${i}`,
+      name: `Agent ${i}`,
+      platform: 'copilot-studio',
+    }));
+    const events: ProtectionEvent[] = Array.from({ length: 4500 }, (_, i) => ({
+      id: `e${i}`,
+      occurredAt: at(i),
+      kind: i % 3 === 0 ? 'prompt' : 'tool',
+      userId: `u${i % 2500}`,
+      agentId: `a${i % 4100}`,
+      toolId: i % 3 === 0 ? null : `t${i}`,
+      toolName: i % 3 === 0 ? null : 'SendEmail',
+      ip: i % 2 === 0 ? '::ffff:203.0.113.9' : null,
+      decision: i % 4 === 0 ? 'block' : 'allow',
+      rules: i % 4 === 0 ? ['exfiltration'] : [],
+      reasonCode: i % 4 === 0 ? 1010 : 0,
+      latencyMs: 3,
+      correlationId: `c${i}`,
+      conversationId: null,
+      failMode: false,
+      summary: `call ${i}`,
+    })) as ProtectionEvent[];
+    const alerts = Array.from({ length: 2100 }, (_, i) => ({
+      id: `al${i}`,
+      title: `Alert ${i}`,
+      category: 'Exfiltration',
+      severity: 'high',
+      status: 'new',
+      detectorId: 'exfiltration',
+      mitreTechniques: ['T1567'],
+      evidence: [
+        { type: 'user', userId: `u${i % 2500}`, upn: `user${i % 2500}@zava.example`, displayName: 'x' },
+        { type: 'ip', address: '203.0.113.9' },
+      ],
+      createdAt: at(i),
+    })) as unknown as Alert[];
+    const atOnce = buildRuntimeTables({ events, alerts }, agents as never, users);
+    const stepped = await buildRuntimeTablesYielding({ events, alerts }, agents as never, users);
+    expect(stepped).toEqual(atOnce);
+    expect(atOnce.BehaviorInfo).toHaveLength(4500);
+    expect(atOnce.AlertEvidence).toHaveLength(4200);
+    // The last decision's agent and account were found: the directory was read to its end before the rows.
+    expect(atOnce.BehaviorInfo[4499]?.AccountUpn).toBe(`user${4499 % 2500}@zava.example`);
+    expect(atOnce.BehaviorInfo[4499]?.Title).toBe(`Allowed SendEmail on Agent ${4499 % 4100}`);
+  });
+});

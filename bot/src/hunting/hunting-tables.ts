@@ -26,7 +26,13 @@ import { packColumn, rowsFromColumns, unpackColumn } from './query-worker/packed
 import { SnapshotBuild } from './query-worker/table-build.js';
 import type { PackedColumnFiles } from './table-cache.js';
 import type { RuntimeTableSet } from './runtime-tables.js';
-import { RUNTIME_DESCRIPTIONS, RUNTIME_RETENTION_DAYS, RUNTIME_SCHEMAS, buildRuntimeTables } from './runtime-tables.js';
+import {
+  RUNTIME_DESCRIPTIONS,
+  RUNTIME_RETENTION_DAYS,
+  RUNTIME_SCHEMAS,
+  buildRuntimeTables,
+  buildRuntimeTablesYielding,
+} from './runtime-tables.js';
 
 // The embedded tenant's advanced-hunting tables, shaped like Defender's (docs/architecture.md, interface 3):
 // AIAgentsInfo and AgentsInfo keep one row per agent snapshot (take the newest per agent with
@@ -1191,6 +1197,6 @@ export class HuntingTables implements HuntingTableSource {
       this.store.incidents.alertsSince(since, MAX_RUNTIME_ROWS),
       agents.refs(),
     ]);
-    return buildRuntimeTables({ events, alerts }, refs.agents, refs.users);
+    return buildRuntimeTablesYielding({ events, alerts }, refs.agents, refs.users);
   }
 }

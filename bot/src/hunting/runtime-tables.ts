@@ -132,21 +132,28 @@ const accountParts = (upn: string) => {
 /** The IP address as Defender writes it: without the IPv4-mapped prefix Copilot Studio sends. */
 const ipOf = (ip: string) => ip.replace(/^::ffff:/i, '');
 
-/** BehaviorInfo and BehaviorEntities from the protection decisions (newest first, as the store gives them). */
-function behaviorRows(
+/** Items (accounts, agents, decisions, alerts) made into rows between two pauses of `runtimeRows`. */
+const ITEMS_PER_STEP = 2000;
+
+/**
+ * BehaviorInfo and BehaviorEntities from the protection decisions (newest first, as the store gives them), into
+ * `out`; pauses (yields) every ITEMS_PER_STEP decisions.
+ */
+function* behaviorRows(
   events: ProtectionEvent[],
   alerts: Alert[],
   dir: Directory,
-): Pick<RuntimeTableSet, 'BehaviorInfo' | 'BehaviorEntities'> {
+  out: Pick<RuntimeTableSet, 'BehaviorInfo' | 'BehaviorEntities'>,
+): Generator<void, void> {
   // What each detector's alerts call it (category, techniques), so a behavior carries the same.
   const detectors = new Map<string, { category: string; techniques: string[] }>();
   for (const a of alerts) {
     if (!detectors.has(a.detectorId))
       detectors.set(a.detectorId, { category: a.category, techniques: a.mitreTechniques });
   }
-  const behaviorInfo: Row[] = [];
-  const behaviorEntities: Row[] = [];
-  for (const e of events) {
+  const { BehaviorInfo: behaviorInfo, BehaviorEntities: behaviorEntities } = out;
+  for (const [i, e] of events.entries()) {
+    if (i > 0 && i % ITEMS_PER_STEP === 0) yield;
     const at = new Date(e.occurredAt);
     const user = e.userId ? dir.users.get(e.userId) : undefined;
     const agent = e.agentId ? dir.agents.get(e.agentId) : undefined;
@@ -244,7 +251,6 @@ function behaviorRows(
       });
     }
   }
-  return { BehaviorInfo: behaviorInfo, BehaviorEntities: behaviorEntities };
 }
 
 /** One AlertEvidence row's entity columns for an evidence item of ours. */
@@ -280,11 +286,15 @@ function evidenceColumns(ev: Evidence, dir: Directory): Row {
   }
 }
 
-/** AlertInfo and AlertEvidence from the alerts (one evidence row per entity the alert names). */
-function alertRows(alerts: Alert[], dir: Directory): Pick<RuntimeTableSet, 'AlertInfo' | 'AlertEvidence'> {
-  const alertInfo: Row[] = [];
-  const alertEvidence: Row[] = [];
-  for (const a of alerts) {
+/** AlertInfo and AlertEvidence from the alerts (one evidence row per entity the alert names), into `out`. */
+function* alertRows(
+  alerts: Alert[],
+  dir: Directory,
+  out: Pick<RuntimeTableSet, 'AlertInfo' | 'AlertEvidence'>,
+): Generator<void, void> {
+  const { AlertInfo: alertInfo, AlertEvidence: alertEvidence } = out;
+  for (const [i, a] of alerts.entries()) {
+    if (i > 0 && i % ITEMS_PER_STEP === 0) yield;
     const at = new Date(a.createdAt);
     const severity = SEVERITY_NAMES[a.severity];
     const techniques = JSON.stringify(a.mitreTechniques);
@@ -320,18 +330,51 @@ function alertRows(alerts: Alert[], dir: Directory): Pick<RuntimeTableSet, 'Aler
       });
     }
   }
-  return { AlertInfo: alertInfo, AlertEvidence: alertEvidence };
 }
 
-/** The four runtime tables from the store's decisions and alerts of the last 30 days. */
-export function buildRuntimeTables(
+type RuntimeInputs = [
   activity: { events: ProtectionEvent[]; alerts: Alert[] },
   agents: Pick<Agent, 'id' | 'name' | 'platform'>[],
   users: DirectoryUser[],
-): RuntimeTableSet {
-  const dir: Directory = {
-    users: new Map(users.map((u) => [u.id, u])),
-    agents: new Map(agents.map((a) => [a.id, a])),
-  };
-  return { ...behaviorRows(activity.events, activity.alerts, dir), ...alertRows(activity.alerts, dir) };
+];
+
+/** The four runtime tables' rows, made into `out` a step at a time (each `yield` a pause). */
+function* runtimeRows(...[activity, agents, users, out]: [...RuntimeInputs, RuntimeTableSet]): Generator<void, void> {
+  const dir: Directory = { users: new Map(), agents: new Map() };
+  for (const [i, u] of users.entries()) {
+    if (i > 0 && i % ITEMS_PER_STEP === 0) yield;
+    dir.users.set(u.id, u);
+  }
+  for (const [i, a] of agents.entries()) {
+    if (i > 0 && i % ITEMS_PER_STEP === 0) yield;
+    dir.agents.set(a.id, a);
+  }
+  yield* behaviorRows(activity.events, activity.alerts, dir, out);
+  yield* alertRows(activity.alerts, dir, out);
+}
+
+const emptyRuntimeTables = (): RuntimeTableSet => ({
+  BehaviorInfo: [],
+  BehaviorEntities: [],
+  AlertInfo: [],
+  AlertEvidence: [],
+});
+
+/** The four runtime tables from the store's decisions and alerts of the last 30 days. */
+export function buildRuntimeTables(...inputs: RuntimeInputs): RuntimeTableSet {
+  const out = emptyRuntimeTables();
+  const steps = runtimeRows(...inputs, out);
+  while (!steps.next().done);
+  return out;
+}
+
+/**
+ * The same, made on the request thread with the event loop free between steps: at 100,000 agents, made at once,
+ * they held every other request for about 300 ms.
+ */
+export async function buildRuntimeTablesYielding(...inputs: RuntimeInputs): Promise<RuntimeTableSet> {
+  const out = emptyRuntimeTables();
+  const steps = runtimeRows(...inputs, out);
+  while (!steps.next().done) await new Promise<void>((resolve) => setImmediate(resolve));
+  return out;
 }

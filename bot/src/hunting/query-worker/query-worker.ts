@@ -12,10 +12,12 @@ import { HUNTING_SCHEMAS, huntingCatalog } from '../hunting-tables.js';
 import { ColumnReader, UnreadableColumnError, rowsFromColumns } from './packed-tables.js';
 import type { PackedColumn } from './packed-tables.js';
 import type { FromWorker, TableNeed, ToWorker } from './protocol.js';
+import { runBelowRequestThread } from '../../worker-thread.js';
 
 const COMPILED_CACHE_SIZE = 64;
 const port = parentPort;
 if (!port) throw new Error('query-worker.ts runs in a worker thread');
+runBelowRequestThread();
 
 const send = (message: FromWorker) => port.postMessage(message);
 

@@ -8,9 +8,11 @@ import { HUNTING_SCHEMAS, SNAPSHOT_COLUMNS, SnapshotTableBuilder } from '../hunt
 import type { SnapshotTables } from '../hunting-tables.js';
 import { packColumn } from './packed-tables.js';
 import type { FromBuilder, ToBuilder } from './build-protocol.js';
+import { runBelowRequestThread } from '../../worker-thread.js';
 
 const port = parentPort;
 if (!port) throw new Error('table-builder.ts runs in a worker thread');
+runBelowRequestThread();
 const send = (message: FromBuilder) => port.postMessage(message);
 
 const snapshots: AgentSnapshot[] = [];
