@@ -27,7 +27,7 @@ import { zavaTenant } from './tenant/embedded/zava/index.js';
 import type { HttpTimeouts } from './http/http-server.js';
 import { buildHttpServer } from './http/http-server.js';
 import { RequestActivity } from './http/request-activity.js';
-import { HuntingTables } from './hunting/hunting-tables.js';
+import { HuntingTables, type FreshnessOptions } from './hunting/hunting-tables.js';
 import { PackedColumnFiles } from './hunting/table-cache.js';
 import { HuntingService } from './hunting/hunting-service.js';
 import { ServiceHuntRunner } from './teams/hunt-runner.js';
@@ -62,6 +62,8 @@ export interface AgentWarden {
   localKeys: LocalKeySet | null;
   /** The threat-detection webhook's decisions and their recorder. */
   protection: ProtectionService;
+  /** Advanced hunting over the store's tables (or Graph's). */
+  hunting: HuntingService;
   /** The SOC bot over the store: its adapter and ports, for the notifier. */
   teams: TeamsRoom;
   /** Posts the outbox to the SOC channels; null when turned off (overrides.notifier = false). */
@@ -95,6 +97,8 @@ export interface AgentWardenOverrides {
   graphSync?: false;
   /** Tests: tighter hunting limits (a short wall-clock limit, a small heap). */
   huntingLimits?: Partial<QueryLimits>;
+  /** Tests: when earlier agent tables answer while new ones are made (Zava is below the default size for it). */
+  huntingFreshness?: FreshnessOptions;
   /**
    * The composition root: the database it began opening (`openDatabase`) while this module loaded. Closed here
    * if the start fails. Without it the database is opened here.
@@ -175,6 +179,7 @@ async function assemble(
       store,
       clock,
       overrides.inMemory ? null : new PackedColumnFiles(path.join(config.dataDir, 'hunting-tables')),
+      overrides.huntingFreshness,
     ),
     clock,
     undefined,
@@ -320,6 +325,7 @@ async function assemble(
     riskAfterAlerts,
     localKeys,
     protection,
+    hunting,
     teams,
     notifier,
     graphSync,

@@ -29,14 +29,16 @@ function tsxEsmApi(): string {
 
 /**
  * Runs the calling thread below the request thread. Linux keeps a nice value per thread, and `os.setPriority` without
- * a process id sets the calling thread's. Hunting's threads (query-worker.ts, table-builder.ts) call it: on a machine
- * with fewer cores than busy threads, a table build or a long query then takes the time the request thread leaves,
- * instead of sharing the cores with it evenly while webhook calls and the agent list wait. Where the system refuses,
- * the thread runs at normal priority, as before.
+ * a process id sets the calling thread's. Hunting's threads call it: on a machine with fewer cores than busy threads,
+ * a table build or a long query then takes the time the request thread leaves, instead of sharing the cores with it
+ * evenly while webhook calls and the agent list wait. The query threads run at `PRIORITY_BELOW_NORMAL` (10) and the
+ * table builder lower still (`PRIORITY_LOW`, 19): a person waits for a query, while a build answers later queries
+ * (after a change, or a restart on changed data, earlier tables answer meanwhile). Where the system refuses, the
+ * thread runs at normal priority, as before.
  */
-export function runBelowRequestThread(): void {
+export function runBelowRequestThread(priority: number = os.constants.priority.PRIORITY_BELOW_NORMAL): void {
   try {
-    os.setPriority(os.constants.priority.PRIORITY_BELOW_NORMAL);
+    os.setPriority(priority);
   } catch {
     // Not allowed here (a sandbox without setpriority): normal priority.
   }

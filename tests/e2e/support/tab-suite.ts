@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { AgentWardenOverrides } from '../../../bot/src/app.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 import { launchChromium } from './browser.js';
 import { newTabPage, openTabAs, type OpenedTab, type TabPageOptions } from './tab-page.js';
@@ -30,8 +31,11 @@ export interface TabSuite {
   shot(page: Page, name: string, fullPage?: boolean): Promise<Buffer>;
 }
 
-/** Registers the hooks in the calling file; the returned suite is usable inside its tests. */
-export function useTabSuite(shotPrefix: string): TabSuite {
+/**
+ * Registers the hooks in the calling file; the returned suite is usable inside its tests. `overrides` are the
+ * composition root's test seams (app.ts AgentWardenOverrides).
+ */
+export function useTabSuite(shotPrefix: string, overrides: AgentWardenOverrides = {}): TabSuite {
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   const pageErrors: string[] = [];
@@ -41,7 +45,7 @@ export function useTabSuite(shotPrefix: string): TabSuite {
       throw new Error('dist/index.html is missing: run `npm run build` before `npm run test:e2e`.');
     }
     fs.mkdirSync(SHOTS, { recursive: true });
-    server = await startTestServer(BACKEND);
+    server = await startTestServer(BACKEND, {}, overrides);
     browser = await launchChromium();
   });
 

@@ -2,6 +2,7 @@
 // given as JSON text a page at a time, and packs their columns, so that 100,000 agents' rows are made and collected
 // off the request thread (made there, their gigabytes of short-lived objects held up every request while they were
 // collected). The columns a query waits for are packed first; the thread ends once it has sent them all.
+import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { Agent, AgentSnapshot, DirectoryUser } from '../../domain/types.js';
 import { HUNTING_SCHEMAS, SNAPSHOT_COLUMNS, SnapshotTableBuilder } from '../hunting-tables.js';
@@ -12,7 +13,8 @@ import { runBelowRequestThread } from '../../worker-thread.js';
 
 const port = parentPort;
 if (!port) throw new Error('table-builder.ts runs in a worker thread');
-runBelowRequestThread();
+// Below the query threads too: a person waits for a query; a build answers later ones.
+runBelowRequestThread(os.constants.priority.PRIORITY_LOW);
 const send = (message: FromBuilder) => port.postMessage(message);
 
 const snapshots: AgentSnapshot[] = [];
