@@ -249,6 +249,53 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it('after a restart on changed data, a spoiled file of the last version is not read: the store answers', async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'aw-hunting-files-'));
+      const files = new PackedColumnFiles(dir);
+      const agent = ZAVA_AGENT_IDS.expensePolicy;
+      const freshness = { freshWaitMs: 0, staleFromRows: 0 };
+      const query = `AgentsInfo | where AgentId == '${agent}' | top 1 by Timestamp desc | project LifecycleStatus`;
+      const actions = new ResponseService(store, embeddedTenant(store), new RiskRefresher(store, () => NOW), () => NOW);
+      try {
+        const first = new HuntingService(new HuntingTables(store, () => NOW, files, freshness), () => NOW, undefined, {
+          workers: 1,
+        });
+        try {
+          expect((await first.run({ query })).results[0]?.LifecycleStatus).toBe('Active');
+          await first.prepared();
+        } finally {
+          await first.close();
+        }
+        const kept = await filesWritten(dir);
+        await actions.blockAgent({ principal: ADELE, idempotencyKey: null, via: 'api' }, agent, 'dormant');
+        // The column the query reads, cut short on disk.
+        const status = kept.find((f) =>
+          path.basename(f).startsWith(`AgentsInfo.${Buffer.from('LifecycleStatus').toString('hex')}.`),
+        ) as string;
+        const bytes = await fs.readFile(status);
+        await fs.writeFile(status, bytes.subarray(0, bytes.length - 1));
+        const restarted = new HuntingService(
+          new HuntingTables(store, () => NOW, files, freshness),
+          () => NOW,
+          undefined,
+          {
+            workers: 1,
+          },
+        );
+        try {
+          const result = await restarted.run({ query });
+          // Not the earlier version's answer: the current one, made from the store.
+          expect(result.results[0]?.LifecycleStatus).toBe('Blocked');
+          expect(result.stats.agentTablesAsOf).toBeUndefined();
+        } finally {
+          await restarted.close();
+        }
+      } finally {
+        await actions.unblockAgent({ principal: ADELE, idempotencyKey: null, via: 'api' }, agent, 'test over');
+        await fs.rm(dir, { recursive: true, force: true, maxRetries: 5 });
+      }
+    });
+
     it('keeps the agent tables packed on disk: after a restart they are read back, the same, and nothing is built', async () => {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'aw-hunting-files-'));
       try {
