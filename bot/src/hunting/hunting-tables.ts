@@ -1148,18 +1148,21 @@ export class HuntingTables implements HuntingTableSource {
       console.warn(`hunting tables: earlier versions on disk not read (${(error as Error).message})`);
       return null;
     });
-    if (part && !this.ready) {
-      this.ready = part;
-      this.readyRows = part.rowCount('AIAgentsInfo').catch(() => 0);
-    }
+    // Its directory is not the only one kept (`promote`'s keepOnly): the current version's build writes beside it.
+    if (part && !this.ready) this.answerFrom(part);
+  }
+
+  /** `part` answers while a newer one is made; its row count is read once, here, not at every query. */
+  private answerFrom(part: AgentPart): void {
+    this.ready = part;
+    this.readyRows = part.rowCount('AIAgentsInfo').catch(() => 0);
   }
 
   /** `part` becomes the last complete part; the one it replaces writes nothing more and its files go. */
   private promote(part: AgentPart): void {
     const previous = this.ready;
     if (previous === part) return;
-    this.ready = part;
-    this.readyRows = part.rowCount('AIAgentsInfo').catch(() => 0);
+    this.answerFrom(part);
     if (previous) void previous.retire();
     const key = part.filesKey;
     if (key && this.files) void this.files.keepOnly(key).catch(() => undefined);

@@ -52,6 +52,16 @@ const OPENED_AT = 'opened-at';
 
 const fileName = (table: string, column: string) => `${table}.${Buffer.from(column, 'utf8').toString('hex')}.col`;
 
+/** Fills `bytes` from `position`; false when the file ends first. */
+async function readAll(handle: fs.FileHandle, bytes: Buffer, position: number): Promise<boolean> {
+  for (let got = 0; got < bytes.length;) {
+    const { bytesRead } = await handle.read(bytes, got, bytes.length - got, position + got);
+    if (bytesRead === 0) return false;
+    got += bytesRead;
+  }
+  return true;
+}
+
 /** Writes all of `bytes` at `position`. */
 async function writeAll(handle: fs.FileHandle, bytes: Buffer, position: number): Promise<void> {
   for (let done = 0; done < bytes.length;) {
@@ -110,10 +120,8 @@ export class PackedColumnFiles {
       // Each slice is read into memory of its own (SubtleCrypto reads no shared memory), hashed, then copied in.
       for (let at = 0; at < length; at += IO_SLICE) {
         const bytes = Buffer.allocUnsafe(Math.min(IO_SLICE, length - at));
-        for (let got = 0; got < bytes.length;) {
-          const { bytesRead } = await handle.read(bytes, got, bytes.length - got, HEADER + at + got);
-          if (bytesRead === 0) throw new Error(`hunting column file ${table}.${column} ended early`);
-          got += bytesRead;
+        if (!(await readAll(handle, bytes, HEADER + at))) {
+          throw new Error(`hunting column file ${table}.${column} ended early`);
         }
         slices.push(await sliceDigest(bytes));
         view.set(bytes, at);
