@@ -97,8 +97,8 @@ describe('packed hunting tables', () => {
     try {
       const column = await packColumn('IdentityInfo', { name: 'AccountUpn', type: 'string' }, IdentityInfo, 1);
       // The same bytes with the first chunk's kind changed to JSON: its text does not parse.
-      const broken = new SharedArrayBuffer(column.buffer.byteLength);
-      Buffer.from(column.buffer).copy(Buffer.from(broken));
+      const broken = new SharedArrayBuffer((column.buffer as SharedArrayBuffer).byteLength);
+      Buffer.from(column.buffer as SharedArrayBuffer).copy(Buffer.from(broken));
       Buffer.from(broken).writeUInt8(0, 4);
       const table = (buffer: SharedArrayBuffer, version: number) => ({
         table: 'IdentityInfo',
@@ -111,7 +111,7 @@ describe('packed hunting tables', () => {
         /IdentityInfo\.AccountUpn.*unreadable/,
       );
       expect(unreadable).toEqual(['IdentityInfo']);
-      const result = await pool.run([table(column.buffer, 2)], query, 10, now);
+      const result = await pool.run([table(column.buffer as SharedArrayBuffer, 2)], query, 10, now);
       expect(result.results).toEqual([{ dcount_AccountUpn: new Set(IdentityInfo.map((r) => r.AccountUpn)).size }]);
     } finally {
       await pool.close();

@@ -8,6 +8,7 @@ import { DEFAULT_QUERY_LIMITS, QueryPool, QueryTimeoutError } from './query-work
 import type { Column } from './kql/values.js';
 import type { HuntingTableSource, HuntingTablesAt } from './hunting-tables.js';
 import type { PackedColumn, PackedTable } from './query-worker/packed-tables.js';
+import { IN_FILE_MIN_BYTES } from './query-worker/packed-tables.js';
 import type { HuntingPart, HuntingTableName } from './hunting-tables.js';
 import {
   HUNTING_PARTS,
@@ -105,6 +106,8 @@ export class HuntingService {
   private readonly templateColumns = new Map<string, ColumnsRead>();
   private readonly pool: QueryPool;
   private readonly limits: QueryLimits;
+  /** Packed bytes from which a column read from disk is left in its file (packed-tables.ts holdsPacked). */
+  private readonly inFileFrom: number;
   private readonly access: HuntingAccess;
   /**
    * The current tables' columns in their packed form, each packed once per version of its table for every query
@@ -130,7 +133,9 @@ export class HuntingService {
     // Templates are ours: compile them at start, so a broken one stops the server, not a hunt.
     for (const t of templates) this.templateColumns.set(t.id, columnsRead(t.query, huntingCatalog));
     this.limits = { ...DEFAULT_QUERY_LIMITS, ...limits };
-    // A column that did not read back in a thread is packed again for the next query (that thread is ended).
+    // The request thread holds no large column of text or dynamic values read from disk: its threads read the file.
+    const { packedCellsMinBytes, packedDynamicMinBytes } = this.limits;
+    this.inFileFrom = Math.min(IN_FILE_MIN_BYTES, packedCellsMinBytes, packedDynamicMinBytes);
     // A column that did not read back in a thread is packed again for the next query (that thread is ended), and
     // not from what it was packed from (a file on disk, say).
     this.pool = new QueryPool(this.limits, (table) => {
@@ -320,7 +325,7 @@ export class HuntingService {
     if (found) return found;
     const schema = (HUNTING_SCHEMAS[table] ?? []).find((c) => c.name === column);
     const packing = schema
-      ? tables.column(table, schema)
+      ? tables.column(table, schema, this.inFileFrom)
       : Promise.reject(new Error(`no column ${column} in hunting table ${table}`));
     columns.set(column, packing);
     // A failed packing is tried again by the next run.

@@ -22,7 +22,7 @@ import {
   huntingTableTokensBelow,
 } from '../store/hunting-versions.js';
 import type { PackedColumn } from './query-worker/packed-tables.js';
-import { packColumn, rowsFromColumns, unpackColumn } from './query-worker/packed-tables.js';
+import { holdsPacked, packColumn, rowsFromColumns, unpackColumn } from './query-worker/packed-tables.js';
 import { SnapshotBuild } from './query-worker/table-build.js';
 import type { PackedColumnFiles } from './table-cache.js';
 import type { RuntimeTableSet } from './runtime-tables.js';
@@ -658,7 +658,11 @@ export interface HuntingTablesAt {
   /** Each part's version: a query thread holds one version of each table. */
   parts: Record<HuntingPart, number>;
   rowCount(table: HuntingTableName): Promise<number>;
-  column(table: HuntingTableName, column: Column): Promise<PackedColumn>;
+  /**
+   * One column, packed; a column kept on disk is left in its file from `inFileFrom` packed bytes, if it is text or
+   * dynamic (packed-tables.ts holdsPacked: the query threads read its cells from there).
+   */
+  column(table: HuntingTableName, column: Column, inFileFrom?: number): Promise<PackedColumn>;
   /**
    * Set when the agent tables are those of an earlier version because the current one is still being made (at a
    * large tenant, seconds after a change): when that earlier version was first read. Absent when they are current.
@@ -835,12 +839,14 @@ class AgentPart {
     return (await this.snapshotColumn(table, 'Timestamp')).rowCount;
   }
 
-  async column(table: HuntingTableName, column: Column): Promise<PackedColumn> {
+  async column(table: HuntingTableName, column: Column, inFileFrom = Number.POSITIVE_INFINITY): Promise<PackedColumn> {
     if (!isSnapshotTable(table)) return packColumn(table, column, await this.rows(table), this.generation);
     if (this.diskKey && !this.build) {
       // A file that does not read back (cut short, changed) is not read again: the query asks for the tables again.
       return (this.files as PackedColumnFiles)
-        .read(this.diskKey, table, column.name, this.generation)
+        .read(this.diskKey, table, column.name, this.generation, (length) =>
+          holdsPacked(column.type, length, inFileFrom),
+        )
         .catch(async (error: unknown) => {
           this.spoiled();
           await this.discardFiles();
@@ -1074,9 +1080,9 @@ export class HuntingTables implements HuntingTableSource {
       version: Math.max(agents.generation, runtime.generation),
       parts: { agents: agents.generation, runtime: runtime.generation },
       rowCount: async (table) => (partOf(table) === 'agents' ? agents.rowCount(table) : (await rows(table)).length),
-      column: async (table, column) =>
+      column: async (table, column, inFileFrom) =>
         partOf(table) === 'agents'
-          ? agents.column(table, column)
+          ? agents.column(table, column, inFileFrom)
           : packColumn(table, column, await rows(table), runtime.generation),
       ...(stale ? { agentTablesAsOf: agents.openedAt } : {}),
     };

@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PackedColumn } from './query-worker/packed-tables.js';
+import type { ColumnFile, PackedColumn } from './query-worker/packed-tables.js';
 
 /**
  * "AWPC", the format, the row count, the payload's length and the payload's digest: 48 bytes before the column's
@@ -105,17 +105,28 @@ export class PackedColumnFiles {
     }
   }
 
-  /** One column read back into a shared buffer, under the given table version. */
-  async read(key: string, table: string, column: string, version: number): Promise<PackedColumn> {
-    const handle = await fs.open(path.join(this.dir, key, fileName(table, column)), 'r');
+  /**
+   * One column read back under the given table version: into a shared buffer, or, when `inFile` says so of its
+   * length, checked and left in its file (the query threads read its cells from there: packed-tables.ts ColumnFile).
+   */
+  async read(
+    key: string,
+    table: string,
+    column: string,
+    version: number,
+    inFile: (length: number) => boolean = () => false,
+  ): Promise<PackedColumn> {
+    const file = path.join(this.dir, key, fileName(table, column));
+    const handle = await fs.open(file, 'r');
     try {
       const header = Buffer.alloc(HEADER);
       await handle.read(header, 0, HEADER, 0);
       const { rowCount, length, digest } = this.checkHeader(header, table, column);
       const { size } = await handle.stat();
       if (size !== HEADER + length) throw new Error(`hunting column file ${table}.${column} is ${size} bytes`);
-      const buffer = new SharedArrayBuffer(length);
-      const view = new Uint8Array(buffer);
+      const kept = inFile(length);
+      const buffer = kept ? null : new SharedArrayBuffer(length);
+      const view = buffer ? new Uint8Array(buffer) : null;
       const slices: Buffer[] = [];
       // Each slice is read into memory of its own (SubtleCrypto reads no shared memory), hashed, then copied in.
       for (let at = 0; at < length; at += IO_SLICE) {
@@ -124,12 +135,14 @@ export class PackedColumnFiles {
           throw new Error(`hunting column file ${table}.${column} ended early`);
         }
         slices.push(await sliceDigest(bytes));
-        view.set(bytes, at);
+        view?.set(bytes, at);
       }
       if (!rootDigest(slices).equals(digest)) {
         throw new Error(`hunting column file ${table}.${column} does not match its digest`);
       }
-      return { table, column, version, rowCount, buffer };
+      if (buffer) return { table, column, version, rowCount, buffer };
+      const inDisk: ColumnFile = { path: file, offset: HEADER, length, digest: digest.toString('hex'), digestAt: 16 };
+      return { table, column, version, rowCount, buffer: null, file: inDisk };
     } finally {
       await handle.close();
     }
@@ -171,13 +184,15 @@ export class PackedColumnFiles {
 
   /** Writes a column under `key` (synced, then renamed into place). */
   async write(key: string, packed: PackedColumn): Promise<void> {
+    if (!packed.buffer) throw new Error(`hunting column ${packed.table}.${packed.column} is in a file already`);
+    const buffer = packed.buffer;
     const dir = path.join(this.dir, key);
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const target = path.join(dir, fileName(packed.table, packed.column));
     const temporary = `${target}.${process.pid}.tmp`;
     const handle = await fs.open(temporary, 'w', 0o600);
     try {
-      const view = new Uint8Array(packed.buffer);
+      const view = new Uint8Array(buffer);
       const slices: Buffer[] = [];
       // Each slice is copied out of the shared buffer (SubtleCrypto reads no shared memory), then hashed and written.
       for (let at = 0; at < view.length; at += IO_SLICE) {
@@ -189,7 +204,7 @@ export class PackedColumnFiles {
       header.writeUInt32LE(MAGIC, 0);
       header.writeUInt32LE(FORMAT, 4);
       header.writeUInt32LE(packed.rowCount, 8);
-      header.writeUInt32LE(packed.buffer.byteLength, 12);
+      header.writeUInt32LE(buffer.byteLength, 12);
       rootDigest(slices).copy(header, 16);
       await writeAll(handle, header, 0);
       await handle.sync();

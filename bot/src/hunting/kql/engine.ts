@@ -719,7 +719,7 @@ class Compiler {
     const subNames = new Set(sub.schema.map((c) => c.name));
     const schema = [...input.schema.filter((c) => !subNames.has(c.name)), ...sub.schema];
     const copy = this.rowCopier(input.schema);
-    const expandOne = this.mvExpandRun(op.items, scope);
+    const expandOne = this.mvExpandRun(op.items, scope, input.schema);
     return {
       schema,
       run: (rt) => {
@@ -748,7 +748,10 @@ class Compiler {
   private mvExpandRun(
     items: Extract<Operator, { kind: 'mv-expand' }>['items'],
     scope: ExprScope,
+    schema: Column[],
   ): (row: Row, rt: Runtime) => Row[] {
+    // A copy, not a spread: a table's row may read a column through its prototype (packed-tables.ts).
+    const copy = this.rowCopier(schema);
     const compiled = items.map((item) => ({
       name: item.name ?? derivedName(item.expr) ?? 'Column1',
       fn: compileExpr(item.expr, scope).fn,
@@ -759,7 +762,7 @@ class Compiler {
       const n = Math.max(...lists.map((l) => l.length));
       const out: Row[] = [];
       for (let k = 0; k < n; k += 1) {
-        const o: Row = { ...row };
+        const o: Row = copy(row);
         compiled.forEach((i, j) => (o[i.name] = i.cast((lists[j] as Value[])[k] ?? null)));
         out.push(o);
       }

@@ -84,11 +84,46 @@ export function rowOutput(schema: Column[], convert: (v: Value) => unknown): (ro
   );
 }
 
-/** Row `i` of columns given as arrays of values, one per name. */
-export function rowOfColumns(names: string[], columns: Value[][]): (i: number) => Row {
-  return generated(
-    'i',
-    names.map((n, j) => `${literalKey(n)}: bound[${j}][i] ?? null`),
+/** A column whose cells are read when a row's property is read (a large column a query thread keeps packed). */
+export interface CellColumn {
+  name: string;
+  at: (i: number) => Value;
+}
+
+/** The row's index, for its prototype's cell readers (a symbol: never a column, never in a result). */
+const ROW_INDEX = Symbol('row');
+
+/**
+ * Row `i` of columns given as arrays of values, one per name, and of `cells`, read a cell at a time: those are
+ * getters of the rows' prototype, so a row holds only its index for them and every read decodes its cell (a copy
+ * of the row, a result, reads through them like any other column).
+ */
+export function rowOfColumns(names: string[], columns: Value[][], cells: CellColumn[] = []): (i: number) => Row {
+  if (cells.length === 0) {
+    return generated(
+      'i',
+      names.map((n, j) => `${literalKey(n)}: bound[${j}][i] ?? null`),
+      columns,
+    );
+  }
+  // Object.prototype's names are read as own properties only (readColumn): none may be a getter or a field here.
+  const inherited = [...names, ...cells.map((c) => c.name)].find((n) => n in Object.prototype);
+  if (inherited !== undefined) throw new Error(`a table column may not be named ${inherited}`);
+  const RowOfCells = new Function(
+    'columns',
+    'cells',
+    'index',
+    `return class Row {
+  constructor(i) {
+${names.map((n, j) => `    this[${JSON.stringify(n)}] = columns[${j}][i] ?? null;`).join('\n')}
+    this[index] = i;
+  }
+${cells.map((c, j) => `  get [${JSON.stringify(c.name)}]() { return cells[${j}](this[index]); }`).join('\n')}
+};`,
+  )(
     columns,
-  );
+    cells.map((c) => c.at),
+    ROW_INDEX,
+  ) as new (i: number) => Row;
+  return (i) => new RowOfCells(i);
 }

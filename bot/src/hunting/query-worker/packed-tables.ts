@@ -1,10 +1,14 @@
 // The hunting tables in the compact form the query threads read, a column at a time: each column of a table
 // version is a run of chunks in its own SharedArrayBuffer, each chunk the column's values for consecutive rows:
 // strings as their UTF-8 bytes after their lengths (a column of text, RawAgentInfo's JSON text above all, is neither
-// escaped nor parsed), anything else as a JSON array (datetimes as epoch milliseconds). Column by column, so that a
-// query waits only for the columns it reads (query-columns.ts) and a change repacks only the changed table. The
-// request thread packs a chunk at a time with a yield between chunks (a large tenant never stalls it for long);
-// every query thread reads the same buffer: no per-thread structured clone on the request thread, one shared copy.
+// escaped nor parsed), a dynamic value as its own JSON text the same way, anything else as a JSON array (datetimes as
+// epoch milliseconds). Column by column, so that a query waits only for the columns it reads (query-columns.ts) and a
+// change repacks only the changed table. The request thread packs a chunk at a time with a yield between chunks (a
+// large tenant never stalls it for long); every query thread reads the same buffer: no per-thread structured clone on
+// the request thread, one shared copy. A large column of text or dynamic values read back from disk stays in its file
+// (ColumnFile): the request thread holds none of it, and a query thread reads it from there, decoded once, or kept
+// packed and decoded a cell at a time when a query reads it (PackedCells, HUNTING_PACKED_CELLS_MB).
+import { readSync } from 'node:fs';
 import { rowOfColumns } from '../kql/row-makers.js';
 import type { Column, Row, Value } from '../kql/values.js';
 
@@ -21,6 +25,31 @@ const CHUNK_HEADER = 5;
 const JSON_CHUNK = 0;
 /** Payload: the count (u32), each value's byte length (i32, -1 for null), then the UTF-8 bytes one after another. */
 const STRINGS_CHUNK = 1;
+/** Payload as STRINGS_CHUNK, each value its JSON text (a dynamic column: a cell can be parsed alone). */
+const JSON_CELLS_CHUNK = 2;
+
+/**
+ * Packed bytes from which a column of text or dynamic values is left in its file by the request thread, which then
+ * holds none of it: its query threads read it from there (`holdsPacked`).
+ */
+export const IN_FILE_MIN_BYTES = 4 * 1024 * 1024;
+
+/** Whether a column of `type` can be kept packed and read a cell at a time: text or dynamic, from `minBytes`. */
+export const holdsPacked = (type: Column['type'], packedBytes: number, minBytes = IN_FILE_MIN_BYTES): boolean =>
+  (type === 'string' || type === 'dynamic') && packedBytes >= minBytes;
+
+/**
+ * Whether a query thread keeps a column packed, reading a cell each time a query reads it, rather than decoded once
+ * (its limits: query-pool.ts QueryLimits). A cell of text costs a UTF-8 decode per read, a dynamic one a parse.
+ */
+export const keepsPacked = (
+  type: Column['type'],
+  packedBytes: number,
+  limits: { packedCellsMinBytes: number; packedDynamicMinBytes: number },
+): boolean =>
+  type === 'dynamic'
+    ? packedBytes >= limits.packedDynamicMinBytes
+    : holdsPacked(type, packedBytes, limits.packedCellsMinBytes);
 
 /** One column of one version of a table, packed. */
 export interface PackedColumn {
@@ -29,9 +58,29 @@ export interface PackedColumn {
   /** The version of the table's rows (its part's version, hunting-tables.ts HUNTING_PARTS). */
   version: number;
   rowCount: number;
-  /** The chunks, each up to ROWS_PER_CHUNK rows (about a MB at most). */
-  buffer: SharedArrayBuffer;
+  /** The chunks, each up to ROWS_PER_CHUNK rows (about a MB at most); null for a column read from its file. */
+  buffer: SharedArrayBuffer | null;
+  /** Where the chunks are on disk, for a large column the query threads read from its file (table-cache.ts). */
+  file?: ColumnFile;
 }
+
+/**
+ * A large column of text or dynamic values kept on disk (table-cache.ts): no thread holds it in memory; a query
+ * thread reads a chunk from the file when a query reads one of its cells (the operating system's page cache keeps
+ * the file's pages, and lets them go when memory is needed).
+ */
+export interface ColumnFile {
+  path: string;
+  /** Where the chunks start in the file, and their length in bytes. */
+  offset: number;
+  length: number;
+  /** The digest the file's header holds, and where: what the request thread checked the chunks against. */
+  digest: string;
+  digestAt: number;
+}
+
+/** The packed size of a column, in memory or on disk. */
+export const packedBytes = (packed: PackedColumn): number => packed.buffer?.byteLength ?? packed.file?.length ?? 0;
 
 /** What a query thread needs of one table: its version and rows, with the packed columns to read. */
 export interface PackedTable {
@@ -49,15 +98,20 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * thread collect a heap holding the tables over and over.
  */
 type Chunk =
-  | { kind: typeof STRINGS_CHUNK; values: (string | null)[]; lengths: Int32Array; payload: number }
+  | {
+      kind: typeof STRINGS_CHUNK | typeof JSON_CELLS_CHUNK;
+      values: (string | null)[];
+      lengths: Int32Array;
+      payload: number;
+    }
   | { kind: typeof JSON_CHUNK; text: string; payload: number };
 
-function measure(values: unknown[], text: boolean): Chunk {
-  if (!text) {
+function measure(values: unknown[], text: boolean, dynamic: boolean): Chunk {
+  if (!text && !dynamic) {
     const json = JSON.stringify(values);
     return { kind: JSON_CHUNK, text: json, payload: Buffer.byteLength(json, 'utf8') };
   }
-  const strings = values as (string | null)[];
+  const strings = dynamic ? values.map((v) => (v === null ? null : JSON.stringify(v))) : (values as (string | null)[]);
   const lengths = new Int32Array(strings.length);
   let bytes = 0;
   for (let i = 0; i < strings.length; i += 1) {
@@ -66,7 +120,8 @@ function measure(values: unknown[], text: boolean): Chunk {
     lengths[i] = n;
     if (n > 0) bytes += n;
   }
-  return { kind: STRINGS_CHUNK, values: strings, lengths, payload: 4 + 4 * strings.length + bytes };
+  const kind = dynamic ? JSON_CELLS_CHUNK : STRINGS_CHUNK;
+  return { kind, values: strings, lengths, payload: 4 + 4 * strings.length + bytes };
 }
 
 /** Writes a measured chunk at `at`; returns where the next one starts. */
@@ -102,7 +157,7 @@ export async function packColumn(table: string, column: Column, rows: Row[], ver
       values[i - start] = type === 'datetime' && v instanceof Date ? v.getTime() : v;
       if (v !== null && typeof v !== 'string') text = false;
     }
-    const chunk = measure(values, text);
+    const chunk = measure(values, text, type === 'dynamic');
     chunks.push(chunk);
     size += CHUNK_HEADER + chunk.payload;
     const bytesPerRow = (CHUNK_HEADER + chunk.payload) / (end - start);
@@ -138,11 +193,125 @@ export class UnreadableColumnError extends Error {
 }
 
 /**
- * Reads a packed column back, a chunk per `step()`, so that a thread can read a large column between other work;
- * `values` is complete when `step()` returns true.
+ * A column a thread keeps packed: where each cell's bytes are, read (and parsed, for a dynamic column) only when a
+ * query reads the cell. A cell of a chunk that is not text (a JSON array) is decoded with its chunk and kept.
+ */
+export class PackedCells {
+  /** Where each cell's bytes start in the column's buffer (or file). */
+  readonly starts: Uint32Array;
+  /** Each cell's byte length, -1 for null. */
+  readonly lengths: Int32Array;
+  /** Cells of chunks that are not text, decoded. */
+  readonly decoded = new Map<number, Value>();
+
+  constructor(
+    readonly source: CellSource,
+    rowCount: number,
+    readonly json: boolean,
+  ) {
+    this.starts = new Uint32Array(rowCount);
+    this.lengths = new Int32Array(rowCount).fill(-1);
+  }
+
+  /** Cell `i`: its text, or its parsed JSON for a dynamic column; null past the end. */
+  at(i: number): Value {
+    const n = this.lengths[i];
+    if (n === undefined || n < 0) return this.decoded.get(i) ?? null;
+    const text = this.source.text(i, this.starts[i] as number, n);
+    return this.json ? (JSON.parse(text) as Value) : text;
+  }
+}
+
+/** Where a packed column's bytes are read from: its shared buffer, or its file. */
+export interface CellSource {
+  /** The UTF-8 text of `n` bytes at `start`, the cell of row `row`. */
+  text(row: number, start: number, n: number): string;
+}
+
+const bufferSource = (bytes: Buffer): CellSource => ({
+  text: (_row, start, n) => bytes.toString('utf8', start, start + n),
+});
+
+/** Chunks up to this size are read whole and kept (the last CACHED_CHUNKS of them); a cell of a larger one alone. */
+const CACHED_CHUNK_BYTES = 4 * 1024 * 1024;
+const CACHED_CHUNKS = 4;
+
+/** Fills `bytes` from the file at `position`; false when the file ends first. */
+function readFully(fd: number, bytes: Buffer, position: number): boolean {
+  for (let got = 0; got < bytes.length;) {
+    const n = readSync(fd, bytes, got, bytes.length - got, position + got);
+    if (n === 0) return false;
+    got += n;
+  }
+  return true;
+}
+
+/**
+ * A column's file, read a chunk at a time as its cells are read: rows are mostly read in order, so the chunk of the
+ * last cell read (and the few before it) answers most reads. Memory: the index (8 bytes a row) and CACHED_CHUNKS
+ * chunks of about a MB.
+ */
+class FileChunks implements CellSource {
+  /** Each row's chunk. */
+  readonly rowChunk: Uint32Array;
+  private readonly chunkStarts: number[] = [];
+  private readonly chunkEnds: number[] = [];
+  /** The chunks read last, least recent first. */
+  private readonly cache = new Map<number, Buffer>();
+
+  constructor(
+    readonly fd: number,
+    rowCount: number,
+    private readonly table: string,
+    private readonly what: string,
+  ) {
+    this.rowChunk = new Uint32Array(rowCount);
+  }
+
+  /** Records a chunk's payload range; its index. */
+  addChunk(start: number, end: number): number {
+    this.chunkStarts.push(start);
+    this.chunkEnds.push(end);
+    return this.chunkStarts.length - 1;
+  }
+
+  text(row: number, start: number, n: number): string {
+    const chunk = this.rowChunk[row] as number;
+    const from = this.chunkStarts[chunk] as number;
+    const to = this.chunkEnds[chunk] as number;
+    if (to - from > CACHED_CHUNK_BYTES) return this.read(start, n).toString('utf8');
+    let bytes = this.cache.get(chunk);
+    if (bytes) {
+      this.cache.delete(chunk);
+    } else {
+      bytes = this.read(from, to - from);
+      if (this.cache.size >= CACHED_CHUNKS) this.cache.delete(this.cache.keys().next().value as number);
+    }
+    this.cache.set(chunk, bytes);
+    return bytes.toString('utf8', start - from, start - from + n);
+  }
+
+  read(position: number, length: number): Buffer {
+    const bytes = Buffer.allocUnsafe(length);
+    let whole: boolean;
+    try {
+      whole = readFully(this.fd, bytes, position);
+    } catch (error) {
+      throw new UnreadableColumnError(this.table, `hunting column ${this.what}: ${(error as Error).message}`);
+    }
+    if (!whole) throw new UnreadableColumnError(this.table, `hunting column ${this.what}: its file ended early`);
+    return bytes;
+  }
+}
+
+/**
+ * Reads a packed column back, a chunk per `step()`, so that a thread can read a large column between other work:
+ * decoded into `values`, or, for a column it keeps packed, into `cells` (where each cell is). Complete when
+ * `step()` returns true.
  */
 export class ColumnReader {
   readonly values: Value[];
+  readonly cells: PackedCells | null;
   private readonly bytes: Buffer;
   private offset = 0;
   private filled = 0;
@@ -150,9 +319,12 @@ export class ColumnReader {
   constructor(
     readonly packed: PackedColumn,
     private readonly type: Column['type'],
+    keepPacked = false,
+    bytes?: Buffer,
   ) {
-    this.bytes = Buffer.from(packed.buffer);
-    this.values = new Array<Value>(packed.rowCount).fill(null);
+    this.bytes = bytes ?? Buffer.from(packed.buffer ?? new SharedArrayBuffer(0));
+    this.cells = keepPacked ? new PackedCells(bufferSource(this.bytes), packed.rowCount, type === 'dynamic') : null;
+    this.values = keepPacked ? [] : new Array<Value>(packed.rowCount).fill(null);
   }
 
   get done(): boolean {
@@ -167,36 +339,31 @@ export class ColumnReader {
     const kind = bytes.readUInt8(this.offset + 4);
     const start = this.offset + CHUNK_HEADER;
     this.offset = start + payload;
-    if (this.offset > bytes.length || (kind !== STRINGS_CHUNK && kind !== JSON_CHUNK)) {
-      const { table, column } = this.packed;
-      throw new Error(
-        `hunting column ${table}.${column}: chunk at byte ${start - CHUNK_HEADER} of ${bytes.length} unreadable`,
-      );
+    const known = kind === STRINGS_CHUNK || kind === JSON_CELLS_CHUNK || kind === JSON_CHUNK;
+    if (this.offset > bytes.length || !known) {
+      throw this.unreadable(start, 'its length or kind is wrong');
     }
-    if (kind === STRINGS_CHUNK) {
-      const count = bytes.readUInt32LE(start);
-      let at = start + 4 + 4 * count;
-      for (let i = 0; i < count; i += 1) {
-        const n = bytes.readInt32LE(start + 4 + 4 * i);
-        this.values[this.filled] = n < 0 ? null : bytes.toString('utf8', at, at + n);
-        if (n > 0) at += n;
-        this.filled += 1;
-      }
+    if (kind === JSON_CHUNK) {
+      this.readJsonChunk(start, payload);
       return this.done;
     }
-    let chunk: Value[];
-    try {
-      chunk = JSON.parse(bytes.toString('utf8', start, start + payload)) as Value[];
-    } catch (error) {
-      const { table, column } = this.packed;
-      throw new UnreadableColumnError(
-        table,
-        `hunting column ${table}.${column}: chunk at byte ${start - CHUNK_HEADER} of ${bytes.length} unreadable (${error instanceof Error ? error.message : String(error)})`,
-      );
+    const count = bytes.readUInt32LE(start);
+    let at = start + 4 + 4 * count;
+    if (count > this.packed.rowCount - this.filled || at > this.offset) {
+      throw this.unreadable(start, `it holds ${count} values`);
     }
-    const dates = this.type === 'datetime';
-    for (const v of chunk) {
-      this.values[this.filled] = dates && typeof v === 'number' ? new Date(v) : (v ?? null);
+    const cells = this.cells;
+    for (let i = 0; i < count; i += 1) {
+      const n = bytes.readInt32LE(start + 4 + 4 * i);
+      if (n > 0 && at + n > this.offset) throw this.unreadable(start, 'a value runs past its end');
+      if (cells) {
+        cells.starts[this.filled] = at;
+        cells.lengths[this.filled] = n < 0 ? -1 : n;
+      } else if (n >= 0) {
+        const text = bytes.toString('utf8', at, at + n);
+        this.values[this.filled] = kind === STRINGS_CHUNK ? text : (this.parse(text, start) as Value);
+      }
+      if (n > 0) at += n;
       this.filled += 1;
     }
     return this.done;
@@ -206,6 +373,145 @@ export class ColumnReader {
   finish(): Value[] {
     while (!this.step());
     return this.values;
+  }
+
+  private readJsonChunk(start: number, payload: number): void {
+    const chunk = this.parse(this.bytes.toString('utf8', start, start + payload), start);
+    if (!Array.isArray(chunk)) throw this.unreadable(start, 'it is not a JSON array');
+    const dates = this.type === 'datetime';
+    for (const v of chunk as Value[]) {
+      const value = dates && typeof v === 'number' ? new Date(v) : (v ?? null);
+      if (this.cells) {
+        if (value !== null) this.cells.decoded.set(this.filled, value);
+      } else {
+        this.values[this.filled] = value;
+      }
+      this.filled += 1;
+    }
+  }
+
+  private parse(text: string, start: number): unknown {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw this.unreadable(start, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private unreadable(start: number, why: string): UnreadableColumnError {
+    const { table, column } = this.packed;
+    return new UnreadableColumnError(
+      table,
+      `hunting column ${table}.${column}: chunk at byte ${start - CHUNK_HEADER} of ${this.bytes.length} unreadable (${why})`,
+    );
+  }
+}
+
+/**
+ * Reads where the cells of a column kept in its file are, a chunk per `step()` (the chunks' headers and value
+ * lengths only), from the descriptor `fd` of its file: `cells` reads them from there. The file's size and the
+ * digest in its header must be what the request thread checked.
+ */
+export class FileColumnReader {
+  readonly cells: PackedCells;
+  /** The column's values, when it is decoded as it is read (`decodes`); the file is not read again then. */
+  readonly values: Value[] = [];
+  private readonly chunks: FileChunks;
+  private readonly end: number;
+  private offset: number;
+  private filled = 0;
+
+  constructor(
+    readonly packed: PackedColumn,
+    type: Column['type'],
+    readonly fd: number,
+    size: number,
+    readonly decodes = false,
+  ) {
+    const file = packed.file as ColumnFile;
+    const what = `${packed.table}.${packed.column}`;
+    this.chunks = new FileChunks(fd, packed.rowCount, packed.table, what);
+    this.cells = new PackedCells(this.chunks, packed.rowCount, type === 'dynamic');
+    this.offset = file.offset;
+    this.end = file.offset + file.length;
+    const digest = Buffer.alloc(32);
+    if (size !== this.end || !readFully(fd, digest, file.digestAt) || digest.toString('hex') !== file.digest) {
+      throw new UnreadableColumnError(packed.table, `hunting column ${what}: its file changed since it was checked`);
+    }
+  }
+
+  get done(): boolean {
+    return this.offset >= this.end;
+  }
+
+  /** Reads the next chunk's header and lengths; true once every chunk is read. */
+  step(): boolean {
+    if (this.done) return true;
+    const start = this.offset + CHUNK_HEADER;
+    const header = this.read(this.offset, CHUNK_HEADER);
+    const payload = header.readUInt32LE(0);
+    const kind = header.readUInt8(4);
+    const next = start + payload;
+    if (next > this.end || (kind !== STRINGS_CHUNK && kind !== JSON_CELLS_CHUNK && kind !== JSON_CHUNK)) {
+      throw this.unreadable(start, 'its length or kind is wrong');
+    }
+    const cells = this.cells;
+    const first = this.filled;
+    if (kind === JSON_CHUNK) {
+      // Not text (a column of text with other values in it): decoded now, and kept.
+      let chunk: unknown;
+      try {
+        chunk = JSON.parse(this.read(start, payload).toString('utf8'));
+      } catch (error) {
+        throw this.unreadable(start, error instanceof Error ? error.message : String(error));
+      }
+      if (!Array.isArray(chunk)) throw this.unreadable(start, 'it is not a JSON array');
+      for (const v of chunk as Value[]) {
+        if (v !== null && this.filled < cells.lengths.length) cells.decoded.set(this.filled, v);
+        this.filled += 1;
+      }
+    } else {
+      const count = payload >= 4 ? this.read(start, 4).readUInt32LE(0) : Number.POSITIVE_INFINITY;
+      let at = start + 4 + 4 * count;
+      if (count > this.packed.rowCount - this.filled || at > next) {
+        throw this.unreadable(start, `it holds ${count} values`);
+      }
+      const lengths = this.read(start + 4, 4 * count);
+      const chunk = this.chunks.addChunk(start, next);
+      for (let i = 0; i < count; i += 1) {
+        const n = lengths.readInt32LE(4 * i);
+        if (n > 0 && at + n > next) throw this.unreadable(start, 'a value runs past its end');
+        cells.starts[this.filled] = at;
+        cells.lengths[this.filled] = n < 0 ? -1 : n;
+        this.chunks.rowChunk[this.filled] = chunk;
+        if (n > 0) at += n;
+        this.filled += 1;
+      }
+    }
+    // Decoded: each cell of the chunk read once (the chunk is read from the file once, then from memory).
+    if (this.decodes) for (let i = first; i < this.filled; i += 1) this.values[i] = cells.at(i);
+    this.offset = next;
+    return this.done;
+  }
+
+  finish(): void {
+    while (!this.step());
+  }
+
+  private read(position: number, length: number): Buffer {
+    try {
+      return this.chunks.read(position, length);
+    } catch (error) {
+      throw this.unreadable(position, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private unreadable(start: number, why: string): UnreadableColumnError {
+    const { table, column } = this.packed;
+    return new UnreadableColumnError(
+      table,
+      `hunting column ${table}.${column}: chunk at byte ${start - CHUNK_HEADER} of its file unreadable (${why})`,
+    );
   }
 }
 
@@ -218,13 +524,24 @@ export function unpackColumn(packed: PackedColumn, type: Column['type']): Value[
  * Rows from columns: one object per row with the given columns in the table's order (the same shape the rows had
  * when built, so the engine reads them as fast); a column not given is absent (read as null). Each row is made by
  * one generated object literal (row-makers.ts): given its properties one by one, an object of about 20 becomes a
- * dictionary (AIAgentsInfo has 28 columns), and every read of every query then hashes the column's name.
+ * dictionary (AIAgentsInfo has 28 columns), and every read of every query then hashes the column's name. A column
+ * kept packed is read through its row's prototype, a cell at a time (`packed`).
  */
-export function rowsFromColumns(schema: Column[], rowCount: number, columns: Map<string, Value[]>): Row[] {
-  const present = schema.filter((c) => columns.has(c.name));
+export function rowsFromColumns(
+  schema: Column[],
+  rowCount: number,
+  columns: Map<string, Value[]>,
+  packed: Map<string, PackedCells> = new Map(),
+): Row[] {
+  const present = schema.filter((c) => columns.has(c.name) && !packed.has(c.name));
+  const cells = schema.filter((c) => packed.has(c.name));
   const makeRow = rowOfColumns(
     present.map((c) => c.name),
     present.map((c) => columns.get(c.name) as Value[]),
+    cells.map((c) => {
+      const column = packed.get(c.name) as PackedCells;
+      return { name: c.name, at: (i: number) => column.at(i) };
+    }),
   );
   const rows = new Array<Row>(rowCount);
   for (let i = 0; i < rowCount; i += 1) rows[i] = makeRow(i);

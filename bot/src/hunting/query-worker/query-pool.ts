@@ -6,7 +6,9 @@ import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../../worker-thread.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Column } from '../kql/values.js';
+import { packedBytes } from './packed-tables.js';
 import type { PackedColumn, PackedTable } from './packed-tables.js';
+import type { QueryWorkerData } from './query-worker.js';
 import type { FromWorker, ToWorker, WorkerKqlError } from './protocol.js';
 
 export interface QueryLimits {
@@ -28,6 +30,15 @@ export interface QueryLimits {
    * tables take GBs at 100,000 agents, held only while people hunt (the next query reads them again).
    */
   idleReleaseMs: number;
+  /**
+   * Packed bytes from which a thread keeps a column of text packed and decodes a cell each time a query reads it
+   * (packed-tables.ts keepsPacked), instead of decoding the column once: less memory, slower queries. Off by default:
+   * at 100,000 agents it took the server from 7 to 3 GB resident while the templates that parse RawAgentInfo went
+   * from under 1 s to past the 10 s clock (README, Scale).
+   */
+  packedCellsMinBytes: number;
+  /** The same for a dynamic column, whose cells are parsed each time they are read. */
+  packedDynamicMinBytes: number;
 }
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
@@ -37,6 +48,8 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   workers: 2,
   maxWaiting: 32,
   idleReleaseMs: 5 * 60_000,
+  packedCellsMinBytes: Number.POSITIVE_INFINITY,
+  packedDynamicMinBytes: Number.POSITIVE_INFINITY,
 };
 
 /** 408: the query ran past the wall-clock limit and was stopped. */
@@ -183,7 +196,7 @@ export class QueryPool {
       const next = tables.find((t) => t.table === table);
       if (!next || next.version === held.version) bytes += held.bytes;
     }
-    for (const c of this.unsent(slot, tables)) bytes += c.buffer.byteLength;
+    for (const c of this.unsent(slot, tables)) bytes += packedBytes(c);
     return bytes;
   }
 
@@ -203,7 +216,7 @@ export class QueryPool {
         slot.held.set(c.table, held);
       }
       held.columns.add(c.column);
-      held.bytes += c.buffer.byteLength;
+      held.bytes += packedBytes(c);
     }
     slot.sent += 1;
     this.post(slot, { type: 'columns', columns });
@@ -255,8 +268,11 @@ export class QueryPool {
   }
 
   private spawn(heapMb: number = this.heapMb): Slot {
+    const { packedCellsMinBytes, packedDynamicMinBytes } = this.limits;
+    const data: QueryWorkerData = { packedCellsMinBytes, packedDynamicMinBytes };
     const worker = startModuleWorker(import.meta.url, 'query-worker', {
       resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: youngGenerationMbFor(heapMb) },
+      workerData: data,
     });
     worker.unref();
     const slot: Slot = { worker, held: new Map(), heapMb, sent: 0, drained: 0, job: null };
@@ -268,6 +284,7 @@ export class QueryPool {
           : error;
       this.retire(slot, failure);
     });
+    // Node closes the files a thread opened once it has exited (terminated, or out of memory).
     worker.on('exit', () => this.retire(slot, new Error('a hunting query thread stopped')));
     return slot;
   }

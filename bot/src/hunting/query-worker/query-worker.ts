@@ -1,16 +1,26 @@
 // Runs in a worker thread: reads the hunting tables from their shared packed form (a column at a time) and runs
 // queries over them, so that a query, however long, never holds up the server's event loop. Columns a query reads
 // are read before it starts (before its wall clock runs); others, sent ahead by the background preparation, are read
-// a chunk at a time between queries. The pool (query-pool.ts) ends this thread when a query passes its wall-clock
-// limit, and V8 ends it when it passes its heap limit.
-import { parentPort } from 'node:worker_threads';
+// a chunk at a time between queries. A large column kept on disk is read from its file; with HUNTING_PACKED_CELLS_MB
+// the thread keeps such columns packed (where each cell is, in the shared buffer or the file) and decodes a cell when
+// a query reads it. The pool (query-pool.ts) ends this thread when a query passes its wall-clock limit, and V8 ends it
+// when it passes its heap limit.
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { CompiledQuery } from '../kql/engine.js';
 import { compileKql } from '../kql/engine.js';
 import { KqlError, KqlLimitError } from '../kql/kql-error.js';
 import type { Row, Value } from '../kql/values.js';
 import { HUNTING_SCHEMAS, huntingCatalog } from '../hunting-tables.js';
-import { ColumnReader, UnreadableColumnError, rowsFromColumns } from './packed-tables.js';
-import type { PackedColumn } from './packed-tables.js';
+import {
+  ColumnReader,
+  FileColumnReader,
+  UnreadableColumnError,
+  keepsPacked,
+  packedBytes,
+  rowsFromColumns,
+} from './packed-tables.js';
+import type { ColumnFile, PackedCells, PackedColumn } from './packed-tables.js';
 import type { FromWorker, TableNeed, ToWorker } from './protocol.js';
 import { runBelowRequestThread } from '../../worker-thread.js';
 
@@ -18,6 +28,33 @@ const COMPILED_CACHE_SIZE = 64;
 const port = parentPort;
 if (!port) throw new Error('query-worker.ts runs in a worker thread');
 runBelowRequestThread();
+
+/** What the pool gives each thread (query-pool.ts spawn). */
+export interface QueryWorkerData {
+  /** Packed bytes from which a column of text, or a dynamic one, is kept packed (packed-tables.ts keepsPacked). */
+  packedCellsMinBytes: number;
+  packedDynamicMinBytes: number;
+}
+const limits = workerData as QueryWorkerData;
+
+/**
+ * Files this thread may hold open at once (the large columns it reads from disk); past that, a column is read into
+ * its memory instead. Node closes what a thread left open once it has exited (ended past its clock, or when nobody
+ * hunts): this thread closes a file only when it lets a table version go.
+ */
+const MAX_OPEN_FILES = 64;
+const openFiles = new Set<number>();
+
+function openFile(path: string): number | null {
+  if (openFiles.size >= MAX_OPEN_FILES) return null;
+  const fd = openSync(path, 'r');
+  openFiles.add(fd);
+  return fd;
+}
+
+function closeFile(fd: number): void {
+  if (openFiles.delete(fd)) closeSync(fd);
+}
 
 const send = (message: FromWorker) => port.postMessage(message);
 
@@ -29,8 +66,14 @@ interface TableState {
   loaded: Set<string>;
   /** Their values, until rows with every column of the table are made (then only the rows hold them). */
   columns: Map<string, Value[]>;
+  /** The columns kept packed, read a cell at a time. */
+  cells: Map<string, PackedCells>;
+  /** The files its columns are read from (closed when the table is let go). */
+  files: number[];
   rows: Row[] | null;
 }
+
+type Reader = ColumnReader | FileColumnReader;
 
 /**
  * The tables as sent, in the order sent: a column of another version than the one held replaces the table (the
@@ -38,7 +81,7 @@ interface TableState {
  */
 const tables = new Map<string, TableState>();
 /** Columns sent and not yet read, oldest first; the first may be partly read. */
-let pending: ColumnReader[] = [];
+let pending: Reader[] = [];
 let draining = false;
 /** Columns messages received so far (reported when all is read). */
 let received = 0;
@@ -49,14 +92,90 @@ const typeOf = (table: string, column: string) =>
 function stateOf(table: string, version: number, rowCount: number): TableState {
   const held = tables.get(table);
   if (held?.version === version) return held;
-  const fresh: TableState = { version, rowCount, loaded: new Set(), columns: new Map(), rows: null };
+  if (held) letGo(held);
+  const fresh: TableState = {
+    version,
+    rowCount,
+    loaded: new Set(),
+    columns: new Map(),
+    cells: new Map(),
+    files: [],
+    rows: null,
+  };
   tables.set(table, fresh);
   return fresh;
 }
 
-function install(reader: ColumnReader): void {
+/** Closes the files of a table let go (between queries: no row of it is read again). */
+function letGo(state: TableState): void {
+  for (const fd of state.files.splice(0)) closeFile(fd);
+}
+
+/** A reader for a column sent: its file opened, or its shared buffer, decoded or kept packed. */
+function readerOf(packed: PackedColumn): Reader {
+  const type = typeOf(packed.table, packed.column);
+  const keep = keepsPacked(type, packedBytes(packed), limits);
+  if (!packed.file) return new ColumnReader(packed, type, keep);
+  let fd: number | null;
+  try {
+    fd = openFile(packed.file.path);
+  } catch (error) {
+    throw new UnreadableColumnError(
+      packed.table,
+      `hunting column ${packed.table}.${packed.column}: ${(error as Error).message}`,
+    );
+  }
+  if (fd === null) return inMemory(packed, type, keep);
+  try {
+    return new FileColumnReader(packed, type, fd, fstatSync(fd).size, !keep);
+  } catch (error) {
+    closeFile(fd);
+    throw error;
+  }
+}
+
+/** A column kept in its file, read whole into this thread's memory when it holds too many files open. */
+function inMemory(packed: PackedColumn, type: ReturnType<typeof typeOf>, keep: boolean): ColumnReader {
+  const file = packed.file as ColumnFile;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file.path);
+  } catch (error) {
+    throw new UnreadableColumnError(
+      packed.table,
+      `hunting column ${packed.table}.${packed.column}: ${(error as Error).message}`,
+    );
+  }
+  const end = file.offset + file.length;
+  if (bytes.length !== end || bytes.toString('hex', file.digestAt, file.digestAt + 32) !== file.digest) {
+    throw new UnreadableColumnError(
+      packed.table,
+      `hunting column ${packed.table}.${packed.column}: its file changed since it was checked`,
+    );
+  }
+  return new ColumnReader(packed, type, keep, bytes.subarray(file.offset, end));
+}
+
+/** Drops a reader whose column is not wanted (a newer version was sent), closing its file. */
+function drop(reader: Reader): void {
+  if (reader instanceof FileColumnReader) closeFile(reader.fd);
+}
+
+function install(reader: Reader): void {
   const { table, column, version, rowCount } = reader.packed;
-  addColumn(stateOf(table, version, rowCount), column, reader.finish());
+  const state = stateOf(table, version, rowCount);
+  if (reader instanceof FileColumnReader) {
+    reader.finish();
+    // A column kept packed reads its cells from the file until the table version is let go; a decoded one is done.
+    if (reader.decodes || state.loaded.has(column)) drop(reader);
+    else state.files.push(reader.fd);
+    if (reader.decodes) addColumn(state, column, reader.values);
+    else addCells(state, column, reader.cells);
+    return;
+  }
+  reader.finish();
+  if (reader.cells) addCells(state, column, reader.cells);
+  else addColumn(state, column, reader.values);
 }
 
 function addColumn(state: TableState, column: string, values: Value[]): void {
@@ -66,10 +185,17 @@ function addColumn(state: TableState, column: string, values: Value[]): void {
   state.rows = null;
 }
 
+function addCells(state: TableState, column: string, cells: PackedCells): void {
+  if (state.loaded.has(column)) return;
+  state.loaded.add(column);
+  state.cells.set(column, cells);
+  state.rows = null;
+}
+
 function makeRows(table: string, state: TableState): Row[] {
   if (state.rows) return state.rows;
   const schema = HUNTING_SCHEMAS[table] ?? [];
-  state.rows = rowsFromColumns(schema, state.rowCount, state.columns);
+  state.rows = rowsFromColumns(schema, state.rowCount, state.columns, state.cells);
   if (state.loaded.size >= schema.length) state.columns.clear();
   return state.rows;
 }
@@ -102,7 +228,12 @@ function drainStep(): void {
 
 function receive(columns: PackedColumn[]): void {
   received += 1;
-  for (const packed of columns) pending.push(new ColumnReader(packed, typeOf(packed.table, packed.column)));
+  try {
+    for (const packed of columns) pending.push(readerOf(packed));
+  } catch (error) {
+    unreadable(error);
+    return;
+  }
   if (!draining) {
     draining = true;
     setImmediate(drainStep);
@@ -119,11 +250,15 @@ function ready(need: TableNeed): Row[] {
   const last = mine[mine.length - 1];
   if (last) {
     const version = last.packed.version;
-    pending = pending.filter((r) => r.packed.table !== need.table || r.packed.version === version);
-    const state = stateOf(need.table, version, last.packed.rowCount);
+    pending = pending.filter((r) => {
+      if (r.packed.table !== need.table || r.packed.version === version) return true;
+      drop(r);
+      return false;
+    });
+    stateOf(need.table, version, last.packed.rowCount);
     pending = pending.filter((r) => {
       if (r.packed.table !== need.table || !need.columns.includes(r.packed.column)) return true;
-      addColumn(state, r.packed.column, r.finish());
+      install(r);
       return false;
     });
   }
@@ -137,7 +272,8 @@ function ready(need: TableNeed): Row[] {
 /** Reports a column that did not read back, or any other failure as it is; the pool ends this thread. */
 function unreadable(error: unknown): void {
   if (!(error instanceof UnreadableColumnError)) throw error;
-  pending = [];
+  for (const reader of pending.splice(0)) drop(reader);
+  for (const state of tables.values()) letGo(state);
   tables.clear();
   send({ type: 'unreadable', table: error.table, message: error.message });
 }
@@ -185,7 +321,10 @@ port.on('message', (message: ToWorker) => {
       elapsedMs: Math.round((performance.now() - started) * 10) / 10,
     });
   } catch (error) {
-    if (error instanceof KqlError) {
+    if (error instanceof UnreadableColumnError) {
+      // A column's file that did not read back while the query read it: the pool ends this thread.
+      unreadable(error);
+    } else if (error instanceof KqlError) {
       const { detail, line, column } = error;
       send({
         type: 'kql-error',
