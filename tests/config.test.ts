@@ -87,6 +87,16 @@ describe('configuration', () => {
     expect(() => loadConfig({ PROTECTION_MAX_BODY_BYTES: '10' })).toThrow(/PROTECTION_MAX_BODY_BYTES/);
   });
 
+  it("takes hunting's query threads and packed columns from HUNTING_QUERY_THREADS and HUNTING_PACKED_CELLS_MB", () => {
+    expect(loadConfig({})).toMatchObject({ huntingQueryThreads: 2, huntingPackedCellsBytes: Number.POSITIVE_INFINITY });
+    expect(loadConfig({ HUNTING_QUERY_THREADS: '1', HUNTING_PACKED_CELLS_MB: '4' })).toMatchObject({
+      huntingQueryThreads: 1,
+      huntingPackedCellsBytes: 4 * 1024 * 1024,
+    });
+    expect(() => loadConfig({ HUNTING_QUERY_THREADS: '0' })).toThrow(/HUNTING_QUERY_THREADS/);
+    expect(() => loadConfig({ HUNTING_PACKED_CELLS_MB: 'some' })).toThrow(/HUNTING_PACKED_CELLS_MB/);
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 3978, databaseUrl: null });
   });

@@ -171,6 +171,9 @@ async function assemble(
   const huntingLimits = {
     ...DEFAULT_QUERY_LIMITS,
     idleReleaseMs: config.huntingIdleReleaseMs,
+    workers: config.huntingQueryThreads,
+    packedCellsMinBytes: config.huntingPackedCellsBytes,
+    packedDynamicMinBytes: config.huntingPackedCellsBytes,
     ...overrides.huntingLimits,
   };
   const hunting = new HuntingService(

@@ -68,6 +68,12 @@ const EnvSchema = z.object({
   RISK_SWEEP_HOURS: z.coerce.number().min(0.001).max(168).default(6),
   // Hunting's query threads and packed tables are let go after this long without a hunt (read again by the next).
   HUNTING_IDLE_RELEASE_SECONDS: z.coerce.number().min(1).max(86_400).default(300),
+  // Hunting's query threads: each holds the tables it has read, so memory grows with their number (GBs each at
+  // 100,000 agents); with fewer, hunts wait for each other.
+  HUNTING_QUERY_THREADS: z.coerce.number().int().min(1).max(16).default(2),
+  // Unset: the query threads decode every column once. Set: they keep columns of text or dynamic values from this
+  // many MB packed and decode a cell each time a query reads it (less memory, slower hunts).
+  HUNTING_PACKED_CELLS_MB: z.coerce.number().min(0).max(1_000_000).optional(),
   // Local tooling.
   PLAYGROUND: bool.default(true),
   PLAYGROUND_PORT: z.coerce.number().int().default(56150),
@@ -134,6 +140,10 @@ export interface Config {
   riskSweepHours: number;
   /** Hunting lets go of its query threads and packed tables after this long idle (HUNTING_IDLE_RELEASE_SECONDS). */
   huntingIdleReleaseMs: number;
+  /** Hunting's query threads (HUNTING_QUERY_THREADS). */
+  huntingQueryThreads: number;
+  /** From how many packed bytes the query threads keep a column packed (HUNTING_PACKED_CELLS_MB; Infinity: never). */
+  huntingPackedCellsBytes: number;
 }
 
 /** An environment variable that is missing or wrong; the message names each one. */
@@ -251,6 +261,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     approvals: { expiryDays: e.APPROVAL_EXPIRY_DAYS, sweepSeconds: e.APPROVAL_EXPIRY_SWEEP_SECONDS },
     riskSweepHours: e.RISK_SWEEP_HOURS,
     huntingIdleReleaseMs: e.HUNTING_IDLE_RELEASE_SECONDS * 1000,
+    huntingQueryThreads: e.HUNTING_QUERY_THREADS,
+    huntingPackedCellsBytes:
+      e.HUNTING_PACKED_CELLS_MB === undefined ? Number.POSITIVE_INFINITY : e.HUNTING_PACKED_CELLS_MB * 1024 * 1024,
   };
 }
 
