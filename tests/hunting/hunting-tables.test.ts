@@ -326,6 +326,40 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it('lets go of the files of the version whose column a query thread could not read, and of no other', async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'aw-hunting-files-'));
+      try {
+        await snapshotColumns(new HuntingTables(store, () => NOW, new PackedColumnFiles(dir)));
+        const written = await filesWritten(dir);
+        const restarted = new HuntingTables(store, () => NOW, new PackedColumnFiles(dir));
+        try {
+          const { agents } = (await restarted.at()).parts;
+          // A version no longer offered (its directory removed once the next one answered, say): nothing changes.
+          restarted.unreadable('AgentsInfo', agents + 1);
+          await new Promise((r) => setTimeout(r, 100));
+          expect(await filesWritten(dir)).toEqual(written);
+          // The version that answers: its files go, and the next query makes the tables from the store.
+          const all = vi.spyOn(store.agents, 'textPages');
+          try {
+            restarted.unreadable('AgentsInfo', agents);
+            for (let i = 0; i < 100 && (await fs.readdir(dir)).length > 0; i += 1) {
+              await new Promise((r) => setTimeout(r, 20));
+            }
+            expect(await fs.readdir(dir)).toEqual([]);
+            expect((await restarted.at()).parts.agents).toBeGreaterThan(agents);
+            await (await restarted.at()).column('AgentsInfo', { name: 'AgentId', type: 'string' });
+            expect(all).toHaveBeenCalled();
+          } finally {
+            all.mockRestore();
+          }
+        } finally {
+          await restarted.close();
+        }
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true, maxRetries: 5 });
+      }
+    });
+
     it("builds again after a change, over a database that does not hold the files' token, and after a bad file", async () => {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'aw-hunting-files-'));
       const files = new PackedColumnFiles(dir);

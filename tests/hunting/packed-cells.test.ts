@@ -113,7 +113,7 @@ describe('columns kept packed in a query thread', () => {
     dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'aw-packed-cells-'));
   });
   afterAll(async () => {
-    await fsp.rm(dir, { recursive: true, force: true });
+    await fsp.rm(dir, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('give back each cell as packed: text, JSON values of every kind and nulls, over several chunks', async () => {

@@ -138,9 +138,9 @@ export class HuntingService {
     this.inFileFrom = Math.min(IN_FILE_MIN_BYTES, packedCellsMinBytes, packedDynamicMinBytes);
     // A column that did not read back in a thread is packed again for the next query (that thread is ended), and
     // not from what it was packed from (a file on disk, say).
-    this.pool = new QueryPool(this.limits, (table) => {
+    this.pool = new QueryPool(this.limits, (table, version) => {
       this.packed.delete(table);
-      this.tables.unreadable?.(table as HuntingTableName);
+      this.tables.unreadable?.(table as HuntingTableName, version);
     });
     this.access = new HuntingAccess(clock);
   }

@@ -676,8 +676,11 @@ export class HuntingTablesMovedError extends Error {}
 /** Where a run gets its tables from. */
 export interface HuntingTableSource {
   at(): Promise<HuntingTablesAt>;
-  /** A column of `table` did not read back in a query thread: what it was made from is not offered again. */
-  unreadable?(table: HuntingTableName): void;
+  /**
+   * A column of `table` at `version` did not read back in a query thread: what it was made from is not offered
+   * again (a version no longer offered, whose files may be gone already, changes nothing).
+   */
+  unreadable?(table: HuntingTableName, version: number): void;
   /** Stops a build in progress and waits for the files being written (the server is closing). */
   close?(): Promise<void>;
   /** Resolves once the tables `at()` gives are current (no earlier version answers for one being made). */
@@ -905,6 +908,12 @@ class AgentPart {
   retire(): Promise<void> {
     this.closing = true;
     return this.writing;
+  }
+
+  /** A column of this version did not read back in a query thread: the tables stop offering it, its files go. */
+  async unreadable(): Promise<void> {
+    this.spoiled();
+    await this.discardFiles();
   }
 
   /** A file of this version did not read back: it and its siblings are deleted (a new part is built). */
@@ -1190,12 +1199,16 @@ export class HuntingTables implements HuntingTableSource {
     await Promise.all(this.retiring);
   }
 
-  unreadable(table: HuntingTableName): void {
-    if (partOf(table) !== 'agents' || !this.agents) return;
-    const part = this.agents;
-    // The next query makes the part again, from the store.
-    this.replaceAgents(null);
-    void part.then((p) => p.discardFiles()).catch(() => undefined);
+  unreadable(table: HuntingTableName, version: number): void {
+    if (partOf(table) !== 'agents') return;
+    const ready = this.ready;
+    void (async () => {
+      const current = await this.agents?.catch(() => null);
+      // The part of that version, the current one or the earlier one answering meanwhile, is not read again. A
+      // version replaced since (its directory removed once the next one answered) says nothing of those.
+      const part = [current, ready].find((p) => p?.generation === version);
+      await part?.unreadable();
+    })().catch(() => undefined);
   }
 
   /**

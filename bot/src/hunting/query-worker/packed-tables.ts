@@ -182,13 +182,18 @@ export async function packColumn(table: string, column: Column, rows: Row[], ver
   return { table, column: name, version, rowCount: rows.length, buffer };
 }
 
-/** A packed column that does not read back: the thread that read it is ended and the table packed again. */
+/**
+ * A packed column that does not read back: the thread that read it is ended and the table packed again. Its version
+ * says whether the tables that answer now are concerned (a file of an older version may be gone already).
+ */
 export class UnreadableColumnError extends Error {
-  constructor(
-    readonly table: string,
-    message: string,
-  ) {
-    super(message);
+  readonly table: string;
+  readonly version: number;
+
+  constructor(column: Pick<PackedColumn, 'table' | 'column' | 'version'>, why: string) {
+    super(`hunting column ${column.table}.${column.column}: ${why}`);
+    this.table = column.table;
+    this.version = column.version;
   }
 }
 
@@ -261,11 +266,9 @@ class FileChunks implements CellSource {
 
   constructor(
     readonly fd: number,
-    rowCount: number,
-    private readonly table: string,
-    private readonly what: string,
+    private readonly packed: PackedColumn,
   ) {
-    this.rowChunk = new Uint32Array(rowCount);
+    this.rowChunk = new Uint32Array(packed.rowCount);
   }
 
   /** Records a chunk's payload range; its index. */
@@ -297,9 +300,9 @@ class FileChunks implements CellSource {
     try {
       whole = readFully(this.fd, bytes, position);
     } catch (error) {
-      throw new UnreadableColumnError(this.table, `hunting column ${this.what}: ${(error as Error).message}`);
+      throw new UnreadableColumnError(this.packed, (error as Error).message);
     }
-    if (!whole) throw new UnreadableColumnError(this.table, `hunting column ${this.what}: its file ended early`);
+    if (!whole) throw new UnreadableColumnError(this.packed, 'its file ended early');
     return bytes;
   }
 }
@@ -399,10 +402,9 @@ export class ColumnReader {
   }
 
   private unreadable(start: number, why: string): UnreadableColumnError {
-    const { table, column } = this.packed;
     return new UnreadableColumnError(
-      table,
-      `hunting column ${table}.${column}: chunk at byte ${start - CHUNK_HEADER} of ${this.bytes.length} unreadable (${why})`,
+      this.packed,
+      `chunk at byte ${start - CHUNK_HEADER} of ${this.bytes.length} unreadable (${why})`,
     );
   }
 }
@@ -429,14 +431,13 @@ export class FileColumnReader {
     readonly decodes = false,
   ) {
     const file = packed.file as ColumnFile;
-    const what = `${packed.table}.${packed.column}`;
-    this.chunks = new FileChunks(fd, packed.rowCount, packed.table, what);
+    this.chunks = new FileChunks(fd, packed);
     this.cells = new PackedCells(this.chunks, packed.rowCount, type === 'dynamic');
     this.offset = file.offset;
     this.end = file.offset + file.length;
     const digest = Buffer.alloc(32);
     if (size !== this.end || !readFully(fd, digest, file.digestAt) || digest.toString('hex') !== file.digest) {
-      throw new UnreadableColumnError(packed.table, `hunting column ${what}: its file changed since it was checked`);
+      throw new UnreadableColumnError(packed, 'its file changed since it was checked');
     }
   }
 
@@ -507,10 +508,9 @@ export class FileColumnReader {
   }
 
   private unreadable(start: number, why: string): UnreadableColumnError {
-    const { table, column } = this.packed;
     return new UnreadableColumnError(
-      table,
-      `hunting column ${table}.${column}: chunk at byte ${start - CHUNK_HEADER} of its file unreadable (${why})`,
+      this.packed,
+      `chunk at byte ${start - CHUNK_HEADER} of its file unreadable (${why})`,
     );
   }
 }

@@ -44,4 +44,4 @@ export type FromWorker =
   | { type: 'kql-error'; id: number; error: WorkerKqlError }
   | { type: 'failed'; id: number; message: string }
   /** A column sent did not read back (packed-tables.ts UnreadableColumnError): the thread is to be ended. */
-  | { type: 'unreadable'; table: string; message: string };
+  | { type: 'unreadable'; table: string; version: number; message: string };

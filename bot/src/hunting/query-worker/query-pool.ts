@@ -145,7 +145,7 @@ export class QueryPool {
   constructor(
     readonly limits: QueryLimits = DEFAULT_QUERY_LIMITS,
     /** Told of a table whose packed column a thread could not read (that thread is ended): pack it again. */
-    private readonly onUnreadable: (table: string) => void = () => undefined,
+    private readonly onUnreadable: (table: string, version: number) => void = () => undefined,
   ) {
     this.heapMb = limits.heapMb;
   }
@@ -331,7 +331,7 @@ export class QueryPool {
       return;
     }
     if (message.type === 'unreadable') {
-      this.onUnreadable(message.table);
+      this.onUnreadable(message.table, message.version);
       this.retire(slot, new Error(message.message));
       void slot.worker.terminate();
       return;

@@ -120,10 +120,7 @@ function readerOf(packed: PackedColumn): Reader {
   try {
     fd = openFile(packed.file.path);
   } catch (error) {
-    throw new UnreadableColumnError(
-      packed.table,
-      `hunting column ${packed.table}.${packed.column}: ${(error as Error).message}`,
-    );
+    throw new UnreadableColumnError(packed, (error as Error).message);
   }
   if (fd === null) return inMemory(packed, type, keep);
   try {
@@ -141,17 +138,11 @@ function inMemory(packed: PackedColumn, type: ReturnType<typeof typeOf>, keep: b
   try {
     bytes = readFileSync(file.path);
   } catch (error) {
-    throw new UnreadableColumnError(
-      packed.table,
-      `hunting column ${packed.table}.${packed.column}: ${(error as Error).message}`,
-    );
+    throw new UnreadableColumnError(packed, (error as Error).message);
   }
   const end = file.offset + file.length;
   if (bytes.length !== end || bytes.toString('hex', file.digestAt, file.digestAt + 32) !== file.digest) {
-    throw new UnreadableColumnError(
-      packed.table,
-      `hunting column ${packed.table}.${packed.column}: its file changed since it was checked`,
-    );
+    throw new UnreadableColumnError(packed, 'its file changed since it was checked');
   }
   return new ColumnReader(packed, type, keep, bytes.subarray(file.offset, end));
 }
@@ -275,7 +266,7 @@ function unreadable(error: unknown): void {
   for (const reader of pending.splice(0)) drop(reader);
   for (const state of tables.values()) letGo(state);
   tables.clear();
-  send({ type: 'unreadable', table: error.table, message: error.message });
+  send({ type: 'unreadable', table: error.table, version: error.version, message: error.message });
 }
 
 const compiled = new Map<string, CompiledQuery>();
