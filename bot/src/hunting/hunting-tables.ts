@@ -22,7 +22,13 @@ import {
   huntingTableTokensBelow,
 } from '../store/hunting-versions.js';
 import type { PackedColumn } from './query-worker/packed-tables.js';
-import { holdsPacked, packColumn, rowsFromColumns, unpackColumn } from './query-worker/packed-tables.js';
+import {
+  IN_FILE_MIN_BYTES,
+  holdsPacked,
+  packColumn,
+  rowsFromColumns,
+  unpackColumn,
+} from './query-worker/packed-tables.js';
 import { SnapshotBuild } from './query-worker/table-build.js';
 import type { PackedColumnFiles } from './table-cache.js';
 import type { RuntimeTableSet } from './runtime-tables.js';
@@ -761,6 +767,8 @@ class AgentPart {
   /** Every table of the part made (and, with files, on disk): see `whenComplete()`. */
   private completing: Promise<void> | null = null;
   private completed = false;
+  /** Packed bytes from which a column of text or dynamic values is read from its file (the least asked for). */
+  private inFileFrom = IN_FILE_MIN_BYTES;
 
   constructor(
     private readonly store: Store,
@@ -843,6 +851,7 @@ class AgentPart {
   }
 
   async column(table: HuntingTableName, column: Column, inFileFrom = Number.POSITIVE_INFINITY): Promise<PackedColumn> {
+    this.inFileFrom = Math.min(this.inFileFrom, inFileFrom);
     if (!isSnapshotTable(table)) return packColumn(table, column, await this.rows(table), this.generation);
     if (this.diskKey && !this.build) {
       // A file that does not read back (cut short, changed) is not read again: the query asks for the tables again.
@@ -978,8 +987,15 @@ class AgentPart {
       });
       const key = await this.writeKey;
       if (!key) return;
-      await files.write(key, packed);
+      const file = await files.write(key, packed);
       this.written.add(`${packed.table}.${packed.column}`);
+      // A large column of text or dynamic values is read from its file from now on, also by whoever holds it
+      // already (the queries' packed columns): its shared buffer goes once the query threads have read it.
+      const type = HUNTING_SCHEMAS[packed.table]?.find((c) => c.name === packed.column)?.type;
+      if (type && packed.buffer && holdsPacked(type, packed.buffer.byteLength, this.inFileFrom)) {
+        packed.file = file;
+        packed.buffer = null;
+      }
       if (this.written.size === SNAPSHOT_COLUMNS.length && (await files.hasAll(key, SNAPSHOT_COLUMNS))) {
         this.diskKey = key;
         this.build = null;

@@ -18,7 +18,8 @@ import type { ColumnFile, PackedColumn } from './query-worker/packed-tables.js';
 const MAGIC = 0x43505741;
 const FORMAT = 2;
 const DIGEST = 32;
-const HEADER = 16 + DIGEST;
+const DIGEST_AT = 16;
+const HEADER = DIGEST_AT + DIGEST;
 /** Bytes per read or write call (a column of RawAgentInfo is hundreds of MB). */
 const IO_SLICE = 8 * 1024 * 1024;
 
@@ -141,7 +142,13 @@ export class PackedColumnFiles {
         throw new Error(`hunting column file ${table}.${column} does not match its digest`);
       }
       if (buffer) return { table, column, version, rowCount, buffer };
-      const inDisk: ColumnFile = { path: file, offset: HEADER, length, digest: digest.toString('hex'), digestAt: 16 };
+      const inDisk: ColumnFile = {
+        path: file,
+        offset: HEADER,
+        length,
+        digest: digest.toString('hex'),
+        digestAt: DIGEST_AT,
+      };
       return { table, column, version, rowCount, buffer: null, file: inDisk };
     } finally {
       await handle.close();
@@ -182,8 +189,8 @@ export class PackedColumnFiles {
     return birthtime.getTime() > 0 ? birthtime : mtime;
   }
 
-  /** Writes a column under `key` (synced, then renamed into place). */
-  async write(key: string, packed: PackedColumn): Promise<void> {
+  /** Writes a column under `key` (synced, then renamed into place); where it is, to be read from there. */
+  async write(key: string, packed: PackedColumn): Promise<ColumnFile> {
     if (!packed.buffer) throw new Error(`hunting column ${packed.table}.${packed.column} is in a file already`);
     const buffer = packed.buffer;
     const dir = path.join(this.dir, key);
@@ -191,6 +198,7 @@ export class PackedColumnFiles {
     const target = path.join(dir, fileName(packed.table, packed.column));
     const temporary = `${target}.${process.pid}.tmp`;
     const handle = await fs.open(temporary, 'w', 0o600);
+    let digest: Buffer;
     try {
       const view = new Uint8Array(buffer);
       const slices: Buffer[] = [];
@@ -205,7 +213,8 @@ export class PackedColumnFiles {
       header.writeUInt32LE(FORMAT, 4);
       header.writeUInt32LE(packed.rowCount, 8);
       header.writeUInt32LE(buffer.byteLength, 12);
-      rootDigest(slices).copy(header, 16);
+      digest = rootDigest(slices);
+      digest.copy(header, DIGEST_AT);
       await writeAll(handle, header, 0);
       await handle.sync();
     } catch (error) {
@@ -215,6 +224,13 @@ export class PackedColumnFiles {
     }
     await handle.close();
     await fs.rename(temporary, target);
+    return {
+      path: target,
+      offset: HEADER,
+      length: buffer.byteLength,
+      digest: digest.toString('hex'),
+      digestAt: DIGEST_AT,
+    };
   }
 
   /** Forgets a version's files (one did not read back). */
@@ -230,6 +246,10 @@ export class PackedColumnFiles {
     if (header.readUInt32LE(0) !== MAGIC || header.readUInt32LE(4) !== FORMAT) {
       throw new Error(`hunting column file ${table}.${column} is not in format ${FORMAT}`);
     }
-    return { rowCount: header.readUInt32LE(8), length: header.readUInt32LE(12), digest: header.subarray(16, HEADER) };
+    return {
+      rowCount: header.readUInt32LE(8),
+      length: header.readUInt32LE(12),
+      digest: header.subarray(DIGEST_AT, HEADER),
+    };
   }
 }

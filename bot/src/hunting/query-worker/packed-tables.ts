@@ -8,7 +8,7 @@
 // the request thread, one shared copy. A large column of text or dynamic values read back from disk stays in its file
 // (ColumnFile): the request thread holds none of it, and a query thread reads it from there, decoded once, or kept
 // packed and decoded a cell at a time when a query reads it (PackedCells, HUNTING_PACKED_CELLS_MB).
-import { readSync } from 'node:fs';
+import { readFileSync, readSync } from 'node:fs';
 import { rowOfColumns } from '../kql/row-makers.js';
 import type { Column, Row, Value } from '../kql/values.js';
 
@@ -325,7 +325,8 @@ export class ColumnReader {
     keepPacked = false,
     bytes?: Buffer,
   ) {
-    this.bytes = bytes ?? Buffer.from(packed.buffer ?? new SharedArrayBuffer(0));
+    if (!bytes && !packed.buffer) throw new Error(`hunting column ${packed.table}.${packed.column} is in its file`);
+    this.bytes = bytes ?? Buffer.from(packed.buffer as SharedArrayBuffer);
     this.cells = keepPacked ? new PackedCells(bufferSource(this.bytes), packed.rowCount, type === 'dynamic') : null;
     this.values = keepPacked ? [] : new Array<Value>(packed.rowCount).fill(null);
   }
@@ -515,9 +516,12 @@ export class FileColumnReader {
   }
 }
 
-/** Reads a whole packed column back (tests; the query thread reads with ColumnReader). */
+/** Reads a whole packed column back, from its buffer or its file (tests; the query thread reads with ColumnReader). */
 export function unpackColumn(packed: PackedColumn, type: Column['type']): Value[] {
-  return new ColumnReader(packed, type).finish();
+  const file = packed.file;
+  if (packed.buffer || !file) return new ColumnReader(packed, type).finish();
+  const bytes = readFileSync(file.path).subarray(file.offset, file.offset + file.length);
+  return new ColumnReader(packed, type, false, bytes).finish();
 }
 
 /**
