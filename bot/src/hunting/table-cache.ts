@@ -53,6 +53,15 @@ const OPENED_AT = 'opened-at';
 
 const fileName = (table: string, column: string) => `${table}.${Buffer.from(column, 'utf8').toString('hex')}.col`;
 
+/** Where a column's chunks are in its file, and the digest its header holds (what the query threads check). */
+const columnFile = (file: string, length: number, digest: Buffer): ColumnFile => ({
+  path: file,
+  offset: HEADER,
+  length,
+  digest: digest.toString('hex'),
+  digestAt: DIGEST_AT,
+});
+
 /** Fills `bytes` from `position`; false when the file ends first. */
 async function readAll(handle: fs.FileHandle, bytes: Buffer, position: number): Promise<boolean> {
   for (let got = 0; got < bytes.length;) {
@@ -142,14 +151,7 @@ export class PackedColumnFiles {
         throw new Error(`hunting column file ${table}.${column} does not match its digest`);
       }
       if (buffer) return { table, column, version, rowCount, buffer };
-      const inDisk: ColumnFile = {
-        path: file,
-        offset: HEADER,
-        length,
-        digest: digest.toString('hex'),
-        digestAt: DIGEST_AT,
-      };
-      return { table, column, version, rowCount, buffer: null, file: inDisk };
+      return { table, column, version, rowCount, buffer: null, file: columnFile(file, length, digest) };
     } finally {
       await handle.close();
     }
@@ -224,13 +226,7 @@ export class PackedColumnFiles {
     }
     await handle.close();
     await fs.rename(temporary, target);
-    return {
-      path: target,
-      offset: HEADER,
-      length: buffer.byteLength,
-      digest: digest.toString('hex'),
-      digestAt: DIGEST_AT,
-    };
+    return columnFile(target, buffer.byteLength, digest);
   }
 
   /** Forgets a version's files (one did not read back). */

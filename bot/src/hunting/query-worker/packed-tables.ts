@@ -307,6 +307,18 @@ class FileChunks implements CellSource {
   }
 }
 
+/** A chunk's values written as one JSON array; `fail` makes the error for text that is not one. */
+function jsonChunk(text: string, fail: (why: string) => Error): Value[] {
+  let chunk: unknown;
+  try {
+    chunk = JSON.parse(text);
+  } catch (error) {
+    throw fail(error instanceof Error ? error.message : String(error));
+  }
+  if (!Array.isArray(chunk)) throw fail('it is not a JSON array');
+  return chunk as Value[];
+}
+
 /**
  * Reads a packed column back, a chunk per `step()`, so that a thread can read a large column between other work:
  * decoded into `values`, or, for a column it keeps packed, into `cells` (where each cell is). Complete when
@@ -380,10 +392,9 @@ export class ColumnReader {
   }
 
   private readJsonChunk(start: number, payload: number): void {
-    const chunk = this.parse(this.bytes.toString('utf8', start, start + payload), start);
-    if (!Array.isArray(chunk)) throw this.unreadable(start, 'it is not a JSON array');
+    const chunk = jsonChunk(this.bytes.toString('utf8', start, start + payload), (why) => this.unreadable(start, why));
     const dates = this.type === 'datetime';
-    for (const v of chunk as Value[]) {
+    for (const v of chunk) {
       const value = dates && typeof v === 'number' ? new Date(v) : (v ?? null);
       if (this.cells) {
         if (value !== null) this.cells.decoded.set(this.filled, value);
@@ -461,14 +472,8 @@ export class FileColumnReader {
     const first = this.filled;
     if (kind === JSON_CHUNK) {
       // Not text (a column of text with other values in it): decoded now, and kept.
-      let chunk: unknown;
-      try {
-        chunk = JSON.parse(this.read(start, payload).toString('utf8'));
-      } catch (error) {
-        throw this.unreadable(start, error instanceof Error ? error.message : String(error));
-      }
-      if (!Array.isArray(chunk)) throw this.unreadable(start, 'it is not a JSON array');
-      for (const v of chunk as Value[]) {
+      const chunk = jsonChunk(this.read(start, payload).toString('utf8'), (why) => this.unreadable(start, why));
+      for (const v of chunk) {
         if (v !== null && this.filled < cells.lengths.length) cells.decoded.set(this.filled, v);
         this.filled += 1;
       }

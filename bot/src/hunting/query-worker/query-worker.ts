@@ -5,7 +5,7 @@
 // the thread keeps such columns packed (where each cell is, in the shared buffer or the file) and decodes a cell when
 // a query reads it. The pool (query-pool.ts) ends this thread when a query passes its wall-clock limit, and V8 ends it
 // when it passes its heap limit.
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CompiledQuery } from '../kql/engine.js';
 import { compileKql } from '../kql/engine.js';
@@ -20,7 +20,7 @@ import {
   packedBytes,
   rowsFromColumns,
 } from './packed-tables.js';
-import type { ColumnFile, PackedCells, PackedColumn } from './packed-tables.js';
+import type { PackedCells, PackedColumn } from './packed-tables.js';
 import type { FromWorker, TableNeed, ToWorker } from './protocol.js';
 import { runBelowRequestThread } from '../../worker-thread.js';
 
@@ -38,19 +38,11 @@ export interface QueryWorkerData {
 const limits = workerData as QueryWorkerData;
 
 /**
- * Files this thread may hold open at once (the large columns it reads from disk); past that, a column is read into
- * its memory instead. Node closes what a thread left open once it has exited (ended past its clock, or when nobody
- * hunts): this thread closes a file only when it lets a table version go.
+ * The files this thread holds open (the large columns it reads from disk): at most one per large column of the
+ * version of each table it holds. It closes one when it lets a table version go; Node closes what is left once the
+ * thread has exited (ended past its clock, or when nobody hunts).
  */
-const MAX_OPEN_FILES = 64;
 const openFiles = new Set<number>();
-
-function openFile(path: string): number | null {
-  if (openFiles.size >= MAX_OPEN_FILES) return null;
-  const fd = openSync(path, 'r');
-  openFiles.add(fd);
-  return fd;
-}
 
 function closeFile(fd: number): void {
   if (openFiles.delete(fd)) closeSync(fd);
@@ -116,35 +108,19 @@ function readerOf(packed: PackedColumn): Reader {
   const type = typeOf(packed.table, packed.column);
   const keep = keepsPacked(type, packedBytes(packed), limits);
   if (!packed.file) return new ColumnReader(packed, type, keep);
-  let fd: number | null;
+  let fd: number;
   try {
-    fd = openFile(packed.file.path);
+    fd = openSync(packed.file.path, 'r');
   } catch (error) {
     throw new UnreadableColumnError(packed, (error as Error).message);
   }
-  if (fd === null) return inMemory(packed, type, keep);
+  openFiles.add(fd);
   try {
     return new FileColumnReader(packed, type, fd, fstatSync(fd).size, !keep);
   } catch (error) {
     closeFile(fd);
     throw error;
   }
-}
-
-/** A column kept in its file, read whole into this thread's memory when it holds too many files open. */
-function inMemory(packed: PackedColumn, type: ReturnType<typeof typeOf>, keep: boolean): ColumnReader {
-  const file = packed.file as ColumnFile;
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file.path);
-  } catch (error) {
-    throw new UnreadableColumnError(packed, (error as Error).message);
-  }
-  const end = file.offset + file.length;
-  if (bytes.length !== end || bytes.toString('hex', file.digestAt, file.digestAt + 32) !== file.digest) {
-    throw new UnreadableColumnError(packed, 'its file changed since it was checked');
-  }
-  return new ColumnReader(packed, type, keep, bytes.subarray(file.offset, end));
 }
 
 /** Drops a reader whose column is not wanted (a newer version was sent), closing its file. */
