@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Column, KqlCatalog, Row } from '../../bot/src/hunting/kql/index.js';
 import { compileKql } from '../../bot/src/hunting/kql/index.js';
+import { rowOfColumns } from '../../bot/src/hunting/kql/row-makers.js';
+import type { Value } from '../../bot/src/hunting/kql/values.js';
+import { parseJson } from '../../bot/src/hunting/kql/values.js';
 import { rowsFromColumns } from '../../bot/src/hunting/query-worker/packed-tables.js';
 
 // Rows are made by generated object literals and read by functions made per name (kql/row-makers.ts,
@@ -77,5 +80,58 @@ describe('KQL rows made by generated code', () => {
       // D is C28 + C1 (27 + 1 in the first row, C7 not sent), each row twice after mv-expand.
       { sum_D: 2 * (28 + 228 + 428), sum_E: 2 + 3 + 102 + 103 + 202 + 203 },
     ]);
+  });
+
+  it('reads a JSON path of a column read a cell at a time from the paths kept, through projections and copies', () => {
+    const raw = ['{"a": {"b": "one"}, "n": 1}', 'not JSON', '{"a": {"b": ["x"]}}', null];
+    let cellReads = 0;
+    let pathReads = 0;
+    const kept = new Map<string, unknown>();
+    const Cells: Column[] = [
+      { name: 'Id', type: 'long' },
+      { name: 'Raw', type: 'string' },
+    ];
+    const rows = rowsFromColumns(Cells, raw.length, new Map([['Id', [0, 1, 2, 3]]]), new Map());
+    // The column Raw read a cell at a time, its paths kept by key: what PackedCells does, counted.
+    const make = rowOfColumns(
+      ['Id'],
+      [[0, 1, 2, 3]],
+      [
+        {
+          name: 'Raw',
+          at: (i) => (cellReads++, raw[i] ?? null),
+          path: (i, key, parse, read) => {
+            const k = `${i}${parse}${key}`;
+            if (!kept.has(k)) {
+              pathReads++;
+              kept.set(k, read(parse ? parseJson(raw[i] ?? null) : (raw[i] ?? null)));
+            }
+            return kept.get(k) as Value;
+          },
+        },
+      ],
+    );
+    const cellRows = raw.map((_, i) => make(i));
+    const query = (table: string) =>
+      `${table} | project Id, R = Raw | extend B = parse_json(R).a.b, F = tostring(parse_json(R).a.b[0]) | extend R = iff(Id == 2, '{"a": {"b": "own"}}', R) | project Id, B, F, Own = parse_json(R).a.b, Raw2 = R`;
+    const cat: KqlCatalog = {
+      schema: (n) => (n === 'Plain' || n === 'Cells' ? Cells : null),
+      tableNames: () => ['Plain', 'Cells'],
+    };
+    const plainRows = rows.map((r, i) => ({ ...r, Raw: raw[i] ?? null }));
+    const over = (table: string, rs: Row[]) => compileKql(query(table), cat).run({ rows: () => rs, now: NOW }).rows;
+    const want = over('Plain', plainRows);
+    expect(want.map((r) => r.B)).toEqual(['one', null, ['x'], null]);
+    expect(over('Cells', cellRows)).toEqual(want);
+    // Run again: every path comes from the paths kept; only the output Raw2 reads cells, those whose R the extend
+    // did not set (row 2's is its own).
+    const firstCells = cellReads;
+    const firstPaths = pathReads;
+    // The paths of the 3 non-null cells read through the projection and copies, never the cells themselves.
+    expect(firstPaths).toBeGreaterThanOrEqual(3 * 2);
+    expect(firstCells).toBe(raw.length - 1);
+    expect(over('Cells', cellRows)).toEqual(want);
+    expect(pathReads).toBe(firstPaths);
+    expect(cellReads - firstCells).toBe(raw.length - 1);
   });
 });

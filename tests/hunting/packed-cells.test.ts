@@ -46,6 +46,11 @@ const QUERIES = [
   'AIAgentsInfo | union AgentsInfo | project AIAgentId, AgentId, Instructions | take 40',
   'AIAgentsInfo | join kind=inner (AgentsInfo) on $left.AIAgentId == $right.AgentId | project AIAgentId, Instructions, Instructions1',
   'AIAgentsInfo | summarize arg_max(Timestamp, *) by AIAgentId | project AIAgentId, RawAgentInfo',
+  // JSON paths read from the paths kept, through projections, renames, copies and an extend over a copied column.
+  'AIAgentsInfo | project AIAgentId, R = RawAgentInfo | extend I = tostring(parse_json(R).instructions), T = parse_json(R).tools[0].name | project AIAgentId, I, T',
+  'AIAgentsInfo | extend RawAgentInfo = strcat("x", AIAgentId) | project AIAgentId, A = parse_json(RawAgentInfo).instructions, RawAgentInfo',
+  'AgentsInfo | project AgentId, RawAgentInfo, R2 = RawAgentInfo | mv-expand t = RawAgentInfo.tools | project AgentId, n = t.name, e = RawAgentInfo["environmentId"], b = R2.Bot.Attributes',
+  'AgentsInfo | where isnotempty(tostring(todynamic(RawAgentInfo).lastActivityAt)) or RawAgentInfo.blockedAt == "" | project AgentId, RawAgentInfo.publishStatus',
 ];
 
 const expected = (set: HuntingTableSet, query: string): Record<string, unknown>[] =>

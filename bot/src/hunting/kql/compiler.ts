@@ -4,7 +4,7 @@ import { AGGREGATE_NAMES } from './aggregate-names.js';
 import type { CompiledExpr, EvalContext, Evaluator, ExprScope } from './expression-types.js';
 import { errorAt } from './kql-error.js';
 import { constantRegex, escapeRegex } from './regex-arguments.js';
-import { propertyReader } from './row-makers.js';
+import { cellOf, propertyReader } from './row-makers.js';
 import { FUNCTIONS } from './scalar-functions.js';
 import type { Row, Value } from './values.js';
 import { Timespan, compareValues, equalValues, hasTerm, isObject, toNumber, toStr } from './values.js';
@@ -36,33 +36,11 @@ export function compileExpr(expr: Expr, scope: ExprScope): CompiledExpr {
       const { type, fn } = scope.toscalar(expr.query);
       return { type, fn: (_row, ctx) => fn(ctx) };
     }
-    case 'member': {
-      const target = compileExpr(expr.target, scope).fn;
-      const read = propertyReader(expr.name);
-      return {
-        fn: (row, ctx) => {
-          const v = target(row, ctx);
-          return isObject(v) ? read(v) : null;
-        },
-        type: 'dynamic',
-      };
-    }
+    case 'member':
     case 'index': {
-      const target = compileExpr(expr.target, scope).fn;
-      const index = compileExpr(expr.index, scope).fn;
-      return {
-        fn: (row, ctx) => {
-          const v = target(row, ctx);
-          const i = index(row, ctx);
-          if (Array.isArray(v) && typeof i === 'number') {
-            const at = i < 0 ? v.length + i : i;
-            return (v[at] ?? null) as Value;
-          }
-          if (isObject(v) && typeof i === 'string') return (v[i] ?? null) as Value;
-          return null;
-        },
-        type: 'dynamic',
-      };
+      const plain = compileAccess(expr, scope);
+      const path = cellPath(expr, scope);
+      return path ? { fn: path(plain), type: 'dynamic' } : { fn: plain, type: 'dynamic' };
     }
     case 'unary': {
       const operand = compileExpr(expr.operand, scope);
@@ -100,6 +78,75 @@ export function compileExpr(expr: Expr, scope: ExprScope): CompiledExpr {
     case 'call':
       return compileCall(expr, scope);
   }
+}
+
+/** A member (`x.name`) or an index (`x[i]`) of a value: a step of a JSON path. */
+const memberOf = (v: Value, read: (target: Record<string, unknown>) => Value): Value => (isObject(v) ? read(v) : null);
+
+function indexOf(v: Value, i: Value): Value {
+  if (Array.isArray(v) && typeof i === 'number') {
+    const at = i < 0 ? v.length + i : i;
+    return (v[at] ?? null) as Value;
+  }
+  if (isObject(v) && typeof i === 'string') return (v[i] ?? null) as Value;
+  return null;
+}
+
+/** `x.a[0].b` over the value of `x` (compiled by compileExpr, or a chain of accesses itself). */
+function compileAccess(expr: Extract<Expr, { kind: 'member' | 'index' }>, scope: ExprScope): Evaluator {
+  const target =
+    expr.target.kind === 'member' || expr.target.kind === 'index'
+      ? compileAccess(expr.target, scope)
+      : compileExpr(expr.target, scope).fn;
+  if (expr.kind === 'member') {
+    const read = propertyReader(expr.name);
+    return (row, ctx) => memberOf(target(row, ctx), read);
+  }
+  const index = compileExpr(expr.index, scope).fn;
+  return (row, ctx) => indexOf(target(row, ctx), index(row, ctx));
+}
+
+/**
+ * A JSON path of a column (`RawAgentInfo.criticalAsset`, `parse_json(RawAgentInfo).instructions`, constant
+ * members and indexes): over rows whose column is read a cell at a time (a large column a query thread keeps
+ * packed), read from the column's kept paths (PackedCells.path) rather than by decoding and parsing the cell; over
+ * any other row, `plain`. Null for another expression.
+ */
+function cellPath(expr: Expr, scope: ExprScope): ((plain: Evaluator) => Evaluator) | null {
+  const steps: ((v: Value) => Value)[] = [];
+  const key: string[] = [];
+  let e = expr;
+  for (;;) {
+    if (e.kind === 'member') {
+      const read = propertyReader(e.name);
+      steps.unshift((v) => memberOf(v, read));
+      key.unshift(`.${JSON.stringify(e.name)}`);
+    } else if (
+      e.kind === 'index' &&
+      e.index.kind === 'literal' &&
+      ['string', 'number'].includes(typeof e.index.value)
+    ) {
+      const i = e.index.value as Value;
+      steps.unshift((v) => indexOf(v, i));
+      key.unshift(`[${JSON.stringify(i)}]`);
+    } else {
+      break;
+    }
+    e = e.target;
+  }
+  const parse = e.kind === 'call' && (e.name === 'parse_json' || e.name === 'todynamic') && e.args.length === 1;
+  const root = parse ? (e as Extract<Expr, { kind: 'call' }>).args[0] : e;
+  if (steps.length === 0 || root?.kind !== 'column') return null;
+  const column = scope.columns.get(root.name);
+  if (!column) return null;
+  const name = column.name;
+  const path = key.join('');
+  const read = (v: Value) => steps.reduce((x, step) => step(x), v);
+  return (plain) => (row, ctx) => {
+    const cell = cellOf(row, name);
+    const reader = cell?.column.path;
+    return cell && reader ? reader(cell.index, path, parse, read) : plain(row, ctx);
+  };
 }
 
 function compileBinary(expr: Extract<Expr, { kind: 'binary' }>, scope: ExprScope): CompiledExpr {

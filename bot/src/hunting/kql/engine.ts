@@ -326,6 +326,8 @@ class Compiler {
         const projectRow = rowProjector(
           items.map((i) => i.name),
           items.map((i) => i.compiled.fn),
+          // A column as it is (a large one may be read a cell at a time: it stays so).
+          op.columns.map(({ expr }) => (expr.kind === 'column' ? (columns.get(expr.name)?.name ?? null) : null)),
         );
         if (input.stream) {
           const from = input.stream;

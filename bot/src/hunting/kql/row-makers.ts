@@ -42,21 +42,41 @@ function generated<F>(params: string, entries: string[], bound: unknown = null):
   return make(bound);
 }
 
-/** A copy of a row with `schema`'s columns (null where the row has none). */
+/** A copy of a row with `schema`'s columns (null where the row has none); a column read a cell at a time stays so. */
 export function rowCopier(schema: Column[]): (row: Row) => Row {
-  return generated(
+  const names = schema.map((c) => c.name);
+  const copy = generated<(row: Row) => Row>(
     'r',
-    schema.map((c) => `${literalKey(c.name)}: ${readColumn('r', c.name)}`),
+    names.map((n) => `${literalKey(n)}: ${readColumn('r', n)}`),
   );
+  const copyKeeping = keepingCells(
+    copy,
+    names,
+    names,
+    names.map((n) => propertyReader(n) as Evaluator),
+  );
+  return (row) => copyKeeping(row, NO_CONTEXT);
 }
 
-/** A row of `names`, each the value of its evaluator over (row, ctx). */
-export function rowProjector(names: string[], fns: Evaluator[]): (row: Row, ctx: EvalContext) => Row {
-  return generated(
+/** The context a copy is made in: none is read. */
+const NO_CONTEXT: EvalContext = { now: new Date(0) };
+
+/**
+ * A row of `names`, each the value of its evaluator over (row, ctx). `sources` names, for an item that is a column
+ * of the input as it is (`project RawAgentInfo`, `Raw = RawAgentInfo`), that column: one read a cell at a time stays
+ * so in the output.
+ */
+export function rowProjector(
+  names: string[],
+  fns: Evaluator[],
+  sources: (string | null)[] = [],
+): (row: Row, ctx: EvalContext) => Row {
+  const project = generated<RowMaker>(
     'row, ctx',
     names.map((n, i) => `${literalKey(n)}: bound[${i}](row, ctx)`),
     fns,
   );
+  return keepingCells(project, names, sources, fns);
 }
 
 /** A row of `names` from their values in order (null for undefined). */
@@ -84,14 +104,49 @@ export function rowOutput(schema: Column[], convert: (v: Value) => unknown): (ro
   );
 }
 
-/** A column whose cells are read when a row's property is read (a large column a query thread keeps packed). */
+/**
+ * A column whose cells are read when a row's property is read (a large column a query thread keeps packed): `at`
+ * reads cell `i`; `path` reads a JSON path of it (packed-tables.ts PackedCells.path), or is absent.
+ */
 export interface CellColumn {
   name: string;
   at: (i: number) => Value;
+  path?: CellPathReader;
 }
+
+/** Reads `read(parsed cell)` of cell `i`: `key` names the path and `parse` whether parse_json applies to the cell. */
+export type CellPathReader = (i: number, key: string, parse: boolean, read: (parsed: Value) => Value) => Value;
 
 /** The row's index, for its prototype's cell readers (a symbol: never a column, never in a result). */
 const ROW_INDEX = Symbol('row');
+/**
+ * On the prototype of rows with columns read a cell at a time: by column name, the column (a table's row), or the
+ * name of the column of the row it was made from (`SOURCE_ROW`) that it reads through (a copy or a projection).
+ */
+const CELLS = Symbol('cells');
+/** The row a copied or projected row reads its cell columns through. */
+const SOURCE_ROW = Symbol('source');
+
+type CellsOfRow = Map<string, CellColumn | string>;
+
+/**
+ * The column and row index of a row's column `name` when it is read a cell at a time (through copies and
+ * projections of the table's row), or null: a JSON path of it can then be read from the column's cache.
+ */
+export function cellOf(row: Row, name: string): { column: CellColumn; index: number } | null {
+  let r = row as Record<string | symbol, unknown>;
+  let n = name;
+  for (;;) {
+    const cells = r[CELLS] as CellsOfRow | undefined;
+    // An own value (set by extend over a copied column) is the row's own, not its cell.
+    if (cells === undefined || Object.hasOwn(r, n)) return null;
+    const cell = cells.get(n);
+    if (cell === undefined) return null;
+    if (typeof cell !== 'string') return { column: cell, index: r[ROW_INDEX] as number };
+    r = r[SOURCE_ROW] as Record<string | symbol, unknown>;
+    n = cell;
+  }
+}
 
 /**
  * Row `i` of columns given as arrays of values, one per name, and of `cells`, read a cell at a time: those are
@@ -125,5 +180,75 @@ ${cells.map((c, j) => `  get [${JSON.stringify(c.name)}]() { return cells[${j}](
     cells.map((c) => c.at),
     ROW_INDEX,
   ) as new (i: number) => Row;
+  (RowOfCells.prototype as Record<symbol, unknown>)[CELLS] = new Map(cells.map((c) => [c.name, c])) as CellsOfRow;
   return (i) => new RowOfCells(i);
+}
+
+/** A copier (`ctx` unused) or a projector of rows. */
+type RowMaker = (row: Row, ctx: EvalContext) => Row;
+
+/**
+ * `make` (a copier or projector: output column `names[k]` is `fns[k]` of the row), except for rows with columns read
+ * a cell at a time: an output column that is such a column as it is (`sources[k]`) is read through the row it was
+ * made from, a cell at a time, rather than decoded into the new row. The rows of one input mostly share one
+ * prototype: the class for it is made once and kept.
+ */
+function keepingCells(make: RowMaker, names: string[], sources: (string | null)[], fns: Evaluator[]): RowMaker {
+  if (!sources.some((s) => s !== null)) return make;
+  let lastCells: CellsOfRow | undefined;
+  let lastMake = make;
+  return (row, ctx) => {
+    const cells = (row as Record<symbol, unknown>)[CELLS] as CellsOfRow | undefined;
+    if (cells === undefined) return make(row, ctx);
+    if (cells !== lastCells) {
+      lastCells = cells;
+      lastMake = throughCells(make, names, sources, fns, cells);
+    }
+    return lastMake(row, ctx);
+  };
+}
+
+/** The maker of `keepingCells` for rows whose cell columns are `cells`. */
+function throughCells(
+  make: RowMaker,
+  names: string[],
+  sources: (string | null)[],
+  fns: Evaluator[],
+  cells: CellsOfRow,
+): RowMaker {
+  // A name Object.prototype has is read as an own property (readColumn): it is never a getter.
+  const through = names.map((n, k) => {
+    const source = sources[k] ?? null;
+    return source !== null && cells.has(source) && !(n in Object.prototype) && names.indexOf(n) === k ? source : null;
+  });
+  if (!through.some((s) => s !== null)) return make;
+  const own = names.map((_, k) => k).filter((k) => through[k] === null);
+  const OutRow = new Function(
+    'fns',
+    'source',
+    `return class Row {
+  constructor(row, ctx) {
+${own.map((k) => `    this[${JSON.stringify(names[k])}] = fns[${k}](row, ctx);`).join('\n')}
+    this[source] = row;
+  }
+${names
+  .map((n, k) => {
+    const from = through[k];
+    if (from === null || from === undefined) return '';
+    const key = JSON.stringify(n);
+    // extend may set a copied column: the value set becomes the row's own, in front of the getter.
+    return `  get [${key}]() { return this[source][${JSON.stringify(from)}] ?? null; }
+  set [${key}](v) { Object.defineProperty(this, ${key}, { value: v, writable: true, enumerable: true, configurable: true }); }`;
+  })
+  .filter((g) => g !== '')
+  .join('\n')}
+};`,
+  )(fns, SOURCE_ROW) as new (row: Row, ctx: EvalContext) => Row;
+  const map: CellsOfRow = new Map();
+  names.forEach((n, k) => {
+    const from = through[k];
+    if (from !== null && from !== undefined) map.set(n, from);
+  });
+  (OutRow.prototype as Record<symbol, unknown>)[CELLS] = map;
+  return (row, ctx) => new OutRow(row, ctx);
 }

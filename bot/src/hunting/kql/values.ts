@@ -41,25 +41,39 @@ export function formatTimespan(ms: number): string {
   return `${sign}${days ? `${days}.` : ''}${pad(h)}:${pad(m)}:${pad(s)}${frac ? `.${String(frac).padStart(3, '0')}0000` : ''}`;
 }
 
-// parse_json of the same string is common (one RawAgentInfo per row, several templates): keep the result.
-// V8 caches a string's hash on the string, so a hit costs a pointer comparison for the same string object.
+// parse_json of the same string is common (one RawAgentInfo per row, several templates): keep the result, up to
+// PARSE_CACHE_CHARS characters of text (a parsed value takes a few times its text). A column larger than that is
+// kept packed by the query threads (HUNTING_PACKED_CELLS_MB), and its JSON paths kept instead (PackedCells.path). V8 caches a string's hash on the string, so a hit costs a pointer
+// comparison for the same string object.
 const parseCache = new Map<string, unknown>();
 const PARSE_CACHE_LIMIT = 300_000;
+const PARSE_CACHE_CHARS = 128 * 1024 * 1024;
+let parseCacheChars = 0;
 
 /** parse_json()/todynamic(): a JSON string becomes dynamic; anything that is not JSON stays a string. */
 export function parseJson(v: unknown): Value {
   if (typeof v !== 'string') return (v ?? null) as Value;
   const cached = parseCache.get(v);
   if (cached !== undefined) return cached as Value;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(v);
-  } catch {
-    parsed = v;
+  const parsed = parseJsonUncached(v);
+  if (v.length > PARSE_CACHE_CHARS / 128) return parsed;
+  if (parseCache.size >= PARSE_CACHE_LIMIT || parseCacheChars + v.length > PARSE_CACHE_CHARS) {
+    parseCache.clear();
+    parseCacheChars = 0;
   }
-  if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.clear();
   parseCache.set(v, parsed);
-  return parsed as Value;
+  parseCacheChars += v.length;
+  return parsed;
+}
+
+/** parse_json() without the cache, for a value read once. */
+export function parseJsonUncached(v: unknown): Value {
+  if (typeof v !== 'string') return (v ?? null) as Value;
+  try {
+    return JSON.parse(v) as Value;
+  } catch {
+    return v;
+  }
 }
 
 export function toNumber(v: unknown): number | null {

@@ -10,6 +10,7 @@
 // packed and decoded a cell at a time when a query reads it (PackedCells, HUNTING_PACKED_CELLS_MB).
 import { readFileSync, readSync } from 'node:fs';
 import { rowOfColumns } from '../kql/row-makers.js';
+import { parseJsonUncached } from '../kql/values.js';
 import type { Column, Row, Value } from '../kql/values.js';
 
 /** Rows per chunk at most: small enough that packing or reading one chunk is a short pause of its thread. */
@@ -208,6 +209,13 @@ export class PackedCells {
   readonly lengths: Int32Array;
   /** Cells of chunks that are not text, decoded. */
   readonly decoded = new Map<number, Value>();
+  /** The JSON paths kept, by key (`path`), each a value per row (undefined: not read yet). */
+  private readonly paths = new Map<string, (Value | undefined)[]>();
+  private pathChars = 0;
+  /** The cell parsed last (row, whether parse_json applied), for the next path of the same row. */
+  private lastRow = -1;
+  private lastParse = false;
+  private lastParsed: Value = null;
 
   constructor(
     readonly source: CellSource,
@@ -225,7 +233,51 @@ export class PackedCells {
     const text = this.source.text(i, this.starts[i] as number, n);
     return this.json ? (JSON.parse(text) as Value) : text;
   }
+
+  /**
+   * `read` of cell `i` (as `at` gives it, or parse_json of that when `parse`): a JSON path of the cell, the path
+   * named by `key`. A scalar is kept (by path, up to PATHS_PER_COLUMN paths and PATH_CHARS_PER_COLUMN characters of
+   * text), so that the next query reads `RawAgentInfo.criticalAsset` or `parse_json(RawAgentInfo).instructions`
+   * without decoding or parsing the cell again; the cell parsed last is kept too, for the next path of the same
+   * row. Memory: what the paths read, never the parsed cells.
+   */
+  path(i: number, key: string, parse: boolean, read: (parsed: Value) => Value): Value {
+    const fullKey = parse ? `p${key}` : `v${key}`;
+    let kept = this.paths.get(fullKey);
+    if (kept === undefined && this.paths.size < PATHS_PER_COLUMN) {
+      // Filled in order: an array made with its length, as large as a table, would hold its cells in a dictionary.
+      kept = [];
+      for (let r = 0; r < this.lengths.length; r += 1) kept.push(undefined);
+      this.paths.set(fullKey, kept);
+    }
+    const known = kept?.[i];
+    if (known !== undefined) return known;
+    if (this.lastRow !== i || this.lastParse !== parse) {
+      const cell = this.at(i);
+      this.lastParsed = parse ? parseJsonUncached(cell) : cell;
+      this.lastRow = i;
+      this.lastParse = parse;
+    }
+    const value = read(this.lastParsed);
+    if (value !== null && typeof value === 'object') {
+      // An object or an array is the caller's own: the next read parses the cell again.
+      this.lastRow = -1;
+      return value;
+    }
+    if (kept) this.keep(kept, i, value);
+    return value;
+  }
+
+  private keep(kept: (Value | undefined)[], i: number, value: Value): void {
+    if (this.pathChars >= PATH_CHARS_PER_COLUMN) return;
+    kept[i] = value;
+    if (typeof value === 'string') this.pathChars += value.length;
+  }
 }
+
+/** JSON paths of a column kept packed that are kept (PackedCells.path), and the text they may hold. */
+const PATHS_PER_COLUMN = 32;
+const PATH_CHARS_PER_COLUMN = 64 * 1024 * 1024;
 
 /** Where a packed column's bytes are read from: its shared buffer, or its file. */
 export interface CellSource {
@@ -549,7 +601,12 @@ export function rowsFromColumns(
     present.map((c) => columns.get(c.name) as Value[]),
     cells.map((c) => {
       const column = packed.get(c.name) as PackedCells;
-      return { name: c.name, at: (i: number) => column.at(i) };
+      return {
+        name: c.name,
+        at: (i: number) => column.at(i),
+        path: (i: number, key: string, parse: boolean, read: (parsed: Value) => Value) =>
+          column.path(i, key, parse, read),
+      };
     }),
   );
   const rows = new Array<Row>(rowCount);
