@@ -88,7 +88,10 @@ describe('configuration', () => {
   });
 
   it("takes hunting's query threads and packed columns from HUNTING_QUERY_THREADS and HUNTING_PACKED_CELLS_MB", () => {
-    expect(loadConfig({})).toMatchObject({ huntingQueryThreads: 2, huntingPackedCellsBytes: Number.POSITIVE_INFINITY });
+    expect(loadConfig({})).toMatchObject({ huntingQueryThreads: 2, huntingPackedCellsBytes: 128 * 1024 * 1024 });
+    expect(loadConfig({ HUNTING_PACKED_CELLS_MB: 'off' })).toMatchObject({
+      huntingPackedCellsBytes: Number.POSITIVE_INFINITY,
+    });
     expect(loadConfig({ HUNTING_QUERY_THREADS: '1', HUNTING_PACKED_CELLS_MB: '4' })).toMatchObject({
       huntingQueryThreads: 1,
       huntingPackedCellsBytes: 4 * 1024 * 1024,

@@ -71,9 +71,10 @@ const EnvSchema = z.object({
   // Hunting's query threads: each holds the tables it has read, so memory grows with their number (GBs each at
   // 100,000 agents); with fewer, hunts wait for each other.
   HUNTING_QUERY_THREADS: z.coerce.number().int().min(1).max(16).default(2),
-  // Unset: the query threads decode every column once. Set: they keep columns of text or dynamic values from this
-  // many MB packed and decode a cell each time a query reads it (less memory, slower hunts).
-  HUNTING_PACKED_CELLS_MB: z.coerce.number().min(0).max(1_000_000).optional(),
+  // The query threads keep columns of text or dynamic values from this many MB packed, decode a cell each time a
+  // query reads it and keep the JSON paths queries read (RawAgentInfo at 100,000 agents); smaller ones are decoded
+  // once. 0: every such column packed (least memory, slower hunts); `off`: none (most memory).
+  HUNTING_PACKED_CELLS_MB: z.union([z.literal('off'), z.coerce.number().min(0).max(1_000_000)]).default(128),
   // Local tooling.
   PLAYGROUND: bool.default(true),
   PLAYGROUND_PORT: z.coerce.number().int().default(56150),
@@ -263,7 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     huntingIdleReleaseMs: e.HUNTING_IDLE_RELEASE_SECONDS * 1000,
     huntingQueryThreads: e.HUNTING_QUERY_THREADS,
     huntingPackedCellsBytes:
-      e.HUNTING_PACKED_CELLS_MB === undefined ? Number.POSITIVE_INFINITY : e.HUNTING_PACKED_CELLS_MB * 1024 * 1024,
+      e.HUNTING_PACKED_CELLS_MB === 'off' ? Number.POSITIVE_INFINITY : e.HUNTING_PACKED_CELLS_MB * 1024 * 1024,
   };
 }
 

@@ -159,6 +159,10 @@ export const HUNTING_SCHEMAS: Record<string, Column[]> = {
   ...RUNTIME_SCHEMAS,
 };
 
+/** The type of a table's column (dynamic for one the schemas do not know). */
+export const huntingColumnType = (table: string, column: string): Column['type'] =>
+  HUNTING_SCHEMAS[table]?.find((c) => c.name === column)?.type ?? 'dynamic';
+
 const TABLE_DESCRIPTIONS: Record<string, string> = {
   AIAgentsInfo: 'Copilot Studio agents and agents in the Agent 365 registry: one row per snapshot of an agent.',
   AgentsInfo: 'AI agents on every platform (the successor of AIAgentsInfo): one row per snapshot of an agent.',

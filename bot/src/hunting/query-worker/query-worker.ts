@@ -11,7 +11,7 @@ import type { CompiledQuery } from '../kql/engine.js';
 import { compileKql } from '../kql/engine.js';
 import { KqlError, KqlLimitError } from '../kql/kql-error.js';
 import type { Row, Value } from '../kql/values.js';
-import { HUNTING_SCHEMAS, huntingCatalog } from '../hunting-tables.js';
+import { HUNTING_SCHEMAS, huntingCatalog, huntingColumnType } from '../hunting-tables.js';
 import {
   ColumnReader,
   FileColumnReader,
@@ -78,9 +78,6 @@ let draining = false;
 /** Columns messages received so far (reported when all is read). */
 let received = 0;
 
-const typeOf = (table: string, column: string) =>
-  HUNTING_SCHEMAS[table]?.find((c) => c.name === column)?.type ?? 'dynamic';
-
 function stateOf(table: string, version: number, rowCount: number): TableState {
   const held = tables.get(table);
   if (held?.version === version) return held;
@@ -105,7 +102,7 @@ function letGo(state: TableState): void {
 
 /** A reader for a column sent: its file opened, or its shared buffer, decoded or kept packed. */
 function readerOf(packed: PackedColumn): Reader {
-  const type = typeOf(packed.table, packed.column);
+  const type = huntingColumnType(packed.table, packed.column);
   const keep = keepsPacked(type, packedBytes(packed), limits);
   if (!packed.file) return new ColumnReader(packed, type, keep);
   let fd: number;
