@@ -19,6 +19,7 @@ import type { QueryLimits } from '../../bot/src/hunting/query-worker/query-pool.
 import {
   ColumnReader,
   IN_FILE_MIN_BYTES,
+  PackedCells,
   ROWS_PER_CHUNK,
   holdsPacked,
   packColumn,
@@ -148,6 +149,62 @@ describe('columns kept packed in a query thread', () => {
       if (type === 'dynamic') first.a = 'changed';
       if (type === 'dynamic') expect(cells?.at(3)).toEqual(values[3]);
     }
+  });
+
+  it('keep the JSON paths read: a cell is decoded once for every path kept, ahead of the queries, and in the next version', () => {
+    const texts = ['{"a": 1, "b": {"c": "x"}, "d": [1], "n": "five"}', '{"a": 2}', 'not JSON'];
+    let decodes = 0;
+    const source = { text: (row: number) => (decodes++, texts[row] as string) };
+    const column = () => {
+      const cells = new PackedCells(source, texts.length, false);
+      texts.forEach((t, i) => {
+        cells.starts[i] = 0;
+        cells.lengths[i] = t.length;
+      });
+      return cells;
+    };
+    const member = (name: string) => (v: Value) =>
+      v !== null && typeof v === 'object' && !Array.isArray(v) ? ((v as Record<string, Value>)[name] ?? null) : null;
+    const a = member('a');
+    const c = (v: Value) => member('c')(member('b')(v));
+    const cells = column();
+    expect(texts.map((_, i) => cells.path(i, '."a"', true, a))).toEqual([1, 2, null]);
+    expect(decodes).toBe(3);
+    // A second path: each cell decoded once more, and the first path is not read again.
+    expect(texts.map((_, i) => cells.path(i, '.b.c', true, c))).toEqual(['x', null, null]);
+    expect(decodes).toBe(6);
+    expect(texts.map((_, i) => cells.path(i, '."a"', true, a))).toEqual([1, 2, null]);
+    expect(decodes).toBe(6);
+    // A top-level scalar no query asked for yet was kept from the same parse.
+    const n = member('n');
+    expect(texts.map((_, i) => cells.path(i, '."n"', true, n))).toEqual(['five', null, null]);
+    expect(decodes).toBe(6);
+    // An object is the caller's own, read again each time: it is not kept.
+    const d = member('d');
+    expect(cells.path(0, '.d', true, d)).toEqual([1]);
+    expect(cells.path(0, '.d', true, d)).not.toBe(cells.path(0, '.d', true, d));
+    // The next version of the column keeps the same paths: its first read of a cell fills them all.
+    const next = column();
+    next.learn(cells.pathsKept());
+    decodes = 0;
+    expect(texts.map((_, i) => next.path(i, '.b.c', true, c))).toEqual(['x', null, null]);
+    expect(texts.map((_, i) => next.path(i, '."a"', true, a))).toEqual([1, 2, null]);
+    expect(decodes).toBe(3);
+    // Parsed ahead of the queries (between them, in a query thread): the first query's read decodes nothing.
+    const ahead = column();
+    ahead.learn(cells.pathsKept());
+    ahead.warmStep(2);
+    expect(ahead.warm).toBe(false);
+    ahead.warmStep(2);
+    expect(ahead.warm).toBe(true);
+    decodes = 0;
+    expect(texts.map((_, i) => ahead.path(i, '.b.c', true, c))).toEqual(['x', null, null]);
+    expect(texts.map((_, i) => ahead.path(i, '."n"', true, n))).toEqual(['five', null, null]);
+    // A member no cell has is null without a parse; one that is an object in a cell is read from it.
+    expect(texts.map((_, i) => ahead.path(i, '."zzz"', true, member('zzz')))).toEqual([null, null, null]);
+    expect(decodes).toBe(0);
+    expect(ahead.path(0, '."b"', true, member('b'))).toEqual({ c: 'x' });
+    expect(decodes).toBe(1);
   });
 
   it('answer every template and queries that copy rows as over the rows built, from memory and from their files', async () => {
