@@ -42,6 +42,13 @@ describe('KQL rows made by generated code', () => {
             eh = e.hasOwnProperty`,
       ),
     ).toEqual([{ c: null, p: null, t: null, ec: 'x', ep: 5, eh: [1] }]);
+    // The same names as a string index (`d["__proto__"]`): Kusto answers null for a member the bag lacks.
+    expect(
+      run(
+        `print d = dynamic({"a": 1}), e = parse_json('{"__proto__": 5, "constructor": "x"}')
+        | project p = d["__proto__"], c = d["constructor"], t = d["toString"], ep = e["__proto__"], ec = e["constructor"]`,
+      ),
+    ).toEqual([{ p: null, c: null, t: null, ep: 5, ec: 'x' }]);
   });
 
   it('keeps columns named like Object.prototype properties through project, extend, join and summarize', () => {

@@ -4,7 +4,7 @@ import { AGGREGATE_NAMES } from './aggregate-names.js';
 import type { CompiledExpr, EvalContext, Evaluator, ExprScope } from './expression-types.js';
 import { errorAt } from './kql-error.js';
 import { constantRegex, escapeRegex } from './regex-arguments.js';
-import { cellOf, propertyReader } from './row-makers.js';
+import { cellOf, memberReader, propertyReader } from './row-makers.js';
 import { FUNCTIONS } from './scalar-functions.js';
 import type { Row, Value } from './values.js';
 import { Timespan, compareValues, equalValues, hasTerm, isObject, toNumber, toStr } from './values.js';
@@ -80,15 +80,13 @@ export function compileExpr(expr: Expr, scope: ExprScope): CompiledExpr {
   }
 }
 
-/** A member (`x.name`) or an index (`x[i]`) of a value: a step of a JSON path. */
-const memberOf = (v: Value, read: (target: Record<string, unknown>) => Value): Value => (isObject(v) ? read(v) : null);
-
+/** An index (`x[i]`) of a value: a step of a JSON path. A string index reads an own member only, as `x.name` does. */
 function indexOf(v: Value, i: Value): Value {
   if (Array.isArray(v) && typeof i === 'number') {
     const at = i < 0 ? v.length + i : i;
     return (v[at] ?? null) as Value;
   }
-  if (isObject(v) && typeof i === 'string') return (v[i] ?? null) as Value;
+  if (isObject(v) && typeof i === 'string') return Object.hasOwn(v, i) ? ((v[i] ?? null) as Value) : null;
   return null;
 }
 
@@ -99,8 +97,8 @@ function compileAccess(expr: Extract<Expr, { kind: 'member' | 'index' }>, scope:
       ? compileAccess(expr.target, scope)
       : compileExpr(expr.target, scope).fn;
   if (expr.kind === 'member') {
-    const read = propertyReader(expr.name);
-    return (row, ctx) => memberOf(target(row, ctx), read);
+    const member = memberReader(expr.name);
+    return (row, ctx) => member(target(row, ctx));
   }
   const index = compileExpr(expr.index, scope).fn;
   return (row, ctx) => indexOf(target(row, ctx), index(row, ctx));
@@ -118,8 +116,7 @@ function cellPath(expr: Expr, scope: ExprScope): ((plain: Evaluator) => Evaluato
   let e = expr;
   for (;;) {
     if (e.kind === 'member') {
-      const read = propertyReader(e.name);
-      steps.unshift((v) => memberOf(v, read));
+      steps.unshift(memberReader(e.name));
       key.unshift(`.${JSON.stringify(e.name)}`);
     } else if (
       e.kind === 'index' &&

@@ -6,6 +6,7 @@
 // reason: one closure shared by every name made every read a megamorphic keyed lookup. A name Object.prototype also
 // has (`constructor`, `__proto__`, ...) is read as an own property only, wherever it is read.
 import type { EvalContext, Evaluator } from './expression-types.js';
+import { isObject } from './values.js';
 import type { Column, Row, Value } from './values.js';
 
 /** A key of a generated object literal: quoted, computed for `__proto__` (a quoted one would set the prototype). */
@@ -31,6 +32,12 @@ export function propertyReader(name: string): (target: Record<string, unknown>) 
   ) => Value;
   if (readers.size < MAX_READERS && name.length <= MAX_REMEMBERED_NAME) readers.set(name, read);
   return read;
+}
+
+/** A reader of member `name` of a dynamic value (`x.name`): null when the value is not an object or lacks it. */
+export function memberReader(name: string): (v: Value) => Value {
+  const read = propertyReader(name);
+  return (v) => (isObject(v) ? read(v) : null);
 }
 
 /** `function makeRow(params) { return { entries } }`, with `bound` in its scope. */

@@ -9,7 +9,7 @@
 // (ColumnFile): the request thread holds none of it, and a query thread reads it from there, decoded once, or kept
 // packed and decoded a cell at a time when a query reads it (PackedCells, HUNTING_PACKED_CELLS_MB).
 import { readFileSync, readSync } from 'node:fs';
-import { propertyReader, rowOfColumns } from '../kql/row-makers.js';
+import { memberReader, rowOfColumns } from '../kql/row-makers.js';
 import { isObject, parseJsonUncached } from '../kql/values.js';
 import type { Column, Row, Value } from '../kql/values.js';
 
@@ -327,8 +327,7 @@ export class PackedCells {
     const members = parse ? this.parsedMembers : this.valueMembers;
     let kept = members.get(name);
     if (kept === undefined) {
-      const read = propertyReader(name);
-      kept = this.kept(`.${JSON.stringify(name)}`, parse, (v) => (isObject(v) ? read(v) : null)) ?? null;
+      kept = this.kept(`.${JSON.stringify(name)}`, parse, memberReader(name)) ?? null;
       // A hostile cell of many keys is not remembered key by key.
       if (members.size < 4 * PATHS_PER_COLUMN) members.set(name, kept);
     }

@@ -250,10 +250,7 @@ function ready(need: TableNeed): Row[] {
   // Columns kept packed are parsed ahead too, as a column decoded is read, before the query's clock: a first query
   // that parsed RawAgentInfo on its clock (seconds at 100,000 agents, two threads on two cores) ran past it, and the
   // thread ended with it lost what it had parsed.
-  for (const column of need.columns) {
-    const cells = state.cells.get(column);
-    while (cells && !cells.warm) cells.warmStep(Number.POSITIVE_INFINITY);
-  }
+  for (const column of need.columns) state.cells.get(column)?.warmStep(Number.POSITIVE_INFINITY);
   return makeRows(need.table, state);
 }
 
