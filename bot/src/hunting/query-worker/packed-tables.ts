@@ -11,6 +11,7 @@
 import { readFileSync, readSync } from 'node:fs';
 import { memberReader, rowOfColumns } from '../kql/row-makers.js';
 import { isObject, parseJsonUncached } from '../kql/values.js';
+import type { ColumnPool, StringPool } from './string-pool.js';
 import type { Column, Row, Value } from '../kql/values.js';
 
 /** Rows per chunk at most: small enough that packing or reading one chunk is a short pause of its thread. */
@@ -223,6 +224,8 @@ export class PackedCells {
   private lastRow = -1;
   private lastParse = false;
   private lastParsed: Value = null;
+  /** Where the strings of the paths kept are held once (a thread's StringPool), if anywhere. */
+  pool: ColumnPool | null = null;
 
   constructor(
     readonly source: CellSource,
@@ -359,8 +362,12 @@ export class PackedCells {
 
   private keep(values: (Value | undefined)[], i: number, value: Value): void {
     if (this.pathChars >= PATH_CHARS_PER_COLUMN) return;
-    values[i] = value;
-    if (typeof value === 'string') this.pathChars += value.length;
+    if (typeof value === 'string') {
+      this.pathChars += value.length;
+      values[i] = this.pool ? this.pool.string(value) : value;
+    } else {
+      values[i] = value;
+    }
   }
 }
 
@@ -492,16 +499,21 @@ export class ColumnReader {
   private readonly bytes: Buffer;
   private offset = 0;
   private filled = 0;
+  private readonly pool: ColumnPool | null;
 
+  /** `pool`: where the values decoded keep their strings and dates, held once per thread. */
   constructor(
     readonly packed: PackedColumn,
     private readonly type: Column['type'],
     keepPacked = false,
     bytes?: Buffer,
+    pool?: StringPool,
   ) {
     if (!bytes && !packed.buffer) throw new Error(`hunting column ${packed.table}.${packed.column} is in its file`);
     this.bytes = bytes ?? Buffer.from(packed.buffer as SharedArrayBuffer);
+    this.pool = pool?.column() ?? null;
     this.cells = keepPacked ? new PackedCells(bufferSource(this.bytes), packed.rowCount, type === 'dynamic') : null;
+    if (this.cells) this.cells.pool = this.pool;
     this.values = keepPacked ? [] : new Array<Value>(packed.rowCount).fill(null);
   }
 
@@ -539,7 +551,8 @@ export class ColumnReader {
         cells.lengths[this.filled] = n < 0 ? -1 : n;
       } else if (n >= 0) {
         const text = bytes.toString('utf8', at, at + n);
-        this.values[this.filled] = kind === STRINGS_CHUNK ? text : (this.parse(text, start) as Value);
+        const value = kind === STRINGS_CHUNK ? text : (this.parse(text, start) as Value);
+        this.values[this.filled] = this.pool ? this.pool.value(value) : value;
       }
       if (n > 0) at += n;
       this.filled += 1;
@@ -556,8 +569,16 @@ export class ColumnReader {
   private readJsonChunk(start: number, payload: number): void {
     const chunk = jsonChunk(this.bytes.toString('utf8', start, start + payload), (why) => this.unreadable(start, why));
     const dates = this.type === 'datetime';
+    const pool = this.pool;
     for (const v of chunk) {
-      const value = dates && typeof v === 'number' ? new Date(v) : (v ?? null);
+      const value =
+        dates && typeof v === 'number'
+          ? pool
+            ? pool.date(v)
+            : new Date(v)
+          : pool
+            ? pool.value(v ?? null)
+            : (v ?? null);
       if (this.cells) {
         if (value !== null) this.cells.decoded.set(this.filled, value);
       } else {
@@ -596,6 +617,7 @@ export class FileColumnReader {
   private readonly end: number;
   private offset: number;
   private filled = 0;
+  private readonly pool: ColumnPool | null;
 
   constructor(
     readonly packed: PackedColumn,
@@ -603,10 +625,13 @@ export class FileColumnReader {
     readonly fd: number,
     size: number,
     readonly decodes = false,
+    pool?: StringPool,
   ) {
     const file = packed.file as ColumnFile;
     this.chunks = new FileChunks(fd, packed);
     this.cells = new PackedCells(this.chunks, packed.rowCount, type === 'dynamic');
+    this.pool = pool?.column() ?? null;
+    this.cells.pool = this.pool;
     this.offset = file.offset;
     this.end = file.offset + file.length;
     const digest = Buffer.alloc(32);
@@ -658,7 +683,10 @@ export class FileColumnReader {
       }
     }
     // Decoded: each cell of the chunk read once (the chunk is read from the file once, then from memory).
-    if (this.decodes) for (let i = first; i < this.filled; i += 1) this.values[i] = cells.at(i);
+    if (this.decodes) {
+      const pool = this.pool;
+      for (let i = first; i < this.filled; i += 1) this.values[i] = pool ? pool.value(cells.at(i)) : cells.at(i);
+    }
     this.offset = next;
     return this.done;
   }

@@ -21,6 +21,7 @@ import {
   rowsFromColumns,
 } from './packed-tables.js';
 import type { PackedCells, PackedColumn, PathReader } from './packed-tables.js';
+import { StringPool } from './string-pool.js';
 import type { FromWorker, TableNeed, ToWorker } from './protocol.js';
 import { runBelowRequestThread } from '../../worker-thread.js';
 
@@ -79,6 +80,11 @@ let pending: Reader[] = [];
 let draining = false;
 /** Columns messages received so far (reported when all is read). */
 let received = 0;
+/**
+ * The strings and dates of the columns being read, held once across columns and tables (AIAgentsInfo and AgentsInfo
+ * share most of theirs); emptied once nothing is left to read, so that it holds nothing of a version let go.
+ */
+const pool = new StringPool();
 
 function stateOf(table: string, version: number, rowCount: number): TableState {
   const held = tables.get(table);
@@ -107,7 +113,7 @@ function letGo(state: TableState): void {
 function readerOf(packed: PackedColumn): Reader {
   const type = huntingColumnType(packed.table, packed.column);
   const keep = keepsPacked(type, packedBytes(packed), limits);
-  if (!packed.file) return new ColumnReader(packed, type, keep);
+  if (!packed.file) return new ColumnReader(packed, type, keep, undefined, pool);
   let fd: number;
   try {
     fd = openSync(packed.file.path, 'r');
@@ -116,7 +122,7 @@ function readerOf(packed: PackedColumn): Reader {
   }
   openFiles.add(fd);
   try {
-    return new FileColumnReader(packed, type, fd, fstatSync(fd).size, !keep);
+    return new FileColumnReader(packed, type, fd, fstatSync(fd).size, !keep, pool);
   } catch (error) {
     closeFile(fd);
     throw error;
@@ -204,6 +210,7 @@ function drainStep(): void {
     return;
   }
   draining = false;
+  pool.clear();
   send({ type: 'drained', received });
 }
 
@@ -251,6 +258,7 @@ function ready(need: TableNeed): Row[] {
   // that parsed RawAgentInfo on its clock (seconds at 100,000 agents, two threads on two cores) ran past it, and the
   // thread ended with it lost what it had parsed.
   for (const column of need.columns) state.cells.get(column)?.warmStep(Number.POSITIVE_INFINITY);
+  if (!draining) pool.clear();
   return makeRows(need.table, state);
 }
 

@@ -1,0 +1,74 @@
+// The strings and dates a query thread decodes are held once (string-pool.ts): the values read back are the values
+// packed, two columns of the same times share their Dates, a column that does not repeat stops being looked up, and
+// a hostile cell (an own `__proto__`, deep nesting, a long string) reads back as it was, within the pool's bounds.
+import { describe, expect, it } from 'vitest';
+import { HUNTING_SCHEMAS, buildHuntingTables } from '../../bot/src/hunting/hunting-tables.js';
+import { ColumnReader, packColumn } from '../../bot/src/hunting/query-worker/packed-tables.js';
+import type { Row, Value } from '../../bot/src/hunting/kql/values.js';
+import { StringPool } from '../../bot/src/hunting/query-worker/string-pool.js';
+import { syntheticTenant } from '../../bot/scripts/synthetic-tenant.js';
+
+const readWith = async (
+  pool: StringPool | undefined,
+  table: string,
+  name: string,
+  type: 'string' | 'dynamic' | 'datetime',
+  rows: Row[],
+) => new ColumnReader(await packColumn(table, { name, type }, rows, 1), type, false, undefined, pool).finish();
+
+describe('the string pool of a query thread', () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+  const seed = syntheticTenant({ agents: 1_500, seed: 7, now });
+  const tables = buildHuntingTables(seed.agents, seed.snapshots, seed.users, 4, now);
+
+  it('gives back every column of the agent tables as packed, and shares the Dates of two tables', async () => {
+    const pool = new StringPool();
+    for (const table of ['AIAgentsInfo', 'AgentsInfo'] as const) {
+      const rows = tables[table];
+      for (const column of HUNTING_SCHEMAS[table] ?? []) {
+        const packed = await packColumn(table, column, rows, 1);
+        const values = new ColumnReader(packed, column.type, false, undefined, pool).finish();
+        expect(values, `${table}.${column.name}`).toEqual(rows.map((r) => r[column.name] ?? null));
+      }
+    }
+    expect(pool.size).toBeGreaterThan(0);
+    // AIAgentsInfo.Timestamp and AgentsInfo.Timestamp hold the same times: read through one pool, the same Dates.
+    const a = await readWith(pool, 'AIAgentsInfo', 'Timestamp', 'datetime', tables.AIAgentsInfo);
+    const b = await readWith(pool, 'AgentsInfo', 'Timestamp', 'datetime', tables.AgentsInfo);
+    expect(a.length).toBe(b.length);
+    for (let i = 0; i < a.length; i += 1) expect(a[i]).toBe(b[i]);
+    // Without a pool, each read makes its own.
+    const c = await readWith(undefined, 'AgentsInfo', 'Timestamp', 'datetime', tables.AgentsInfo);
+    expect(c[0]).not.toBe(b[0]);
+    expect(c).toEqual(b);
+  });
+
+  it('stops looking up a column whose values do not repeat, and holds repeated ones once', async () => {
+    const pool = new StringPool();
+    const unique = Array.from({ length: 20_000 }, (_, i) => ({ V: `id-${i}` }));
+    expect(await readWith(pool, 'T', 'V', 'string', unique)).toEqual(unique.map((r) => r.V));
+    // Judged after its first 4,096 lookups: the rest is not held.
+    expect(pool.size).toBe(4096);
+    const repeated = Array.from({ length: 20_000 }, (_, i) => ({ V: { tool: `t${i % 10}`, kind: 'mcp' } }));
+    expect(await readWith(pool, 'T', 'V', 'dynamic', repeated)).toEqual(repeated.map((r) => r.V));
+    expect(pool.size).toBe(4096 + 11);
+    pool.clear();
+    expect(pool.size).toBe(0);
+  });
+
+  it('reads hostile cells back as they were', async () => {
+    const pool = new StringPool();
+    const proto = JSON.parse('{"__proto__": "x", "a": "x", "b": {"__proto__": ["x"]}}') as Value;
+    let deep: Value = 'x';
+    for (let i = 0; i < 1_000; i += 1) deep = i % 2 ? [deep] : { k: deep };
+    const long = 'y'.repeat(100_000);
+    const rows = [{ V: proto }, { V: deep }, { V: long }, { V: { long } }];
+    const back = await readWith(pool, 'T', 'V', 'dynamic', rows);
+    expect(JSON.stringify(back)).toBe(JSON.stringify(rows.map((r) => r.V)));
+    const first = back[0] as Record<string, unknown>;
+    expect(Object.getPrototypeOf(first)).toBe(Object.prototype);
+    expect(Object.hasOwn(first, '__proto__')).toBe(true);
+    // Only "x" is held: the long string is not, and the deep one lies past the depth walked.
+    expect(pool.size).toBe(1);
+  });
+});
