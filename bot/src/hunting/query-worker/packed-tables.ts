@@ -571,14 +571,9 @@ export class ColumnReader {
     const dates = this.type === 'datetime';
     const pool = this.pool;
     for (const v of chunk) {
-      const value =
-        dates && typeof v === 'number'
-          ? pool
-            ? pool.date(v)
-            : new Date(v)
-          : pool
-            ? pool.value(v ?? null)
-            : (v ?? null);
+      let value = (v ?? null) as Value;
+      if (dates && typeof v === 'number') value = pool ? pool.date(v) : new Date(v);
+      else if (pool) value = pool.value(value);
       if (this.cells) {
         if (value !== null) this.cells.decoded.set(this.filled, value);
       } else {
