@@ -41,7 +41,8 @@ async function snapshotColumns(tables: HuntingTables): Promise<Map<string, Value
  */
 async function filesWritten(dir: string, older: string[] = []): Promise<string[]> {
   const skip = new Set(older.map((f) => path.basename(path.dirname(f))));
-  for (let i = 0; i < 500; i += 1) {
+  // Up to a minute: a busy machine (CI beside other work) took more than 10 s to write them.
+  for (let i = 0; i < 3000; i += 1) {
     const versions = await fs.readdir(dir).catch(() => [] as string[]);
     if (versions.length === 1 && !skip.has(versions[0] as string)) {
       // A newer version's first file removes an older version's directory meanwhile.

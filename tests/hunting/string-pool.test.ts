@@ -49,8 +49,11 @@ describe('the string pool of a query thread', () => {
     expect(await readWith(pool, 'T', 'V', 'string', unique)).toEqual(unique.map((r) => r.V));
     // Judged after its first 4,096 lookups: the rest is not held.
     expect(pool.size).toBe(4096);
-    const repeated = Array.from({ length: 20_000 }, (_, i) => ({ V: { tool: `t${i % 10}`, kind: 'mcp' } }));
+    const repeated = Array.from({ length: 20_000 }, (_, i) => ({
+      V: { tool: `send-mail-tool-${i % 10}`, kind: 'model-context-protocol', short: `t${i % 10}` },
+    }));
     expect(await readWith(pool, 'T', 'V', 'dynamic', repeated)).toEqual(repeated.map((r) => r.V));
+    // Ten names and one kind; strings of up to 10 characters of a parsed value are left to JSON.parse.
     expect(pool.size).toBe(4096 + 11);
     pool.clear();
     expect(pool.size).toBe(0);
@@ -58,8 +61,9 @@ describe('the string pool of a query thread', () => {
 
   it('reads hostile cells back as they were', async () => {
     const pool = new StringPool();
-    const proto = JSON.parse('{"__proto__": "x", "a": "x", "b": {"__proto__": ["x"]}}') as Value;
-    let deep: Value = 'x';
+    const x = 'exfiltrate-x';
+    const proto = JSON.parse(`{"__proto__": "${x}", "a": "${x}", "b": {"__proto__": ["${x}"]}}`) as Value;
+    let deep: Value = x;
     for (let i = 0; i < 1_000; i += 1) deep = i % 2 ? [deep] : { k: deep };
     const long = 'y'.repeat(100_000);
     const rows = [{ V: proto }, { V: deep }, { V: long }, { V: { long } }];
@@ -68,7 +72,7 @@ describe('the string pool of a query thread', () => {
     const first = back[0] as Record<string, unknown>;
     expect(Object.getPrototypeOf(first)).toBe(Object.prototype);
     expect(Object.hasOwn(first, '__proto__')).toBe(true);
-    // Only "x" is held: the long string is not, and the deep one lies past the depth walked.
+    // Only "exfiltrate-x" is held: the long string is not, and the deep one lies past the depth walked.
     expect(pool.size).toBe(1);
   });
 });
