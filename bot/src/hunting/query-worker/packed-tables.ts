@@ -224,13 +224,12 @@ export class PackedCells {
   private lastRow = -1;
   private lastParse = false;
   private lastParsed: Value = null;
-  /** Where the strings of the paths kept are held once (a thread's StringPool), if anywhere. */
-  pool: ColumnPool | null = null;
-
+  /** `pool`: where the strings of the paths kept are held once (a thread's StringPool), if anywhere. */
   constructor(
     readonly source: CellSource,
     rowCount: number,
     readonly json: boolean,
+    private readonly pool: ColumnPool | null = null,
   ) {
     this.starts = new Uint32Array(rowCount);
     this.lengths = new Int32Array(rowCount).fill(-1);
@@ -512,8 +511,9 @@ export class ColumnReader {
     if (!bytes && !packed.buffer) throw new Error(`hunting column ${packed.table}.${packed.column} is in its file`);
     this.bytes = bytes ?? Buffer.from(packed.buffer as SharedArrayBuffer);
     this.pool = pool?.column() ?? null;
-    this.cells = keepPacked ? new PackedCells(bufferSource(this.bytes), packed.rowCount, type === 'dynamic') : null;
-    if (this.cells) this.cells.pool = this.pool;
+    this.cells = keepPacked
+      ? new PackedCells(bufferSource(this.bytes), packed.rowCount, type === 'dynamic', this.pool)
+      : null;
     this.values = keepPacked ? [] : new Array<Value>(packed.rowCount).fill(null);
   }
 
@@ -624,9 +624,8 @@ export class FileColumnReader {
   ) {
     const file = packed.file as ColumnFile;
     this.chunks = new FileChunks(fd, packed);
-    this.cells = new PackedCells(this.chunks, packed.rowCount, type === 'dynamic');
     this.pool = pool?.column() ?? null;
-    this.cells.pool = this.pool;
+    this.cells = new PackedCells(this.chunks, packed.rowCount, type === 'dynamic', this.pool);
     this.offset = file.offset;
     this.end = file.offset + file.length;
     const digest = Buffer.alloc(32);

@@ -3,8 +3,9 @@
 // are read before it starts (before its wall clock runs); others, sent ahead by the background preparation, are read
 // a chunk at a time between queries. A large column kept on disk is read from its file; from HUNTING_PACKED_CELLS_MB
 // the thread keeps such columns packed (where each cell is, in the shared buffer or the file), decodes a cell when a
-// query reads it, and keeps the JSON paths queries read of it, parsed ahead between queries. The pool (query-pool.ts) ends this thread when a query passes its wall-clock limit, and V8 ends it
-// when it passes its heap limit.
+// query reads it, and keeps the JSON paths queries read of it, parsed ahead between queries. The values decoded hold
+// their repeated strings and dates once (string-pool.ts). The pool (query-pool.ts) ends this thread when a query
+// passes its wall-clock limit, and V8 ends it when it passes its heap limit.
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CompiledQuery } from '../kql/engine.js';

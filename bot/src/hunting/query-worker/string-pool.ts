@@ -53,20 +53,17 @@ export class StringPool {
     return copy;
   }
 
-  /** The Date of `time` held; undefined when there is none (and then `date` is held, while there is room). */
-  heldDate(time: number, date: () => Date): Date | undefined {
+  /** The Date of `time` held, or a new one (then held, while there is room); `found` tells which. */
+  heldDate(time: number): { date: Date; found: boolean } {
     const copy = this.dates.get(time);
-    if (copy === undefined && this.dates.size < MAX_ENTRIES) this.dates.set(time, date());
-    return copy;
+    if (copy !== undefined) return { date: copy, found: true };
+    const date = new Date(time);
+    if (this.dates.size < MAX_ENTRIES) this.dates.set(time, date);
+    return { date, found: false };
   }
 
   get size(): number {
     return this.strings.size + this.dates.size;
-  }
-
-  /** The characters of the strings held. */
-  get heldChars(): number {
-    return this.chars;
   }
 
   clear(): void {
@@ -94,10 +91,9 @@ export class ColumnPool {
   /** The Date of `time`: the pool's, or a new one. */
   date(time: number): Date {
     if (!this.on) return new Date(time);
-    let made: Date | undefined;
-    const copy = this.pool.heldDate(time, () => (made = new Date(time)));
-    this.count(copy !== undefined);
-    return copy ?? made ?? new Date(time);
+    const { date, found } = this.pool.heldDate(time);
+    this.count(found);
+    return date;
   }
 
   /** `v` with its strings (at any depth up to MAX_DEPTH) replaced by the pool's copies, in place. */
@@ -111,25 +107,21 @@ export class ColumnPool {
   private walk(v: unknown[] | Record<string, unknown>, depth: number): void {
     if (depth >= MAX_DEPTH || !this.on) return;
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i += 1) {
-        const item = v[i];
-        if (typeof item === 'string') {
-          if (item.length > MIN_JSON_STRING) v[i] = this.string(item);
-        } else if (typeof item === 'object' && item !== null) {
-          this.walk(item as unknown[], depth + 1);
-        }
-      }
+      for (let i = 0; i < v.length; i += 1) v[i] = this.item(v[i], depth);
       return;
     }
     for (const name of Object.keys(v)) {
       // An own `__proto__` member (JSON.parse makes one) is read, never set: setting it would set the prototype.
-      const item = v[name];
-      if (typeof item === 'string') {
-        if (item.length > MIN_JSON_STRING && name !== '__proto__') v[name] = this.string(item);
-      } else if (typeof item === 'object' && item !== null) {
-        this.walk(item as unknown[], depth + 1);
-      }
+      if (name === '__proto__') this.item(v[name], depth);
+      else v[name] = this.item(v[name], depth);
     }
+  }
+
+  /** A member or element of a parsed value at `depth`: a long string's copy, or the item itself (walked). */
+  private item(item: unknown, depth: number): unknown {
+    if (typeof item === 'string') return item.length > MIN_JSON_STRING ? this.string(item) : item;
+    if (typeof item === 'object' && item !== null) this.walk(item as unknown[], depth + 1);
+    return item;
   }
 
   private count(found: boolean): void {
