@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { HUNTING_SCHEMAS, buildHuntingTables } from '../../bot/src/hunting/hunting-tables.js';
 import {
+  ColumnPacker,
   ColumnReader,
   ROWS_PER_CHUNK,
   packColumn,
@@ -43,6 +44,15 @@ describe('packed hunting tables', () => {
         'datetime',
       )[0],
     ).toBeInstanceOf(Date);
+  });
+
+  it('packs a row at a time as the table builder does, missing cells as null', async () => {
+    const mixed = ['text', null, undefined, 42, { a: [1] }];
+    const packer = new ColumnPacker('T', { name: 'V', type: 'dynamic' });
+    for (const v of mixed) packer.add(v as Value | undefined);
+    const packed = packer.finish(1);
+    expect(packed).toMatchObject({ table: 'T', column: 'V', version: 1, rowCount: 5 });
+    expect(unpackColumn(packed, 'dynamic')).toEqual(['text', null, null, 42, { a: [1] }]);
   });
 
   it('keeps text as written (any script, quotes, newlines, empty) and nulls, and mixed values as JSON', async () => {

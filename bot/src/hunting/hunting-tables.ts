@@ -540,7 +540,7 @@ export interface HuntingActivity {
 
 /** The two tables of one row per agent snapshot: the bulk of the hunting data, kept packed on disk. */
 const SNAPSHOT_TABLES = ['AIAgentsInfo', 'AgentsInfo'] as const;
-type SnapshotTable = (typeof SNAPSHOT_TABLES)[number];
+export type SnapshotTable = (typeof SNAPSHOT_TABLES)[number];
 const isSnapshotTable = (table: string): table is SnapshotTable =>
   (SNAPSHOT_TABLES as readonly string[]).includes(table);
 export type SnapshotTables = Pick<HuntingTableSet, SnapshotTable>;
@@ -552,7 +552,12 @@ export class SnapshotTableBuilder {
   private readonly aiAgentsInfo: Row[] = [];
   private readonly agentsInfo: Row[] = [];
 
-  constructor(snapshots: AgentSnapshot[], users: DirectoryUser[]) {
+  /** `sink`: given each pair of rows as it is made, which the builder then does not keep (`tables` is empty). */
+  constructor(
+    snapshots: AgentSnapshot[],
+    users: DirectoryUser[],
+    private readonly sink?: (rows: { aiAgentsInfo: Row; agentsInfo: Row }) => void,
+  ) {
     for (const s of snapshots) {
       const list = this.byAgent.get(s.agentId);
       if (list) list.push(s);
@@ -566,6 +571,10 @@ export class SnapshotTableBuilder {
   add(agent: Agent): void {
     const push = (a: Agent, at: Date) => {
       const rows = agentRows(a, at, this.objectIdOf);
+      if (this.sink) {
+        this.sink(rows);
+        return;
+      }
       this.aiAgentsInfo.push(rows.aiAgentsInfo);
       this.agentsInfo.push(rows.agentsInfo);
     };

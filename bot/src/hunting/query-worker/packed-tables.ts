@@ -20,8 +20,6 @@ export const ROWS_PER_CHUNK = 2_000;
 const BYTES_PER_CHUNK = 1024 * 1024;
 const MIN_ROWS_PER_CHUNK = 16;
 const FIRST_CHUNK_ROWS = 100;
-/** Bytes copied into the shared buffer between two yields. */
-const BYTES_PER_COPY_SLICE = 16 * 1024 * 1024;
 /** A chunk: its payload's length (u32), its kind (u8), the payload. */
 const CHUNK_HEADER = 5;
 const JSON_CHUNK = 0;
@@ -145,43 +143,78 @@ function writeChunk(view: Buffer, at: number, chunk: Chunk): number {
 
 /** Packs one column of `rows` into the shared form, yielding to the event loop between chunks. */
 export async function packColumn(table: string, column: Column, rows: Row[], version: number): Promise<PackedColumn> {
-  const { name, type } = column;
-  const chunks: Chunk[] = [];
-  let size = 0;
-  // A first small chunk tells the size of a row; the next ones aim at BYTES_PER_CHUNK.
-  let perChunk = FIRST_CHUNK_ROWS;
-  for (let start = 0; start < rows.length;) {
-    const end = Math.min(rows.length, start + perChunk);
-    const values = new Array<unknown>(end - start);
-    let text = true;
-    for (let i = start; i < end; i += 1) {
-      const v = (rows[i] as Row)[name] ?? null;
-      values[i - start] = type === 'datetime' && v instanceof Date ? v.getTime() : v;
-      if (v !== null && typeof v !== 'string') text = false;
-    }
-    const chunk = measure(values, text, type === 'dynamic');
-    chunks.push(chunk);
-    size += CHUNK_HEADER + chunk.payload;
-    const bytesPerRow = (CHUNK_HEADER + chunk.payload) / (end - start);
-    perChunk = Math.max(MIN_ROWS_PER_CHUNK, Math.min(ROWS_PER_CHUNK, Math.floor(BYTES_PER_CHUNK / bytesPerRow)));
-    start = end;
-    await yieldToEventLoop();
+  const packer = new ColumnPacker(table, column);
+  for (const row of rows) if (packer.add(row[column.name])) await yieldToEventLoop();
+  return packer.finish(version);
+}
+
+/** A SharedArrayBuffer that grows (ES2024, in Node 20's V8), up to the length it was made with. */
+interface GrowingBuffer extends SharedArrayBuffer {
+  grow(length: number): void;
+}
+const GrowingBuffer = SharedArrayBuffer as unknown as new (
+  length: number,
+  options: { maxByteLength: number },
+) => GrowingBuffer;
+/** A column's bytes at most: where its cells start is read as 32-bit offsets. */
+const MAX_COLUMN_BYTES = 2 ** 32 - 1;
+
+/**
+ * Packs one column a cell at a time, in row order: each chunk is written once full, into a shared buffer that grows
+ * by it. The buffer reserves address space for the largest column and takes pages only as it grows: nothing is
+ * copied, and what a builder let go goes back to the system. The table builder's thread packs each row's cells as
+ * the row is made and keeps no row: at 100,000 agents, built from all its rows at once (as objects, or as the
+ * chunks' text), the agent tables took the builder's heap to 2.5-3.1 GB while the next version was made beside the
+ * one hunted; chunks written to bytes of their own and copied at the end left a GB resident in the allocator.
+ */
+export class ColumnPacker {
+  private values: unknown[] = [];
+  private text = true;
+  /** A first small chunk tells the size of a row; the next ones aim at BYTES_PER_CHUNK. */
+  private perChunk = FIRST_CHUNK_ROWS;
+  private readonly buffer = new GrowingBuffer(0, { maxByteLength: MAX_COLUMN_BYTES });
+  private rowCount = 0;
+
+  constructor(
+    readonly table: string,
+    readonly column: Column,
+  ) {}
+
+  /** Adds the next row's cell; true when that filled a chunk (a caller on the request thread yields then). */
+  add(cell: Value | undefined): boolean {
+    const v = cell ?? null;
+    this.values.push(this.column.type === 'datetime' && v instanceof Date ? v.getTime() : v);
+    if (v !== null && typeof v !== 'string') this.text = false;
+    this.rowCount += 1;
+    if (this.values.length < this.perChunk) return false;
+    this.writeChunk();
+    return true;
   }
-  const buffer = new SharedArrayBuffer(size);
-  const view = Buffer.from(buffer);
-  let offset = 0;
-  let sinceYield = 0;
-  for (const chunk of chunks) {
-    const next = writeChunk(view, offset, chunk);
-    sinceYield += next - offset;
-    offset = next;
-    // Hundreds of MB for a large column at 100,000 agents: written a slice at a time too.
-    if (sinceYield >= BYTES_PER_COPY_SLICE) {
-      sinceYield = 0;
-      await yieldToEventLoop();
-    }
+
+  /** The column packed under `version`. */
+  finish(version: number): PackedColumn {
+    this.writeChunk();
+    return { table: this.table, column: this.column.name, version, rowCount: this.rowCount, buffer: this.buffer };
   }
-  return { table, column: name, version, rowCount: rows.length, buffer };
+
+  private writeChunk(): void {
+    const rows = this.values.length;
+    if (rows === 0) return;
+    const chunk = measure(this.values, this.text, this.column.type === 'dynamic');
+    const at = this.buffer.byteLength;
+    const bytes = CHUNK_HEADER + chunk.payload;
+    if (at + bytes > MAX_COLUMN_BYTES) {
+      throw new Error(`hunting column ${this.table}.${this.column.name} is larger than ${MAX_COLUMN_BYTES} bytes`);
+    }
+    this.buffer.grow(at + bytes);
+    writeChunk(Buffer.from(this.buffer, at, bytes), 0, chunk);
+    this.perChunk = Math.max(
+      MIN_ROWS_PER_CHUNK,
+      Math.min(ROWS_PER_CHUNK, Math.floor(BYTES_PER_CHUNK / (bytes / rows))),
+    );
+    this.values = [];
+    this.text = true;
+  }
 }
 
 /**

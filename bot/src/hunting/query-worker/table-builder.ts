@@ -1,13 +1,15 @@
 // Runs in a worker thread: builds the agent snapshot tables (AIAgentsInfo, AgentsInfo) from the store's records,
 // given as JSON text a page at a time, and packs their columns, so that 100,000 agents' rows are made and collected
 // off the request thread (made there, their gigabytes of short-lived objects held up every request while they were
-// collected). The columns a query waits for are packed first; the thread ends once it has sent them all.
+// collected). Each row's cells are packed as the row is made (ColumnPacker): the thread holds the packed bytes, not
+// the rows. The columns a query waits for are sent first; the thread ends once it has sent them all.
 import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { Agent, AgentSnapshot, DirectoryUser } from '../../domain/types.js';
-import { HUNTING_SCHEMAS, SNAPSHOT_COLUMNS, SnapshotTableBuilder } from '../hunting-tables.js';
-import type { SnapshotTables } from '../hunting-tables.js';
-import { packColumn } from './packed-tables.js';
+import { HUNTING_SCHEMAS, SnapshotTableBuilder } from '../hunting-tables.js';
+import type { SnapshotTable } from '../hunting-tables.js';
+import type { Row } from '../kql/values.js';
+import { ColumnPacker } from './packed-tables.js';
 import type { FromBuilder, ToBuilder } from './build-protocol.js';
 import { runBelowRequestThread } from '../../worker-thread.js';
 
@@ -19,20 +21,31 @@ const send = (message: FromBuilder) => port.postMessage(message);
 
 const snapshots: AgentSnapshot[] = [];
 let builder: SnapshotTableBuilder | null = null;
-/** Columns left to pack, the next first. */
-let queue: { table: string; column: string }[] = [];
-let version = 0;
+/** A packer per column of both tables, given each row's cell as the row is made. */
+let packers: ColumnPacker[] = [];
+/** Columns left to send, the next first. */
+let queue: ColumnPacker[] = [];
 
-async function packAll(tables: SnapshotTables): Promise<void> {
+/** Each column finished and sent, the next first. */
+async function sendAll(version: number): Promise<void> {
   for (let next = queue.shift(); next; next = queue.shift()) {
-    const { table, column } = next;
-    const schema = (HUNTING_SCHEMAS[table] ?? []).find((c) => c.name === column);
-    if (!schema) continue;
-    const rows = tables[table as keyof SnapshotTables];
-    // packColumn yields between chunks: a query's request for another column (`want`) is read meanwhile.
-    send({ type: 'column', packed: await packColumn(table, schema, rows, version) });
+    send({ type: 'column', packed: next.finish(version) });
+    // A query's request for another column (`want`) is read meanwhile.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   send({ type: 'done' });
+}
+
+/** The packers of a table's columns, and a sink that gives each its cell of a row. */
+function packersOf(table: SnapshotTable): { packers: ColumnPacker[]; add: (row: Row) => void } {
+  const mine = (HUNTING_SCHEMAS[table] ?? []).map((column) => new ColumnPacker(table, column));
+  const names = mine.map((p) => p.column.name);
+  return {
+    packers: mine,
+    add: (row) => {
+      for (let i = 0; i < mine.length; i += 1) (mine[i] as ColumnPacker).add(row[names[i] as string]);
+    },
+  };
 }
 
 port.on('message', (message: ToBuilder) => {
@@ -40,20 +53,27 @@ port.on('message', (message: ToBuilder) => {
     if (message.type === 'snapshots') {
       for (const text of message.texts) snapshots.push(JSON.parse(text) as AgentSnapshot);
     } else if (message.type === 'users') {
-      builder = new SnapshotTableBuilder(snapshots.splice(0), message.users as DirectoryUser[]);
+      const ai = packersOf('AIAgentsInfo');
+      const info = packersOf('AgentsInfo');
+      packers = [...ai.packers, ...info.packers];
+      builder = new SnapshotTableBuilder(snapshots.splice(0), message.users as DirectoryUser[], (rows) => {
+        ai.add(rows.aiAgentsInfo);
+        info.add(rows.agentsInfo);
+      });
     } else if (message.type === 'agents') {
       if (!builder) throw new Error('agents before the directory');
       for (const text of message.texts) builder.add(JSON.parse(text) as Agent);
     } else if (message.type === 'pack') {
       if (!builder) throw new Error('pack before the directory');
-      version = message.version;
-      const first = new Set(message.first.map((c) => `${c.table}.${c.column}`));
-      queue = [...message.first, ...SNAPSHOT_COLUMNS.filter((c) => !first.has(`${c.table}.${c.column}`))];
-      const tables = builder.tables();
       builder = null;
-      packAll(tables).catch((error: unknown) => send({ type: 'failed', message: (error as Error).message }));
+      const first = message.first.flatMap(({ table, column }) =>
+        packers.filter((p) => p.table === table && p.column.name === column),
+      );
+      queue = [...new Set([...first, ...packers])];
+      packers = [];
+      sendAll(message.version).catch((error: unknown) => send({ type: 'failed', message: (error as Error).message }));
     } else if (message.type === 'want') {
-      const at = queue.findIndex((c) => c.table === message.table && c.column === message.column);
+      const at = queue.findIndex((p) => p.table === message.table && p.column.name === message.column);
       if (at > 0) queue.unshift(...queue.splice(at, 1));
     }
   } catch (error) {
