@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
@@ -41,5 +43,25 @@ export function runBelowRequestThread(priority: number = os.constants.priority.P
     os.setPriority(priority);
   } catch {
     // Not allowed here (a sandbox without setpriority): normal priority.
+  }
+}
+
+let gc: (() => void) | null = null;
+
+/**
+ * A full collection of the calling thread's heap, for a thread that has just let go of a large structure (a table
+ * version) and will not allocate enough soon for V8 to collect it on its own: what it held is returned to the system
+ * now rather than at some later collection. Node gives the collector to a flag only; it is set here, once, when
+ * first needed (the flag is the process's; each thread makes its own context to reach the collector).
+ */
+export function collectGarbage(): void {
+  try {
+    if (!gc) {
+      v8.setFlagsFromString('--expose-gc');
+      gc = vm.runInNewContext('gc') as () => void;
+    }
+    gc();
+  } catch {
+    // Without it, what was let go goes at the next full collection.
   }
 }

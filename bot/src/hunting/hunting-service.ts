@@ -1,5 +1,4 @@
-import v8 from 'node:v8';
-import vm from 'node:vm';
+import { collectGarbage } from '../worker-thread.js';
 import { DomainError, InvalidInputError, UpstreamError } from '../domain/errors.js';
 import type { Principal } from '../domain/types.js';
 import { HuntRateLimitedError, HuntingAccess } from './hunting-access.js';
@@ -36,26 +35,6 @@ const PART_OF = new Map<string, HuntingPart>(
   ),
 );
 const EVERY_COLUMN = allColumns(huntingCatalog);
-
-let gc: (() => void) | null = null;
-
-/**
- * A full collection of the request thread's heap, so that the packed tables' shared buffers just let go are returned
- * to the system now: an idle server allocates too little for V8 to collect its old generation on its own (1 GB of
- * such buffers stayed resident for as long as it was measured). Node gives the collector to a flag only; it is set
- * here, once, when first needed.
- */
-function collectGarbage(): void {
-  try {
-    if (!gc) {
-      v8.setFlagsFromString('--expose-gc');
-      gc = vm.runInNewContext('gc') as () => void;
-    }
-    gc();
-  } catch {
-    // Without it the buffers go at the next full collection.
-  }
-}
 
 /** 400: Microsoft Graph refused the query (TENANT=graph); its message says why. */
 export class RemoteQueryError extends DomainError {
@@ -304,6 +283,8 @@ export class HuntingService {
     this.preparer = null;
     // Disk-backed columns are read again from their files, the others packed again from their rows.
     this.packed.clear();
+    // The packed tables' shared buffers just let go are returned to the system now: an idle server allocates too
+    // little for V8 to collect its old generation on its own (1 GB of them stayed resident for as long as measured).
     collectGarbage();
   }
 
