@@ -43,7 +43,11 @@ export function formatTimespan(ms: number): string {
 
 // parse_json of the same string is common (one RawAgentInfo per row, several templates): keep the result, up to
 // PARSE_CACHE_CHARS characters of text (a parsed value takes a few times its text). A column larger than that is
-// kept packed by the query threads (HUNTING_PACKED_CELLS_MB), and its JSON paths kept instead (PackedCells.path). V8 caches a string's hash on the string, so a hit costs a pointer
+// kept packed by the query threads (HUNTING_PACKED_CELLS_MB), and its JSON paths kept instead (PackedCells.path).
+// Once full, the cache keeps what it holds and takes nothing more until it is emptied (`clearValueCaches`, when a
+// query thread lets a table version go, whose text its keys hold): a query over more text than that reads the rows
+// in the same order each time, and a cache emptied whenever it filled held the last rows read when the next query
+// read the first ones, so it never answered. V8 caches a string's hash on the string, so a hit costs a pointer
 // comparison for the same string object.
 const parseCache = new Map<string, unknown>();
 const PARSE_CACHE_LIMIT = 300_000;
@@ -57,13 +61,17 @@ export function parseJson(v: unknown): Value {
   if (cached !== undefined) return cached as Value;
   const parsed = parseJsonUncached(v);
   if (v.length > PARSE_CACHE_CHARS / 128) return parsed;
-  if (parseCache.size >= PARSE_CACHE_LIMIT || parseCacheChars + v.length > PARSE_CACHE_CHARS) {
-    parseCache.clear();
-    parseCacheChars = 0;
-  }
+  if (parseCache.size >= PARSE_CACHE_LIMIT || parseCacheChars + v.length > PARSE_CACHE_CHARS) return parsed;
   parseCache.set(v, parsed);
   parseCacheChars += v.length;
   return parsed;
+}
+
+/** Empties the caches of values parsed from text (their keys hold the text of the tables they were read from). */
+export function clearValueCaches(): void {
+  parseCache.clear();
+  parseCacheChars = 0;
+  dateCache.clear();
 }
 
 /** parse_json() without the cache, for a value read once. */
@@ -110,8 +118,7 @@ export function toDate(v: unknown): Date | null {
     if (cached !== undefined) return cached;
     const ms = Date.parse(v);
     const d = Number.isNaN(ms) ? null : new Date(ms);
-    if (dateCache.size >= PARSE_CACHE_LIMIT) dateCache.clear();
-    dateCache.set(v, d);
+    if (dateCache.size < PARSE_CACHE_LIMIT) dateCache.set(v, d);
     return d;
   }
   return null;

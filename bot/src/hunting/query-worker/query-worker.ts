@@ -12,6 +12,7 @@ import type { CompiledQuery } from '../kql/engine.js';
 import { compileKql } from '../kql/engine.js';
 import { KqlError, KqlLimitError } from '../kql/kql-error.js';
 import type { Row, Value } from '../kql/values.js';
+import { clearValueCaches } from '../kql/values.js';
 import { HUNTING_SCHEMAS, huntingCatalog, huntingColumnType } from '../hunting-tables.js';
 import {
   ColumnReader,
@@ -222,6 +223,7 @@ function drainStep(): void {
   pool.clear();
   if (versionLetGo) {
     versionLetGo = false;
+    clearValueCaches();
     collectGarbage();
   }
   send({ type: 'drained', received });
