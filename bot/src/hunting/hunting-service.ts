@@ -124,7 +124,7 @@ export class HuntingService {
     this.access = new HuntingAccess(clock);
   }
 
-  /** Starts the query threads ahead of the first hunt. */
+  /** Starts a query thread ahead of the first hunt. */
   warm(prepareEveryMs: number = PREPARE_EVERY_MS): void {
     if (this.remote) return;
     this.pool.warm();
