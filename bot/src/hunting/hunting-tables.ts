@@ -945,7 +945,7 @@ class AgentPart {
     if (key && this.files) await this.files.remove(key).catch(() => undefined);
   }
 
-  /** A column of the build, started by the first column asked for (packed first); a failed build is started again. */
+  /** A column of the build, started by the first column asked for; a failed build is started again. */
   private snapshotColumn(table: SnapshotTable, column: string): Promise<PackedColumn> {
     if (!this.build || this.build.failed) {
       const store = this.store;
@@ -958,7 +958,6 @@ class AgentPart {
         },
         this.generation,
         SNAPSHOT_COLUMNS,
-        [{ table, column }],
         (packed) => {
           this.writing = this.writing.then(() => this.keep(packed));
         },

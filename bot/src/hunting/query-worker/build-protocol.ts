@@ -10,10 +10,8 @@ export type ToBuilder =
   | { type: 'users'; users: DirectoryUser[] }
   /** Agents (Agent JSON) in id order, a page at a time. */
   | { type: 'agents'; texts: string[] }
-  /** Every agent sent: pack every column, these first, under `version`. */
-  | { type: 'pack'; version: number; first: { table: string; column: string }[] }
-  /** A query waits for this column: pack it next. */
-  | { type: 'want'; table: string; column: string };
+  /** Every agent sent: finish every column under `version` and send them all. */
+  | { type: 'pack'; version: number };
 
 export type FromBuilder =
   { type: 'column'; packed: PackedColumn } | { type: 'done' } | { type: 'failed'; message: string };

@@ -1,6 +1,6 @@
 // The request thread's side of a build of the agent snapshot tables in a thread of its own (table-builder.ts): it
-// reads the store's records as JSON text a page at a time and hands them over, and each packed column comes back as
-// the thread finishes it, the columns a query waits for first.
+// reads the store's records as JSON text a page at a time and hands them over, and the packed columns come back once
+// the thread has made the last row.
 import type { Worker } from 'node:worker_threads';
 import type { DirectoryUser } from '../../domain/types.js';
 import { startModuleWorker } from '../../worker-thread.js';
@@ -53,28 +53,22 @@ export class SnapshotBuild {
     }
   }
 
-  /**
-   * Starts a build of `columns` under `version`, packing `first` first; `onColumn` is told of each column packed (to
-   * keep it on disk).
-   */
+  /** Starts a build of `columns` under `version`; `onColumn` is told of each column packed (to keep it on disk). */
   static start(
     source: SnapshotSource,
     version: number,
     columns: { table: string; column: string }[],
-    first: { table: string; column: string }[],
     onColumn: (packed: PackedColumn) => void,
   ): SnapshotBuild {
     const build = new SnapshotBuild(columns, onColumn);
-    build.run(source, version, first).catch((error: unknown) => build.fail(error));
+    build.run(source, version).catch((error: unknown) => build.fail(error));
     return build;
   }
 
-  /** A column of the build; the thread packs it next if it has not yet. */
+  /** A column of the build, once packed. */
   column(table: string, column: string): Promise<PackedColumn> {
-    const pending = this.columns.get(keyOf(table, column));
-    if (!pending) return Promise.reject(new Error(`no column ${column} in hunting table ${table}`));
-    if (!pending.done) this.post({ type: 'want', table, column });
-    return pending.promise;
+    return this.columns.get(keyOf(table, column))?.promise
+      ?? Promise.reject(new Error(`no column ${column} in hunting table ${table}`));
   }
 
   /** Stops the build: columns not yet packed fail. */
@@ -82,7 +76,7 @@ export class SnapshotBuild {
     this.fail(new Error('the hunting tables builder was stopped (the server is closing)'));
   }
 
-  private async run(source: SnapshotSource, version: number, first: { table: string; column: string }[]) {
+  private async run(source: SnapshotSource, version: number) {
     const heapMb = heapMbFor(await source.agentCount());
     const worker = startModuleWorker(import.meta.url, 'table-builder', {
       resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 64 },
@@ -107,7 +101,7 @@ export class SnapshotBuild {
       if (this.finished) return;
       this.post({ type: 'agents', texts });
     }
-    this.post({ type: 'pack', version, first });
+    this.post({ type: 'pack', version });
   }
 
   private post(message: ToBuilder): void {

@@ -2,7 +2,7 @@
 // given as JSON text a page at a time, and packs their columns, so that 100,000 agents' rows are made and collected
 // off the request thread (made there, their gigabytes of short-lived objects held up every request while they were
 // collected). Each row's cells are packed as the row is made (ColumnPacker): the thread holds the packed bytes, not
-// the rows. The columns a query waits for are sent first; the thread ends once it has sent them all.
+// the rows, so every column is finished at once, after the last agent; the thread ends once it has sent them.
 import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { Agent, AgentSnapshot, DirectoryUser } from '../../domain/types.js';
@@ -23,18 +23,6 @@ const snapshots: AgentSnapshot[] = [];
 let builder: SnapshotTableBuilder | null = null;
 /** A packer per column of both tables, given each row's cell as the row is made. */
 let packers: ColumnPacker[] = [];
-/** Columns left to send, the next first. */
-let queue: ColumnPacker[] = [];
-
-/** Each column finished and sent, the next first. */
-async function sendAll(version: number): Promise<void> {
-  for (let next = queue.shift(); next; next = queue.shift()) {
-    send({ type: 'column', packed: next.finish(version) });
-    // A query's request for another column (`want`) is read meanwhile.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  send({ type: 'done' });
-}
 
 /** The packers of a table's columns, and a sink that gives each its cell of a row. */
 function packersOf(table: SnapshotTable): { packers: ColumnPacker[]; add: (row: Row) => void } {
@@ -66,15 +54,8 @@ port.on('message', (message: ToBuilder) => {
     } else if (message.type === 'pack') {
       if (!builder) throw new Error('pack before the directory');
       builder = null;
-      const first = message.first.flatMap(({ table, column }) =>
-        packers.filter((p) => p.table === table && p.column.name === column),
-      );
-      queue = [...new Set([...first, ...packers])];
-      packers = [];
-      sendAll(message.version).catch((error: unknown) => send({ type: 'failed', message: (error as Error).message }));
-    } else if (message.type === 'want') {
-      const at = queue.findIndex((p) => p.table === message.table && p.column.name === message.column);
-      if (at > 0) queue.unshift(...queue.splice(at, 1));
+      for (const packer of packers.splice(0)) send({ type: 'column', packed: packer.finish(message.version) });
+      send({ type: 'done' });
     }
   } catch (error) {
     send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
