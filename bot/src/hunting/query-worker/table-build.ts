@@ -67,8 +67,10 @@ export class SnapshotBuild {
 
   /** A column of the build, once packed. */
   column(table: string, column: string): Promise<PackedColumn> {
-    return this.columns.get(keyOf(table, column))?.promise
-      ?? Promise.reject(new Error(`no column ${column} in hunting table ${table}`));
+    return (
+      this.columns.get(keyOf(table, column))?.promise ??
+      Promise.reject(new Error(`no column ${column} in hunting table ${table}`))
+    );
   }
 
   /** Stops the build: columns not yet packed fail. */
