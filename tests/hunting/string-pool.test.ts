@@ -1,6 +1,7 @@
 // The strings and dates a query thread decodes are held once (string-pool.ts): the values read back are the values
-// packed, two columns of the same times share their Dates, a column that does not repeat stops being looked up, and
-// a hostile cell (an own `__proto__`, deep nesting, a long string) reads back as it was, within the pool's bounds.
+// packed, two columns of the same times share their Dates, a column that does not repeat stops being looked up, a
+// column a query waits for can be pooled after it is read, and a hostile cell (an own `__proto__`, deep nesting, a
+// long string) reads back as it was, within the pool's bounds.
 import { describe, expect, it } from 'vitest';
 import { HUNTING_SCHEMAS, buildHuntingTables } from '../../bot/src/hunting/hunting-tables.js';
 import { ColumnReader, packColumn } from '../../bot/src/hunting/query-worker/packed-tables.js';
@@ -57,6 +58,33 @@ describe('the string pool of a query thread', () => {
     expect(pool.size).toBe(4096 + 11);
     pool.clear();
     expect(pool.size).toBe(0);
+  });
+
+  it('pools later what a query waited for: decoded unpooled, then held once when pooled in place', async () => {
+    const pool = new StringPool();
+    const rows = Array.from({ length: 9_000 }, (_, i) => ({
+      V: i % 3 ? { tool: `send-mail-tool-${i % 10}`, args: [`recipient-list-${i % 7}`] } : null,
+    }));
+    const packed = await packColumn('T', { name: 'V', type: 'dynamic' }, rows, 1);
+    const reader = new ColumnReader(packed, 'dynamic', false, undefined, pool);
+    reader.step();
+    expect(pool.size).toBeGreaterThan(0);
+    const later = reader.poolLater();
+    expect(later).not.toBeNull();
+    expect(reader.poolLater()).toBeNull();
+    // Emptied (as between two versions): what the rest of the column holds can only come from pooling it later.
+    pool.clear();
+    const values = reader.finish();
+    // The rest is decoded as it is, and reads back whole; nothing is held until it is pooled.
+    expect(values).toEqual(rows.map((r) => r.V));
+    expect(pool.size).toBe(0);
+    const { from, pool: columnPool } = later as NonNullable<typeof later>;
+    expect(from).toBeGreaterThan(0);
+    expect(from).toBeLessThan(rows.length);
+    for (let i = from; i < values.length; i += 1) columnPool.value(values[i] ?? null);
+    // Ten tool names and seven recipient lists, each held once; the values are unchanged.
+    expect(pool.size).toBe(17);
+    expect(values).toEqual(rows.map((r) => r.V));
   });
 
   it('reads hostile cells back as they were', async () => {

@@ -532,6 +532,8 @@ export class ColumnReader {
   private offset = 0;
   private filled = 0;
   private readonly pool: ColumnPool | null;
+  /** Whether the values decoded are looked up in the pool (`poolLater`). */
+  private pooling = true;
 
   /** `pool`: where the values decoded keep their strings and dates, held once per thread. */
   constructor(
@@ -552,6 +554,16 @@ export class ColumnReader {
 
   get done(): boolean {
     return this.offset >= this.bytes.length;
+  }
+
+  /**
+   * Decodes the rest of the column without the pool (a query waits for it), and says from which row, so that its
+   * values are pooled between queries instead (`ColumnPool.value`, in place); null when it pools nothing.
+   */
+  poolLater(): { from: number; pool: ColumnPool } | null {
+    if (!this.pool || !this.pooling) return null;
+    this.pooling = false;
+    return { from: this.filled, pool: this.pool };
   }
 
   /** Reads the next chunk; true once the whole column is read. */
@@ -585,7 +597,7 @@ export class ColumnReader {
       } else if (n >= 0) {
         const text = bytes.toString('utf8', at, at + n);
         const value = kind === STRINGS_CHUNK ? text : (this.parse(text, start) as Value);
-        this.values[this.filled] = this.pool ? this.pool.value(value) : value;
+        this.values[this.filled] = this.pool && this.pooling ? this.pool.value(value) : value;
       }
       if (n > 0) at += n;
       this.filled += 1;
@@ -602,7 +614,7 @@ export class ColumnReader {
   private readJsonChunk(start: number, payload: number): void {
     const chunk = jsonChunk(this.bytes.toString('utf8', start, start + payload), (why) => this.unreadable(start, why));
     const dates = this.type === 'datetime';
-    const pool = this.pool;
+    const pool = this.pooling ? this.pool : null;
     for (const v of chunk) {
       let value = (v ?? null) as Value;
       if (dates && typeof v === 'number') value = pool ? pool.date(v) : new Date(v);
@@ -646,6 +658,8 @@ export class FileColumnReader {
   private offset: number;
   private filled = 0;
   private readonly pool: ColumnPool | null;
+  /** Whether the values decoded are looked up in the pool (`poolLater`). */
+  private pooling = true;
 
   constructor(
     readonly packed: PackedColumn,
@@ -711,7 +725,7 @@ export class FileColumnReader {
     }
     // Decoded: each cell of the chunk read once (the chunk is read from the file once, then from memory).
     if (this.decodes) {
-      const pool = this.pool;
+      const pool = this.pooling ? this.pool : null;
       for (let i = first; i < this.filled; i += 1) this.values[i] = pool ? pool.value(cells.at(i)) : cells.at(i);
     }
     this.offset = next;
@@ -720,6 +734,16 @@ export class FileColumnReader {
 
   finish(): void {
     while (!this.step());
+  }
+
+  /**
+   * Decodes the rest of the column without the pool (a query waits for it), and says from which row, so that its
+   * values are pooled between queries instead (`ColumnPool.value`, in place); null when it pools nothing.
+   */
+  poolLater(): { from: number; pool: ColumnPool } | null {
+    if (!this.pool || !this.pooling) return null;
+    this.pooling = false;
+    return { from: this.filled, pool: this.pool };
   }
 
   private read(position: number, length: number): Buffer {
