@@ -543,20 +543,19 @@ const SNAPSHOT_TABLES = ['AIAgentsInfo', 'AgentsInfo'] as const;
 export type SnapshotTable = (typeof SNAPSHOT_TABLES)[number];
 const isSnapshotTable = (table: string): table is SnapshotTable =>
   (SNAPSHOT_TABLES as readonly string[]).includes(table);
-export type SnapshotTables = Pick<HuntingTableSet, SnapshotTable>;
 
-/** The agent part's snapshot rows, an agent at a time (so a large tenant can be built with pauses between agents). */
+/**
+ * The agent part's snapshot rows, an agent at a time, each pair given to `sink` as it is made and not kept: the
+ * table builder packs their cells at once (table-builder.ts), so 100,000 agents' rows are never all held.
+ */
 export class SnapshotTableBuilder {
   private readonly byAgent = new Map<string, AgentSnapshot[]>();
   private readonly objectIdOf: ObjectIdOf;
-  private readonly aiAgentsInfo: Row[] = [];
-  private readonly agentsInfo: Row[] = [];
 
-  /** `sink`: given each pair of rows as it is made, which the builder then does not keep (`tables` is empty). */
   constructor(
     snapshots: AgentSnapshot[],
     users: DirectoryUser[],
-    private readonly sink?: (rows: { aiAgentsInfo: Row; agentsInfo: Row }) => void,
+    private readonly sink: (rows: { aiAgentsInfo: Row; agentsInfo: Row }) => void,
   ) {
     for (const s of snapshots) {
       const list = this.byAgent.get(s.agentId);
@@ -569,15 +568,7 @@ export class SnapshotTableBuilder {
 
   /** Each of the agent's stored snapshots older than its current state, then the current record. */
   add(agent: Agent): void {
-    const push = (a: Agent, at: Date) => {
-      const rows = agentRows(a, at, this.objectIdOf);
-      if (this.sink) {
-        this.sink(rows);
-        return;
-      }
-      this.aiAgentsInfo.push(rows.aiAgentsInfo);
-      this.agentsInfo.push(rows.agentsInfo);
-    };
+    const push = (a: Agent, at: Date) => this.sink(agentRows(a, at, this.objectIdOf));
     const history = (this.byAgent.get(agent.id) ?? []).sort((a, b) => (a.takenAt < b.takenAt ? -1 : 1));
     let current = agent.lastModifiedAt;
     if (agent.blockedAt && agent.blockedAt > current) current = agent.blockedAt;
@@ -588,10 +579,6 @@ export class SnapshotTableBuilder {
       push(s.agent, new Date(s.takenAt));
     }
     push(agent, new Date(current));
-  }
-
-  tables(): SnapshotTables {
-    return { AIAgentsInfo: this.aiAgentsInfo, AgentsInfo: this.agentsInfo };
   }
 }
 
@@ -650,10 +637,16 @@ export function buildHuntingTables(
   now: Date,
   activity: HuntingActivity = { events: [], alerts: [] },
 ): HuntingTableSet {
-  const builder = new SnapshotTableBuilder(snapshots, users);
+  const AIAgentsInfo: Row[] = [];
+  const AgentsInfo: Row[] = [];
+  const builder = new SnapshotTableBuilder(snapshots, users, (rows) => {
+    AIAgentsInfo.push(rows.aiAgentsInfo);
+    AgentsInfo.push(rows.agentsInfo);
+  });
   for (const agent of agents) builder.add(agent);
   return {
-    ...builder.tables(),
+    AIAgentsInfo,
+    AgentsInfo,
     IdentityInfo: identityInfo(users, now),
     CloudAppEvents: cloudAppEvents(agents, now),
     ...buildRuntimeTables(activity, agents, users),
