@@ -1,12 +1,12 @@
 // The strings and dates a query thread decodes are held once (string-pool.ts): the values read back are the values
 // packed, two columns of the same times share their Dates, a column that does not repeat stops being looked up, a
-// column a query waits for can be pooled after it is read, and a hostile cell (an own `__proto__`, deep nesting, a
-// long string) reads back as it was, within the pool's bounds.
+// column a query waits for can be pooled after it is read, equal dynamic cells are parsed once, and a hostile cell
+// (an own `__proto__`, deep nesting, a long string) reads back as it was, within the pool's bounds.
 import { describe, expect, it } from 'vitest';
 import { HUNTING_SCHEMAS, buildHuntingTables } from '../../bot/src/hunting/hunting-tables.js';
 import { ColumnReader, packColumn } from '../../bot/src/hunting/query-worker/packed-tables.js';
 import type { Row, Value } from '../../bot/src/hunting/kql/values.js';
-import { StringPool } from '../../bot/src/hunting/query-worker/string-pool.js';
+import { ParsedCells, StringPool } from '../../bot/src/hunting/query-worker/string-pool.js';
 import { syntheticTenant } from '../../bot/scripts/synthetic-tenant.js';
 
 const readWith = async (
@@ -85,6 +85,48 @@ describe('the string pool of a query thread', () => {
     // Ten tool names and seven recipient lists, each held once; the values are unchanged.
     expect(pool.size).toBe(17);
     expect(values).toEqual(rows.map((r) => r.V));
+  });
+
+  it('parses equal dynamic cells once: the rows share one value, adjacent or not, and read back as packed', async () => {
+    const tools = Array.from({ length: 5 }, (_, i) => [
+      { name: `send-mail-tool-${i}`, mode: i % 2 ? 'Maker' : 'User' },
+    ]);
+    // An agent's snapshots one after another (runs), and the same tools across agents (a cycle).
+    const rows = Array.from({ length: 3_000 }, (_, i) => ({ V: i % 11 === 0 ? null : tools[Math.floor(i / 3) % 5] }));
+    const pool = new StringPool();
+    const values = await readWith(pool, 'T', 'V', 'dynamic', rows);
+    expect(values).toEqual(rows.map((r) => r.V));
+    const distinct = new Set(values.filter((v) => v !== null));
+    expect(distinct.size).toBe(5);
+    // Each distinct value was pooled once: five tool names, 'Maker' and 'User' are short enough for JSON.parse.
+    expect(pool.size).toBe(5);
+  });
+
+  it('keeps texts to find again within bounds: long ones only for the next cell, none once a column does not repeat', () => {
+    let parses = 0;
+    const parse = (text: string) => {
+      parses += 1;
+      return JSON.parse(text) as Value;
+    };
+    const cells = new ParsedCells();
+    const long = JSON.stringify({ text: 'z'.repeat(5_000) });
+    const a = cells.parse(long, parse);
+    expect(cells.parse(long, parse)).toBe(a);
+    expect(cells.repeated).toBe(true);
+    cells.parse('[1]', parse);
+    // Past 4,096 characters a text is not kept: the same long text after another cell is parsed again.
+    expect(cells.parse(long, parse)).not.toBe(a);
+    expect(cells.repeated).toBe(false);
+    expect(parses).toBe(3);
+
+    const unique = new ParsedCells();
+    const first = unique.parse('{"id":0}', parse);
+    expect(unique.parse('[0]', parse)).toEqual([0]);
+    expect(unique.parse('{"id":0}', parse)).toBe(first);
+    for (let i = 1; i < 5_000; i += 1) unique.parse(`{"id":${i}}`, parse);
+    // Judged after 4,096 lookups with almost nothing found: texts are no longer kept, nor looked up.
+    expect(unique.parse('{"id":0}', parse)).not.toBe(first);
+    expect(unique.parse('{"id":0}', parse)).toEqual(first);
   });
 
   it('reads hostile cells back as they were', async () => {

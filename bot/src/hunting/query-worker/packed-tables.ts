@@ -11,6 +11,7 @@
 import { readFileSync, readSync } from 'node:fs';
 import { memberReader, rowOfColumns } from '../kql/row-makers.js';
 import { isObject, parseJsonUncached } from '../kql/values.js';
+import { ParsedCells } from './string-pool.js';
 import type { ColumnPool, StringPool } from './string-pool.js';
 import type { Column, Row, Value } from '../kql/values.js';
 
@@ -91,6 +92,9 @@ export interface PackedTable {
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A dynamic cell's text parsed. */
+const parseCell = (text: string): Value => JSON.parse(text) as Value;
 
 /**
  * One chunk, measured: text values with their byte lengths (written from the values themselves), or the JSON text of
@@ -268,12 +272,16 @@ export class PackedCells {
     this.lengths = new Int32Array(rowCount).fill(-1);
   }
 
-  /** Cell `i`: its text, or its parsed JSON for a dynamic column; null past the end. */
-  at(i: number): Value {
+  /**
+   * Cell `i`: its text, or its parsed JSON for a dynamic column (through `parsed`, when given, so equal cells share
+   * their value); null past the end.
+   */
+  at(i: number, parsed?: ParsedCells): Value {
     const n = this.lengths[i];
     if (n === undefined || n < 0) return this.decoded.get(i) ?? null;
     const text = this.source.text(i, this.starts[i] as number, n);
-    return this.json ? (JSON.parse(text) as Value) : text;
+    if (!this.json) return text;
+    return parsed ? parsed.parse(text, parseCell) : (JSON.parse(text) as Value);
   }
 
   /**
@@ -534,6 +542,8 @@ export class ColumnReader {
   private readonly pool: ColumnPool | null;
   /** Whether the values decoded are looked up in the pool (`poolLater`). */
   private pooling = true;
+  /** A dynamic column decoded: its cells parsed once per distinct text. */
+  private readonly parsed: ParsedCells | null;
 
   /** `pool`: where the values decoded keep their strings and dates, held once per thread. */
   constructor(
@@ -546,6 +556,7 @@ export class ColumnReader {
     if (!bytes && !packed.buffer) throw new Error(`hunting column ${packed.table}.${packed.column} is in its file`);
     this.bytes = bytes ?? Buffer.from(packed.buffer as SharedArrayBuffer);
     this.pool = pool?.column() ?? null;
+    this.parsed = type === 'dynamic' && !keepPacked ? new ParsedCells() : null;
     this.cells = keepPacked
       ? new PackedCells(bufferSource(this.bytes), packed.rowCount, type === 'dynamic', this.pool)
       : null;
@@ -588,6 +599,8 @@ export class ColumnReader {
       throw this.unreadable(start, `it holds ${count} values`);
     }
     const cells = this.cells;
+    const parsed = kind === STRINGS_CHUNK ? null : this.parsed;
+    const parse = (text: string) => this.parse(text, start) as Value;
     for (let i = 0; i < count; i += 1) {
       const n = bytes.readInt32LE(start + 4 + 4 * i);
       if (n > 0 && at + n > this.offset) throw this.unreadable(start, 'a value runs past its end');
@@ -596,8 +609,10 @@ export class ColumnReader {
         cells.lengths[this.filled] = n < 0 ? -1 : n;
       } else if (n >= 0) {
         const text = bytes.toString('utf8', at, at + n);
-        const value = kind === STRINGS_CHUNK ? text : (this.parse(text, start) as Value);
-        this.values[this.filled] = this.pool && this.pooling ? this.pool.value(value) : value;
+        const value = kind === STRINGS_CHUNK ? text : parsed ? parsed.parse(text, parse) : parse(text);
+        // A value parsed before was pooled then.
+        const pool = this.pooling && !parsed?.repeated ? this.pool : null;
+        this.values[this.filled] = pool ? pool.value(value) : value;
       }
       if (n > 0) at += n;
       this.filled += 1;
@@ -660,6 +675,8 @@ export class FileColumnReader {
   private readonly pool: ColumnPool | null;
   /** Whether the values decoded are looked up in the pool (`poolLater`). */
   private pooling = true;
+  /** A dynamic column decoded: its cells parsed once per distinct text. */
+  private readonly parsed: ParsedCells | null;
 
   constructor(
     readonly packed: PackedColumn,
@@ -672,6 +689,7 @@ export class FileColumnReader {
     const file = packed.file as ColumnFile;
     this.chunks = new FileChunks(fd, packed);
     this.pool = pool?.column() ?? null;
+    this.parsed = type === 'dynamic' && decodes ? new ParsedCells() : null;
     this.cells = new PackedCells(this.chunks, packed.rowCount, type === 'dynamic', this.pool);
     this.offset = file.offset;
     this.end = file.offset + file.length;
@@ -726,7 +744,13 @@ export class FileColumnReader {
     // Decoded: each cell of the chunk read once (the chunk is read from the file once, then from memory).
     if (this.decodes) {
       const pool = this.pooling ? this.pool : null;
-      for (let i = first; i < this.filled; i += 1) this.values[i] = pool ? pool.value(cells.at(i)) : cells.at(i);
+      const parsed = this.parsed;
+      for (let i = first; i < this.filled; i += 1) {
+        if (parsed) parsed.repeated = false;
+        const value = cells.at(i, parsed ?? undefined);
+        // A value parsed before was pooled then.
+        this.values[i] = pool && !parsed?.repeated ? pool.value(value) : value;
+      }
     }
     this.offset = next;
     return this.done;

@@ -219,11 +219,12 @@ function drainStep(): void {
   }
   const later = toPool[0];
   if (later) {
-    // Objects and arrays are pooled in place: the rows hold the same ones. A table let go is not pooled further.
+    // Objects and arrays are pooled in place: the rows hold the same ones (equal cells one: ParsedCells). A table
+    // let go is not pooled further.
     const end = tables.get(later.table) === later.state ? Math.min(later.values.length, later.at + POOL_STEP) : 0;
     for (; later.at < end; later.at += 1) {
       const value = later.values[later.at];
-      if (value !== null && typeof value === 'object') later.pool.value(value);
+      if (value !== null && typeof value === 'object' && value !== later.values[later.at - 1]) later.pool.value(value);
     }
     if (later.at >= later.values.length || end === 0) toPool.shift();
     setImmediate(drainStep);
