@@ -92,7 +92,9 @@ describe('the string pool of a query thread', () => {
       { name: `send-mail-tool-${i}`, mode: i % 2 ? 'Maker' : 'User' },
     ]);
     // An agent's snapshots one after another (runs), and the same tools across agents (a cycle).
-    const rows = Array.from({ length: 3_000 }, (_, i) => ({ V: i % 11 === 0 ? null : tools[Math.floor(i / 3) % 5] }));
+    const rows = Array.from({ length: 3_000 }, (_, i) => ({
+      V: i % 11 === 0 ? null : (tools[Math.floor(i / 3) % 5] ?? null),
+    }));
     const pool = new StringPool();
     const values = await readWith(pool, 'T', 'V', 'dynamic', rows);
     expect(values).toEqual(rows.map((r) => r.V));
