@@ -53,10 +53,16 @@ const sliceDigest = async (bytes: Buffer): Promise<Buffer> =>
  */
 const spareSlices: Buffer[] = [];
 const MAX_SPARE_SLICES = 2;
-const takeSlice = (): Buffer => spareSlices.pop() ?? Buffer.allocUnsafeSlow(IO_SLICE);
-const giveBack = (slice: Buffer): void => {
-  if (spareSlices.length < MAX_SPARE_SLICES) spareSlices.push(slice);
-};
+
+/** Runs `use` with a slice buffer of its own (two columns read at once never share one), then keeps it for reuse. */
+async function withSlice<T>(use: (slice: Buffer) => Promise<T>): Promise<T> {
+  const slice = spareSlices.pop() ?? Buffer.allocUnsafeSlow(IO_SLICE);
+  try {
+    return await use(slice);
+  } finally {
+    if (spareSlices.length < MAX_SPARE_SLICES) spareSlices.push(slice);
+  }
+}
 
 /** The digest a file records: the SHA-256 of its slices' SHA-256s, in order. */
 const rootDigest = (slices: Buffer[]): Buffer => createHash('sha256').update(Buffer.concat(slices)).digest();
@@ -152,8 +158,7 @@ export class PackedColumnFiles {
       const view = buffer ? new Uint8Array(buffer) : null;
       const slices: Buffer[] = [];
       // Each slice is read into memory not shared (SubtleCrypto reads no shared memory), hashed, then copied in.
-      const slice = takeSlice();
-      try {
+      await withSlice(async (slice) => {
         for (let at = 0; at < length; at += IO_SLICE) {
           const bytes = slice.subarray(0, Math.min(IO_SLICE, length - at));
           if (!(await readAll(handle, bytes, HEADER + at))) {
@@ -163,9 +168,7 @@ export class PackedColumnFiles {
           view?.set(bytes, at);
           slices.push(await digest);
         }
-      } finally {
-        giveBack(slice);
-      }
+      });
       if (!rootDigest(slices).equals(digest)) {
         throw new Error(`hunting column file ${table}.${column} does not match its digest`);
       }
@@ -224,17 +227,14 @@ export class PackedColumnFiles {
       const view = new Uint8Array(buffer);
       const slices: Buffer[] = [];
       // Each slice is copied out of the shared buffer (SubtleCrypto reads no shared memory), then hashed and written.
-      const slice = takeSlice();
-      try {
+      await withSlice(async (slice) => {
         for (let at = 0; at < view.length; at += IO_SLICE) {
           const bytes = slice.subarray(0, Math.min(IO_SLICE, view.length - at));
           bytes.set(view.subarray(at, at + bytes.length));
           const [digest] = await Promise.all([sliceDigest(bytes), writeAll(handle, bytes, HEADER + at)]);
           slices.push(digest);
         }
-      } finally {
-        giveBack(slice);
-      }
+      });
       const header = Buffer.alloc(HEADER);
       header.writeUInt32LE(MAGIC, 0);
       header.writeUInt32LE(FORMAT, 4);
